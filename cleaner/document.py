@@ -1,0 +1,94 @@
+"""The data types of a cleaned page: segments, articles and the result.
+
+All are frozen dataclasses. Every segment and article carries character offsets
+into the text that was cleaned, so any output can be traced back to its source:
+``text[segment.start:segment.end] == segment.text`` always holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["Segment", "Article", "CleanResult"]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of page text with one label.
+
+    Attributes:
+        start: offset of the first character in the cleaned text.
+        end: offset one past the last character.
+        label: a :class:`cleaner.Label` value, or a custom label of a user's model.
+        confidence: the model's probability for ``label`` (0 to 1).
+        text: ``text[start:end]`` of the cleaned text.
+    """
+
+    start: int
+    end: int
+    label: str
+    confidence: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article found on a page.
+
+    Attributes:
+        headline: the article's title, or None when the page shows none.
+        bylines: byline segments as they stand on the page, in page order.
+        authors: author names parsed from the bylines.
+        published: publication date (ISO ``YYYY-MM-DD``, or with time) where a byline
+            gives one that can be resolved without guessing; else None.
+        published_raw: the date or time text as found in a byline (``"17 hours
+            ago"``), kept even where it cannot be resolved.
+        source: a source or agency name found in a byline (``"KYODO NEWS"``).
+        body: body paragraphs, in page order.
+        related: titles of related articles listed with this article.
+        extra: text of custom labels (a user's model), by label.
+        start: offset of the article's first segment in the cleaned text.
+        end: offset one past its last segment.
+    """
+
+    headline: str | None
+    bylines: list[str]
+    authors: list[str]
+    published: str | None
+    published_raw: str | None
+    source: str | None
+    body: list[str]
+    related: list[str]
+    extra: dict[str, list[str]] = field(default_factory=dict)
+    start: int = 0
+    end: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the article as a JSON-ready dict."""
+        return asdict(self)
+
+    @property
+    def text(self) -> str:
+        """The body paragraphs joined by blank lines."""
+        return "\n\n".join(self.body)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanResult:
+    """What :func:`cleaner.clean` returns.
+
+    Attributes:
+        articles: the articles found, in page order.
+        segments: every segment of the page with its label, in page order; junk too.
+    """
+
+    articles: list[Article]
+    segments: list[Segment]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as a JSON-ready dict."""
+        return {
+            "articles": [a.to_dict() for a in self.articles],
+            "segments": [asdict(s) for s in self.segments],
+        }

@@ -1,0 +1,46 @@
+"""Errors raised by :mod:`cleaner`.
+
+Every error derives from :class:`CleanerError`. The library raises; only the command
+line turns errors into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CleanerError",
+    "InputTypeError",
+    "SampleFormatError",
+    "ModelError",
+    "ModelVersionError",
+    "UnsupportedInputError",
+]
+
+
+class CleanerError(Exception):
+    """Root of every error that :mod:`cleaner` raises on purpose."""
+
+
+class InputTypeError(CleanerError, TypeError):
+    """The input is not text (for example ``bytes`` where ``str`` is expected)."""
+
+
+class SampleFormatError(CleanerError, ValueError):
+    """A labelled sample file is malformed; the message names the file and line."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+
+
+class ModelError(CleanerError):
+    """A model file cannot be used (missing, corrupt, or not a cleaner model)."""
+
+
+class ModelVersionError(ModelError):
+    """A model file was made by another version of cleaner or scikit-learn."""
+
+
+class UnsupportedInputError(CleanerError, ValueError):
+    """An input file's kind is not supported (yet)."""
