@@ -1,0 +1,100 @@
+"""Tests of :mod:`cleaner.html_text`: the browser and collapsed renderings."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.errors import CleanerError, InputTypeError, UnsupportedInputError
+from cleaner.html_text import html_to_text, render_blocks
+
+PAGE = """<!DOCTYPE html><html><head><title>T</title><style>p {color: red}</style></head>
+<body><nav><ul><li><a href="/">Home</a></li><li><a href="/w">World</a></li></ul></nav>
+<article><h1>Big   news
+today</h1><p class="by">By <a href="/a">Ann Author</a></p>
+<p>First <b>bold</b> paragraph<i>!</i> <script>var x = "hidden";</script></p>
+<p>Second<br>line two</p><div hidden>secret</div><div style="display: none">gone</div>
+<ul class="rel"><li><a href="/1">One related story title here</a></li>
+<li><a href="/2">Another related story title here</a></li></ul></article>
+<noscript>enable js</noscript><template><p>tpl</p></template><svg><text>svg</text></svg>
+<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table></body></html>"""
+
+
+def test_browser_one_block_a_line() -> None:
+    assert html_to_text(PAGE).split("\n") == [
+        "Home",
+        "World",
+        "Big news today",
+        "By Ann Author",
+        "First bold paragraph!",
+        "Second",
+        "line two",
+        "One related story title here",
+        "Another related story title here",
+        "a b",
+        "c",
+    ]
+
+
+def test_dropped_elements() -> None:
+    text = html_to_text(PAGE)
+    for hidden in ("hidden", "secret", "gone", "enable js", "tpl", "svg", "color", "T\n"):
+        assert hidden not in text
+
+
+def test_bytes_and_charset() -> None:
+    html = '<html><head><meta charset="utf-8"></head><body><p>caf\u00e9</p></body></html>'
+    assert html_to_text(html.encode("utf-8")) == "caf\u00e9"
+    latin = '<html><head><meta charset="iso-8859-1"></head><body><p>caf\xe9</p></body></html>'
+    assert html_to_text(latin.encode("latin-1")) == "caf\u00e9"
+
+
+def test_empty_and_broken() -> None:
+    assert html_to_text("") == ""
+    assert html_to_text("   \n") == ""
+    assert html_to_text("<p>unclosed <b>bold <div>block") == "unclosed bold\nblock"
+    assert html_to_text('<?xml version="1.0" encoding="utf-8"?><p>x</p>') == "x"
+
+
+def test_bad_input_type() -> None:
+    with pytest.raises(InputTypeError, match="str or bytes"):
+        html_to_text(42)  # type: ignore[arg-type]
+    with pytest.raises(UnsupportedInputError, match="mode"):
+        html_to_text("<p>x</p>", mode="fancy")
+    assert issubclass(InputTypeError, CleanerError)
+
+
+def test_collapsed_runs_blocks_together() -> None:
+    texts = {html_to_text(PAGE, mode="collapsed", seed=s) for s in range(12)}
+    # Same words in every rendering, only line breaks differ.
+    browser = html_to_text(PAGE)
+    for t in texts:
+        assert t.split() == browser.split()
+    # Some seed collapses the article's paragraph run onto one line.
+    assert any("By Ann Author First bold paragraph!" in t for t in texts)
+    assert any(t.count("\n") < browser.count("\n") for t in texts)
+    # Deterministic for a seed.
+    assert html_to_text(PAGE, mode="collapsed", seed=3) == html_to_text(PAGE, mode="collapsed", seed=3)
+
+
+def test_blocks_metadata() -> None:
+    page = render_blocks(PAGE)
+    by_text = {page.text[b.start : b.end]: b for b in page.blocks}
+    assert by_text["Big news today"].heading == 1
+    assert by_text["Home"].zone == "nav"
+    rel = by_text["One related story title here"]
+    assert rel.link_chars == len("One related story title here") and rel.card >= 0
+    by = by_text["By Ann Author"]
+    assert [page.text[s:e] for s, e in by.links] == ["Ann Author"]
+
+
+@settings(derandomize=True, max_examples=200)
+@given(st.text(max_size=300))
+def test_never_crashes_and_no_invented_words(s: str) -> None:
+    try:
+        text = html_to_text(s)
+    except CleanerError:
+        return
+    assert "\n\n" not in text
+    assert text == text.strip()
