@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 
+from .api import Cleaner, clean, clean_html
+from .config import CleanerConfig
 from .document import Article, CleanResult, Segment
 from .errors import (
     CleanerError,
+    InputTooLargeError,
     InputTypeError,
     ModelError,
     ModelVersionError,
@@ -16,6 +19,11 @@ from .errors import (
 from .labels import Label
 
 __all__ = [
+    "clean",
+    "clean_html",
+    "Cleaner",
+    "CleanerConfig",
+    "InputTooLargeError",
     "Article",
     "CleanResult",
     "Segment",

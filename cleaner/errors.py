@@ -13,6 +13,7 @@ __all__ = [
     "ModelError",
     "ModelVersionError",
     "UnsupportedInputError",
+    "InputTooLargeError",
 ]
 
 
@@ -44,3 +45,7 @@ class ModelVersionError(ModelError):
 
 class UnsupportedInputError(CleanerError, ValueError):
     """An input file's kind is not supported (yet)."""
+
+
+class InputTooLargeError(CleanerError, ValueError):
+    """The input is larger than :attr:`cleaner.CleanerConfig.max_chars`."""

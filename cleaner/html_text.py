@@ -37,6 +37,7 @@ __all__ = [
     "html_to_text",
     "parse_html",
     "render_blocks",
+    "render_tree",
 ]
 
 MODES: tuple[str, ...] = ("browser", "collapsed")
@@ -90,7 +91,8 @@ class Block:
         zone: the innermost ``nav``/``header``/``footer``/``aside``/``form``/``menu``
             enclosing it, or ``""``.
         card: an id of the innermost ``li``/``article``/``tr``/``dd`` enclosing it, or -1.
-        links: ``(start, end)`` offsets of link (``<a href>``) text inside the block.
+        links: ``(start, end)`` offsets of the text of links to other pages inside the
+            block (``<a href>``, except ``href="#..."`` and ``javascript:`` links).
         ancestors: ids of the enclosing block elements, outermost first.
     """
 
@@ -215,6 +217,14 @@ class _Builder:
         self.blocks.append(Block(start, start + n, tag, heading, zone, card, block_links, ancestors))
 
 
+def _is_link(href: str | None) -> bool:
+    """True for a link to another page (not ``#fragment`` or ``javascript:``)."""
+    if href is None:
+        return False
+    href = href.strip()
+    return bool(href) and not href.startswith("#") and not href.lower().startswith("javascript:")
+
+
 def _is_hidden(el: etree._Element) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
@@ -274,7 +284,7 @@ def _walk(root: etree._Element) -> RenderedPage:
                 b.flush(*ctx())
             elif tag in _CELL:
                 b.add(" ", False)
-            elif tag == "a" and el.get("href") is not None:
+            elif tag == "a" and _is_link(el.get("href")):
                 link_depth += 1
                 flags |= 16
             pushed.append(flags)
@@ -369,6 +379,18 @@ def _collapse(page: RenderedPage, seed: int) -> RenderedPage:
     return RenderedPage("".join(parts), out, "collapsed")
 
 
+def render_tree(root: etree._Element | None, *, mode: str = "browser", seed: int = 0) -> RenderedPage:
+    """Render a tree from :func:`parse_html` (None gives an empty page); see :func:`render_blocks`."""
+    if mode not in MODES:
+        raise UnsupportedInputError(f"unknown rendering mode {mode!r}; the modes are {', '.join(MODES)}")
+    if root is None:
+        return RenderedPage("", [], mode)
+    page = _walk(root)
+    if mode == "collapsed":
+        page = _collapse(page, seed)
+    return page
+
+
 def render_blocks(html: str | bytes, *, mode: str = "browser", seed: int = 0) -> RenderedPage:
     """Render HTML and return the text with its blocks; see :func:`html_to_text`.
 
@@ -379,13 +401,7 @@ def render_blocks(html: str | bytes, *, mode: str = "browser", seed: int = 0) ->
     """
     if mode not in MODES:
         raise UnsupportedInputError(f"unknown rendering mode {mode!r}; the modes are {', '.join(MODES)}")
-    root = parse_html(html)
-    if root is None:
-        return RenderedPage("", [], mode)
-    page = _walk(root)
-    if mode == "collapsed":
-        page = _collapse(page, seed)
-    return page
+    return render_tree(parse_html(html), mode=mode, seed=seed)
 
 
 def html_to_text(html: str | bytes, *, mode: str = "browser", seed: int = 0) -> str:

@@ -1,0 +1,155 @@
+"""The library entry points: :class:`Cleaner` and :func:`clean`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .config import CleanerConfig
+from .document import CleanResult
+from .errors import InputTooLargeError, InputTypeError
+from .features import PageFeatures, featurize
+from .model import Model, load_model
+from .reassemble import assemble_articles, merge_units
+from .segment import Unit, split_units
+
+__all__ = ["Cleaner", "clean", "clean_html", "default_cleaner"]
+
+
+def _check_text(text: object, config: CleanerConfig) -> str:
+    if isinstance(text, bytes | bytearray | memoryview):
+        raise InputTypeError(
+            "cleaner.clean() takes text (str), but was given bytes. Decode them first, "
+            "for example text = data.decode('utf-8', errors='replace'), or use the charset "
+            "the page declares."
+        )
+    if not isinstance(text, str):
+        raise InputTypeError(f"cleaner.clean() takes text (str), not {type(text).__name__}")
+    if config.max_chars is not None and len(text) > config.max_chars:
+        raise InputTooLargeError(
+            f"the input has {len(text):,} characters, more than max_chars={config.max_chars:,}; "
+            "raise CleanerConfig(max_chars=...) or pass None to accept it"
+        )
+    return text
+
+
+class Cleaner:
+    """Cleans page text with one model and configuration, loaded once and reused.
+
+    Args:
+        model: a :class:`cleaner.model.Model`, a path to a model file, or None for the
+            shipped default model. Model files are pickles: load only trusted ones.
+        config: options; see :class:`CleanerConfig`.
+
+    >>> c = Cleaner()
+    >>> r = c.clean("Lovely weather returns\\nBy Jane Doe | June 9, 2025\\n"
+    ...             "The sun came out over the city on Monday, and people went to the park "
+    ...             "to enjoy the warm afternoon with their families and friends.")
+    >>> r.articles[0].headline, r.articles[0].authors
+    ('Lovely weather returns', ['Jane Doe'])
+    """
+
+    def __init__(self, model: Model | str | Path | None = None, *, config: CleanerConfig | None = None) -> None:
+        self.model = model if isinstance(model, Model) else load_model(model)
+        self.config = CleanerConfig() if config is None else config
+        self._classes = [str(c) for c in self.model.estimator.classes_]
+
+    def _units(self, text: str) -> list[Unit]:
+        return split_units(text, split_titles=self.config.split_titles)
+
+    def _result(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> CleanResult:
+        if not units:
+            return CleanResult(articles=[], segments=[])
+        best = proba.argmax(axis=1)
+        labels = [self._classes[k] for k in best]
+        conf = proba[np.arange(len(best)), best]
+        segments = merge_units(text, units, labels, conf)
+        articles = assemble_articles(
+            segments,
+            reference_time=self.config.reference_time,
+            keep_headline_only=self.config.keep_headline_only,
+        )
+        return CleanResult(articles=articles, segments=segments)
+
+    def clean(self, text: str) -> CleanResult:
+        """Clean one page of raw text."""
+        text = _check_text(text, self.config)
+        units = self._units(text)
+        if not units:
+            return CleanResult(articles=[], segments=[])
+        proba = self.model.estimator.predict_proba_features([featurize(text, units)])
+        return self._result(text, units, proba)
+
+    def clean_many(self, texts: Iterable[str], *, batch_size: int = 64) -> list[CleanResult]:
+        """Clean many pages, classifying them in batches (faster than one by one)."""
+        out: list[CleanResult] = []
+        batch: list[str] = []
+        for text in texts:
+            batch.append(_check_text(text, self.config))
+            if len(batch) >= batch_size:
+                out.extend(self._clean_batch(batch))
+                batch = []
+        if batch:
+            out.extend(self._clean_batch(batch))
+        return out
+
+    def _clean_batch(self, texts: Sequence[str]) -> list[CleanResult]:
+        all_units = [self._units(t) for t in texts]
+        feats: list[PageFeatures] = [featurize(t, u) for t, u in zip(texts, all_units, strict=True) if u]
+        proba = self.model.estimator.predict_proba_features(feats)
+        results = []
+        pos = 0
+        for text, units in zip(texts, all_units, strict=True):
+            n = len(units)
+            results.append(self._result(text, units, proba[pos : pos + n]))
+            pos += n
+        return results
+
+    def clean_html(self, html: str | bytes) -> CleanResult:
+        """Render HTML to text (:func:`cleaner.html_text.html_to_text`) and clean it.
+
+        Offsets in the result refer to the rendered text, ``result.segments[i].text``
+        holds the text itself.
+        """
+        from .html_text import html_to_text
+
+        return self.clean(html_to_text(html, mode=self.config.html_mode))
+
+
+_default: Cleaner | None = None
+_default_lock = threading.Lock()
+
+
+def default_cleaner() -> Cleaner:
+    """The shared :class:`Cleaner` with the default model, loaded on first use."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Cleaner()
+    return _default
+
+
+def clean(text: str, *, config: CleanerConfig | None = None) -> CleanResult:
+    """Clean one page of raw text with the default model.
+
+    Returns a :class:`CleanResult`: ``.articles`` (headline, bylines, authors,
+    published, body paragraphs, related titles) and ``.segments`` (every segment
+    with offsets, label and confidence).
+
+    Raises:
+        InputTypeError: ``text`` is not a ``str`` (bytes: decode them first).
+        InputTooLargeError: ``text`` is longer than ``config.max_chars``.
+    """
+    if config is None:
+        return default_cleaner().clean(text)
+    return Cleaner(default_cleaner().model, config=config).clean(text)
+
+
+def clean_html(html: str | bytes, *, config: CleanerConfig | None = None) -> CleanResult:
+    """Render HTML to text and clean it with the default model."""
+    cleaner = default_cleaner() if config is None else Cleaner(default_cleaner().model, config=config)
+    return cleaner.clean_html(html)

@@ -1,0 +1,173 @@
+"""Byline parsing: authors, source name and publication date from byline lines.
+
+Bylines come in many shapes ("By Jane Doe and Max Roe | June 9, 2025",
+"KYODO NEWS - 17 hours ago - 09:29 | World, All", "Nikkei Asia", "2 hours ago").
+:func:`parse_bylines` pulls out what can be read without guessing:
+
+* ``authors``: names after "By"/"Von"/"Par"/"Written by", or a line that is only a
+  person's name (two to four capitalised words, not an agency or outlet name);
+* ``source``: an agency or outlet name ("KYODO NEWS", "- Nikkei Asia");
+* ``published``: an ISO date (``YYYY-MM-DD``) where a byline gives an absolute date,
+  or, with a reference time, a relative one ("17 hours ago") resolved against it;
+* ``published_raw``: the date or time text as it stands, always kept when found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+__all__ = ["BylineInfo", "parse_bylines"]
+
+_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            "january jan januar janvier enero gennaio",
+            "february feb februar février febrero febbraio",
+            "march mar märz mars marzo",
+            "april apr avril abril aprile",
+            "may mai mai mayo maggio",
+            "june jun juni juin junio giugno",
+            "july jul juli juillet julio luglio",
+            "august aug août agosto",
+            "september sep sept septembre septiembre settembre",
+            "october oct oktober octobre octubre ottobre",
+            "november nov novembre noviembre",
+            "december dec dezember décembre diciembre dicembre dez",
+        ]
+    )
+    for name in names.split()
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_ISO = re.compile(r"\b((?:19|20)\d{2})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?")
+_MDY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
+_DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?,?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
+_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
+_RELATIVE = re.compile(
+    r"\b(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week)s?\s+ago\b", re.IGNORECASE
+)
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?")
+_BY = re.compile(r"^\s*(?:by|von|par|por|written by|words by|author:?)\s+(.+)$", re.IGNORECASE)
+_NAME = re.compile(
+    r"^(?:[A-ZÀ-Ý][\w'’.-]*\.?|van|von|de|der|da|di|del|la|le|bin|al-?\w*)"
+    r"(?:\s+(?:[A-ZÀ-Ý][\w'’.-]*|van|von|de|der|da|di|del|la|le|bin|al-?\w*)){1,3}$"
+)
+_SOURCE_WORDS = re.compile(
+    r"\b(?:news|press|times|post|agency|agence|reuters|ap|afp|dpa|associated|herald|tribune|"
+    r"journal|daily|gazette|magazine|media|tv|radio|network|staff|editors?|desk|wire|"
+    r"newsroom|bloomberg|asia|today|online|zeitung|presse|redaktion)\b",
+    re.IGNORECASE,
+)
+_ROLE = re.compile(
+    r",?\s*(?:staff writer|staff reporter|correspondent|reporter|contributor|editor|"
+    r"senior writer|columnist|for .+|in .+)$",
+    re.IGNORECASE,
+)
+_UNIT_SECONDS = {"second": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400, "week": 604800}
+
+
+@dataclass(frozen=True, slots=True)
+class BylineInfo:
+    """What :func:`parse_bylines` found."""
+
+    authors: list[str]
+    source: str | None
+    published: str | None
+    published_raw: str | None
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return datetime(year, month, day).date().isoformat()
+    except ValueError:
+        return None
+
+
+def _find_date(line: str, reference_time: datetime | None) -> tuple[str | None, str | None]:
+    """Return ``(iso_or_none, raw_or_none)`` for the first date or time in a line."""
+    m = _ISO.search(line)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        return _iso(y, mo, d), m.group(0)
+    m = _MDY.search(line)
+    if m:
+        return _iso(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))), m.group(0)
+    m = _DMY.search(line)
+    if m:
+        return _iso(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))), m.group(0)
+    m = _DOTTED.search(line)
+    if m:
+        return _iso(int(m.group(3)), int(m.group(2)), int(m.group(1))), m.group(0)
+    m = _RELATIVE.search(line)
+    if m:
+        raw = m.group(0)
+        if reference_time is None:
+            return None, raw
+        count = m.group(1).lower()
+        k = 1 if count in ("a", "an", "one") else int(count)
+        unit = m.group(2).lower()
+        when = reference_time - timedelta(seconds=k * _UNIT_SECONDS[unit])
+        return when.isoformat(timespec="minutes"), raw
+    m = _TIME.search(line)
+    if m:
+        return None, m.group(0)
+    return None, None
+
+
+def _split_names(text: str) -> list[str]:
+    text = re.split(r"\s[|·•–—-]\s|\s-\s|,\s*(?:updated|published)|\s(?:on|am|um)\s", text, maxsplit=1)[0]
+    text = _ROLE.sub("", text.strip())
+    parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b)\s*", text)
+    names = []
+    for part in parts:
+        part = part.strip(" .;:")
+        if part and _NAME.match(part) and not _SOURCE_WORDS.search(part) and not re.search(r"\d", part):
+            names.append(part)
+    return names
+
+
+def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = None) -> BylineInfo:
+    """Read authors, source and date from an article's byline lines.
+
+    >>> info = parse_bylines(["By Jane Doe and Max Roe | June 9, 2025"])
+    >>> info.authors, info.published, info.published_raw
+    (['Jane Doe', 'Max Roe'], '2025-06-09', 'June 9, 2025')
+    >>> info = parse_bylines(["Kyodo News", "2 hours ago"])
+    >>> info.source, info.published, info.published_raw
+    ('Kyodo News', None, '2 hours ago')
+    """
+    authors: list[str] = []
+    source: str | None = None
+    published: str | None = None
+    published_raw: str | None = None
+    for line in bylines:
+        text = " ".join(line.split())
+        iso, raw = _find_date(text, reference_time)
+        if raw is not None and (published is None and iso is not None or published_raw is None):
+            published_raw = raw
+            if iso is not None:
+                published = iso
+        m = _BY.match(text)
+        if m:
+            for name in _split_names(m.group(1)):
+                if name not in authors:
+                    authors.append(name)
+            continue
+        head = re.split(r"\s[|·•]\s|\s[-–—]\s", text.strip(" -–—|"), maxsplit=1)[0].strip()
+        if not head or re.search(r"\d", head):
+            continue
+        person = _ROLE.sub("", head).strip()
+        if person != head and _NAME.match(person):
+            if person not in authors:
+                authors.append(person)
+        elif _SOURCE_WORDS.search(head) or (head.isupper() and len(head) > 2):
+            if source is None:
+                source = head
+        elif _NAME.match(head) and len(head.split()) <= 4:
+            for name in _split_names(head):
+                if name not in authors:
+                    authors.append(name)
+    return BylineInfo(authors, source, published, published_raw)

@@ -1,0 +1,40 @@
+"""The configuration of a cleaning run: one frozen object with documented defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+__all__ = ["CleanerConfig"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CleanerConfig:
+    """Options of :class:`cleaner.Cleaner` and :func:`cleaner.clean`.
+
+    Attributes:
+        split_titles: cut run-together titles in a list ("Related coverage: A B C")
+            where a title also stands on the page as a line of its own. Default True.
+        keep_headline_only: keep articles that have a headline but neither body nor
+            byline (teaser cards reduced to a title). Default False: such a headline
+            goes to the previous article's related titles if there is one, else is
+            dropped.
+        max_chars: the largest input accepted, in characters; a larger one raises
+            :class:`cleaner.InputTooLargeError` instead of using unbounded memory.
+            Default 20,000,000 (about 2,000 typical pages); None for no limit.
+        reference_time: the time a page was fetched; relative dates in bylines
+            ("17 hours ago") are resolved against it. Default None: they are kept as
+            ``published_raw`` only.
+        html_mode: how :meth:`cleaner.Cleaner.clean_html` renders HTML to text,
+            ``"browser"`` (one visual block a line, the default) or ``"collapsed"``.
+    """
+
+    split_titles: bool = True
+    keep_headline_only: bool = False
+    max_chars: int | None = 20_000_000
+    reference_time: datetime | None = None
+    html_mode: str = "browser"
+
+    def __post_init__(self) -> None:
+        if self.max_chars is not None and self.max_chars < 0:
+            raise ValueError(f"max_chars must be None or >= 0, not {self.max_chars}")

@@ -1,0 +1,390 @@
+"""The block classifier and its model files.
+
+:class:`BlockClassifier` is a scikit-learn estimator over pages: ``X`` is a list of
+:class:`PageUnits` (a page's text and its units), ``y`` a list of per-unit label
+sequences. It labels each unit from the unit's own features and its page context:
+
+* stage 1 sees the unit's hashed words, its numeric features and the numeric
+  features of the three units before and after it (:func:`cleaner.features.with_context`);
+* stage 2 (``stacked=True``) is trained on out-of-fold stage-1 probabilities of the
+  unit and its neighbours, so that "a byline next to a headline" and "a run of body"
+  are learned from the predictions around a unit, not only from its own text.
+
+A model file is a joblib pickle of ``{"manifest": {...}, "estimator": ...}``. The
+manifest names the cleaner, scikit-learn and feature versions, the labels, a hash of
+the training data, the command that made it and its scores; :func:`load_model`
+refuses a file whose versions do not match this installation. **Model files are
+pickles: loading one runs code. Load only files from sources you trust.**
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import json
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Self
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import InconsistentVersionWarning
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted
+
+from .errors import ModelError, ModelVersionError
+from .features import FEATURE_VERSION, PageFeatures, featurize, shift_rows, with_context
+from .segment import Unit
+
+__all__ = [
+    "PageUnits",
+    "BlockClassifier",
+    "Model",
+    "load_model",
+    "save_model",
+    "default_model_path",
+    "training_data_hash",
+]
+
+MODEL_FORMAT = 1
+_STACK_OFFSETS = (-3, -2, -1, 1, 2, 3)
+
+
+@dataclass(frozen=True)
+class PageUnits:
+    """A page's text with its units: one item of a :class:`BlockClassifier`'s ``X``."""
+
+    text: str
+    units: Sequence[Unit]
+    _features: list[PageFeatures] = field(default_factory=list, repr=False, compare=False)
+
+    def features(self) -> PageFeatures:
+        """The page's features, computed once and cached."""
+        if not self._features:
+            self._features.append(featurize(self.text, self.units))
+        return self._features[0]
+
+
+def _stage1_matrix(feats: Sequence[PageFeatures], use_words: bool) -> sp.csr_matrix | np.ndarray:
+    dense = np.vstack([with_context(f.numeric, f.line) for f in feats]) if feats else np.zeros((0, 1))
+    if not use_words:
+        return dense
+    words = sp.vstack([f.words for f in feats], format="csr")
+    return sp.hstack([sp.csr_matrix(dense), words], format="csr")
+
+
+def _stack_matrix(proba: np.ndarray, feats: Sequence[PageFeatures]) -> np.ndarray:
+    """Stage-2 input: own numeric features, own probabilities and neighbours' probabilities."""
+    blocks = []
+    pos = 0
+    for f in feats:
+        n = f.n_units
+        p = proba[pos : pos + n]
+        cols = [f.numeric, p]
+        for off in _STACK_OFFSETS:
+            shifted = shift_rows(p, off)
+            same = np.zeros((n, 1))
+            if abs(off) < n:
+                if off > 0:
+                    same[: n - off, 0] = f.line[off:] == f.line[: n - off]
+                else:
+                    same[-off:, 0] = f.line[: n + off] == f.line[-off:]
+            cols.append(shifted)
+            cols.append(same)
+        blocks.append(np.hstack(cols))
+        pos += n
+    return np.vstack(blocks) if blocks else np.zeros((0, 1))
+
+
+class _WideLogistic:
+    """A logistic model fitted on some columns, applied to the full-width matrix."""
+
+    def __init__(self, model: LogisticRegression, used: np.ndarray, width: int) -> None:
+        self.classes_ = model.classes_
+        coef = np.zeros((width, model.coef_.shape[0]))
+        coef[used] = model.coef_.T
+        self.coef_ = coef
+        self.intercept_ = model.intercept_.copy()
+        self.n_iter_ = model.n_iter_
+
+    def predict_proba(self, M: Any) -> np.ndarray:
+        z = np.asarray(M @ self.coef_) + self.intercept_
+        if z.shape[1] == 1:  # binary: one column of log-odds
+            z = np.hstack([-z, z]) / 2
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
+        return z
+
+
+class BlockClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """Labels the units of pages, using each unit's page context.
+
+    Parameters:
+        first_stage: ``"logistic"`` (logistic regression on hashed words plus numeric
+            and neighbour features) or ``"boosting"`` (gradient boosting on numeric and
+            neighbour features only).
+        stacked: add a second logistic stage over out-of-fold stage-1 probabilities
+            of each unit and its neighbours.
+        C: inverse regularisation strength of the logistic stages. The default 4.0
+            was the best of 1, 4 and 16 on the validation split (training/README.md).
+        min_df: hashed word features used by fewer training units are dropped.
+        n_folds: folds for the out-of-fold stage-1 probabilities that train stage 2.
+        max_iter: iterations of the logistic solver.
+        random_state: seed for the folds and the boosting.
+    """
+
+    def __init__(
+        self,
+        *,
+        first_stage: str = "logistic",
+        stacked: bool = True,
+        C: float = 4.0,
+        n_folds: int = 3,
+        min_df: int = 2,
+        max_iter: int = 300,
+        random_state: int = 0,
+    ) -> None:
+        self.first_stage = first_stage
+        self.stacked = stacked
+        self.C = C
+        self.n_folds = n_folds
+        self.min_df = min_df
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def _fit_stage1(self, M: Any, y: np.ndarray, w: np.ndarray | None) -> Any:
+        """Fit a stage-1 model; a logistic one on the used columns only.
+
+        The solver's cost grows with the width of the hashed feature space, most of
+        which no training unit uses: it is fitted on the columns used by at least
+        ``min_df`` units and its coefficients are spread back to the full width.
+        """
+        model = self._new_stage1()
+        if not sp.issparse(M):
+            return model.fit(M, y, sample_weight=w)
+        df = np.bincount(M.indices, minlength=M.shape[1])
+        used = np.flatnonzero(df >= self.min_df)
+        model.fit(M[:, used], y, sample_weight=w)
+        return _WideLogistic(model, used, M.shape[1])
+
+    def _new_stage1(self) -> Any:
+        if self.first_stage == "logistic":
+            return LogisticRegression(C=self.C, max_iter=self.max_iter, solver="lbfgs")
+        if self.first_stage == "boosting":
+            return HistGradientBoostingClassifier(max_iter=200, random_state=self.random_state)
+        raise ValueError(f"first_stage must be 'logistic' or 'boosting', not {self.first_stage!r}")
+
+    @property
+    def _use_words(self) -> bool:
+        return self.first_stage == "logistic"
+
+    def fit(
+        self,
+        X: Sequence[PageUnits],
+        y: Sequence[Sequence[str]],
+        *,
+        groups: Sequence[str] | None = None,
+        sample_weight: Sequence[float] | None = None,
+    ) -> Self:
+        """Fit on pages ``X`` with per-unit labels ``y``.
+
+        Args:
+            groups: a group (site) per page; stage-2 folds never split a group.
+            sample_weight: a weight per page (user pages weighted up when retraining).
+        """
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} pages but y has {len(y)}")
+        feats = [p.features() for p in X]
+        for f, labels, i in zip(feats, y, range(len(X)), strict=True):
+            if f.n_units != len(labels):
+                raise ValueError(f"page {i} has {f.n_units} units but {len(labels)} labels")
+        flat_y = np.asarray([label for labels in y for label in labels], dtype=object)
+        self.classes_ = np.asarray(sorted(set(flat_y)), dtype=object)
+        if len(self.classes_) < 2:
+            raise ValueError("training data must hold at least two different labels")
+        w = None
+        if sample_weight is not None:
+            w = np.concatenate([np.full(f.n_units, wt, dtype=float) for f, wt in zip(feats, sample_weight, strict=True)])
+        M = _stage1_matrix(feats, self._use_words)
+        self.stage1_ = self._fit_stage1(M, flat_y, w)
+        self.stage2_ = None
+        if self.stacked:
+            oof = self._out_of_fold(feats, flat_y, groups, w)
+            S = _stack_matrix(oof, feats)
+            self.stage2_ = LogisticRegression(C=1.0, max_iter=self.max_iter).fit(S, flat_y, sample_weight=w)
+        self.n_features_in_ = M.shape[1]
+        return self
+
+    def _out_of_fold(
+        self,
+        feats: Sequence[PageFeatures],
+        flat_y: np.ndarray,
+        groups: Sequence[str] | None,
+        w: np.ndarray | None,
+    ) -> np.ndarray:
+        n_pages = len(feats)
+        keys = list(groups) if groups is not None else [str(i) for i in range(n_pages)]
+        uniq = sorted(set(keys))
+        rng = np.random.default_rng(self.random_state)
+        fold_of_group = {g: int(k) for g, k in zip(uniq, rng.integers(0, self.n_folds, len(uniq)), strict=True)}
+        page_fold = np.asarray([fold_of_group[k] for k in keys])
+        sizes = np.asarray([f.n_units for f in feats])
+        unit_fold = np.repeat(page_fold, sizes)
+        oof = np.zeros((len(flat_y), len(self.classes_)))
+        for k in range(self.n_folds):
+            train_pages = [f for f, pf in zip(feats, page_fold, strict=True) if pf != k]
+            test_pages = [f for f, pf in zip(feats, page_fold, strict=True) if pf == k]
+            if not test_pages or not train_pages:
+                continue
+            tr = unit_fold != k
+            if len(set(flat_y[tr])) < 2:
+                continue
+            model = self._fit_stage1(
+                _stage1_matrix(train_pages, self._use_words),
+                flat_y[tr],
+                None if w is None else w[tr],
+            )
+            p = model.predict_proba(_stage1_matrix(test_pages, self._use_words))
+            cols = [int(np.searchsorted(self.classes_, c)) for c in model.classes_]
+            oof[np.ix_(np.flatnonzero(~tr), cols)] = p
+        return oof
+
+    def predict_proba_features(self, feats: Sequence[PageFeatures]) -> np.ndarray:
+        """Class probabilities for the units of already featurized pages, stacked."""
+        check_is_fitted(self, "stage1_")
+        if not feats or sum(f.n_units for f in feats) == 0:
+            return np.zeros((0, len(self.classes_)))
+        M = _stage1_matrix(feats, self._use_words)
+        p = np.zeros((M.shape[0], len(self.classes_)))
+        cols = [int(np.searchsorted(self.classes_, c)) for c in self.stage1_.classes_]
+        p[:, cols] = self.stage1_.predict_proba(M)
+        if self.stage2_ is not None:
+            p = self.stage2_.predict_proba(_stack_matrix(p, feats))
+        return p
+
+    def predict_proba(self, X: Sequence[PageUnits]) -> list[np.ndarray]:
+        """Per page, a ``(n_units, n_classes)`` array of probabilities (columns: ``classes_``)."""
+        feats = [p.features() for p in X]
+        proba = self.predict_proba_features(feats)
+        out = []
+        pos = 0
+        for f in feats:
+            out.append(proba[pos : pos + f.n_units])
+            pos += f.n_units
+        return out
+
+    def predict(self, X: Sequence[PageUnits]) -> list[list[str]]:
+        """Per page, the label of each unit."""
+        return [[str(c) for c in self.classes_[p.argmax(axis=1)]] for p in self.predict_proba(X)]
+
+    def score(self, X: Sequence[PageUnits], y: Sequence[Sequence[str]], sample_weight: Any = None) -> float:
+        """Share of units labelled correctly."""
+        pred = [label for page in self.predict(X) for label in page]
+        gold = [label for page in y for label in page]
+        return float(np.mean(np.asarray(pred, dtype=object) == np.asarray(gold, dtype=object)))
+
+
+@dataclass(frozen=True)
+class Model:
+    """A loaded model: the fitted estimator and its manifest."""
+
+    estimator: BlockClassifier
+    manifest: dict[str, Any]
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(c) for c in self.estimator.classes_]
+
+
+def default_model_path() -> Path:
+    """Where the shipped default model lives inside the package."""
+    return Path(str(importlib.resources.files("cleaner") / "models" / "default.joblib"))
+
+
+def _versions() -> dict[str, str]:
+    from . import __version__
+
+    return {
+        "cleaner_version": __version__,
+        "sklearn_version": sklearn.__version__,
+        "feature_version": FEATURE_VERSION,
+    }
+
+
+def training_data_hash(paths: Sequence[str | Path]) -> str:
+    """SHA-256 over the bytes of the training files, in the order given."""
+    h = hashlib.sha256()
+    for p in paths:
+        with open(p, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()
+
+
+def save_model(estimator: BlockClassifier, path: str | Path, manifest: dict[str, Any]) -> Model:
+    """Save a fitted estimator with its manifest (versions and labels are filled in)."""
+    check_is_fitted(estimator, "stage1_")
+    full = {
+        "format": MODEL_FORMAT,
+        **_versions(),
+        "labels": [str(c) for c in estimator.classes_],
+        "params": estimator.get_params(),
+        **manifest,
+    }
+    json.dumps(full)  # the manifest must be plain data
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(p.name + ".tmp")
+    joblib.dump({"manifest": full, "estimator": estimator}, tmp, compress=3)
+    tmp.replace(p)
+    return Model(estimator, full)
+
+
+def _minor(version: str) -> str:
+    """``"1.9.1"`` -> ``"1.9"``: pickles of scikit-learn estimators keep within a minor version."""
+    return ".".join(version.split(".")[:2])
+
+
+def load_model(path: str | Path | None = None) -> Model:
+    """Load a model file (the shipped default when ``path`` is None).
+
+    Raises:
+        ModelError: the file is missing or is not a cleaner model.
+        ModelVersionError: it was made with another cleaner feature layout or
+            scikit-learn version; the message names both versions.
+    """
+    p = default_model_path() if path is None else Path(path)
+    if not p.is_file():
+        hint = (
+            " The default model ships inside the package; rebuild it with "
+            "`python -m training.train corpus/training`."
+            if path is None
+            else ""
+        )
+        raise ModelError(f"no model file at {p}.{hint}")
+    try:
+        with warnings.catch_warnings():
+            # a patch-level scikit-learn difference is checked below, by minor version
+            warnings.simplefilter("ignore", InconsistentVersionWarning)
+            blob = joblib.load(p)
+    except Exception as exc:  # a corrupt or foreign file can raise anything while unpickling
+        raise ModelError(f"{p} is not a readable cleaner model: {exc}") from exc
+    if not isinstance(blob, dict) or "manifest" not in blob or "estimator" not in blob:
+        raise ModelError(f"{p} is not a cleaner model (no manifest)")
+    manifest = blob["manifest"]
+    mine = _versions()
+    for key, what in (("feature_version", "feature layout"), ("sklearn_version", "scikit-learn")):
+        if _minor(str(manifest.get(key))) != _minor(mine[key]):
+            raise ModelVersionError(
+                f"{p} was made with {what} {manifest.get(key)}, but this installation has "
+                f"{mine[key]}; retrain it with this version (`cleaner train ...`) or install "
+                f"the matching version"
+            )
+    return Model(blob["estimator"], manifest)

@@ -1,0 +1,174 @@
+"""Reassembly: labelled units become segments, and segments become articles.
+
+:func:`merge_units` joins neighbouring units of one line that got the same label
+into one :class:`~cleaner.Segment`. :func:`assemble_articles` then walks the
+segments in page order:
+
+* a headline starts an article, unless the current article has only bylines so far
+  (bylines may stand before the headline, as on cards);
+* bylines after an article's body or related list are held: they belong to the
+  next article (a card's "Kyodo News / 2 hours ago" before its headline), or, if
+  the page ends or body follows without a headline, they start the next article;
+* body paragraphs join the current article, starting one when there is none, so a
+  page with body text but no headline still yields an article;
+* related items join the article they sit in; junk is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+
+from .bylines import parse_bylines
+from .document import Article, Segment
+from .labels import STANDARD_LABELS, Label
+from .segment import Unit
+
+__all__ = ["merge_units", "assemble_articles"]
+
+
+def merge_units(
+    text: str, units: Sequence[Unit], labels: Sequence[str], confidences: Sequence[float] | np.ndarray
+) -> list[Segment]:
+    """Join same-labelled neighbouring units of a line into segments.
+
+    Units marked ``separate`` (list items told apart by a title found elsewhere on
+    the page) start a segment of their own.
+
+    A merged segment's confidence is the mean of its units' confidences, weighted by
+    length.
+    """
+    segments: list[Segment] = []
+    i = 0
+    n = len(units)
+    while i < n:
+        u = units[i]
+        label = labels[i]
+        j = i + 1
+        while j < n and units[j].line == u.line and labels[j] == label and not units[j].separate:
+            j += 1
+        start, end = u.start, units[j - 1].end
+        weights = [units[k].end - units[k].start for k in range(i, j)]
+        conf = float(sum(w * float(confidences[k]) for w, k in zip(weights, range(i, j), strict=True)) / sum(weights))
+        segments.append(Segment(start, end, label, round(conf, 4), text[start:end]))
+        i = j
+    return segments
+
+
+class _Draft:
+    __slots__ = ("body", "bylines", "extra", "headline", "related", "start", "end")
+
+    def __init__(self, start: int) -> None:
+        self.headline: str | None = None
+        self.bylines: list[str] = []
+        self.body: list[str] = []
+        self.related: list[str] = []
+        self.extra: dict[str, list[str]] = {}
+        self.start = start
+        self.end = start
+
+    def has_content(self) -> bool:
+        return bool(self.body or self.related or self.extra)
+
+    def finish(self, reference_time: datetime | None) -> Article:
+        info = parse_bylines(self.bylines, reference_time=reference_time)
+        return Article(
+            headline=self.headline,
+            bylines=self.bylines,
+            authors=info.authors,
+            published=info.published,
+            published_raw=info.published_raw,
+            source=info.source,
+            body=self.body,
+            related=self.related,
+            extra=self.extra,
+            start=self.start,
+            end=self.end,
+        )
+
+
+def assemble_articles(
+    segments: Sequence[Segment],
+    *,
+    reference_time: datetime | None = None,
+    keep_headline_only: bool = False,
+) -> list[Article]:
+    """Group labelled segments into articles; see the module docstring for the rules."""
+    articles: list[Article] = []
+    current: _Draft | None = None
+    held: list[Segment] = []  # bylines waiting for their article
+
+    def close() -> None:
+        nonlocal current
+        if current is None:
+            return
+        if current.headline is not None and not current.body and not current.bylines and not current.extra:
+            if not keep_headline_only:
+                # a bare title: a teaser of another article, not an article
+                if articles:
+                    articles[-1].related.append(current.headline)
+                current = None
+                return
+        if current.headline is not None or current.has_content() or current.bylines:
+            if current.body or current.headline is not None:
+                articles.append(current.finish(reference_time))
+        current = None
+
+    def start(at: int) -> _Draft:
+        draft = _Draft(at)
+        for b in held:
+            draft.bylines.append(b.text)
+        if held:
+            draft.start = held[0].start
+        held.clear()
+        return draft
+
+    for seg in segments:
+        label = seg.label
+        if label == Label.JUNK:
+            continue
+        if label == Label.HEADLINE:
+            if current is not None and (current.headline is not None or current.has_content()):
+                close()
+            if current is None:
+                current = start(seg.start)
+            elif held:
+                current.bylines.extend(b.text for b in held)
+                held.clear()
+            if current.headline is None:
+                current.headline = seg.text
+            current.end = seg.end
+        elif label == Label.BYLINE:
+            if current is not None and not current.has_content():
+                current.bylines.append(seg.text)
+                current.end = seg.end
+            else:
+                held.append(seg)
+        elif label == Label.BODY:
+            if current is None:
+                current = start(seg.start)
+            elif held:
+                # bylines between two bodies without a headline: a new article
+                close()
+                current = start(seg.start)
+            current.body.append(seg.text)
+            current.end = seg.end
+        elif label == Label.RELATED:
+            if current is None:
+                continue
+            current.related.append(seg.text)
+            current.end = seg.end
+        elif label not in STANDARD_LABELS:
+            if current is None:
+                current = start(seg.start)
+            current.extra.setdefault(label, []).append(seg.text)
+            current.end = seg.end
+    if held:
+        if current is not None:
+            current.bylines.extend(b.text for b in held)
+            current.end = held[-1].end
+        held.clear()
+    close()
+    return articles

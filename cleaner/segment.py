@@ -1,0 +1,175 @@
+"""Segmenting: raw page text becomes units with character offsets.
+
+A *unit* is the smallest piece of text the classifier labels. Each non-blank line of
+the page is one or more units: a line is cut further where the label may change
+inside it, because scraped pages run blocks together on one line (the seed page's
+cards put a byline, a whole body and a "Related coverage:" list on one line). Cuts
+are proposed, never forced on the labels: after classification, neighbouring units
+of one line that get the same label are merged back into one segment (see
+:func:`cleaner.reassemble.merge_units`). The proposed cuts are:
+
+* sentence ends (``. ``, ``? ``, ``! `` before a capital, digit or quote), except
+  after common abbreviations and initials ("U.S.", "Mr.");
+* after a short list header ending in a colon ("Related coverage: ...");
+* after a byline prefix: a ``| Section, Section, Section`` list, or a date or time
+  early in a line ("... 14:37 | All, World, Japan Prime Minister said ...");
+* around titles that stand elsewhere on the page as lines of their own, inside a
+  line that follows a list header (run-together related titles).
+
+Every unit is stripped of surrounding white space and is never empty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Unit", "split_units", "LINE_RE"]
+
+LINE_RE = re.compile(r"[^\n\r]+")
+
+# A sentence end: terminal punctuation, optional closing quotes/brackets, white
+# space, then something that can start a sentence.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9À-Ý])")
+# Tokens after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr prof gen gov sen rep lt col capt sgt no vs etc inc ltd co corp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec fig approx dept est".split()
+)
+# A list header: up to four words ending in a colon ("Related coverage:").
+_HEADER_COLON = re.compile(r"^(?:[^\s:]+\s+){0,3}[^\s:]+:\s+")
+# A section list after a pipe: "| World, Japan, All" then the next word starts the body.
+_PIPE_SECTIONS = re.compile(r"\|\s*(?:[\w&'’-]+(?:\s[\w&'’-]+)?,\s*)*[\w&'’-]+\s+(?=\S)")
+# A date or time early in a line, followed by a capitalised word.
+_DATE_OR_TIME = re.compile(
+    r"(?:\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?|\b(?:19|20)\d{2}\b|\bago\b)"
+    r"[\s,.|·•-]*\s(?=[A-Z\"“])"
+)
+_TITLE_MIN_WORDS = 4
+_TITLE_MAX_WORDS = 25
+# Cut byline prefixes only in the first words of a line: a date further in is prose.
+_BYLINE_PREFIX_MAX_CHARS = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A piece of one line of page text, the smallest thing the classifier labels.
+
+    Attributes:
+        start: offset of the first character in the page text.
+        end: offset one past the last character.
+        line: index of the line among the page's non-blank lines.
+        first: whether the unit starts its line.
+        last: whether the unit ends its line.
+        separate: whether the cut before it separates two items of a list (a title
+            found elsewhere on the page): such units are never merged into one segment.
+    """
+
+    start: int
+    end: int
+    line: int
+    first: bool
+    last: bool
+    separate: bool = False
+
+
+def _is_abbreviation(line: str, dot: int) -> bool:
+    """Whether the full stop at ``line[dot]`` closes an abbreviation or initial."""
+    j = dot
+    while j > 0 and not line[j - 1].isspace():
+        j -= 1
+    token = line[j:dot].lstrip("(\"“'‘").lower()
+    if len(token) == 1 and token.isalpha():
+        return True  # an initial: "John F. Kennedy"
+    if "." in token and len(token) <= 5:
+        return True  # "U.S", "a.m", "e.g"
+    return token in _ABBREVIATIONS
+
+
+def _cuts_in_line(line: str, after_header: bool, titles: frozenset[str]) -> tuple[list[int], set[int]]:
+    """Offsets inside ``line`` at which to cut it into units, and which of them separate list items."""
+    cuts: set[int] = set()
+    hard: set[int] = set()
+    for m in _SENTENCE_END.finditer(line):
+        dot = m.start()
+        if line[dot] == "." and _is_abbreviation(line, dot):
+            continue
+        cuts.add(m.end())
+    m = _HEADER_COLON.match(line)
+    if m and m.end() < len(line):
+        cuts.add(m.end())
+        after_header = True
+    head = line[:_BYLINE_PREFIX_MAX_CHARS]
+    for m in _PIPE_SECTIONS.finditer(head):
+        cuts.add(m.end())
+    for m in _DATE_OR_TIME.finditer(head):
+        cuts.add(m.end())
+    for m in re.finditer(r"(?<=\s)(?:Related(?: coverage| stories| articles)?|Read more|See also|More):\s", line):
+        cuts.add(m.start())
+        cuts.add(m.end())
+        after_header = True
+    if after_header and titles:
+        _title_cuts(line, titles, hard)
+        cuts |= hard
+    return sorted(c for c in cuts if 0 < c < len(line)), hard
+
+
+def _title_cuts(line: str, titles: frozenset[str], cuts: set[int]) -> None:
+    """Cut around each title that also stands as a line of its own on the page."""
+    for title in titles:
+        if len(title) >= len(line) - 1:
+            continue
+        pos = line.find(title)
+        while pos >= 0:
+            cuts.add(pos)
+            cuts.add(pos + len(title))
+            pos = line.find(title, pos + len(title))
+
+
+def _page_titles(lines: list[str]) -> frozenset[str]:
+    """Short, title-like lines of the page: evidence for cutting run-together titles."""
+    titles = set()
+    for line in lines:
+        n = line.count(" ") + 1
+        if _TITLE_MIN_WORDS <= n <= _TITLE_MAX_WORDS and line[:1].isupper() and not line.endswith(":"):
+            titles.add(line)
+    return frozenset(titles)
+
+
+def split_units(text: str, *, split_titles: bool = True) -> list[Unit]:
+    """Split page text into units, in page order, with offsets into ``text``.
+
+    >>> t = "Title here\\nBy Jane Doe | June 9, 2025 The council met. It voted."
+    >>> [t[u.start:u.end] for u in split_units(t)]
+    ['Title here', 'By Jane Doe | June 9, 2025', 'The council met.', 'It voted.']
+    """
+    spans: list[tuple[int, int]] = []
+    lines: list[str] = []
+    for m in LINE_RE.finditer(text):
+        s, e = m.span()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            spans.append((s, e))
+            lines.append(text[s:e])
+    titles = _page_titles(lines) if split_titles else frozenset()
+    units: list[Unit] = []
+    after_header = False
+    for index, ((s, _e), line) in enumerate(zip(spans, lines, strict=True)):
+        cuts, hard = _cuts_in_line(line, after_header, titles) if len(line) > 12 else ([], set())
+        bounds = [0, *cuts, len(line)]
+        pieces: list[tuple[int, int, bool]] = []
+        for a0, b in zip(bounds, bounds[1:], strict=False):
+            a = a0
+            while a < b and line[a].isspace():
+                a += 1
+            while b > a and line[b - 1].isspace():
+                b -= 1
+            if a < b:
+                pieces.append((a, b, a0 in hard))
+        for k, (a, b, sep) in enumerate(pieces):
+            units.append(Unit(s + a, s + b, index, k == 0, k == len(pieces) - 1, sep))
+        after_header = line.endswith(":") and line.count(" ") < 4
+    return units

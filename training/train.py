@@ -1,0 +1,150 @@
+"""Train the block classifier and save a model file with its manifest.
+
+    python -m training.train corpus/training                # the shipped default model
+    python -m training.train corpus/training --compare      # the design comparison table
+
+DATA is a folder with ``train.jsonl.gz`` and ``validation.jsonl.gz`` (as written by
+``python -m training.build_data``) or any sample files (TSV/JSONL) for ``--train``.
+The default model is trained on train plus validation once the design is chosen on
+validation; its manifest records the validation scores of that design.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cleaner.evaluate import LabelScores, score_labels
+from cleaner.model import BlockClassifier, PageUnits, default_model_path, save_model, training_data_hash
+from cleaner.reassemble import merge_units
+from cleaner.samples import LabelledPage, load_samples
+from cleaner.segment import split_units
+
+__all__ = ["DESIGNS", "pages_to_xy", "fit_pages", "evaluate_pages", "main"]
+
+# The designs compared on the validation split (issue 3): name -> estimator params.
+DESIGNS: dict[str, dict[str, Any]] = {
+    "logistic": {"first_stage": "logistic", "stacked": False},
+    "logistic+stack": {"first_stage": "logistic", "stacked": True},
+    "boosting": {"first_stage": "boosting", "stacked": False},
+    "boosting+stack": {"first_stage": "boosting", "stacked": True},
+}
+DEFAULT_DESIGN = "logistic+stack"
+
+
+def pages_to_xy(pages: Sequence[LabelledPage]) -> tuple[list[PageUnits], list[list[str]], list[str]]:
+    """Segment labelled pages into units and give each unit its majority gold label."""
+    X: list[PageUnits] = []
+    y: list[list[str]] = []
+    groups: list[str] = []
+    for page in pages:
+        units = split_units(page.text)
+        if not units:
+            continue
+        X.append(PageUnits(page.text, units))
+        y.append([page.label_of(u.start, u.end) for u in units])
+        groups.append(page.site or page.id)
+    return X, y, groups
+
+
+def fit_pages(
+    pages: Sequence[LabelledPage], params: dict[str, Any], weights: Sequence[float] | None = None
+) -> BlockClassifier:
+    """Fit a :class:`BlockClassifier` with ``params`` on labelled pages."""
+    X, y, groups = pages_to_xy(pages)
+    if weights is not None:
+        keep = {id(p) for p in pages if split_units(p.text)}
+        weights = [w for p, w in zip(pages, weights, strict=True) if id(p) in keep]
+    return BlockClassifier(**params).fit(X, y, groups=groups, sample_weight=weights)
+
+
+def evaluate_pages(model: BlockClassifier, pages: Sequence[LabelledPage]) -> LabelScores:
+    """Word-level label scores of a fitted model on labelled pages."""
+    X, _, _ = pages_to_xy(pages)
+    kept = [p for p in pages if split_units(p.text)]
+    preds = []
+    for x, proba in zip(X, model.predict_proba(X), strict=True):
+        best = proba.argmax(axis=1)
+        labels = [str(model.classes_[k]) for k in best]
+        preds.append(merge_units(x.text, x.units, labels, proba.max(axis=1)))
+    return score_labels(kept, preds)
+
+
+def _load(folder: Path, name: str) -> tuple[list[LabelledPage], list[Path]]:
+    files = sorted(folder.glob(f"{name}.jsonl*"))
+    return (load_samples(*files) if files else []), files
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.split("\n\n")[0])
+    ap.add_argument("data", type=Path, help="folder with train.jsonl.gz and validation.jsonl.gz")
+    ap.add_argument("--out", type=Path, default=None, help="model file (default: the package's default model)")
+    ap.add_argument("--design", default=DEFAULT_DESIGN, choices=sorted(DESIGNS))
+    ap.add_argument("--compare", action="store_true", help="fit every design, print the comparison, save nothing")
+    ap.add_argument("--extra", nargs="*", type=Path, default=[], help="more sample files added to training")
+    ap.add_argument("--limit", type=int, default=None, help="use only the first N training pages (quick runs)")
+    args = ap.parse_args(argv)
+
+    train, train_files = _load(args.data, "train")
+    valid, valid_files = _load(args.data, "validation")
+    extra = load_samples(*args.extra) if args.extra else []
+    train = train + extra
+    if args.limit is not None:
+        train = train[: args.limit]
+    if not train:
+        print(f"no training pages found in {args.data}", file=sys.stderr)
+        return 2
+    print(f"training pages: {len(train)}, validation pages: {len(valid)}", file=sys.stderr)
+
+    if args.compare:
+        print("| design | word accuracy | macro F1 | body F1 | headline F1 | byline F1 | related F1 | fit s |")
+        print("|---|---|---|---|---|---|---|---|")
+        for name, params in DESIGNS.items():
+            t0 = time.perf_counter()
+            model = fit_pages(train, params)
+            fit_s = time.perf_counter() - t0
+            sc = evaluate_pages(model, valid)
+            f = {lbl: sc.prf(lbl)[2] for lbl in ("body", "headline", "byline", "related-item")}
+            print(
+                f"| {name} | {sc.accuracy:.3f} | {sc.macro_f1:.3f} | {f['body']:.3f} | {f['headline']:.3f} "
+                f"| {f['byline']:.3f} | {f['related-item']:.3f} | {fit_s:.0f} |",
+                flush=True,
+            )
+        return 0
+
+    params = DESIGNS[args.design]
+    scores: dict[str, Any] = {}
+    if valid:
+        model = fit_pages(train, params)
+        sc = evaluate_pages(model, valid)
+        print(sc.table(), file=sys.stderr)
+        scores = {
+            "validation_word_accuracy": round(sc.accuracy, 4),
+            "validation_macro_f1": round(sc.macro_f1, 4),
+            **{f"validation_f1_{lbl}": round(sc.prf(lbl)[2], 4) for lbl in sc.labels},
+        }
+    final = fit_pages(train + valid, params)
+    out = args.out or default_model_path()
+    files = [*train_files, *valid_files, *args.extra]
+    save_model(
+        final,
+        out,
+        {
+            "design": args.design,
+            "training_data_sha256": training_data_hash(files),
+            "training_files": [str(f) for f in files],
+            "training_pages": len(train) + len(valid),
+            "command": "python -m training.train " + " ".join(sys.argv[1:] if argv is None else argv),
+            "scores": scores,
+        },
+    )
+    print(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
