@@ -20,7 +20,7 @@ Two kinds of pages:
 
 Usage::
 
-    python -m training.make_gold [--datasets DIR] [--gold DIR] [--force-handmade]
+    python -m training.make_gold [--datasets DIR] [--gold DIR] [--force-handmade] [--rerender]
 """
 
 from __future__ import annotations
@@ -34,9 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cleaner.html_text import html_to_text
 from cleaner.labels import Label
-from training.splits import site_of
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "corpus" / "gold"
@@ -97,6 +95,8 @@ def read_ids(path: Path) -> list[str]:
 
 def record_site(record: dict[str, Any]) -> str:
     """The record's site as the training build names it (registered domain, else ``dataset:id``)."""
+    from training.splits import site_of  # imported here: the gold tests need none of this
+
     return site_of(record["id"], record["dataset"], record.get("url"))
 
 
@@ -148,14 +148,25 @@ def draft_labels(text: str, gold: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def build_dataset_pages(gold: Path, datasets: Path) -> int:
+def build_dataset_pages(gold: Path, datasets: Path, *, rerender: bool = False) -> int:
+    """Render the pages of ``ids.txt`` that have no page text yet (all with ``rerender``).
+
+    A stored page text is the truth its TSV was checked against: re-rendering it with a
+    changed renderer can break the TSV, so it is opt-in.
+    """
+    from cleaner.html_text import html_to_text
+
     ids = read_ids(gold / "ids.txt")
     found: set[str] = set()
     for record in iter_records(datasets, set(ids)):
         found.add(record["id"])
         name = page_name(record)
-        text = html_to_text(record["html"], mode="browser")
-        (gold / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+        txt_path = gold / f"{name}.txt"
+        if rerender or not txt_path.exists():
+            text = html_to_text(record["html"], mode="browser")
+            txt_path.write_text(text + "\n", encoding="utf-8")
+        else:
+            text = txt_path.read_text(encoding="utf-8")
         tsv_path = gold / f"{name}.labels.tsv"
         if not tsv_path.exists():
             rows = [f"# site: {record_site(record)}", f"# source: {record['id']}"]
@@ -172,11 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--datasets", type=Path, default=DATASETS)
     parser.add_argument("--force-handmade", action="store_true", help="rewrite handmade TSVs too")
+    parser.add_argument("--rerender", action="store_true", help="re-render dataset page texts that exist")
     args = parser.parse_args(argv)
     n = build_handmade(args.gold, force=args.force_handmade)
     print(f"handmade pages: {n}")
     if (args.gold / "ids.txt").exists() and args.datasets.is_dir():
-        print(f"dataset pages: {build_dataset_pages(args.gold, args.datasets)}")
+        print(f"dataset pages: {build_dataset_pages(args.gold, args.datasets, rerender=args.rerender)}")
     return 0
 
 
