@@ -19,21 +19,21 @@ from .errors import (
 from .labels import Label
 
 __all__ = [
-    "clean",
-    "clean_html",
-    "Cleaner",
-    "CleanerConfig",
-    "InputTooLargeError",
     "Article",
     "CleanResult",
-    "Segment",
-    "Label",
+    "Cleaner",
+    "CleanerConfig",
     "CleanerError",
+    "InputTooLargeError",
     "InputTypeError",
+    "Label",
     "ModelError",
     "ModelVersionError",
     "SampleFormatError",
+    "Segment",
     "UnsupportedInputError",
+    "clean",
+    "clean_html",
 ]
 
 __version__ = "0.1.0"

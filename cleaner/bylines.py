@@ -146,7 +146,7 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
     for line in bylines:
         text = " ".join(line.split())
         iso, raw = _find_date(text, reference_time)
-        if raw is not None and (published is None and iso is not None or published_raw is None):
+        if raw is not None and ((published is None and iso is not None) or published_raw is None):
             published_raw = raw
             if iso is not None:
                 published = iso

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Segment", "Article", "CleanResult"]
+__all__ = ["Article", "CleanResult", "Segment"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 __all__ = [
     "CleanerError",
+    "InputTooLargeError",
     "InputTypeError",
-    "SampleFormatError",
     "ModelError",
     "ModelVersionError",
+    "SampleFormatError",
     "UnsupportedInputError",
-    "InputTooLargeError",
 ]
 
 

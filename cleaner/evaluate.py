@@ -22,11 +22,11 @@ from .labels import Label
 from .samples import LabelledPage, LabelSpan
 
 __all__ = [
-    "word_labels",
     "LabelScores",
-    "score_labels",
     "body_word_f1",
+    "score_labels",
     "tokens",
+    "word_labels",
 ]
 
 _WORD = re.compile(r"\S+")

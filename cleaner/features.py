@@ -25,13 +25,13 @@ import scipy.sparse as sp
 from .segment import Unit
 
 __all__ = [
+    "CONTEXT_OFFSETS",
     "FEATURE_VERSION",
     "NUMERIC_FEATURES",
-    "CONTEXT_OFFSETS",
     "PageFeatures",
     "featurize",
-    "with_context",
     "hash_bits",
+    "with_context",
 ]
 
 FEATURE_VERSION = "1"

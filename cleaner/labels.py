@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import re
 
-__all__ = ["Label", "STANDARD_LABELS", "is_valid_label_name"]
+__all__ = ["STANDARD_LABELS", "Label", "is_valid_label_name"]
 
 
 class Label(enum.StrEnum):

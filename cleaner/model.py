@@ -33,8 +33,8 @@ import numpy as np
 import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
@@ -43,12 +43,12 @@ from .features import FEATURE_VERSION, PageFeatures, featurize, shift_rows, with
 from .segment import Unit
 
 __all__ = [
-    "PageUnits",
     "BlockClassifier",
     "Model",
+    "PageUnits",
+    "default_model_path",
     "load_model",
     "save_model",
-    "default_model_path",
     "training_data_hash",
 ]
 

@@ -26,7 +26,7 @@ from .document import Article, Segment
 from .labels import STANDARD_LABELS, Label
 from .segment import Unit
 
-__all__ = ["merge_units", "assemble_articles"]
+__all__ = ["assemble_articles", "merge_units"]
 
 
 def merge_units(
@@ -58,7 +58,7 @@ def merge_units(
 
 
 class _Draft:
-    __slots__ = ("body", "bylines", "extra", "headline", "related", "start", "end")
+    __slots__ = ("body", "bylines", "end", "extra", "headline", "related", "start")
 
     def __init__(self, start: int) -> None:
         self.headline: str | None = None

@@ -37,13 +37,13 @@ from .labels import STANDARD_LABELS, Label, is_valid_label_name
 __all__ = [
     "LabelSpan",
     "LabelledPage",
-    "load_samples",
     "iter_samples",
-    "read_tsv",
-    "read_jsonl",
-    "write_tsv",
-    "write_jsonl",
+    "load_samples",
     "page_from_segments",
+    "read_jsonl",
+    "read_tsv",
+    "write_jsonl",
+    "write_tsv",
 ]
 
 PathLike = str | os.PathLike[str]

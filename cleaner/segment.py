@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Unit", "split_units", "LINE_RE"]
+__all__ = ["LINE_RE", "Unit", "split_units"]
 
 LINE_RE = re.compile(r"[^\n\r]+")
 

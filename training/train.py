@@ -18,60 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cleaner.evaluate import LabelScores, score_labels
-from cleaner.model import BlockClassifier, PageUnits, default_model_path, save_model, training_data_hash
-from cleaner.reassemble import merge_units
+from cleaner.model import default_model_path, save_model, training_data_hash
 from cleaner.samples import LabelledPage, load_samples
-from cleaner.segment import split_units
+from cleaner.trainer import DEFAULT_DESIGN, DESIGNS, evaluate_pages, fit_pages
 
-__all__ = ["DESIGNS", "pages_to_xy", "fit_pages", "evaluate_pages", "main"]
-
-# The designs compared on the validation split (issue 3): name -> estimator params.
-DESIGNS: dict[str, dict[str, Any]] = {
-    "logistic": {"first_stage": "logistic", "stacked": False},
-    "logistic+stack": {"first_stage": "logistic", "stacked": True},
-    "boosting": {"first_stage": "boosting", "stacked": False},
-    "boosting+stack": {"first_stage": "boosting", "stacked": True},
-}
-DEFAULT_DESIGN = "logistic+stack"
-
-
-def pages_to_xy(pages: Sequence[LabelledPage]) -> tuple[list[PageUnits], list[list[str]], list[str]]:
-    """Segment labelled pages into units and give each unit its majority gold label."""
-    X: list[PageUnits] = []
-    y: list[list[str]] = []
-    groups: list[str] = []
-    for page in pages:
-        units = split_units(page.text)
-        if not units:
-            continue
-        X.append(PageUnits(page.text, units))
-        y.append([page.label_of(u.start, u.end) for u in units])
-        groups.append(page.site or page.id)
-    return X, y, groups
-
-
-def fit_pages(
-    pages: Sequence[LabelledPage], params: dict[str, Any], weights: Sequence[float] | None = None
-) -> BlockClassifier:
-    """Fit a :class:`BlockClassifier` with ``params`` on labelled pages."""
-    X, y, groups = pages_to_xy(pages)
-    if weights is not None:
-        keep = {id(p) for p in pages if split_units(p.text)}
-        weights = [w for p, w in zip(pages, weights, strict=True) if id(p) in keep]
-    return BlockClassifier(**params).fit(X, y, groups=groups, sample_weight=weights)
-
-
-def evaluate_pages(model: BlockClassifier, pages: Sequence[LabelledPage]) -> LabelScores:
-    """Word-level label scores of a fitted model on labelled pages."""
-    X, _, _ = pages_to_xy(pages)
-    kept = [p for p in pages if split_units(p.text)]
-    preds = []
-    for x, proba in zip(X, model.predict_proba(X), strict=True):
-        best = proba.argmax(axis=1)
-        labels = [str(model.classes_[k]) for k in best]
-        preds.append(merge_units(x.text, x.units, labels, proba.max(axis=1)))
-    return score_labels(kept, preds)
+__all__ = ["main"]
 
 
 def _load(folder: Path, name: str) -> tuple[list[LabelledPage], list[Path]]:

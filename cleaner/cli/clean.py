@@ -1,0 +1,57 @@
+"""``cleaner clean FILE|-``: clean one page and print its articles."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..api import Cleaner
+from ..config import CleanerConfig
+from ..errors import InputTypeError
+from ..output import FORMATS, explain, render
+
+__all__ = ["add_parser", "read_page"]
+
+
+def read_page(name: str) -> str:
+    """Read page text from a file or ``-`` (standard input), as UTF-8."""
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise InputTypeError(f"cannot read {name}: {exc.strerror}") from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputTypeError(
+            f"{name} is not UTF-8 text (byte {exc.start}); convert it first, for example "
+            f"`iconv -f latin1 -t utf-8 {name}`"
+        ) from exc
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = CleanerConfig(html_mode=args.html_mode)
+    cleaner = Cleaner(args.model, config=config)
+    text = read_page(args.file)
+    is_html = args.html or (args.file.lower().endswith((".html", ".htm")) and not args.text)
+    result = cleaner.clean_html(text) if is_html else cleaner.clean(text)
+    out = explain(result) if args.explain else render(result, args.format)
+    sys.stdout.write(out)
+    return 0
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "clean",
+        help="clean one page and print its articles",
+        description="Clean one page of raw text (or HTML) and print its articles.",
+    )
+    p.add_argument("file", metavar="FILE", help="page text file, or - for standard input")
+    p.add_argument("-f", "--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument("--explain", action="store_true", help="print every segment with its label and probability")
+    p.add_argument("--model", default=None, help="model file (default: the shipped model; a pickle: trusted files only)")
+    p.add_argument("--html", action="store_true", help="the input is HTML (default for .html/.htm files)")
+    p.add_argument("--text", action="store_true", help="the input is raw text even if named .html")
+    p.add_argument("--html-mode", default="browser", choices=("browser", "collapsed"), help="how HTML is rendered")
+    p.set_defaults(func=_run)

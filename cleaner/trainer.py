@@ -1,0 +1,78 @@
+"""Training: fit a block classifier on labelled pages and score it.
+
+The library side of ``cleaner train`` and ``python -m training.train``: labelled pages
+are segmented into units exactly as :func:`cleaner.clean` segments page text, each
+unit takes the gold label of most of its characters, and a :class:`BlockClassifier`
+is fitted on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .evaluate import LabelScores, score_labels
+from .model import BlockClassifier, PageUnits
+from .reassemble import merge_units
+from .samples import LabelledPage
+from .segment import split_units
+
+__all__ = ["DEFAULT_DESIGN", "DESIGNS", "evaluate_pages", "fit_pages", "pages_to_xy", "predict_segments"]
+
+# The designs compared on the validation split (issue 3): name -> estimator params.
+DESIGNS: dict[str, dict[str, Any]] = {
+    "logistic": {"first_stage": "logistic", "stacked": False},
+    "logistic+stack": {"first_stage": "logistic", "stacked": True},
+    "boosting": {"first_stage": "boosting", "stacked": False},
+    "boosting+stack": {"first_stage": "boosting", "stacked": True},
+}
+DEFAULT_DESIGN = "logistic+stack"
+
+
+def pages_to_xy(pages: Sequence[LabelledPage]) -> tuple[list[PageUnits], list[list[str]], list[str]]:
+    """Segment labelled pages into units and give each unit its majority gold label."""
+    X: list[PageUnits] = []
+    y: list[list[str]] = []
+    groups: list[str] = []
+    for page in pages:
+        units = split_units(page.text)
+        if not units:
+            continue
+        X.append(PageUnits(page.text, units))
+        y.append([page.label_of(u.start, u.end) for u in units])
+        groups.append(page.site or page.id)
+    return X, y, groups
+
+
+def fit_pages(
+    pages: Sequence[LabelledPage], params: dict[str, Any], weights: Sequence[float] | None = None
+) -> BlockClassifier:
+    """Fit a :class:`BlockClassifier` with ``params`` on labelled pages."""
+    X, y, groups = pages_to_xy(pages)
+    if weights is not None:
+        keep = {id(p) for p in pages if split_units(p.text)}
+        weights = [w for p, w in zip(pages, weights, strict=True) if id(p) in keep]
+    return BlockClassifier(**params).fit(X, y, groups=groups, sample_weight=weights)
+
+
+def predict_segments(model: BlockClassifier, pages: Sequence[LabelledPage]) -> list[list[Any]]:
+    """Predicted segments of each page (an empty list for a page with no text)."""
+    X, _, _ = pages_to_xy(pages)
+    by_text = iter(zip(X, model.predict_proba(X), strict=True))
+    out: list[list[Any]] = []
+    for page in pages:
+        if not split_units(page.text):
+            out.append([])
+            continue
+        x, proba = next(by_text)
+        best = proba.argmax(axis=1)
+        labels = [str(model.classes_[k]) for k in best]
+        out.append(merge_units(x.text, x.units, labels, proba.max(axis=1)))
+    return out
+
+
+def evaluate_pages(model: BlockClassifier, pages: Sequence[LabelledPage]) -> LabelScores:
+    """Word-level label scores of a fitted model on labelled pages."""
+    return score_labels(pages, predict_segments(model, pages))
+
+
