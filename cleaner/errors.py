@@ -7,7 +7,9 @@ line turns errors into messages and exit codes.
 from __future__ import annotations
 
 __all__ = [
+    "BatchStateError",
     "CleanerError",
+    "InputReadError",
     "InputTooLargeError",
     "InputTypeError",
     "ModelError",
@@ -49,3 +51,19 @@ class UnsupportedInputError(CleanerError, ValueError):
 
 class InputTooLargeError(CleanerError, ValueError):
     """The input is larger than :attr:`cleaner.CleanerConfig.max_chars`."""
+
+
+class InputReadError(CleanerError, ValueError):
+    """An input file cannot be read as a page: binary, not decodable, or truncated.
+
+    Batch runs report it with the file's path and go on with the other inputs.
+    """
+
+
+class BatchStateError(CleanerError):
+    """A batch output directory cannot be used for this run.
+
+    It holds files of another run (resume it with ``--resume`` or choose an empty
+    directory), or ``--resume`` was given options or inputs that differ from the
+    run being resumed, which would mix two different outputs.
+    """

@@ -12,18 +12,43 @@ precision and recall count the overlap of the two multisets of tokens.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .document import Segment
+from .document import Article, CleanResult, Segment
+from .errors import SampleFormatError
 from .labels import Label
-from .samples import LabelledPage, LabelSpan
+from .model import Model
+from .samples import LabelledPage, LabelSpan, iter_samples
+
+if TYPE_CHECKING:
+    from .api import Cleaner
 
 __all__ = [
+    "ArticleScores",
+    "EvaluationReport",
+    "GoldArticle",
     "LabelScores",
+    "PageScore",
+    "author_found",
     "body_word_f1",
+    "compare_table",
+    "evaluate_model",
+    "evaluate_results",
+    "gold_article",
+    "headline_matches",
+    "iter_eval_pages",
+    "main_article",
+    "normalize_title",
+    "page_from_record",
+    "predict_pages",
+    "score_article",
     "score_labels",
     "tokens",
     "word_labels",
@@ -55,7 +80,9 @@ def body_word_f1(predicted: str, gold: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def word_labels(text: str, spans: Sequence[LabelSpan] | Sequence[Segment], default: str = Label.JUNK) -> list[str]:
+def word_labels(
+    text: str, spans: Sequence[LabelSpan] | Sequence[Segment], default: str = Label.JUNK
+) -> list[str]:
     """The label of every word of ``text`` (words outside all spans get ``default``)."""
     out: list[str] = []
     k = 0
@@ -111,8 +138,8 @@ class LabelScores:
         labels = self.labels
         lines = [f"{'label':<14}{'precision':>10}{'recall':>8}{'F1':>8}{'words':>10}"]
         for lbl in labels:
-            p, r, f, g = self.prf(lbl)
-            lines.append(f"{lbl:<14}{p:>10.3f}{r:>8.3f}{f:>8.3f}{g:>10}")
+            precision, recall, f1, n = self.prf(lbl)
+            lines.append(f"{lbl:<14}{precision:>10.3f}{recall:>8.3f}{f1:>8.3f}{n:>10}")
         lines.append(f"{'word accuracy':<14}{self.accuracy:>10.3f}   macro F1 {self.macro_f1:.3f}")
         lines.append("")
         lines.append("confusion (rows gold, columns predicted, words)")
@@ -129,3 +156,500 @@ def score_labels(pages: Iterable[LabelledPage], predictions: Iterable[Sequence[S
     for page, segments in zip(pages, predictions, strict=True):
         scores.add(word_labels(page.text, page.spans), word_labels(page.text, segments))
     return scores
+
+
+# --------------------------------------------------------------------------------------
+# Article-level scores
+# --------------------------------------------------------------------------------------
+
+# Separators between a headline and a site name in a page title ("Storm hits coast |
+# Daily News", "Daily News - Storm hits coast"): the characters sites use in <title>.
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+|\s+[|·•»]|[|·•»]\s+")
+
+
+def normalize_title(title: str) -> str:
+    """A title lower-cased with word tokens joined by single spaces.
+
+    >>> normalize_title("  U.S., China hold  Talks!")
+    'u s china hold talks'
+    """
+    return " ".join(tokens(title))
+
+
+def headline_matches(predicted: str | None, gold: str) -> bool:
+    """Whether a predicted headline matches a gold title after normalization.
+
+    Either side may carry a site name before or after a separator (``" | Site"``,
+    ``"Site - "``): the match holds if, after normalization, the two are equal, or
+    one equals a part of the other obtained by cutting it at separators, keeping at
+    least half of its words.
+
+    >>> headline_matches("Storm hits coast", "Storm hits coast | Daily News")
+    True
+    >>> headline_matches("Daily News - Storm hits coast", "Storm hits coast")
+    True
+    >>> headline_matches("Storm", "Storm hits coast | Daily News")
+    False
+    """
+    if predicted is None:
+        return False
+    p, g = normalize_title(predicted), normalize_title(gold)
+    if not p or not g:
+        return False
+    if p == g:
+        return True
+    return p in _title_variants(gold) or g in _title_variants(predicted)
+
+
+def _title_variants(title: str) -> set[str]:
+    """Normalized contiguous runs of a title's separator-cut parts (at least half its words)."""
+    parts = [normalize_title(x) for x in _TITLE_SEPARATORS.split(title)]
+    parts = [x for x in parts if x]
+    total = sum(len(x.split()) for x in parts)
+    out: set[str] = set()
+    for i in range(len(parts)):
+        for j in range(i + 1, len(parts) + 1):
+            run = " ".join(parts[i:j])
+            if 2 * len(run.split()) >= total:
+                out.add(run)
+    return out
+
+
+def author_found(name: str, article: Article) -> bool:
+    """Whether an author's name appears (case-insensitively) in an article's authors or bylines.
+
+    White space is normalized; the name must appear as whole words.
+    """
+    wanted = normalize_title(name)
+    if not wanted:
+        return False
+    for text in (*article.authors, *article.bylines):
+        have = f" {normalize_title(text)} "
+        if f" {wanted} " in have:
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class GoldArticle:
+    """The gold article of a page, as far as it is known.
+
+    Attributes:
+        title: the headline, or None if unknown.
+        body: the body text, or None if unknown.
+        authors: author names (empty when unknown or when the page names none).
+        source: where the gold came from: ``"record"`` (the dataset's page-level gold)
+            or ``"spans"`` (derived from the labelled spans).
+    """
+
+    title: str | None
+    body: str | None
+    authors: tuple[str, ...] = ()
+    source: str = "record"
+
+
+def gold_article(page: LabelledPage) -> GoldArticle | None:
+    """The gold article of a labelled page.
+
+    A page built from a dataset record carries the record's gold in
+    ``page.meta["gold"]`` (``title``, ``authors``, ``body``). Otherwise the gold is
+    derived from the labelled spans: the first headline, and the body spans from the
+    first headline up to the next headline joined by blank lines (all body spans when
+    the page has no headline). Returns None for a page with neither.
+    """
+    g = page.meta.get("gold")
+    if isinstance(g, dict) and (g.get("title") or g.get("body")):
+        authors = tuple(a for a in (g.get("authors") or []) if isinstance(a, str) and a.strip())
+        return GoldArticle(title=g.get("title") or None, body=g.get("body") or None, authors=authors)
+    title: str | None = None
+    body: list[str] = []
+    for label, text in page.segments():
+        if label == Label.HEADLINE:
+            if title is not None:
+                break
+            title = text
+        elif label == Label.BODY:
+            body.append(text)
+    if title is None and not body:
+        return None
+    return GoldArticle(title=title, body="\n\n".join(body) if body else None, source="spans")
+
+
+def main_article(articles: Sequence[Article], gold: GoldArticle) -> Article | None:
+    """The article that a page's gold describes: the first whose headline matches the gold
+    title, else the one with the most body words (None when there are no articles)."""
+    if not articles:
+        return None
+    if gold.title:
+        for a in articles:
+            if headline_matches(a.headline, gold.title):
+                return a
+    return max(articles, key=lambda a: sum(len(tokens(p)) for p in a.body))
+
+
+@dataclass(frozen=True, slots=True)
+class PageScore:
+    """Article-level scores of one page.
+
+    Attributes:
+        id: the page id.
+        site: the page's site, if known.
+        page_type: the page's type (``article``, ``forum`` ...), if known.
+        body_f1: body word-F1 of the main article against the gold body (None: no gold body).
+        all_body_f1: body word-F1 of all articles' bodies joined (None: no gold body).
+        headline_correct: whether the main article's headline matches (None: no gold title).
+        authors_found: gold authors found in the main article.
+        authors_total: gold authors of the page.
+        predicted_title: the main article's headline.
+        gold_title: the gold title.
+    """
+
+    id: str
+    site: str | None
+    page_type: str | None
+    body_f1: float | None
+    all_body_f1: float | None
+    headline_correct: bool | None
+    authors_found: int
+    authors_total: int
+    predicted_title: str | None
+    gold_title: str | None
+
+
+def score_article(
+    articles: Sequence[Article],
+    gold: GoldArticle,
+    *,
+    id: str = "page",
+    site: str | None = None,
+    page_type: str | None = None,
+) -> PageScore:
+    """Score the articles found on a page against the page's gold article."""
+    main = main_article(articles, gold)
+    body_f1 = all_f1 = None
+    if gold.body is not None:
+        body_f1 = body_word_f1(main.text if main else "", gold.body)
+        all_f1 = body_word_f1("\n\n".join(a.text for a in articles), gold.body)
+    headline = None
+    if gold.title is not None:
+        headline = main is not None and headline_matches(main.headline, gold.title)
+    found = sum(1 for name in gold.authors if main is not None and author_found(name, main))
+    return PageScore(
+        id=id,
+        site=site,
+        page_type=page_type,
+        body_f1=body_f1,
+        all_body_f1=all_f1,
+        headline_correct=headline,
+        authors_found=found,
+        authors_total=len(gold.authors),
+        predicted_title=main.headline if main else None,
+        gold_title=gold.title,
+    )
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+@dataclass
+class ArticleScores:
+    """Article-level scores of many pages, and their averages."""
+
+    pages: list[PageScore] = field(default_factory=list)
+
+    @property
+    def body_f1(self) -> float | None:
+        """Body word-F1 averaged over pages with a gold body."""
+        return _mean([p.body_f1 for p in self.pages if p.body_f1 is not None])
+
+    @property
+    def all_body_f1(self) -> float | None:
+        """Body word-F1 of all articles joined, averaged over pages with a gold body."""
+        return _mean([p.all_body_f1 for p in self.pages if p.all_body_f1 is not None])
+
+    @property
+    def headline_accuracy(self) -> float | None:
+        """Share of pages with a gold title whose main article's headline matches it."""
+        return _mean([float(p.headline_correct) for p in self.pages if p.headline_correct is not None])
+
+    @property
+    def author_recall(self) -> float | None:
+        """Share of gold authors found, over all pages that name authors."""
+        total = sum(p.authors_total for p in self.pages)
+        return sum(p.authors_found for p in self.pages) / total if total else None
+
+    @property
+    def author_accuracy(self) -> float | None:
+        """Share of pages that name authors on which every author was found."""
+        return _mean([float(p.authors_found == p.authors_total) for p in self.pages if p.authors_total])
+
+    def by_page_type(self) -> dict[str, ArticleScores]:
+        """The scores split by page type (pages of unknown type under ``"unknown"``)."""
+        out: dict[str, ArticleScores] = {}
+        for p in self.pages:
+            out.setdefault(p.page_type or "unknown", ArticleScores()).pages.append(p)
+        return dict(sorted(out.items()))
+
+    def summary(self) -> dict[str, float | int | None]:
+        """The averages as a dict (JSON-ready)."""
+        return {
+            "pages": len(self.pages),
+            "body_f1": self.body_f1,
+            "all_body_f1": self.all_body_f1,
+            "headline_accuracy": self.headline_accuracy,
+            "author_recall": self.author_recall,
+            "author_accuracy": self.author_accuracy,
+        }
+
+    def table(self) -> str:
+        """A plain-text table of the averages, overall and by page type."""
+
+        def fmt(x: float | None) -> str:
+            return "-" if x is None else f"{x:.3f}"
+
+        def n_of(s: ArticleScores, attr: str) -> int:
+            return sum(1 for p in s.pages if getattr(p, attr) is not None)
+
+        lines = [
+            f"{'pages':<14}{'n':>5}{'body F1':>10}{'(pages)':>9}"
+            f"{'headline':>10}{'(pages)':>9}{'authors':>9}{'(names)':>9}"
+        ]
+        groups = [("all", self)]
+        by_type = self.by_page_type()
+        if len(by_type) > 1 or "unknown" not in by_type:
+            groups += list(by_type.items())
+        for name, s in groups:
+            names = sum(p.authors_total for p in s.pages)
+            lines.append(
+                f"{name:<14}{len(s.pages):>5}{fmt(s.body_f1):>10}{n_of(s, 'body_f1'):>9}"
+                f"{fmt(s.headline_accuracy):>10}{n_of(s, 'headline_correct'):>9}"
+                f"{fmt(s.author_recall):>9}{names:>9}"
+            )
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------
+# Evaluating a model
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class EvaluationReport:
+    """What :func:`evaluate_model` returns.
+
+    Attributes:
+        labels: word-level label scores over the pages that have labelled spans.
+        articles: article-level scores over the pages that have a gold article.
+        pages: the number of pages evaluated.
+        labelled_pages: how many of them have labelled spans (word-level scores).
+        model: a description of the model (its path, or ``"default"``).
+    """
+
+    labels: LabelScores
+    articles: ArticleScores
+    pages: int = 0
+    labelled_pages: int = 0
+    model: str = ""
+
+    def metrics(self) -> dict[str, float | None]:
+        """The headline numbers, by name: word-level F1 per label (``f1_body`` ...),
+        ``macro_f1``, ``word_accuracy``, ``headline_accuracy``, ``body_f1``,
+        ``author_recall``. A metric without data is None."""
+        out: dict[str, float | None] = {}
+        has_words = bool(self.labels.confusion)
+        for lbl in Label:
+            gold_words = self.labels.prf(lbl)[3] if has_words else 0
+            out[f"f1_{lbl.value}"] = self.labels.prf(lbl)[2] if gold_words else None
+        out["macro_f1"] = self.labels.macro_f1 if has_words else None
+        out["word_accuracy"] = self.labels.accuracy if has_words else None
+        out["headline_accuracy"] = self.articles.headline_accuracy
+        out["body_f1"] = self.articles.body_f1
+        out["author_recall"] = self.articles.author_recall
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as a JSON-ready dict."""
+        per_label = {}
+        for lbl in self.labels.labels:
+            precision, recall, f1, n = self.labels.prf(lbl)
+            per_label[lbl] = {"precision": precision, "recall": recall, "f1": f1, "words": n}
+        labels = self.labels.labels
+        return {
+            "model": self.model,
+            "pages": self.pages,
+            "labelled_pages": self.labelled_pages,
+            "metrics": self.metrics(),
+            "per_label": per_label,
+            "confusion": {
+                "labels": labels,
+                "rows": [[self.labels.confusion[(g, p)] for p in labels] for g in labels],
+            },
+            "articles": self.articles.summary(),
+            "by_page_type": {k: v.summary() for k, v in self.articles.by_page_type().items()},
+            "page_scores": [asdict(p) for p in self.articles.pages],
+        }
+
+    def table(self) -> str:
+        """A plain-text report: per-label scores, confusion matrix, article-level scores."""
+        head = f"model: {self.model}\n" if self.model else ""
+        lines = [f"{head}pages: {self.pages} ({self.labelled_pages} with labelled segments)", ""]
+        if self.labels.confusion:
+            lines += ["word-level label scores", self.labels.table(), ""]
+        else:
+            lines += ["word-level label scores: no labelled pages", ""]
+        if self.articles.pages:
+            lines += ["article-level scores (main article)", self.articles.table()]
+        else:
+            lines += ["article-level scores: no pages with a gold article"]
+        return "\n".join(lines)
+
+
+def compare_table(reports: Sequence[EvaluationReport], names: Sequence[str]) -> str:
+    """The headline metrics of several reports side by side, with the difference of the
+    last to the first when there are two."""
+    rows = [r.metrics() for r in reports]
+    keys = list(rows[0]) if rows else []
+    width = max(12, *(len(n) + 2 for n in names))
+    diff = len(reports) == 2
+    header = f"{'metric':<20}" + "".join(f"{n:>{width}}" for n in names) + (f"{'change':>10}" if diff else "")
+    lines = [header]
+    for k in keys:
+        vals = [row[k] for row in rows]
+        cells = "".join(f"{'-' if v is None else f'{v:.3f}':>{width}}" for v in vals)
+        if diff:
+            a, b = vals
+            cells += f"{'-' if a is None or b is None else f'{b - a:+.3f}':>10}"
+        lines.append(f"{k:<20}{cells}")
+    return "\n".join(lines)
+
+
+def predict_pages(cleaner: Cleaner, pages: Sequence[LabelledPage]) -> list[CleanResult]:
+    """Clean the text of each page with a :class:`~cleaner.Cleaner`, in batches."""
+    return cleaner.clean_many([p.text for p in pages])
+
+
+def evaluate_results(
+    pages: Sequence[LabelledPage], results: Sequence[CleanResult], *, model: str = ""
+) -> EvaluationReport:
+    """Score cleaning results against their pages.
+
+    Word-level scores count the pages that have labelled spans; a page without spans
+    (a dataset record rendered to text, see :func:`pages_from_records`) counts only
+    for the article-level scores.
+    """
+    labels = LabelScores()
+    articles = ArticleScores()
+    labelled = 0
+    for page, result in zip(pages, results, strict=True):
+        if page.spans:
+            labelled += 1
+            labels.add(word_labels(page.text, page.spans), word_labels(page.text, result.segments))
+        gold = gold_article(page)
+        if gold is not None:
+            page_type = page.meta.get("page_type")
+            articles.pages.append(
+                score_article(
+                    result.articles,
+                    gold,
+                    id=page.id,
+                    site=page.site,
+                    page_type=page_type if isinstance(page_type, str) else None,
+                )
+            )
+    return EvaluationReport(
+        labels=labels, articles=articles, pages=len(pages), labelled_pages=labelled, model=model
+    )
+
+
+def evaluate_model(
+    model: Model | Cleaner | str | Path | None, pages: Iterable[LabelledPage], *, name: str | None = None
+) -> EvaluationReport:
+    """Evaluate a model on pages: word-level label scores and article-level scores.
+
+    Args:
+        model: a :class:`~cleaner.model.Model`, a :class:`~cleaner.Cleaner`, a model
+            file path (a pickle: trusted files only) or None for the shipped default.
+        pages: labelled pages (:func:`cleaner.samples.load_samples`) or dataset
+            records rendered to pages (:func:`pages_from_records`).
+        name: how the report names the model (default: the path, or ``"default"``).
+    """
+    from .api import Cleaner
+
+    cleaner = model if isinstance(model, Cleaner) else Cleaner(model)
+    if name is None:
+        name = "default" if model is None else str(model) if isinstance(model, str | Path) else "model"
+    page_list = list(pages)
+    return evaluate_results(page_list, predict_pages(cleaner, page_list), model=name)
+
+
+# --------------------------------------------------------------------------------------
+# Loading pages to evaluate
+# --------------------------------------------------------------------------------------
+
+
+def page_from_record(record: dict[str, Any], *, mode: str = "browser") -> LabelledPage:
+    """A dataset record (``{"id", "html", "gold", ...}``, see the datasets README) as a
+    page without labelled spans: its HTML rendered to text, its gold in ``meta``."""
+    from .html_text import html_to_text
+
+    html = record.get("html")
+    if not isinstance(html, str):
+        raise SampleFormatError(str(record.get("id", "?")), None, "dataset record has no 'html' string")
+    meta: dict[str, Any] = {k: record[k] for k in ("dataset", "url", "page_type", "lang") if k in record}
+    meta["gold"] = record.get("gold") or {}
+    meta["render"] = mode
+    return LabelledPage(
+        id=str(record.get("id", "?")), text=html_to_text(html, mode=mode), spans=(), site=None, meta=meta
+    )
+
+
+def _first_record(path: Path) -> dict[str, Any] | None:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise SampleFormatError(str(path), None, f"not valid JSON: {exc.msg}") from exc
+                return record if isinstance(record, dict) else None
+    return None
+
+
+def _is_record_file(path: Path) -> bool:
+    """Whether a JSONL file holds dataset records (HTML, no spans) rather than samples."""
+    if not path.name.endswith((".jsonl", ".jsonl.gz")):
+        return False
+    first = _first_record(path)
+    return first is not None and "spans" not in first and "html" in first
+
+
+def _iter_records(path: Path, mode: str) -> Iterator[LabelledPage]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SampleFormatError(str(path), lineno, f"not valid JSON: {exc.msg}") from exc
+            yield page_from_record(record, mode=mode)
+
+
+def iter_eval_pages(paths: Iterable[str | Path], *, mode: str = "browser") -> Iterator[LabelledPage]:
+    """Yield pages to evaluate from sample files (TSV, JSONL), dataset record files
+    (``*.jsonl.gz`` with ``html`` and ``gold``, rendered with ``mode``) and directories
+    of either."""
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            files = sorted(
+                f for f in p.rglob("*") if f.is_file() and (f.name.endswith((".tsv", ".jsonl", ".jsonl.gz")))
+            )
+            yield from iter_eval_pages(files, mode=mode)
+        elif p.is_file() and _is_record_file(p):
+            yield from _iter_records(p, mode)
+        else:
+            yield from iter_samples([p])

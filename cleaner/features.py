@@ -231,6 +231,8 @@ def shift_rows(values: np.ndarray, offset: int, fill: float = 0.0) -> np.ndarray
     """Rows of ``values`` moved by ``offset`` (row i gets row i+offset), padded with ``fill``."""
     out = np.full_like(values, fill)
     n = values.shape[0]
+    if abs(offset) >= n:
+        return out
     if offset > 0:
         out[: n - offset] = values[offset:]
     elif offset < 0:

@@ -43,7 +43,7 @@ _PIPE_SECTIONS = re.compile(r"\|\s*(?:[\w&'’-]+(?:\s[\w&'’-]+)?,\s*)*[\w&'�
 # A date or time early in a line, followed by a capitalised word.
 _DATE_OR_TIME = re.compile(
     r"(?:\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?|\b(?:19|20)\d{2}\b|\bago\b)"
-    r"[\s,.|·•-]*\s(?=[A-Z\"“])"
+    r"[\s,.·•-]*\s(?=[A-Z\"“])"
 )
 _TITLE_MIN_WORDS = 4
 _TITLE_MAX_WORDS = 25

@@ -1,0 +1,95 @@
+"""The library API with the shipped model: errors, invariants, the seed page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner import Cleaner, CleanerConfig, InputTooLargeError, InputTypeError
+from cleaner.evaluate import body_word_f1
+
+SEED_DIR = Path(__file__).parent.parent / "corpus" / "seed"
+SEED_TEXT = (SEED_DIR / "daily8-kyodo-trade-talks.txt").read_text(encoding="utf-8")
+SEED_EXPECTED = json.loads((SEED_DIR / "daily8-kyodo-trade-talks.expected.json").read_text(encoding="utf-8"))
+BANNED = (
+    "Try Our AI Features",
+    "Explore what Daily8 AI can do for you:",
+    "Comments",
+    "No comments yet...",
+    "Related Articles",
+    "Related coverage:",
+)
+
+
+def test_bytes_raise_with_decoding_advice() -> None:
+    with pytest.raises(InputTypeError, match=r"decode"):
+        cleaner.clean(b"hello")  # type: ignore[arg-type]
+
+
+def test_non_text_raises() -> None:
+    with pytest.raises(InputTypeError, match="int"):
+        cleaner.clean(42)  # type: ignore[arg-type]
+
+
+def test_too_large_raises() -> None:
+    with pytest.raises(InputTooLargeError, match="max_chars"):
+        cleaner.clean("x" * 101, config=CleanerConfig(max_chars=100))
+
+
+def test_empty_and_blank_pages() -> None:
+    for text in ("", "   \n\n\t"):
+        result = cleaner.clean(text)
+        assert result.articles == [] and result.segments == []
+
+
+def _check_invariants(text: str, result: cleaner.CleanResult) -> None:
+    pos = 0
+    for seg in result.segments:
+        assert pos <= seg.start < seg.end <= len(text)
+        assert text[seg.start : seg.end] == seg.text
+        assert 0.0 <= seg.confidence <= 1.0
+        pos = seg.end
+    for article in result.articles:
+        for piece in [article.headline or "", *article.bylines, *article.body, *article.related]:
+            assert piece in text  # output is taken from the input, never invented
+
+
+@settings(derandomize=True, max_examples=60, deadline=None)
+@given(st.text(max_size=400) | st.lists(st.text(min_size=1, max_size=80), max_size=30).map("\n".join))
+def test_never_crashes_and_never_invents(text: str) -> None:
+    _check_invariants(text, cleaner.clean(text))
+
+
+def test_clean_many_matches_clean() -> None:
+    c = Cleaner()
+    pages = [SEED_TEXT, "", "Short title\nA body sentence that is long enough to be a paragraph of text."]
+    assert c.clean_many(pages, batch_size=2) == [c.clean(p) for p in pages]
+
+
+def test_seed_page_targets() -> None:
+    """Issue 3's seed-page targets: four articles, bodies, related titles, no widget junk."""
+    result = cleaner.clean(SEED_TEXT)
+    _check_invariants(SEED_TEXT, result)
+    expected = SEED_EXPECTED["articles"]
+    assert [a.headline for a in result.articles] == [e["headline"] for e in expected]
+    for got, want in zip(result.articles, expected, strict=True):
+        assert body_word_f1(" ".join(got.body), " ".join(want["body"])) >= 0.98, got.headline
+        joined = " ".join(got.related)
+        for title in want["related"]:
+            assert title in joined, (got.headline, title)
+        for piece in [got.headline or "", *got.bylines, *got.body]:
+            for banned in BANNED:
+                assert banned not in piece, (banned, piece)
+
+
+def test_seed_page_bylines() -> None:
+    result = cleaner.clean(SEED_TEXT)
+    first = result.articles[0]
+    assert first.bylines == ["KYODO NEWS - 17 hours ago - 09:29 | World, All"]
+    assert first.source == "KYODO NEWS"
+    assert first.published_raw == "17 hours ago"

@@ -1,0 +1,50 @@
+"""Byline parsing: authors, source, dates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from cleaner.bylines import parse_bylines
+
+
+@pytest.mark.parametrize(
+    ("lines", "authors", "source", "published", "raw"),
+    [
+        (["By Jane Doe and Max Roe | June 9, 2025"], ["Jane Doe", "Max Roe"], None, "2025-06-09", "June 9, 2025"),
+        (["KYODO NEWS - 17 hours ago - 09:29 | World, All"], [], "KYODO NEWS", None, "17 hours ago"),
+        (["Nikkei Asia", "2 hours ago", "- Nikkei Asia"], [], "Nikkei Asia", None, "2 hours ago"),
+        (["Jane Doe, Staff Writer"], ["Jane Doe"], None, None, None),
+        (
+            ["Von Birgit Baumann, Anna Giulia Fink und Jan Michael Marchart", "3. Mai 2024, 15:47"],
+            ["Birgit Baumann", "Anna Giulia Fink", "Jan Michael Marchart"],
+            None,
+            "2024-05-03",
+            "3. Mai 2024",
+        ),
+        (["Published 2023-11-02T10:15:00Z"], [], None, "2023-11-02", "2023-11-02T10:15"),
+        (["12 March 2021"], [], None, "2021-03-12", "12 March 2021"),
+        ([], [], None, None, None),
+    ],
+)
+def test_parse_bylines(
+    lines: list[str], authors: list[str], source: str | None, published: str | None, raw: str | None
+) -> None:
+    info = parse_bylines(lines)
+    assert info.authors == authors
+    assert info.source == source
+    assert info.published == published
+    assert info.published_raw == raw
+
+
+def test_relative_date_resolved_with_reference_time() -> None:
+    info = parse_bylines(["KYODO NEWS - 17 hours ago"], reference_time=datetime(2025, 6, 10, 12, 0))
+    assert info.published == "2025-06-09T19:00"
+    assert info.published_raw == "17 hours ago"
+
+
+def test_impossible_date_is_not_resolved() -> None:
+    info = parse_bylines(["February 30, 2024"])
+    assert info.published is None
+    assert info.published_raw == "February 30, 2024"

@@ -1,0 +1,54 @@
+"""The command line's clean subcommand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaner.cli import main
+
+SEED = Path(__file__).parent.parent / "corpus" / "seed" / "daily8-kyodo-trade-talks.txt"
+
+
+def test_clean_text_json_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(SEED)]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("U.S., China hold high-level trade talks with rare earths in focus")
+    assert main(["clean", str(SEED), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["articles"]) == 4
+    assert set(data["articles"][0]) >= {"headline", "bylines", "authors", "published", "body", "related"}
+    assert main(["clean", str(SEED), "-f", "markdown"]) == 0
+    assert capsys.readouterr().out.startswith("# U.S., China")
+
+
+def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(SEED), "--explain"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[0] == "headline"
+    assert any(line.startswith("junk") and "No comments yet..." in line for line in lines)
+
+
+def test_bad_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(tmp_path / "missing.txt")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("caf\xe9".encode("latin-1"))
+    assert main(["clean", str(bad)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+    assert main([]) == 2
+
+
+def test_html_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "p.html"
+    page.write_text(
+        "<html><body><nav>Home</nav><h1>Storm hits the coast</h1>"
+        "<p>A strong storm hit the coast on Monday, cutting power to thousands of homes and businesses.</p>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    assert main(["clean", str(page), "-f", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert any("storm hit the coast" in " ".join(a["body"]) for a in data["articles"])

@@ -1,0 +1,96 @@
+"""The block classifier estimator and model files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import joblib
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from cleaner import Cleaner, ModelError, ModelVersionError
+from cleaner.model import BlockClassifier, PageUnits, load_model, save_model
+from cleaner.samples import page_from_segments
+from cleaner.trainer import fit_pages, pages_to_xy
+
+
+def _pages(n: int = 12) -> list:
+    pages = []
+    for i in range(n):
+        pages.append(
+            page_from_segments(
+                [
+                    ("junk", "Home News Sport Weather"),
+                    ("headline", f"Council approves new park plan number {i}"),
+                    ("byline", f"By Jane Doe{i % 3} | June {i + 1}, 2025"),
+                    ("body", "The city council voted on Monday to approve a plan for a new park in the centre."),
+                    ("body", "Residents had asked for more green space for years, officials said at the meeting."),
+                    ("related-item", f"Mayor opens library branch {i}"),
+                    ("junk", "Share this article"),
+                ],
+                id=f"p{i}",
+                site=f"site{i % 4}",
+            )
+        )
+    return pages
+
+
+@pytest.mark.parametrize("params", [{"stacked": False}, {"stacked": True}, {"first_stage": "boosting", "stacked": False}])
+def test_fit_predict(params: dict) -> None:
+    pages = _pages()
+    model = fit_pages(pages, params)
+    X, y, _ = pages_to_xy(pages)
+    pred = model.predict(X)
+    assert [len(p) for p in pred] == [len(t) for t in y]
+    assert model.score(X, y) > 0.9
+    proba = model.predict_proba(X)
+    assert all(abs(row.sum() - 1) < 1e-6 for p in proba for row in p)
+
+
+def test_unfitted_raises() -> None:
+    X, _, _ = pages_to_xy(_pages(1))
+    with pytest.raises(NotFittedError):
+        BlockClassifier().predict(X)
+
+
+def test_mismatched_lengths_raise() -> None:
+    X, y, _ = pages_to_xy(_pages(2))
+    with pytest.raises(ValueError, match="labels"):
+        BlockClassifier().fit(X, [y[0][:-1], y[1]])
+    with pytest.raises(ValueError, match="pages"):
+        BlockClassifier().fit(X, y[:1])
+
+
+def test_save_load_roundtrip_and_version_check(tmp_path: Path) -> None:
+    model = fit_pages(_pages(), {"stacked": False})
+    path = tmp_path / "m.joblib"
+    save_model(model, path, {"command": "test"})
+    loaded = load_model(path)
+    assert loaded.manifest["command"] == "test"
+    assert set(loaded.manifest["labels"]) == {"headline", "byline", "body", "related-item", "junk"}
+    text = "Council approves new park plan\nBy Jane Doe | June 1, 2025\nThe city council voted on Monday."
+    assert Cleaner(loaded).clean(text).segments
+    blob = joblib.load(path)
+    blob["manifest"]["sklearn_version"] = "0.1.0"
+    joblib.dump(blob, path)
+    with pytest.raises(ModelVersionError, match=r"scikit-learn 0\.1\.0"):
+        load_model(path)
+
+
+def test_bad_model_files(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no model file"):
+        load_model(tmp_path / "missing.joblib")
+    junk = tmp_path / "junk.joblib"
+    junk.write_bytes(b"not a pickle")
+    with pytest.raises(ModelError, match="not a readable"):
+        load_model(junk)
+    joblib.dump({"x": 1}, tmp_path / "other.joblib")
+    with pytest.raises(ModelError, match="no manifest"):
+        load_model(tmp_path / "other.joblib")
+
+
+def test_shipped_model_has_manifest() -> None:
+    m = load_model()
+    for key in ("cleaner_version", "sklearn_version", "feature_version", "labels", "training_data_sha256", "scores"):
+        assert key in m.manifest
+    assert PageUnits("x", []).text == "x"

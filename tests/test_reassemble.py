@@ -1,0 +1,79 @@
+"""The reassembler: labelled segments become articles."""
+
+from __future__ import annotations
+
+from cleaner.document import Segment
+from cleaner.reassemble import assemble_articles, merge_units
+from cleaner.segment import split_units
+
+
+def _segs(*pairs: tuple[str, str]) -> list[Segment]:
+    out, pos = [], 0
+    for label, text in pairs:
+        out.append(Segment(pos, pos + len(text), label, 1.0, text))
+        pos += len(text) + 1
+    return out
+
+
+def test_main_article_then_cards_with_bylines_before_headline() -> None:
+    arts = assemble_articles(
+        _segs(
+            ("headline", "Main story"),
+            ("byline", "By Jane Doe"),
+            ("body", "Para one."),
+            ("body", "Para two."),
+            ("junk", "Related coverage:"),
+            ("related-item", "Other story"),
+            ("junk", "Comments"),
+            ("byline", "Kyodo News"),
+            ("byline", "2 hours ago"),
+            ("headline", "Card story"),
+            ("body", "Card body."),
+        )
+    )
+    assert [a.headline for a in arts] == ["Main story", "Card story"]
+    assert arts[0].bylines == ["By Jane Doe"] and arts[0].authors == ["Jane Doe"]
+    assert arts[0].body == ["Para one.", "Para two."]
+    assert arts[0].related == ["Other story"]
+    assert arts[1].bylines == ["Kyodo News", "2 hours ago"]
+    assert arts[1].body == ["Card body."]
+    assert arts[1].source == "Kyodo News"
+
+
+def test_body_without_headline_is_an_article() -> None:
+    arts = assemble_articles(_segs(("junk", "Menu"), ("body", "Only text here.")))
+    assert len(arts) == 1 and arts[0].headline is None and arts[0].body == ["Only text here."]
+
+
+def test_bylines_between_bodies_start_a_new_article() -> None:
+    arts = assemble_articles(_segs(("body", "A."), ("byline", "Reuters"), ("body", "B.")))
+    assert [a.body for a in arts] == [["A."], ["B."]]
+    assert arts[1].bylines == ["Reuters"]
+
+
+def test_bare_headline_becomes_related_of_previous() -> None:
+    arts = assemble_articles(_segs(("headline", "H1"), ("body", "x."), ("headline", "Teaser title")))
+    assert len(arts) == 1 and arts[0].related == ["Teaser title"]
+    kept = assemble_articles(
+        _segs(("headline", "H1"), ("body", "x."), ("headline", "Teaser title")), keep_headline_only=True
+    )
+    assert [a.headline for a in kept] == ["H1", "Teaser title"]
+
+
+def test_custom_labels_kept_in_extra() -> None:
+    arts = assemble_articles(_segs(("headline", "H"), ("caption", "A photo."), ("body", "Text.")))
+    assert arts[0].extra == {"caption": ["A photo."]}
+
+
+def test_only_junk_gives_no_article() -> None:
+    assert assemble_articles(_segs(("junk", "Menu"), ("related-item", "Teaser"))) == []
+
+
+def test_merge_units_joins_same_label_within_a_line() -> None:
+    text = "Byline here | World Body one. Body two.\nNext line."
+    units = split_units(text)
+    labels = ["byline"] + ["body"] * (len(units) - 1)
+    segs = merge_units(text, units, labels, [0.5] * len(units))
+    assert [s.text for s in segs] == ["Byline here | World", "Body one. Body two.", "Next line."]
+    for s in segs:
+        assert text[s.start : s.end] == s.text

@@ -1,0 +1,77 @@
+"""The segmenter: units cover the page in order, and cuts land where labels change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.segment import split_units
+
+SEED = Path(__file__).parent.parent / "corpus" / "seed" / "daily8-kyodo-trade-talks.txt"
+
+
+def _texts(text: str) -> list[str]:
+    return [text[u.start : u.end] for u in split_units(text)]
+
+
+@settings(derandomize=True, max_examples=300)
+@given(st.text(alphabet=st.sampled_from("ab .:|,-\n\tAB19?!\"'"), max_size=300) | st.text(max_size=200))
+def test_units_cover_text_in_order(text: str) -> None:
+    units = split_units(text)
+    pos = 0
+    for u in units:
+        assert pos <= u.start < u.end <= len(text)
+        piece = text[u.start : u.end]
+        assert piece == piece.strip() and piece
+        assert "\n" not in piece
+        # nothing but white space is skipped between units
+        assert not text[pos : u.start].strip()
+        pos = u.end
+    assert not text[pos:].strip()
+
+
+def test_lines_and_flags() -> None:
+    units = split_units("One line\n\n  Two. Three here\n")
+    assert [(u.line, u.first, u.last) for u in units] == [(0, True, True), (1, True, False), (1, False, True)]
+
+
+def test_byline_prefix_cut_from_body() -> None:
+    line = "KYODO NEWS - 9 minutes ago - 14:37 | All, World, Japan Prime Minister Shigeru Ishiba said Thursday."
+    texts = _texts(line)
+    assert "Prime Minister Shigeru Ishiba said Thursday." in texts
+    assert texts[0].startswith("KYODO NEWS")
+
+
+def test_related_header_cut_from_body() -> None:
+    line = "Tariffs rose by 24 percent. Related coverage: Bessent says pause could be extended"
+    assert _texts(line) == [
+        "Tariffs rose by 24 percent.",
+        "Related coverage:",
+        "Bessent says pause could be extended",
+    ]
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    assert _texts("Mr. Smith met U.S. officials. They talked.") == ["Mr. Smith met U.S. officials.", "They talked."]
+
+
+def test_run_together_titles_split_on_page_evidence() -> None:
+    title = "Japan's top negotiator eyes U.S. trip this week"
+    page = f"{title}\nRelated coverage:\nFirst story title here {title}"
+    units = split_units(page)
+    texts = [page[u.start : u.end] for u in units]
+    assert texts[-2:] == ["First story title here", title]
+    assert units[-1].separate
+    assert _texts(page) == [t for t in texts]
+    no_split = split_units(page, split_titles=False)
+    assert page[no_split[-1].start : no_split[-1].end] == f"First story title here {title}"
+
+
+def test_seed_page_units() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    texts = _texts(text)
+    assert "Related coverage:" in texts
+    assert "KYODO NEWS - 17 hours ago - 09:29 | World, All" in texts
+    assert any(t.startswith("Japan said Thursday it has strongly urged China") for t in texts)
