@@ -7,7 +7,7 @@ line turns errors into messages and exit codes.
 from __future__ import annotations
 
 __all__ = [
-    "BatchStateError",
+    "BatchSetupError",
     "CleanerError",
     "InputReadError",
     "InputTooLargeError",
@@ -60,10 +60,11 @@ class InputReadError(CleanerError, ValueError):
     """
 
 
-class BatchStateError(CleanerError):
-    """A batch output directory cannot be used for this run.
+class BatchSetupError(CleanerError):
+    """A batch run cannot start: its input or output directory cannot be used.
 
-    It holds files of another run (resume it with ``--resume`` or choose an empty
-    directory), or ``--resume`` was given options or inputs that differ from the
-    run being resumed, which would mix two different outputs.
+    The input is not a directory; the output directory holds files of another run
+    (continue it with ``--resume``, or choose an empty directory); or ``--resume``
+    was given options or an input tree that differ from the run being resumed, which
+    would mix two different outputs; or the Dask scheduler cannot be reached.
     """
