@@ -16,6 +16,7 @@ from .errors import (
     SampleFormatError,
     UnsupportedInputError,
 )
+from .frame import clean_frame
 from .labels import Label
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Segment",
     "UnsupportedInputError",
     "clean",
+    "clean_frame",
     "clean_html",
 ]
 

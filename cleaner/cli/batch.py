@@ -82,11 +82,13 @@ def add_parser(sub: Any) -> None:
         help="clean only inputs matching GLOB (repeatable; a GLOB without / matches file names)",
     )
     p.add_argument(
-        "--exclude", action="append", default=[], metavar="GLOB", help="skip inputs matching GLOB (repeatable)"
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip inputs matching GLOB (repeatable)",
     )
-    p.add_argument(
-        "-j", "--jobs", type=_positive, default=None, help="worker processes (default: all cores)"
-    )
+    p.add_argument("-j", "--jobs", type=_positive, default=None, help="worker processes (default: all cores)")
     p.add_argument(
         "--batch-size", type=_positive, default=128, metavar="N", help="inputs per task (default: 128)"
     )
@@ -96,8 +98,12 @@ def add_parser(sub: Any) -> None:
         default=None,
         help="run on a Dask cluster (tcp://host:8786); IN and OUT must be shared with its workers",
     )
-    p.add_argument("--resume", action="store_true", help="continue the run recorded in OUT, skipping done inputs")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary unless inputs fail")
+    p.add_argument(
+        "--resume", action="store_true", help="continue the run recorded in OUT, skipping done inputs"
+    )
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar and no summary unless inputs fail"
+    )
     p.add_argument(
         "--model", default=None, help="model file (default: the shipped model; a pickle: trusted files only)"
     )
