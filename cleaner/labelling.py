@@ -168,6 +168,17 @@ def write_labelled(page: LabelledPage, directory: PathLike, name: str, *, overwr
 # ----------------------------------------------------------------------------- review page
 
 
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """A segment as the review page shows it."""
+
+    start: int
+    end: int
+    label: str
+    confidence: float | None = None
+    probabilities: dict[str, float] | None = None
+
+
 def _colours(labels: Sequence[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     extra = iter(_EXTRA_COLOURS)
@@ -204,43 +215,41 @@ def review_html(
 
     The page uses no network resources, so it works offline and from a file.
     """
-    segs: list[dict[str, object]] = []
+    segs: list[_Shown] = []
     site: str | None = None
     custom: list[str] = []
+    model_labels: list[str] = []
     if isinstance(page_or_result, LabelledPage):
         page_text = page_or_result.text
         site = page_or_result.site
         custom = list(page_or_result.meta.get("custom_labels") or [])
-        for s in page_or_result.spans:
-            segs.append({"start": s.start, "end": s.end, "label": s.label})
-        model_labels: list[str] = []
+        segs = [_Shown(sp.start, sp.end, sp.label) for sp in page_or_result.spans]
     elif isinstance(page_or_result, PagePrediction):
         page_text = page_or_result.text
         model_labels = page_or_result.labels
-        for s, probs in zip(page_or_result.segments, page_or_result.probabilities, strict=True):
-            segs.append({"start": s.start, "end": s.end, "label": s.label, "p": probs})
+        segs = [
+            _Shown(sg.start, sg.end, sg.label, sg.confidence, probs)
+            for sg, probs in zip(page_or_result.segments, page_or_result.probabilities, strict=True)
+        ]
     elif isinstance(page_or_result, CleanResult):
-        model_labels = []
         if text is None:
             parts: list[str] = []
             pos = 0
-            for s in page_or_result.segments:
+            for sg in page_or_result.segments:
                 if parts:
                     parts.append("\n")
                     pos += 1
-                segs.append({"start": pos, "end": pos + len(s.text), "label": s.label, "c": s.confidence})
-                parts.append(s.text)
-                pos += len(s.text)
+                segs.append(_Shown(pos, pos + len(sg.text), sg.label, sg.confidence))
+                parts.append(sg.text)
+                pos += len(sg.text)
             page_text = "".join(parts)
         else:
             page_text = text
-            for s in page_or_result.segments:
-                segs.append({"start": s.start, "end": s.end, "label": s.label, "c": s.confidence})
+            segs = [_Shown(sg.start, sg.end, sg.label, sg.confidence) for sg in page_or_result.segments]
     else:
-        raise InputTypeError(
-            f"review_html() takes a LabelledPage, PagePrediction or CleanResult, not {type(page_or_result).__name__}"
-        )
-    found = [str(s["label"]) for s in segs] + list(model_labels) + custom
+        kind = type(page_or_result).__name__
+        raise InputTypeError(f"review_html() takes a LabelledPage, PagePrediction or CleanResult, not {kind}")
+    found = [s.label for s in segs] + list(model_labels) + custom
     labels = _label_order(found)
     custom = [lbl for lbl in labels if lbl not in STANDARD_LABELS]
     colours = _colours(labels)
@@ -248,28 +257,26 @@ def review_html(
     body: list[str] = []
     pos = 0
     counts: dict[str, int] = dict.fromkeys(labels, 0)
+    n_unsure = 0
     for i, s in enumerate(segs):
-        start, end, label = int(str(s["start"])), int(str(s["end"])), str(s["label"])
-        counts[label] += 1
-        body.append(html.escape(page_text[pos:start]))
-        probs = s.get("p")
-        if isinstance(probs, dict):
-            conf = float(probs.get(label, 0.0))
-            ranked = sorted(probs.items(), key=lambda kv: -kv[1])
+        counts[s.label] += 1
+        body.append(html.escape(page_text[pos : s.start]))
+        if s.probabilities is not None:
+            ranked = sorted(s.probabilities.items(), key=lambda kv: -kv[1])
             tip = ", ".join(f"{k} {v:.2f}" for k, v in ranked if v >= 0.01)
-        elif "c" in s:
-            conf = float(str(s["c"]))
-            tip = f"{label} {conf:.2f}"
+        elif s.confidence is not None:
+            tip = f"{s.label} {s.confidence:.2f}"
         else:
-            conf = 1.0
-            tip = f"{label} (from the sample)"
-        unsure = " unsure" if conf < UNSURE_BELOW else ""
+            tip = f"{s.label} (from the sample)"
+        unsure = s.confidence is not None and s.confidence < UNSURE_BELOW
+        n_unsure += unsure
+        label = html.escape(s.label)
         body.append(
-            f'<span class="seg{unsure}" data-i="{i}" data-label="{html.escape(label)}" '
-            f'data-orig="{html.escape(label)}" title="#{i} {html.escape(tip)}">'
-            f"{html.escape(page_text[start:end])}</span>"
+            f'<span class="seg{" unsure" if unsure else ""}" data-i="{i}" data-label="{label}" '
+            f'data-orig="{label}" title="#{i} {html.escape(tip)}">'
+            f"{html.escape(page_text[s.start : s.end])}</span>"
         )
-        pos = end
+        pos = s.end
     body.append(html.escape(page_text[pos:]))
 
     css_labels = "\n".join(
@@ -279,17 +286,17 @@ def review_html(
     )
     legend = "".join(
         f'<button type="button" class="key" data-label="{html.escape(lbl)}" title="key {k + 1}">'
-        f'{k + 1} {html.escape(lbl)} <span class="n" data-count="{html.escape(lbl)}">{counts[lbl]}</span></button>'
+        f"{k + 1} {html.escape(lbl)} "
+        f'<span class="n" data-count="{html.escape(lbl)}">{counts[lbl]}</span></button>'
         for k, lbl in enumerate(labels)
     )
-    n_unsure = sum(1 for part in body if 'class="seg unsure"' in part)
     data = {
         "name": name,
         "site": site,
         "custom": custom,
         "labels": labels,
         # the segments' own texts, for the TSV (the page text stays in the HTML only)
-        "texts": [page_text[int(str(s["start"])) : int(str(s["end"]))] for s in segs],
+        "texts": [page_text[s.start : s.end] for s in segs],
     }
     script = _EDITOR_JS if editor else ""
     editor_html = (
@@ -306,7 +313,8 @@ def review_html(
 <title>{html.escape(title)}</title>
 <style>
 body {{ font: 15px/1.5 system-ui, sans-serif; margin: 0; }}
-header {{ position: sticky; top: 0; background: #fff; border-bottom: 1px solid #ccc; padding: .5em 1em; z-index: 1; }}
+header {{ position: sticky; top: 0; background: #fff; border-bottom: 1px solid #ccc;
+  padding: .5em 1em; z-index: 1; }}
 h1 {{ font-size: 1.1em; margin: 0 0 .3em; }}
 #page {{ white-space: pre-wrap; padding: 1em; max-width: 60em; }}
 .seg {{ border-radius: 3px; padding: 0 1px; cursor: pointer; }}

@@ -1,0 +1,261 @@
+"""``cleaner label``, ``cleaner review`` and ``cleaner train``: retraining on a user's pages.
+
+    cleaner label pages/*.txt -o samples/          # the model's labels, as TSV to correct
+    cleaner review samples/page1.labels.tsv        # see them coloured in a browser
+    cleaner train samples/ -o mysite.joblib --base # train, cross-validate, save
+
+A thin shell over :mod:`cleaner.labelling` and :mod:`cleaner.retrain`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from ..api import Cleaner
+from ..errors import CleanerError
+from ..labelling import predict_page, prelabel, review_html, sample_paths, write_labelled
+from ..retrain import (
+    DEFAULT_FOLDS,
+    DEFAULT_USER_WEIGHT,
+    cross_validate,
+    load_base_pages,
+    load_user_samples,
+    save_retrained,
+    train_model,
+)
+from ..samples import read_tsv
+from ..trainer import DEFAULT_DESIGN, DESIGNS
+from . import EXIT_FAILURES, EXIT_OK
+from .clean import read_page
+
+__all__ = ["add_parser"]
+
+
+def _page_text(name: str, *, html: bool, text: bool) -> str:
+    raw = read_page(name)
+    if html or (name.lower().endswith((".html", ".htm")) and not text):
+        from ..html_text import html_to_text
+
+        return html_to_text(raw)
+    return raw
+
+
+def _stem(path: str) -> str:
+    name = Path(path).name
+    for suffix in (".labels.tsv", ".tsv", ".txt", ".html", ".htm"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _label(args: argparse.Namespace) -> int:
+    cleaner = Cleaner(args.model)
+    out = Path(args.output)
+    names: dict[str, str] = {}
+    failures = 0
+    for page in args.pages:
+        name = _stem(page)
+        if name in names:
+            print(f"cleaner label: {page}: skipped, {names[name]} has the name {name!r}", file=sys.stderr)
+            failures += 1
+            continue
+        names[name] = page
+        try:
+            text = _page_text(page, html=args.html, text=args.text)
+            if not args.force and sample_paths(out, name)[1].exists():
+                raise FileExistsError(f"{sample_paths(out, name)[1]} exists; --force overwrites it")
+            tsv = write_labelled(
+                prelabel(text, cleaner, id=name, site=args.site), out, name, overwrite=args.force
+            )
+        except (CleanerError, OSError) as exc:
+            print(f"cleaner label: {page}: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        print(tsv)
+    done = len(args.pages) - failures
+    print(
+        f"{done} page(s) labelled in {out}, {failures} failed. Correct the labels (first column), check them "
+        f"with `cleaner review {out}/NAME.labels.tsv`, then `cleaner train {out} -o MODEL --base`.",
+        file=sys.stderr,
+    )
+    return EXIT_FAILURES if failures else EXIT_OK
+
+
+def _review(args: argparse.Namespace) -> int:
+    src = args.input
+    name = _stem(src)
+    if src.endswith(".tsv"):
+        page = read_tsv(src, custom_labels=args.custom_labels)
+        html = review_html(page, name=name, title=f"{name}: labels from {Path(src).name}")
+    else:
+        text = _page_text(src, html=args.html, text=args.text)
+        pred = predict_page(text, Cleaner(args.model))
+        html = review_html(pred, name=name, title=f"{name}: labels from the model")
+    if args.output == "-":
+        sys.stdout.write(html)
+        return EXIT_OK
+    out = Path(args.output) if args.output else Path(src).with_name(name + ".review.html")
+    out.write_text(html, encoding="utf-8")
+    print(f"wrote {out}; open it in a browser", file=sys.stderr)
+    print(out)
+    return EXIT_OK
+
+
+def _train(args: argparse.Namespace) -> int:
+    t0 = time.perf_counter()
+    samples = load_user_samples(args.samples, custom_labels=args.custom_labels)
+    print(
+        f"{len(samples.pages)} labelled page(s) from {len(samples.sites)} site(s)"
+        + (f"; custom labels: {', '.join(samples.custom_labels)}" if samples.custom_labels else ""),
+        file=sys.stderr,
+    )
+    base_pages = None
+    base_files: list[Path] = []
+    if args.base:
+        base_pages, base_files = load_base_pages(args.base_data, limit=args.base_limit, seed=args.seed)
+        print(
+            f"base training data: {len(base_pages)} page(s)"
+            + (f" (a sample of --base-limit {args.base_limit})" if args.base_limit is not None else "")
+            + f"; each of your pages weighs {args.user_weight:g} base pages",
+            file=sys.stderr,
+        )
+    scores: dict[str, float] = {}
+    if args.folds and len(samples.pages) >= 2:
+        print(f"cross-validating ({min(args.folds, len(samples.pages))} folds at most) ...", file=sys.stderr)
+        cv = cross_validate(
+            samples.pages,
+            base=args.base,
+            base_pages=base_pages,
+            user_weight=args.user_weight,
+            design=args.design,
+            folds=args.folds,
+        )
+        print(cv.report())
+        scores = cv.scores()
+    elif args.folds:
+        print("one labelled page only: no cross-validation", file=sys.stderr)
+    print("training the final model ...", file=sys.stderr)
+    model = train_model(
+        samples.pages, base=args.base, base_pages=base_pages, user_weight=args.user_weight, design=args.design
+    )
+    saved = save_retrained(
+        model,
+        args.output,
+        files=samples.files,
+        base_files=base_files,
+        base_limit=args.base_limit,
+        command=shlex.join(["cleaner", *sys.argv[1:]]),
+        scores=scores,
+    )
+    print(
+        f"saved {args.output} (labels: {', '.join(saved.labels)}; {time.perf_counter() - t0:.0f} s). "
+        "Use it with "
+        f"`cleaner clean --model {args.output} PAGE`; compare it with the default model with "
+        f"`cleaner evaluate --model {args.output} --compare-default HELD-OUT-SAMPLES`.",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _labels_arg(value: str) -> list[str]:
+    return [x.strip() for x in value.split(",") if x.strip()]
+
+
+def _positive(value: str) -> float:
+    x = float(value)
+    if x <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, not {value}")
+    return x
+
+
+def add_parser(sub: Any) -> None:
+    model_help = "model file (default: the shipped model; a pickle: trusted files only)"
+
+    p = sub.add_parser(
+        "label",
+        help="write the model's labels of pages as TSV samples to correct",
+        description=(
+            "Label pages with the model and write, per page, NAME.txt (the page text) and "
+            "NAME.labels.tsv (one segment a line: label<TAB>text) to DIR. Correct the labels, "
+            "then train on DIR with `cleaner train`."
+        ),
+    )
+    p.add_argument("pages", nargs="+", metavar="PAGE", help="page text files (HTML is rendered)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the samples")
+    p.add_argument("--model", default=None, help=model_help)
+    p.add_argument("--site", default=None, help="write a '# site: SITE' header (default: the folder's name)")
+    p.add_argument("--force", action="store_true", help="overwrite existing TSVs (they may hold corrections)")
+    p.add_argument("--html", action="store_true", help="the pages are HTML")
+    p.add_argument("--text", action="store_true", help="the pages are text even if named .html")
+    p.set_defaults(func=_label)
+
+    p = sub.add_parser(
+        "review",
+        help="write an HTML page showing a page's segments coloured by label",
+        description=(
+            "Write a self-contained HTML page showing every segment coloured by its label: the "
+            "model's labels and probabilities for a PAGE, the sample's labels for a TSV. Click a "
+            "segment and a label to correct it; 'Download TSV' saves the corrected sample."
+        ),
+    )
+    p.add_argument("input", metavar="PAGE|TSV", help="a page text file, or a .tsv sample")
+    p.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        help="HTML file (default: NAME.review.html beside the input; - for stdout)",
+    )
+    p.add_argument("--model", default=None, help=model_help)
+    p.add_argument("--custom-labels", type=_labels_arg, default=[], metavar="A,B", help="labels of your own")
+    p.add_argument("--html", action="store_true", help="the page is HTML")
+    p.add_argument("--text", action="store_true", help="the page is text even if named .html")
+    p.set_defaults(func=_review)
+
+    p = sub.add_parser(
+        "train",
+        help="train a model on labelled samples, cross-validate it and save it",
+        description=(
+            "Train a model on your labelled samples (TSV/JSONL files or folders), alone or with the "
+            "shipped training data (--base). Prints cross-validated per-label scores over your pages, "
+            "grouped by site, and saves the model with its manifest. Model files are pickles: share "
+            "and load only trusted ones."
+        ),
+    )
+    p.add_argument("samples", nargs="+", metavar="SAMPLES", help="sample files or folders")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write (.joblib)")
+    p.add_argument("--base", action="store_true", help="train together with the shipped training data")
+    p.add_argument(
+        "--base-data",
+        default=None,
+        metavar="DIR",
+        help="folder with train.jsonl.gz and validation.jsonl.gz (default: corpus/training of a checkout)",
+    )
+    p.add_argument(
+        "--base-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="use a random sample of N base pages (faster; a full --base fit takes minutes)",
+    )
+    p.add_argument(
+        "--user-weight",
+        type=_positive,
+        default=DEFAULT_USER_WEIGHT,
+        metavar="W",
+        help=f"with --base, each of your pages counts as W base pages (default {DEFAULT_USER_WEIGHT:g})",
+    )
+    p.add_argument("--custom-labels", type=_labels_arg, default=[], metavar="A,B", help="labels of your own")
+    p.add_argument("--design", default=DEFAULT_DESIGN, choices=sorted(DESIGNS), help="classifier design")
+    p.add_argument(
+        "--folds",
+        type=int,
+        default=DEFAULT_FOLDS,
+        help=f"cross-validation folds, 0: none (default {DEFAULT_FOLDS})",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the --base-limit sample")
+    p.set_defaults(func=_train)

@@ -1,0 +1,362 @@
+"""Retraining on a user's labelled samples: the library side of ``cleaner train``.
+
+A user whose pages the default model gets wrong labels a few of them (see
+:mod:`cleaner.labelling`) and trains a model of their own:
+
+* on their samples alone (``base=False``): quick, but the model knows only their
+  sites;
+* or on their samples together with the shipped training data (``base=True``), with
+  each of their pages weighted up (:data:`DEFAULT_USER_WEIGHT`), so that the model
+  learns their layout and keeps what it knew about every other site.
+
+:func:`cross_validate` measures, before anything is saved, how the model does on the
+user's pages it has not seen: grouped k-fold over the user's pages
+(:class:`sklearn.model_selection.GroupKFold`, one group a site), per-label precision,
+recall and F1 over words, overall and per site. :func:`save_retrained` writes the
+model with its manifest (:func:`cleaner.model.save_model`). Model files are pickles:
+share them only with people who trust you, and load only files you trust.
+
+The shipped training data (``corpus/training/{train,validation}.jsonl.gz``) is in the
+repository, not in the installed package: ``base=True`` needs a checkout, or the
+folder given as ``base_dir``.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from .errors import CleanerError, SampleFormatError
+from .evaluate import LabelScores, score_labels
+from .labels import STANDARD_LABELS
+from .model import Model, save_model, training_data_hash
+from .samples import LabelledPage, iter_samples
+from .trainer import DEFAULT_DESIGN, DESIGNS, fit_pages, predict_segments
+
+__all__ = [
+    "DEFAULT_FOLDS",
+    "DEFAULT_USER_WEIGHT",
+    "BaseDataMissingError",
+    "CrossValidation",
+    "UserSamples",
+    "base_data_dir",
+    "cross_validate",
+    "load_base_pages",
+    "load_user_samples",
+    "save_retrained",
+    "train_model",
+]
+
+DEFAULT_USER_WEIGHT = 20.0
+"""How many base pages one user page counts as when training with ``base=True``.
+
+Measured on the retraining demo (``corpus/retrain_demo``, docs/retraining.md): five
+labelled pages of one site added to the base data. With weight 1 the five pages are
+lost among the base pages and the held-out pages of that site improve least; the
+error on them falls as the weight rises, while the gold-set scores move by less than
+a point up to a weight of about 50. 20 sits well inside that range. A user with many
+pages of their own can lower it (``--user-weight``)."""
+
+DEFAULT_FOLDS = 5
+"""Folds of the cross-validation (fewer when there are fewer groups of pages)."""
+
+_SAMPLE_SUFFIXES = (".tsv", ".jsonl", ".jsonl.gz", ".json.gz", ".ndjson")
+
+
+class BaseDataMissingError(CleanerError):
+    """``base=True`` was asked for, but the shipped training data is not available."""
+
+
+def base_data_dir() -> Path:
+    """Where the shipped training data lives in a repository checkout."""
+    return Path(__file__).resolve().parent.parent / "corpus" / "training"
+
+
+def _base_files(base_dir: Path) -> list[Path]:
+    return sorted(f for name in ("train", "validation") for f in base_dir.glob(f"{name}.jsonl*"))
+
+
+def load_base_pages(
+    base_dir: str | Path | None = None, *, limit: int | None = None, seed: int = 0
+) -> tuple[list[LabelledPage], list[Path]]:
+    """Load the shipped training pages (train and validation splits) and their files.
+
+    Args:
+        base_dir: the folder with ``train.jsonl.gz`` and ``validation.jsonl.gz``;
+            default :func:`base_data_dir` (a repository checkout).
+        limit: keep a random sample of this many pages (``--base-limit``), for a quick
+            run; None keeps all.
+        seed: seed of that sample.
+
+    Raises:
+        BaseDataMissingError: the folder or its files are not there.
+    """
+    d = base_data_dir() if base_dir is None else Path(base_dir)
+    files = _base_files(d)
+    if not files:
+        raise BaseDataMissingError(
+            f"the shipped training data is not available: no train.jsonl.gz or validation.jsonl.gz in {d}. "
+            "It is part of the repository, not of the installed package: run from a checkout of the "
+            "repository, or give its folder with --base-data DIR, or train on your samples alone "
+            "(without --base)."
+        )
+    pages = [p for f in files for p in iter_samples([f])]
+    if limit is not None and limit < len(pages):
+        pages = random.Random(seed).sample(pages, limit)
+    return pages, files
+
+
+@dataclass
+class UserSamples:
+    """A user's labelled pages, with the files they came from.
+
+    Attributes:
+        pages: the pages; each page's ``site`` is its ``# site:`` header, or else the
+            name of the folder holding its file.
+        files: the sample files read (and the page files beside TSVs), for the
+            manifest's data hash.
+        custom_labels: the labels beyond the standard five used by the pages.
+    """
+
+    pages: list[LabelledPage]
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def custom_labels(self) -> list[str]:
+        return sorted({lbl for p in self.pages for lbl in p.labels} - set(STANDARD_LABELS))
+
+    @property
+    def sites(self) -> list[str]:
+        return sorted({p.site or p.id for p in self.pages})
+
+
+def _expand(paths: Iterable[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.name.endswith(_SAMPLE_SUFFIXES)))
+        elif not p.exists():
+            raise SampleFormatError(str(p), None, "no such file or directory")
+        else:
+            out.append(p)
+    return out
+
+
+def load_user_samples(paths: Iterable[str | Path], *, custom_labels: Collection[str] = ()) -> UserSamples:
+    """Load a user's samples (TSV/JSONL files or folders of them).
+
+    Raises:
+        SampleFormatError: an unknown label, a segment that is not in its page, or any
+            other fault, with the file and line.
+    """
+    pages: list[LabelledPage] = []
+    files: list[Path] = []
+    for f in _expand(paths):
+        for page in iter_samples([f], custom_labels=custom_labels):
+            if page.site is None:
+                page = replace(page, site=f.resolve().parent.name)
+            pages.append(page)
+        files.append(f)
+        if f.name.endswith(".tsv"):
+            stem = f.name.removesuffix(".tsv").removesuffix(".labels")
+            sibling = f.with_name(stem + ".txt")
+            if sibling.is_file():
+                files.append(sibling)
+    if not pages:
+        raise SampleFormatError(
+            ", ".join(str(p) for p in paths), None, "no labelled pages found (.tsv, .jsonl or .jsonl.gz)"
+        )
+    return UserSamples(pages, files)
+
+
+def _fit_groups(user: Sequence[LabelledPage]) -> list[LabelledPage]:
+    """User pages each in a group of their own for the stage-2 folds of the fit.
+
+    The retrained model is used on more pages of the user's sites, so stage 2 should
+    learn from stage-1 probabilities of unseen *pages* of those sites, not of unseen
+    sites (and with one site only, site folds would leave stage 2 no held-out data).
+    """
+    return [replace(p, site=f"user#{i}:{p.site or p.id}") for i, p in enumerate(user)]
+
+
+def train_model(
+    samples: Sequence[LabelledPage],
+    *,
+    base: bool = False,
+    base_pages: Sequence[LabelledPage] | None = None,
+    user_weight: float = DEFAULT_USER_WEIGHT,
+    design: str = DEFAULT_DESIGN,
+) -> Model:
+    """Train a model on a user's pages, alone or with the base training pages.
+
+    Args:
+        samples: the user's labelled pages (custom labels allowed).
+        base: add the shipped training pages (``base_pages``, or
+            :func:`load_base_pages` when None).
+        base_pages: the base pages to use when ``base`` is true (a sample of them
+            for a quick run).
+        user_weight: with ``base``, the weight of each user page; base pages weigh 1.
+            See :data:`DEFAULT_USER_WEIGHT`.
+        design: a design of :data:`cleaner.trainer.DESIGNS`.
+
+    Returns:
+        A :class:`cleaner.model.Model` whose manifest holds the design, weights and
+        page counts; :func:`save_retrained` adds the rest and writes it.
+    """
+    if design not in DESIGNS:
+        raise CleanerError(f"unknown design {design!r}; the designs are {', '.join(sorted(DESIGNS))}")
+    if user_weight <= 0:
+        raise CleanerError(f"user_weight must be positive, not {user_weight}")
+    if not samples:
+        raise CleanerError("no labelled pages to train on")
+    user = _fit_groups(samples)
+    extra: list[LabelledPage] = []
+    if base:
+        extra = list(load_base_pages()[0] if base_pages is None else base_pages)
+    pages = [*extra, *user]
+    weights = [1.0] * len(extra) + [user_weight if extra else 1.0] * len(user)
+    labels = {lbl for p in samples for lbl in p.labels}
+    if len(labels | {lbl for p in extra for lbl in p.labels}) < 2:
+        raise CleanerError("the samples use only one label; a model needs at least two")
+    estimator = fit_pages(pages, DESIGNS[design], weights)
+    manifest: dict[str, Any] = {
+        "design": design,
+        "retrained": True,
+        "user_pages": len(samples),
+        "user_sites": sorted({p.site or p.id for p in samples}),
+        "base_pages": len(extra),
+        "user_weight": user_weight if extra else 1.0,
+        "custom_labels": sorted(labels - set(STANDARD_LABELS)),
+        "training_pages": len(pages),
+    }
+    return Model(estimator, manifest)
+
+
+@dataclass
+class CrossValidation:
+    """Scores of a cross-validation over the user's pages.
+
+    Attributes:
+        overall: word-level scores over all held-out user pages.
+        per_site: the same per site.
+        folds: the number of folds run.
+        grouping: ``"site"`` (no site in both training and test of a fold) or
+            ``"page"`` (fewer than two sites: folds split pages of one site).
+        pages_per_site: the number of pages of each site.
+    """
+
+    overall: LabelScores
+    per_site: dict[str, LabelScores]
+    folds: int
+    grouping: str
+    pages_per_site: dict[str, int] = field(default_factory=dict)
+
+    def report(self) -> str:
+        """A plain-text report: the per-label table, then F1 per label and site."""
+        how = (
+            "grouped by site: each site's pages are scored by a model that never saw that site"
+            if self.grouping == "site"
+            else "only one site: folds split its pages, each page scored by a model that never saw it"
+        )
+        lines = [f"cross-validation, {self.folds} folds, {how}", "", self.overall.table(), ""]
+        labels = self.overall.labels
+        head = f"{'site':<32}{'pages':>6}{'word acc':>9}" + "".join(f"{lbl[:12]:>13}" for lbl in labels)
+        lines.append("F1 per label and site (- : no such words in the site's pages)")
+        lines.append(head)
+        for site, sc in sorted(self.per_site.items()):
+            cells = []
+            for lbl in labels:
+                _, _, f, g = sc.prf(lbl)
+                cells.append(f"{f:>13.3f}" if g else f"{'-':>13}")
+            n = self.pages_per_site.get(site, 0)
+            lines.append(f"{site[:31]:<32}{n:>6}{sc.accuracy:>9.3f}" + "".join(cells))
+        return "\n".join(lines)
+
+    def scores(self) -> dict[str, float]:
+        """The scores as plain data, for the model's manifest."""
+        out = {
+            "cv_word_accuracy": round(self.overall.accuracy, 4),
+            "cv_macro_f1": round(self.overall.macro_f1, 4),
+        }
+        for lbl in self.overall.labels:
+            out[f"cv_f1_{lbl}"] = round(self.overall.prf(lbl)[2], 4)
+        return out
+
+
+def cross_validate(
+    samples: Sequence[LabelledPage],
+    *,
+    base: bool = False,
+    base_pages: Sequence[LabelledPage] | None = None,
+    user_weight: float = DEFAULT_USER_WEIGHT,
+    design: str = DEFAULT_DESIGN,
+    folds: int = DEFAULT_FOLDS,
+) -> CrossValidation:
+    """Grouped k-fold cross-validation over the user's pages.
+
+    Each fold trains as :func:`train_model` does (with the base pages, if ``base``)
+    on the user's pages outside the fold and scores the pages inside it. Groups are
+    sites; with fewer than two sites, pages.
+
+    Raises:
+        CleanerError: fewer than two pages (nothing to hold out).
+    """
+    if len(samples) < 2:
+        raise CleanerError("cross-validation needs at least two labelled pages")
+    sites = [p.site or p.id for p in samples]
+    grouping = "site" if len(set(sites)) >= 2 else "page"
+    groups = sites if grouping == "site" else [f"{i}" for i in range(len(samples))]
+    k = min(folds, len(set(groups)))
+    if k < 2:
+        raise CleanerError("cross-validation needs at least two folds")
+    if base and base_pages is None:
+        base_pages = load_base_pages()[0]
+    overall = LabelScores()
+    per_site: dict[str, LabelScores] = {}
+    page_counts: dict[str, int] = {}
+    index = np.arange(len(samples))
+    for train_idx, test_idx in GroupKFold(n_splits=k).split(index, groups=groups):
+        train = [samples[i] for i in train_idx]
+        test = [samples[i] for i in test_idx]
+        model = train_model(train, base=base, base_pages=base_pages, user_weight=user_weight, design=design)
+        predicted = predict_segments(model.estimator, test)
+        for page, segs in zip(test, predicted, strict=True):
+            sc = score_labels([page], [segs])
+            overall.confusion.update(sc.confusion)
+            site = page.site or page.id
+            per_site.setdefault(site, LabelScores()).confusion.update(sc.confusion)
+            page_counts[site] = page_counts.get(site, 0) + 1
+    return CrossValidation(overall, per_site, k, grouping, page_counts)
+
+
+def save_retrained(
+    model: Model,
+    path: str | Path,
+    *,
+    files: Sequence[Path] = (),
+    base_files: Sequence[Path] = (),
+    base_limit: int | None = None,
+    command: str | None = None,
+    scores: dict[str, float] | None = None,
+) -> Model:
+    """Save a retrained model with its manifest: data hash, files, command and scores."""
+    all_files = [*base_files, *files]
+    manifest = dict(model.manifest)
+    manifest.update(
+        {
+            "training_data_sha256": training_data_hash(all_files),
+            "training_files": [str(f) for f in all_files],
+            "base_limit": base_limit,
+            "command": command if command is not None else " ".join(["cleaner", *sys.argv[1:]]),
+            "scores": scores or {},
+        }
+    )
+    return save_model(model.estimator, path, manifest)
