@@ -385,7 +385,7 @@ _EDITOR_JS = r"""
     });
     document.querySelectorAll("[data-count]").forEach(n => { n.textContent = counts[n.dataset.count] || 0; });
     document.getElementById("changed").textContent = changed + " changed";
-    tsvBox.value = buildTsv();
+    tsvBox.textContent = buildTsv();  // a readonly box: its text is its value
   }
   function assign(label) {
     if (!selected) return;

@@ -23,14 +23,17 @@ folder given as ``base_dir``.
 
 from __future__ import annotations
 
+import logging
 import random
 import sys
+import warnings
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GroupKFold
 
 from .errors import CleanerError, SampleFormatError
@@ -66,6 +69,8 @@ pages of their own can lower it (``--user-weight``)."""
 
 DEFAULT_FOLDS = 5
 """Folds of the cross-validation (fewer when there are fewer groups of pages)."""
+
+logger = logging.getLogger(__name__)
 
 _SAMPLE_SUFFIXES = (".tsv", ".jsonl", ".jsonl.gz", ".json.gz", ".ndjson")
 
@@ -226,7 +231,17 @@ def train_model(
     labels = {lbl for p in samples for lbl in p.labels}
     if len(labels | {lbl for p in extra for lbl in p.labels}) < 2:
         raise CleanerError("the samples use only one label; a model needs at least two")
-    estimator = fit_pages(pages, DESIGNS[design], weights)
+    with warnings.catch_warnings(record=True) as caught:
+        # a few pages can leave the solver short of convergence; the model is still
+        # usable and cross-validation shows how good it is: record it, do not fail
+        warnings.simplefilter("always", ConvergenceWarning)
+        estimator = fit_pages(pages, DESIGNS[design], weights)
+    not_converged = sum(1 for w in caught if issubclass(w.category, ConvergenceWarning))
+    for w in caught:
+        if not issubclass(w.category, ConvergenceWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if not_converged:
+        logger.info("the solver did not converge in %d of its fits", not_converged)
     manifest: dict[str, Any] = {
         "design": design,
         "retrained": True,
@@ -236,6 +251,7 @@ def train_model(
         "user_weight": user_weight if extra else 1.0,
         "custom_labels": sorted(labels - set(STANDARD_LABELS)),
         "training_pages": len(pages),
+        "not_converged_fits": not_converged,
     }
     return Model(estimator, manifest)
 
