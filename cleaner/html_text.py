@@ -304,6 +304,7 @@ def _walk(root: etree._Element) -> RenderedPage:
                     card_stack.pop()
                 if flags & 16:
                     link_depth -= 1
+                    b.link_open = 0  # the next link is another range, even if adjacent
             elif flags == 0 and tag in _CELL:
                 b.add(" ", False)
             if el.tail:
