@@ -186,7 +186,10 @@ def discover(
     exclude: Sequence[str] = (),
     skip: str | Path | None = None,
 ) -> Iterator[InputFile]:
-    """Yield the inputs under ``root``, recursively, in sorted order, lazily.
+    """Yield the inputs under ``root``, recursively and lazily, in a fixed order.
+
+    The order: a directory's files sorted by name, then its subdirectories, each
+    walked the same way, sorted by name.
 
     Args:
         root: the input directory.
@@ -426,6 +429,11 @@ def _warc_pages(
                         text = _html_text(html, config)
                     else:
                         text = _decode_text(stream, config.max_chars)
+                    missing = getattr(record.raw_stream, "limit", 0)
+                    if missing > 0:  # the file ends inside this record
+                        raise InputReadError(
+                            f"truncated WARC record: {missing:,} bytes of its declared length are missing"
+                        )
                 except CleanerError as exc:
                     yield Failure.of(item.path, rid, exc)
                     continue
@@ -899,7 +907,7 @@ def _execute(tasks: Iterator[Task], job: _Job, options: BatchOptions) -> Iterato
     except ImportError as exc:
         raise BatchSetupError("--scheduler needs dask.distributed: pip install 'cleaner[batch]'") from exc
     try:
-        client = Client(options.scheduler, timeout=30, set_as_default=False)  # type: ignore[no-untyped-call]
+        client = Client(options.scheduler, set_as_default=False)  # type: ignore[no-untyped-call]
     except OSError as exc:
         raise BatchSetupError(f"cannot reach the Dask scheduler at {options.scheduler}: {exc}") from exc
     with client, joblib.parallel_config(backend="dask", client=client):

@@ -37,7 +37,12 @@ _INT_COLUMNS = frozenset({"article", "start", "end"})
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, pandas.NA (Arrow-backed string columns) or NaT."""
+    import pandas as pd
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
 
 
 def clean_frame(
@@ -66,7 +71,7 @@ def clean_frame(
         A DataFrame with the ``keep`` columns, then ``row`` (the page's index label in
         ``df``), ``article`` (the article's index on its page) and one column per
         :class:`cleaner.Article` field. A page without articles, or a missing value
-        (None, NaN), gives no rows. An empty ``df`` gives an empty frame with these
+        (None, NaN, pandas.NA), gives no rows. An empty ``df`` gives an empty frame with these
         columns, usable as Dask's ``meta``.
 
     Raises:
