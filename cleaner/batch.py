@@ -890,27 +890,31 @@ class _Progress:
             self._bar.close()
 
 
-def _execute(tasks: Iterator[Task], job: _Job, options: BatchOptions) -> Iterator[TaskResult]:
+def _connect(scheduler: str) -> Any:
+    """A ``distributed.Client`` for the scheduler at ``scheduler``."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise BatchSetupError("--scheduler needs dask.distributed: pip install 'cleaner[batch]'") from exc
+    try:
+        return Client(scheduler, set_as_default=False)  # type: ignore[no-untyped-call]
+    except OSError as exc:
+        raise BatchSetupError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+
+
+def _execute(tasks: Iterator[Task], job: _Job, options: BatchOptions, client: Any) -> Iterator[TaskResult]:
     """Run the tasks on local worker processes or a Dask cluster; results as they finish."""
     import joblib
 
     calls = (joblib.delayed(run_task)(t, job) for t in tasks)
-    if options.scheduler is None:
+    if client is None:
         n_jobs = -1 if options.jobs is None else options.jobs
         parallel = joblib.Parallel(
             n_jobs=n_jobs, return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs"
         )
         yield from parallel(calls)
         return
-    try:
-        from distributed import Client
-    except ImportError as exc:
-        raise BatchSetupError("--scheduler needs dask.distributed: pip install 'cleaner[batch]'") from exc
-    try:
-        client = Client(options.scheduler, set_as_default=False)  # type: ignore[no-untyped-call]
-    except OSError as exc:
-        raise BatchSetupError(f"cannot reach the Dask scheduler at {options.scheduler}: {exc}") from exc
-    with client, joblib.parallel_config(backend="dask", client=client):
+    with joblib.parallel_config(backend="dask", client=client):
         parallel = joblib.Parallel(n_jobs=-1, return_as="generator_unordered", batch_size=1)
         yield from parallel(calls)
 
@@ -955,25 +959,43 @@ def run_batch(
         raise BatchSetupError(f"the output directory {out_dir} must not contain the input directory")
     model_path = None if model is None else str(Path(model).resolve())
     job = _Job(str(src), str(dst), options.format, model_path, config)
-    manifest = _Manifest(dst, _header(options, model_path, config), resume=options.resume)
-    report = BatchReport(out_dir=str(out_dir))
+    client = None if options.scheduler is None else _connect(options.scheduler)
+    try:
+        return _run(src, dst, job, options, client, on_result, start)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _run(
+    src: Path,
+    dst: Path,
+    job: _Job,
+    options: BatchOptions,
+    client: Any,
+    on_result: Callable[[TaskResult], None] | None,
+    start: float,
+) -> BatchReport:
+    manifest = _Manifest(dst, _header(options, job.model, job.config), resume=options.resume)
+    report = BatchReport(out_dir=str(dst))
 
     def all_tasks() -> Iterator[Task]:
         skip = dst if dst.is_relative_to(src) else None
         inputs = discover(src, include=options.include, exclude=options.exclude, skip=skip)
         return _tasks(inputs, options.batch_size)
 
+    if manifest.done:
+        for task in all_tasks():
+            done = manifest.done.get(task.index)
+            if done is not None and done.inputs != tuple(i.path for i in task.inputs):
+                manifest.close()
+                raise BatchSetupError(
+                    f"the input tree changed since the run in {dst} began (task {task.index} "
+                    f"now holds {task.inputs[0].path}...); resume needs the same inputs, or use a "
+                    "new output directory"
+                )
+        _remove_temp_files(dst)
     try:
-        if manifest.done:
-            _remove_temp_files(dst)
-            for task in all_tasks():
-                done = manifest.done.get(task.index)
-                if done is not None and done.inputs != tuple(i.path for i in task.inputs):
-                    raise BatchSetupError(
-                        f"the input tree changed since the run in {out_dir} began (task {task.index} "
-                        f"now holds {task.inputs[0].path}...); resume needs the same inputs, or use a "
-                        "new output directory"
-                    )
         show = sys.stderr.isatty() if options.progress is None else options.progress
         total = sum(len(t.inputs) for t in all_tasks()) if show else None
         progress = _Progress(show, total)
@@ -983,7 +1005,7 @@ def run_batch(
         already = frozenset(manifest.done)
         pending = (t for t in all_tasks() if t.index not in already)
         try:
-            for result in _execute(pending, job, options):
+            for result in _execute(pending, job, options, client):
                 manifest.append(result)
                 report.add(result)
                 progress.update(result)

@@ -493,3 +493,4 @@ def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         with pytest.raises(BatchSetupError, match="Dask scheduler"):
             run_batch(root, tmp_path / "out", options=opts)
+    assert not (tmp_path / "out").exists()  # nothing written: a plain rerun works
