@@ -67,7 +67,9 @@ def _page_html(text: str, segments: list[list[Any]]) -> str:
 def worst_pages_html(pages: list[dict[str, Any]], scores: list[PageScore], outputs: Path, n: int = 20) -> str:
     """The report of the ``n`` pages of lowest body F1 (pages with a gold body only)."""
     recs = {}
-    for line in outputs.read_text(encoding="utf-8").splitlines():
+    for line in outputs.read_text(encoding="utf-8").split("\n"):
+        if not line.strip():
+            continue
         d = json.loads(line)
         if "summary" not in d:
             recs[d["id"]] = d

@@ -133,7 +133,8 @@ def run_tool(tool: str, mode: str, pages_file: Path, out: Path, timeout: float, 
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         return {"failed": f"exit {proc.returncode}: {proc.stderr.strip()[-500:]}"}
-    lines = out.read_text(encoding="utf-8").splitlines()
+    # split on "\n" only: outputs hold raw U+2028 and other characters str.splitlines() cuts at
+    lines = [x for x in out.read_text(encoding="utf-8").split("\n") if x.strip()]
     summary: dict[str, Any] = json.loads(lines[-1])["summary"]
     summary["wall_seconds"] = wall
     return summary
@@ -144,8 +145,10 @@ def _articles(rec: dict[str, Any]) -> list[Article]:
         return []
     if "articles" in rec:
         return [Article(**a) for a in rec["articles"]]
-    authors = list(rec.get("authors") or [])
-    return [Article(rec.get("title"), authors, authors, None, None, None, [rec.get("body") or ""], [])]
+    authors = tools._names(rec.get("authors"))
+    title = rec.get("title") if isinstance(rec.get("title"), str) else None
+    body = rec.get("body") if isinstance(rec.get("body"), str) else ""
+    return [Article(title, authors, authors, None, None, None, [body], [])]
 
 
 def _gold(r: dict[str, Any]) -> GoldArticle:
@@ -160,7 +163,9 @@ def _mean(xs: list[float]) -> float | None:
 
 def score_tool(tool: str, out: Path, pages: list[dict[str, Any]]) -> tuple[dict[str, Any], list[PageScore]]:
     recs = {}
-    for line in out.read_text(encoding="utf-8").splitlines():
+    for line in out.read_text(encoding="utf-8").split("\n"):
+        if not line.strip():
+            continue
         d = json.loads(line)
         if "summary" not in d:
             recs[d["id"]] = d

@@ -23,6 +23,17 @@ Output = dict[str, Any]
 Adapter = Callable[[Page], Output]
 
 
+def _names(authors: Any) -> list[str]:
+    """A tool's authors as a flat list of strings (goose3 sometimes nests lists)."""
+    out: list[str] = []
+    for a in authors or []:
+        if isinstance(a, str):
+            out.append(a)
+        elif isinstance(a, list | tuple):
+            out.extend(_names(a))
+    return out
+
+
 def lines_as_html(text: str) -> str:
     """Rendered text as an HTML document, one ``<p>`` per non-blank line."""
     paras = "".join(f"<p>{html_lib.escape(line.strip())}</p>\n" for line in text.splitlines() if line.strip())
@@ -176,7 +187,7 @@ def newspaper4k(page: Page) -> Output:
     art = newspaper.Article(page.get("url") or "https://example.com/page", fetch_images=False)
     art.download(input_html=page["input"])
     art.parse()
-    return {"title": art.title or None, "body": art.text or "", "authors": list(art.authors or [])}
+    return {"title": art.title or None, "body": art.text or "", "authors": _names(art.authors)}
 
 
 _goose: Any = None
@@ -189,7 +200,7 @@ def goose3(page: Page) -> Output:
 
         _goose = Goose()
     art = _goose.extract(raw_html=page["input"], url=page.get("url"))
-    return {"title": art.title or None, "body": art.cleaned_text or "", "authors": list(art.authors or [])}
+    return {"title": art.title or None, "body": art.cleaned_text or "", "authors": _names(art.authors)}
 
 
 ADAPTERS: dict[str, Adapter] = {
