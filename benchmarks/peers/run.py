@@ -177,6 +177,7 @@ def score_tool(tool: str, out: Path, pages: list[dict[str, Any]]) -> tuple[dict[
         )
     body = [s.body_f1 for s in scores if s.body_f1 is not None]
     q: dict[str, Any] = {"body_f1": _mean(body), "body_pages": len(body)}
+    q["all_body_f1"] = _mean([s.all_body_f1 for s in scores if s.all_body_f1 is not None])
     by_type: dict[str, list[float]] = {}
     for s in scores:
         if s.body_f1 is not None:
@@ -224,7 +225,9 @@ def results_markdown(results: dict[str, Any]) -> str:
         "gold author found, over pages that name authors, for tools that extract authors. "
         "Speed: pages/s over summed per-page extraction time (one process per tool, one tool at "
         "a time; import and model loading excluded); memory: peak RSS of that process. "
-        "× = ratio to cleaner in the same mode.",
+        '× = ratio to cleaner in the same mode. "all articles": cleaner\'s body F1 when the '
+        "bodies of all the articles it found on the page are joined (for the peers, which return "
+        "one text, the same as body F1).",
     ]
     for mode, title in (("text", "Raw text in"), ("html", "HTML in")):
         rows = results["modes"].get(mode)
@@ -232,8 +235,8 @@ def results_markdown(results: dict[str, Any]) -> str:
             continue
         types = sorted({t for r in rows.values() for t in r.get("body_f1_by_type", {})})
         lines += ["", f"## {title}", ""]
-        head = ["tool", "body F1", *[f"F1 {t}" for t in types], "headline", "authors", "pages/s", "× speed",
-                "peak MB", "× mem", "errors", "timeouts"]  # fmt: skip
+        head = ["tool", "body F1", "all articles", *[f"F1 {t}" for t in types], "headline", "authors"]
+        head += ["pages/s", "× speed", "peak MB", "× mem", "errors", "timeouts"]
         lines.append("| " + " | ".join(head) + " |")
         lines.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
         for tool, r in sorted(rows.items(), key=lambda kv: -(kv[1].get("body_f1") or -1)):
@@ -244,6 +247,7 @@ def results_markdown(results: dict[str, Any]) -> str:
             cells = [
                 f"**{tool}**" if tool == REFERENCE[mode] else tool,
                 _fmt(r["body_f1"]),
+                _fmt(r["all_body_f1"]) if tool.startswith("cleaner") else "=",
                 *[_fmt(bt[t]["f1"]) if t in bt else "–" for t in types],
                 _fmt(r["headline_accuracy"]),
                 _fmt(r["author_accuracy"]),
