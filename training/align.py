@@ -295,6 +295,7 @@ _DATEISH = re.compile(
 _AUTHOR_SPLIT = re.compile(r",|;| and | & | und | et ")
 _NAME = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.-]*\s?){2,4}$")
 """Two to four capitalised words: a name next to a byline ("Adam Clark Estes")."""
+_BY = re.compile(r"\b(by|von|par|por|door|av)\b", re.IGNORECASE)
 _NOT_NAME = frozenset(
     "in this the all view of our and a an to for on with by editorial guidelines article more share "
     "follow read see show about news home menu search print save comments comment related top".split()
@@ -546,7 +547,11 @@ def align_rendered(
         n = len(sg.words)
         marked = _BYLINE_WORDS.search(seg_text) is not None
         ws = set(sg.words)
-        hit = n <= 30 and (any(a in joined for a in author_keys) or any(a <= ws for a in author_sets))
+        # An author name in a short line, or in a longer one marked as a byline ("Posted on
+        # ... by ..."): a publication named as author ("Le Monde") is not a byline in
+        # "Vous pouvez lire Le Monde sur un seul appareil".
+        named = any(a in joined for a in author_keys) or any(a <= ws for a in author_sets)
+        hit = named and (n <= 10 or ((marked or _BY.search(seg_text) is not None) and n <= 30))
         if not hit and in_nav:
             continue
         if not hit and byline_words and n <= 30:

@@ -138,14 +138,15 @@ def _work(args: tuple[str, tuple[str, ...], int | None]) -> tuple[str, str, list
     line, renders, max_chars = args
     record = json.loads(line)
     rid = str(record.get("id"))
+    dataset = str(record.get("dataset") or rid.split("/")[0])
+    site = site_of(rid, dataset, record.get("url"))
     try:
         pages, reason = label_record(record, renders)
     except Exception as exc:  # reported and counted, never hidden
-        return rid, "", [], f"error: {type(exc).__name__}: {exc}"
+        return rid, site, [], f"error: {type(exc).__name__}: {exc}"
     if max_chars is not None:
         pages = [clip_page(p, max_chars) for p in pages]
-    site = pages[0].site if pages else ""
-    return rid, site or "", pages, reason
+    return rid, site, pages, reason
 
 
 def _lines(folder: Path, limit: int | None) -> Iterator[str]:
@@ -197,6 +198,9 @@ def build(
             results = list(pool.imap(_work, jobs, chunksize=4))
     else:
         results = [_work(j) for j in jobs]
+    # Sites of gold-set records are forced into test, even where the record itself is
+    # skipped here, so that no page of those sites trains or tunes a model.
+    forced = {site for rid, site, _, _ in results if rid in gold_ids}
     for rid, site, pages, reason in results:
         if reason is not None:
             skipped.setdefault(reason if not reason.startswith("error") else "error", []).append(rid)
@@ -205,7 +209,6 @@ def build(
                 log.error("%s: %s", rid, reason)
             continue
         records.append((rid, site, pages))
-    forced = {site for rid, site, _ in records if rid in gold_ids}
     missing_gold = sorted(gold_ids - {rid for rid, _, _ in records})
     site_split: dict[str, str] = {}
     by_split: dict[str, list[LabelledPage]] = {s: [] for s in SPLITS}
