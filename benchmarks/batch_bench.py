@@ -23,6 +23,7 @@ import gzip
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -122,6 +123,7 @@ def run(corpus: Path, jobs: int, batch_size: int) -> dict[str, float]:
     # machine distorts less than wall time.
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     report = json.loads((out / "o" / "_report.json").read_text())
+    shutil.rmtree(out)
     workers = [kb for pid, (kb, c) in peaks.items() if "loky" in c and "tracker" not in c]
     if jobs == 1:
         workers = [peaks.get(proc.pid, (0, ""))[0]]
