@@ -60,12 +60,13 @@ __all__ = [
 DEFAULT_USER_WEIGHT = 20.0
 """How many base pages one user page counts as when training with ``base=True``.
 
-Measured on the retraining demo (``corpus/retrain_demo``, docs/retraining.md): five
-labelled pages of one site added to the base data. With weight 1 the five pages are
-lost among the base pages and the held-out pages of that site improve least; the
-error on them falls as the weight rises, while the gold-set scores move by less than
-a point up to a weight of about 50. 20 sits well inside that range. A user with many
-pages of their own can lower it (``--user-weight``)."""
+Reasoning, not yet a tuned value: the base data holds about 3,500 pages from some
+1,300 sites, so five user pages of one site at weight 1 are 0.15% of the data and
+barely move a model fitted to all the others; at 20 they weigh as much as 100 base
+pages (about 3%), enough to learn the user's layout, still far from outweighing the
+rest. To be checked on the retraining demo (``corpus/retrain_demo``, see
+docs/retraining.md) with weights 1, 5, 20 and 50 once full-base fits can be timed.
+``--user-weight`` overrides it; a user with many pages of their own can lower it."""
 
 DEFAULT_FOLDS = 5
 """Folds of the cross-validation (fewer when there are fewer groups of pages)."""

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from pathlib import Path
 
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 from cleaner.api import Cleaner
 from cleaner.cli import main
@@ -152,8 +154,10 @@ def test_cross_validation_groups_by_site(tmp_path: Path) -> None:
 
 # ----------------------------------------------------------------------------- the demo
 
-# A sample of the base pages keeps this test near 30 s; docs/retraining.md gives the
-# figures of the full base data. Seed 0, as `cleaner train --base-limit` uses.
+# A sample of the base pages (seed 0, as `cleaner train --base-limit` uses), not the
+# full data. Even so the two fits take minutes of CPU (two stacked fits over ~130,000
+# hashed word features): the test is marked slow. docs/retraining.md is for the
+# figures of the full base data.
 BASE_LIMIT = 150
 # The Riverside Almanac layout must be one the default model gets wrong...
 MIN_DEFAULT_ERROR = 0.15
@@ -180,7 +184,10 @@ def test_demo_retraining_cuts_error_on_the_site_and_keeps_gold_scores() -> None:
     base, _ = load_base_pages(_base_dir(), limit=BASE_LIMIT, seed=0)
 
     default_error = 1 - evaluate_pages(load_model().estimator, heldout).accuracy
-    reference = fit_pages(base, DESIGNS[DEFAULT_DESIGN])  # the same base sample, without the user's pages
+    with warnings.catch_warnings():
+        # train_model records non-convergence in the manifest; the reference fit alike
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = fit_pages(base, DESIGNS[DEFAULT_DESIGN])  # the same base sample, without the user's pages
     retrained = train_model(user, base=True, base_pages=base).estimator
 
     reference_error = 1 - evaluate_pages(reference, heldout).accuracy
