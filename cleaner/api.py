@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import CleanerConfig
+from .decode import decode_labels
 from .document import CleanResult
 from .errors import InputTooLargeError, InputTypeError
 from .features import PageFeatures, featurize
@@ -63,9 +64,7 @@ class Cleaner:
     def _result(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> CleanResult:
         if not units:
             return CleanResult(articles=[], segments=[])
-        best = proba.argmax(axis=1)
-        labels = [self._classes[k] for k in best]
-        conf = proba[np.arange(len(best)), best]
+        labels, conf = decode_labels(text, units, proba, self._classes)
         segments = merge_units(text, units, labels, conf)
         articles = assemble_articles(
             segments,

@@ -17,8 +17,8 @@ class CleanerConfig:
             where a title also stands on the page as a line of its own. Default True.
         keep_headline_only: keep articles that have a headline but neither body nor
             byline (teaser cards reduced to a title). Default False: such a headline
-            goes to the previous article's related titles if there is one, else is
-            dropped.
+            joins the previous article's related titles when it follows them, else
+            is dropped (a widget's heading such as "Newsletter").
         max_chars: the largest input accepted, in characters; a larger one raises
             :class:`cleaner.InputTooLargeError` instead of using unbounded memory.
             Default 20,000,000 (about 2,000 typical pages); None for no limit.

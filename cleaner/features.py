@@ -34,7 +34,7 @@ __all__ = [
     "with_context",
 ]
 
-FEATURE_VERSION = "1"
+FEATURE_VERSION = "4"
 
 NUMERIC_FEATURES: tuple[str, ...] = (
     "log_words",
@@ -69,9 +69,22 @@ NUMERIC_FEATURES: tuple[str, ...] = (
     "has_ago",
     "has_name_pair",
     "log_units_in_line",
+    "log_window_words",
+    "window_terminal_ratio",
+    "rel_line_words",
+    "log_page_units",
+    "title_like",
+    "in_main_region",
+    "region_share",
+    "log_lines_before_main",
+    "log_lines_after_main",
+    "log_prose_words_before",
+    "prose_share_before",
 )
 # Which numeric features of neighbouring units the model sees, and at what offsets.
-_CONTEXT_FEATURES = (0, 2, 3, 4, 6, 7, 8, 9, 14, 15, 26)
+_CONTEXT_FEATURES = (0, 2, 3, 4, 6, 7, 8, 9, 14, 15, 26, 36, 37)
+# Lines on each side counted by the window features (jusText looks at neighbours the same way).
+_WINDOW_LINES = 3
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
 
 _STOPWORDS = frozenset(
@@ -83,6 +96,17 @@ _STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
+_CAP_WORD = re.compile(r"(?<!\w)[A-ZÀ-ÝĀ-Ž]")
+_ALL_CAPS = re.compile(r"(?<!\w)[A-Z]{2,}(?!\w)")
+_STOP_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_STOPWORDS, key=len, reverse=True)) + r")(?!\w)")
+_TERMINAL = frozenset(".!?\"”’)")
+_BY_PREFIXES = ("by ", "von ", "par ", "por ", "written by", "author")
+# Words of a unit that are hashed: the first 20 and last 5 carry what a line is
+# (a byline's "By", a teaser's "Read more"); the rest of a long body sentence adds
+# little but cost.
+_HASH_HEAD_WORDS = 20
+_HASH_TAIL_WORDS = 5
+_LENGTH_TOKENS = tuple(f"#n{k}" for k in range(13))
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s?[ap]\.?m\b", re.IGNORECASE)
 _DATE = re.compile(
     r"\b(?:19|20)\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|"
@@ -91,9 +115,16 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _AGO = re.compile(r"\bago\b|\bvor\s+\d|\byesterday\b|\bjust now\b|\bupdated\b|\bpublished\b", re.IGNORECASE)
+_AGO_KEYS = ("ago", "vor ", "yesterday", "just now", "updated", "published")
 _NAME_PAIR = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:\s[A-Z]\.)?\s[A-Z][a-zà-ÿ]+")
 _URL = re.compile(r"https?://|www\.|@|\.com\b")
 _LONG_LINE_WORDS = 25
+# A prose line has at least this many words and ends a sentence; prose lines with at
+# most _REGION_GAP other lines between them are one region (chosen by looking at the
+# seed page and a handful of WCXB articles, where comment and footer prose stands
+# apart from the body by at least three lines of widgets).
+_PROSE_MIN_WORDS = 8
+_REGION_GAP = 3
 # Number of hashed word features: 2**18 buckets keep collisions rare for the
 # vocabulary of a few thousand pages while the model stays a few MB.
 _HASH_BITS = 18
@@ -123,20 +154,29 @@ class PageFeatures:
         return int(self.numeric.shape[0])
 
 
+_HASH_CACHE: dict[str, int] = {}
+# Bound on the token-hash cache: enough for the vocabulary of a large batch, small in memory.
+_HASH_CACHE_MAX = 500_000
+
+
 def _hash(token: str, mask: int) -> int:
-    return zlib.crc32(token.encode("utf-8", "surrogatepass")) & mask
+    h = _HASH_CACHE.get(token)
+    if h is None:
+        h = zlib.crc32(token.encode("utf-8", "surrogatepass")) & mask
+        if len(_HASH_CACHE) < _HASH_CACHE_MAX:
+            _HASH_CACHE[token] = h
+    return h
 
 
 def featurize(text: str, units: Sequence[Unit]) -> PageFeatures:
     """Compute the features of every unit of a page."""
     n = len(units)
-    nf = len(NUMERIC_FEATURES)
-    out = np.zeros((n, nf), dtype=np.float64)
     mask = (1 << _HASH_BITS) - 1
     indices: list[int] = []
     indptr = [0]
     if n == 0:
-        return PageFeatures(out, sp.csr_matrix((0, mask + 1)), np.zeros(0, dtype=np.int64))
+        empty = np.zeros((0, len(NUMERIC_FEATURES)))
+        return PageFeatures(empty, sp.csr_matrix((0, mask + 1)), np.zeros(0, dtype=np.int64))
     texts = [text[u.start : u.end] for u in units]
     lines = np.fromiter((u.line for u in units), dtype=np.int64, count=n)
     n_lines = int(lines[-1]) + 1
@@ -163,59 +203,91 @@ def featurize(text: str, units: Sequence[Unit]) -> PageFeatures:
         if long_lines[i]:
             last = i
     repeats = Counter(t.lower() for t in texts)
+    # words in a window of lines around each line: body sits in dense runs of text
+    cum = np.concatenate([[0], np.cumsum(line_words)])
+    idx = np.arange(n_lines)
+    lo = np.maximum(idx - _WINDOW_LINES, 0)
+    hi = np.minimum(idx + _WINDOW_LINES + 1, n_lines)
+    window_words = np.log1p(cum[hi] - cum[lo])
+    max_line_words = max(line_words)
+    terminal = np.fromiter((t[-1] in ".!?\"”’)" for t in texts), dtype=np.float64, count=n)
+    tcum = np.concatenate([[0.0], np.cumsum(terminal)])
+    uidx = np.arange(n)
+    ulo = np.maximum(uidx - 5, 0)
+    uhi = np.minimum(uidx + 6, n)
+    window_terminal = (tcum[uhi] - tcum[ulo]) / (uhi - ulo)
+    log_units = math.log1p(n)
+    region_feats = _region_features(texts, units, line_words, n_lines)
     prev_header = False
+    rows: list[tuple[float, ...]] = []
     for i, (u, t) in enumerate(zip(units, texts, strict=True)):
-        words = _WORD.findall(t)
-        nw = max(len(words), 1)
         lower = t.lower()
-        row = out[i]
-        row[0] = math.log1p(word_counts[i])
-        row[1] = math.log1p(len(t))
+        words = _WORD.findall(lower)
+        nw = max(len(words), 1)
+        wc = word_counts[i]
         last_ch = t[-1]
-        row[2] = last_ch in ".!?\"”’)"
-        row[3] = last_ch == ":"
-        caps = sum(1 for w in words if w[0].isupper())
-        row[4] = caps / nw
-        row[5] = len(_DIGIT.findall(t)) / len(t)
-        row[6] = _TIME.search(t) is not None
-        row[7] = _DATE.search(t) is not None
-        row[8] = "|" in t
-        row[9] = lower.startswith(("by ", "von ", "par ", "por ", "written by", "author"))
-        stops = sum(1 for w in words if w.lower() in _STOPWORDS)
-        row[10] = stops / nw
-        row[11] = min(sum(len(w) for w in words) / nw, 15.0) / 5.0
-        row[12] = u.first
-        row[13] = u.last
-        row[14] = u.first and u.last
-        row[15] = math.log1p(line_words[u.line])
-        row[16] = u.line / n_lines
-        row[17] = repeats[lower] > 1
-        row[18] = prev_header
-        row[19] = sum(1 for w in words if len(w) > 1 and w.isupper()) / nw
-        row[20] = "©" in t or "copyright" in lower or "all rights reserved" in lower
-        row[21] = t[0] in "-–—•·*>|"
-        row[22] = t.endswith(("...", "…"))
-        row[23] = _URL.search(t) is not None
-        row[24] = t.count(",") / nw
-        row[25] = t[0].islower()
-        row[26] = word_counts[i] >= 40
-        row[27] = math.log1p(prev_long[u.line])
-        row[28] = math.log1p(next_long[u.line])
-        row[29] = _AGO.search(t) is not None
-        row[30] = _NAME_PAIR.search(t) is not None
-        row[31] = math.log1p(line_units[u.line])
-        prev_header = last_ch == ":" and word_counts[i] <= 4
-        # hashed words: every word, plus the first and last word marked as such
-        lw = [w.lower() for w in words[:60]]
-        toks = set(lw)
-        if lw:
-            toks.add("^" + lw[0])
-            toks.add("$" + lw[-1])
-            if len(lw) > 1:
-                toks.add("^^" + lw[0] + " " + lw[1])
-        toks.add(f"#n{min(word_counts[i], 12)}")
-        indices.extend(_hash(tok, mask) for tok in toks)
+        caps_ratio = len(_CAP_WORD.findall(t)) / nw
+        digits = len(_DIGIT.findall(t))
+        # every time and date pattern has a digit
+        has_time = digits > 0 and _TIME.search(t) is not None
+        has_date = digits > 0 and _DATE.search(t) is not None
+        rows.append(
+            (
+                math.log1p(wc),
+                math.log1p(len(t)),
+                last_ch in _TERMINAL,
+                last_ch == ":",
+                caps_ratio,
+                digits / len(t),
+                has_time,
+                has_date,
+                "|" in t,
+                lower.startswith(_BY_PREFIXES),
+                len(_STOP_RE.findall(lower)) / nw,
+                min((len(t) - wc + 1) / nw, 15.0) / 5.0,
+                u.first,
+                u.last,
+                u.first and u.last,
+                math.log1p(line_words[u.line]),
+                u.line / n_lines,
+                repeats[lower] > 1,
+                prev_header,
+                len(_ALL_CAPS.findall(t)) / nw,
+                "©" in t or "copyright" in lower or "all rights reserved" in lower,
+                t[0] in "-–—•·*>|",
+                t.endswith(("...", "…")),
+                ("@" in t or "www." in lower or "http" in lower or ".com" in lower) and _URL.search(t) is not None,
+                t.count(",") / nw,
+                t[0].islower(),
+                wc >= 40,
+                math.log1p(prev_long[u.line]),
+                math.log1p(next_long[u.line]),
+                any(k in lower for k in _AGO_KEYS) and _AGO.search(t) is not None,
+                _NAME_PAIR.search(t) is not None,
+                math.log1p(line_units[u.line]),
+                window_words[u.line],
+                window_terminal[i],
+                line_words[u.line] / max_line_words,
+                log_units,
+                3 <= wc <= 20 and caps_ratio >= 0.5 and last_ch not in ".:!?",
+                *region_feats[u.line],
+            )
+        )
+        prev_header = last_ch == ":" and wc <= 4
+        # hashed words: the first and last words (which tell a line's kind), each
+        # marked by its place, and a length bucket
+        head = words[:_HASH_HEAD_WORDS]
+        toks = set(head)
+        toks.update(words[-_HASH_TAIL_WORDS:])
+        if words:
+            toks.add("^" + words[0])
+            toks.add("$" + words[-1])
+            if len(words) > 1:
+                toks.add("^^" + words[0] + " " + words[1])
+        toks.add(_LENGTH_TOKENS[min(wc, 12)])
+        indices.extend([_hash(tok, mask) for tok in toks])
         indptr.append(len(indices))
+    out = np.asarray(rows, dtype=np.float64)
     data = np.ones(len(indices), dtype=np.float64)
     words_m = sp.csr_matrix(
         (data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
@@ -225,6 +297,59 @@ def featurize(text: str, units: Sequence[Unit]) -> PageFeatures:
     row_nnz = np.diff(words_m.indptr)
     words_m = sp.diags(1.0 / np.sqrt(np.maximum(row_nnz, 1))) @ words_m
     return PageFeatures(out, sp.csr_matrix(words_m), lines)
+
+
+def _region_features(
+    texts: Sequence[str], units: Sequence[Unit], line_words: list[int], n_lines: int
+) -> list[tuple[float, ...]]:
+    """Where each line stands relative to the page's main run of prose.
+
+    A line is prose when it has at least ``_PROSE_MIN_WORDS`` words and its last unit
+    ends a sentence. Prose lines with fewer than ``_REGION_GAP`` non-prose lines
+    between them form a region; the region with the most prose words is the main
+    one, which on most article pages is the body.
+    """
+    ends_sentence = [False] * n_lines
+    for u, t in zip(units, texts, strict=True):
+        if u.last:
+            ends_sentence[u.line] = t[-1] in _TERMINAL
+    prose = [line_words[i] if line_words[i] >= _PROSE_MIN_WORDS and ends_sentence[i] else 0 for i in range(n_lines)]
+    total = sum(prose) or 1
+    regions: list[list[int]] = []  # [first line, last line, prose words]
+    gap = _REGION_GAP
+    for i, w in enumerate(prose):
+        if not w:
+            continue
+        if regions and i - regions[-1][1] <= gap:
+            regions[-1][1] = i
+            regions[-1][2] += w
+        else:
+            regions.append([i, i, w])
+    region_of = [-1] * n_lines
+    for k, (a, b, _) in enumerate(regions):
+        for i in range(a, b + 1):
+            region_of[i] = k
+    if regions:
+        main = max(range(len(regions)), key=lambda k: regions[k][2])
+        m_start, m_end = regions[main][0], regions[main][1]
+    else:
+        main, m_start, m_end = -1, n_lines, n_lines
+    out: list[tuple[float, ...]] = []
+    before = 0
+    for i in range(n_lines):
+        k = region_of[i]
+        out.append(
+            (
+                float(k == main and main >= 0),
+                regions[k][2] / total if k >= 0 else 0.0,
+                math.log1p(m_start - i) if i < m_start else 0.0,
+                math.log1p(i - m_end) if i > m_end else 0.0,
+                math.log1p(before),
+                before / total,
+            )
+        )
+        before += prose[i]
+    return out
 
 
 def shift_rows(values: np.ndarray, offset: int, fill: float = 0.0) -> np.ndarray:

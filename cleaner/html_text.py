@@ -232,7 +232,7 @@ def _is_hidden(el: etree._Element) -> bool:
     return bool(style) and _DISPLAY_NONE.search(style) is not None
 
 
-def _walk(root: etree._Element) -> RenderedPage:
+def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
     b = _Builder()
     # Stacks describing where we are; each entry is pushed on "start", popped on "end".
     block_stack: list[tuple[str, int]] = []  # (tag, id)
@@ -261,7 +261,7 @@ def _walk(root: etree._Element) -> RenderedPage:
             continue
         tag = tag.lower()
         if event == "start":
-            if tag in _DROP or _is_hidden(el):
+            if (tag in _DROP and not (keep_noscript and tag == "noscript")) or _is_hidden(el):
                 walker.skip_subtree()
                 pushed.append(-1)
                 continue
@@ -380,6 +380,12 @@ def _collapse(page: RenderedPage, seed: int) -> RenderedPage:
     return RenderedPage("".join(parts), out, "collapsed")
 
 
+# Below this many characters of text a page is taken for a JavaScript shell and is
+# rendered again with its <noscript> content, kept if it adds at least as many (four of five empty renderings in the
+# peers benchmark were Discourse forums whose posts sit in <noscript>).
+_NOSCRIPT_FALLBACK_CHARS = 200
+
+
 def render_tree(root: etree._Element | None, *, mode: str = "browser", seed: int = 0) -> RenderedPage:
     """Render a tree from :func:`parse_html` (None gives an empty page); see :func:`render_blocks`."""
     if mode not in MODES:
@@ -387,6 +393,12 @@ def render_tree(root: etree._Element | None, *, mode: str = "browser", seed: int
     if root is None:
         return RenderedPage("", [], mode)
     page = _walk(root)
+    if len(page.text) < _NOSCRIPT_FALLBACK_CHARS:
+        # a page built by JavaScript (Discourse forums, some shops) may carry its only
+        # text in <noscript>: what a scraper without JavaScript gets
+        with_noscript = _walk(root, keep_noscript=True)
+        if len(with_noscript.text) >= len(page.text) + _NOSCRIPT_FALLBACK_CHARS:
+            page = with_noscript
     if mode == "collapsed":
         page = _collapse(page, seed)
     return page

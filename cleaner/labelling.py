@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .api import Cleaner
+from .decode import decode_labels
 from .document import CleanResult, Segment
 from .errors import InputTypeError
 from .features import featurize
@@ -102,9 +103,8 @@ def predict_page(text: str, cleaner: Cleaner | None = None) -> PagePrediction:
     if not units:
         return PagePrediction(text, [], [], classes)
     proba = cleaner.model.estimator.predict_proba_features([featurize(text, units)])
-    best = proba.argmax(axis=1)
-    labels = [classes[k] for k in best]
-    segments = merge_units(text, units, labels, proba[np.arange(len(best)), best])
+    labels, conf = decode_labels(text, units, proba, classes)
+    segments = merge_units(text, units, labels, conf)
     probabilities: list[dict[str, float]] = []
     k = 0
     for seg in segments:

@@ -7,8 +7,8 @@ segments in page order:
 * a headline starts an article, unless the current article has only bylines so far
   (bylines may stand before the headline, as on cards);
 * bylines after an article's body or related list are held: they belong to the
-  next article (a card's "Kyodo News / 2 hours ago" before its headline), or, if
-  the page ends or body follows without a headline, they start the next article;
+  next article if a headline follows (a card's "Kyodo News / 2 hours ago" before
+  its headline), else to the current one (an author box after the text);
 * body paragraphs join the current article, starting one when there is none, so a
   page with body text but no headline still yields an article;
 * related items join the article they sit in; junk is dropped.
@@ -106,8 +106,9 @@ def assemble_articles(
             return
         if current.headline is not None and not current.body and not current.bylines and not current.extra:
             if not keep_headline_only:
-                # a bare title: a teaser of another article, not an article
-                if articles:
+                # a bare title is not an article: inside a list of related titles it is
+                # one more of them, elsewhere (a widget's heading) it is dropped
+                if articles and articles[-1].related:
                     articles[-1].related.append(current.headline)
                 current = None
                 return
@@ -150,9 +151,10 @@ def assemble_articles(
             if current is None:
                 current = start(seg.start)
             elif held:
-                # bylines between two bodies without a headline: a new article
-                close()
-                current = start(seg.start)
+                # bylines between two runs of body without a headline (an author box,
+                # a dateline) stay with the article: only a headline starts a new one
+                current.bylines.extend(b.text for b in held)
+                held.clear()
             current.body.append(seg.text)
             current.end = seg.end
         elif label == Label.RELATED:

@@ -216,7 +216,9 @@ def read_tsv(
     if page_text is None:
         sibling = _sibling_page(p)
         if sibling is not None:
-            page_text = sibling.read_text(encoding="utf-8")
+            # newline="": keep "\r\n" as it is, so offsets match the page file's characters
+            with sibling.open(encoding="utf-8", newline="") as fh:
+                page_text = fh.read()
     if page_text is None:
         page = page_from_segments(((label, text) for _, label, text in rows), id=p.name, site=site)
         return LabelledPage(page.id, page.text, page.spans, site, meta)
@@ -377,7 +379,7 @@ def write_jsonl(pages: Iterable[LabelledPage], path: PathLike) -> int:
     p = Path(path)
     n = 0
     opener = gzip.open if p.suffix == ".gz" else open
-    with opener(p, "wt", encoding="utf-8") as fh:  # type: ignore[operator]
+    with opener(p, "wt", encoding="utf-8") as fh:
         for page in pages:
             fh.write(json.dumps(page.to_json(), ensure_ascii=False) + "\n")
             n += 1

@@ -21,6 +21,7 @@ Every unit is stripped of surrounding white space and is never empty.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -45,6 +46,10 @@ _DATE_OR_TIME = re.compile(
     r"(?:\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?|\b(?:19|20)\d{2}\b|\bago\b)"
     r"[\s,.·•-]*\s(?=[A-Z\"“])"
 )
+# Lines shorter than this are one unit: a short line is one block on almost every
+# page, and cutting it would split titles such as "Business Brief: Nvidia's into
+# nation building. We cool with that?" (seen on validation pages).
+_MIN_WORDS_TO_CUT = 16
 _TITLE_MIN_WORDS = 4
 _TITLE_MAX_WORDS = 25
 # Cut byline prefixes only in the first words of a line: a date further in is prose.
@@ -95,9 +100,9 @@ def _cuts_in_line(line: str, after_header: bool, titles: frozenset[str]) -> tupl
         if line[dot] == "." and _is_abbreviation(line, dot):
             continue
         cuts.add(m.end())
-    m = _HEADER_COLON.match(line)
-    if m and m.end() < len(line):
-        cuts.add(m.end())
+    header = _HEADER_COLON.match(line)
+    if header and header.end() < len(line):
+        cuts.add(header.end())
         after_header = True
     head = line[:_BYLINE_PREFIX_MAX_CHARS]
     for m in _PIPE_SECTIONS.finditer(head):
@@ -139,9 +144,11 @@ def _page_titles(lines: list[str]) -> frozenset[str]:
 def split_units(text: str, *, split_titles: bool = True) -> list[Unit]:
     """Split page text into units, in page order, with offsets into ``text``.
 
-    >>> t = "Title here\\nBy Jane Doe | June 9, 2025 The council met. It voted."
-    >>> [t[u.start:u.end] for u in split_units(t)]
-    ['Title here', 'By Jane Doe | June 9, 2025', 'The council met.', 'It voted.']
+    >>> t = ("Title: here\\nBy Jane Doe | June 9, 2025 The council met on Monday to vote on "
+    ...      "the plan for the park. It voted yes.")
+    >>> [t[u.start:u.end] for u in split_units(t)]  # doctest: +NORMALIZE_WHITESPACE
+    ['Title: here', 'By Jane Doe | June 9, 2025',
+     'The council met on Monday to vote on the plan for the park.', 'It voted yes.']
     """
     spans: list[tuple[int, int]] = []
     lines: list[str] = []
@@ -158,10 +165,13 @@ def split_units(text: str, *, split_titles: bool = True) -> list[Unit]:
     units: list[Unit] = []
     after_header = False
     for index, ((s, _e), line) in enumerate(zip(spans, lines, strict=True)):
-        cuts, hard = _cuts_in_line(line, after_header, titles) if len(line) > 12 else ([], set())
+        if line.count(" ") + 1 >= _MIN_WORDS_TO_CUT:
+            cuts, hard = _cuts_in_line(line, after_header, titles)
+        else:
+            cuts, hard = [], set()
         bounds = [0, *cuts, len(line)]
         pieces: list[tuple[int, int, bool]] = []
-        for a0, b in zip(bounds, bounds[1:], strict=False):
+        for a0, b in itertools.pairwise(bounds):
             a = a0
             while a < b and line[a].isspace():
                 a += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .decode import decode_labels
 from .evaluate import LabelScores, score_labels
 from .model import BlockClassifier, PageUnits
 from .reassemble import merge_units
@@ -21,12 +22,14 @@ __all__ = ["DEFAULT_DESIGN", "DESIGNS", "evaluate_pages", "fit_pages", "pages_to
 
 # The designs compared on the validation split (issue 3): name -> estimator params.
 DESIGNS: dict[str, dict[str, Any]] = {
-    "logistic": {"first_stage": "logistic", "stacked": False},
-    "logistic+stack": {"first_stage": "logistic", "stacked": True},
-    "boosting": {"first_stage": "boosting", "stacked": False},
-    "boosting+stack": {"first_stage": "boosting", "stacked": True},
+    "logistic": {"first_stage": "logistic", "second_stage": "none"},
+    "logistic+logistic-stack": {"first_stage": "logistic", "second_stage": "logistic"},
+    "logistic+boosting-stack": {"first_stage": "logistic", "second_stage": "boosting"},
+    "boosting": {"first_stage": "boosting", "second_stage": "none"},
+    "boosting+logistic-stack": {"first_stage": "boosting", "second_stage": "logistic"},
+    "both+boosting-stack": {"first_stage": "logistic+boosting", "second_stage": "boosting"},
 }
-DEFAULT_DESIGN = "logistic+stack"
+DEFAULT_DESIGN = "logistic+boosting-stack"
 
 
 def pages_to_xy(pages: Sequence[LabelledPage]) -> tuple[list[PageUnits], list[list[str]], list[str]]:
@@ -65,9 +68,8 @@ def predict_segments(model: BlockClassifier, pages: Sequence[LabelledPage]) -> l
             out.append([])
             continue
         x, proba = next(by_text)
-        best = proba.argmax(axis=1)
-        labels = [str(model.classes_[k]) for k in best]
-        out.append(merge_units(x.text, x.units, labels, proba.max(axis=1)))
+        labels, conf = decode_labels(x.text, x.units, proba, [str(c) for c in model.classes_])
+        out.append(merge_units(x.text, x.units, labels, conf))
     return out
 
 

@@ -43,10 +43,19 @@ def test_bad_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_html_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = tmp_path / "p.html"
+    paragraphs = "".join(
+        f"<p>{sentence} Officials said crews would work through the night to restore power to the area.</p>"
+        for sentence in (
+            "A strong storm hit the coast on Monday, cutting power to thousands of homes and businesses.",
+            "Winds of more than 100 kilometres an hour brought down trees and power lines across the region.",
+            "Schools in three towns were closed, and the ferry service to the islands was suspended.",
+            "The weather service said the storm would move north overnight and weaken by Tuesday morning.",
+        )
+    )
     page.write_text(
-        "<html><body><nav>Home</nav><h1>Storm hits the coast</h1>"
-        "<p>A strong storm hit the coast on Monday, cutting power to thousands of homes and businesses.</p>"
-        "</body></html>",
+        "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><h1>Storm hits the coast</h1><p>By Jane Doe | June 9, 2025</p>{paragraphs}</article>"
+        "<footer>Copyright 2025 Coast News</footer></body></html>",
         encoding="utf-8",
     )
     assert main(["clean", str(page), "-f", "json"]) == 0

@@ -98,3 +98,14 @@ def test_never_crashes_and_no_invented_words(s: str) -> None:
         return
     assert "\n\n" not in text
     assert text == text.strip()
+
+
+def test_noscript_kept_for_javascript_shells() -> None:
+    from cleaner.html_text import html_to_text
+
+    post = "A forum post with words. " * 12
+    shell = f"<html><body><div id='app'></div><noscript><p>{post}</p></noscript></body></html>"
+    assert html_to_text(shell).startswith("A forum post with words.")
+    text = "Article text here. " * 20
+    normal = f"<html><body><p>{text}</p><noscript>Please enable JavaScript</noscript></body></html>"
+    assert "enable JavaScript" not in html_to_text(normal)

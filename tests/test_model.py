@@ -11,7 +11,7 @@ from sklearn.exceptions import NotFittedError
 from cleaner import Cleaner, ModelError, ModelVersionError
 from cleaner.model import BlockClassifier, PageUnits, load_model, save_model
 from cleaner.samples import page_from_segments
-from cleaner.trainer import fit_pages, pages_to_xy
+from cleaner.trainer import DESIGNS, fit_pages, pages_to_xy
 
 
 def _pages(n: int = 12) -> list:
@@ -35,7 +35,7 @@ def _pages(n: int = 12) -> list:
     return pages
 
 
-@pytest.mark.parametrize("params", [{"stacked": False}, {"stacked": True}, {"first_stage": "boosting", "stacked": False}])
+@pytest.mark.parametrize("params", list(DESIGNS.values()), ids=list(DESIGNS))
 def test_fit_predict(params: dict) -> None:
     pages = _pages()
     model = fit_pages(pages, params)
@@ -62,7 +62,7 @@ def test_mismatched_lengths_raise() -> None:
 
 
 def test_save_load_roundtrip_and_version_check(tmp_path: Path) -> None:
-    model = fit_pages(_pages(), {"stacked": False})
+    model = fit_pages(_pages(), DESIGNS["logistic"])
     path = tmp_path / "m.joblib"
     save_model(model, path, {"command": "test"})
     loaded = load_model(path)

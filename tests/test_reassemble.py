@@ -45,15 +45,19 @@ def test_body_without_headline_is_an_article() -> None:
     assert len(arts) == 1 and arts[0].headline is None and arts[0].body == ["Only text here."]
 
 
-def test_bylines_between_bodies_start_a_new_article() -> None:
+def test_bylines_between_bodies_stay_with_the_article() -> None:
     arts = assemble_articles(_segs(("body", "A."), ("byline", "Reuters"), ("body", "B.")))
-    assert [a.body for a in arts] == [["A."], ["B."]]
-    assert arts[1].bylines == ["Reuters"]
+    assert [a.body for a in arts] == [["A.", "B."]]
+    assert arts[0].bylines == ["Reuters"]
 
 
-def test_bare_headline_becomes_related_of_previous() -> None:
-    arts = assemble_articles(_segs(("headline", "H1"), ("body", "x."), ("headline", "Teaser title")))
-    assert len(arts) == 1 and arts[0].related == ["Teaser title"]
+def test_bare_headline_joins_a_related_list_or_is_dropped() -> None:
+    arts = assemble_articles(_segs(("headline", "H1"), ("body", "x."), ("headline", "Newsletter")))
+    assert len(arts) == 1 and arts[0].related == []
+    arts = assemble_articles(
+        _segs(("headline", "H1"), ("body", "x."), ("related-item", "Story A"), ("headline", "Story B"))
+    )
+    assert len(arts) == 1 and arts[0].related == ["Story A", "Story B"]
     kept = assemble_articles(
         _segs(("headline", "H1"), ("body", "x."), ("headline", "Teaser title")), keep_headline_only=True
     )
@@ -70,10 +74,14 @@ def test_only_junk_gives_no_article() -> None:
 
 
 def test_merge_units_joins_same_label_within_a_line() -> None:
-    text = "Byline here | World Body one. Body two.\nNext line."
+    text = "Byline here | World Body one is a sentence of words. Body two is another sentence.\nNext line."
     units = split_units(text)
     labels = ["byline"] + ["body"] * (len(units) - 1)
     segs = merge_units(text, units, labels, [0.5] * len(units))
-    assert [s.text for s in segs] == ["Byline here | World", "Body one. Body two.", "Next line."]
+    assert [s.text for s in segs] == [
+        "Byline here | World",
+        "Body one is a sentence of words. Body two is another sentence.",
+        "Next line.",
+    ]
     for s in segs:
         assert text[s.start : s.end] == s.text

@@ -50,7 +50,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("file", metavar="FILE", help="page text file, or - for standard input")
     p.add_argument("-f", "--format", choices=FORMATS, default="text", help="output format (default: text)")
     p.add_argument("--explain", action="store_true", help="print every segment with its label and probability")
-    p.add_argument("--model", default=None, help="model file (default: the shipped model; a pickle: trusted files only)")
+    p.add_argument(
+        "--model", default=None, help="model file (default: the shipped model; a pickle: trusted files only)"
+    )
     p.add_argument("--html", action="store_true", help="the input is HTML (default for .html/.htm files)")
     p.add_argument("--text", action="store_true", help="the input is raw text even if named .html")
     p.add_argument("--html-mode", default="browser", choices=("browser", "collapsed"), help="how HTML is rendered")

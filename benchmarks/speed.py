@@ -1,0 +1,85 @@
+"""Speed and memory of cleaner on typical pages (issue 3's targets).
+
+    python benchmarks/speed.py [--pages corpus/training/test.jsonl.gz] [--n 2000]
+
+Prints, on one core (one process, no worker pool):
+* model load time (the shipped default model, in a fresh process);
+* pages per second when a list of pages is cleaned with ``Cleaner.clean_many``;
+* the median and 95th-percentile time of a single ``clean()`` call;
+* peak resident memory of the process.
+
+Typical pages are the rendered pages of the test split whose text is 8-12 KB (about
+10 KB, the size issue 3 names), repeated to ``--n`` pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _load_time() -> float:
+    code = (
+        "import time; t = time.perf_counter(); import cleaner; "
+        "from cleaner.model import load_model; load_model(); print(time.perf_counter() - t)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return float(out.stdout.strip())
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=Path, default=ROOT / "corpus" / "training" / "test.jsonl.gz")
+    ap.add_argument("--n", type=int, default=2000, help="pages to clean (typical pages repeated)")
+    ap.add_argument("--min-kb", type=float, default=8.0)
+    ap.add_argument("--max-kb", type=float, default=12.0)
+    args = ap.parse_args()
+
+    from cleaner import Cleaner
+    from cleaner.samples import read_jsonl
+
+    load_s = min(_load_time() for _ in range(3))
+    texts = [
+        p.text
+        for p in read_jsonl(args.pages)
+        if args.min_kb * 1000 <= len(p.text.encode("utf-8")) <= args.max_kb * 1000
+    ]
+    if not texts:
+        print("no typical pages found", file=sys.stderr)
+        return 1
+    pages = [texts[i % len(texts)] for i in range(args.n)]
+    mean_kb = statistics.mean(len(t.encode("utf-8")) for t in texts) / 1000
+    cleaner = Cleaner()
+    cleaner.clean_many(pages[:50])  # warm up caches
+    t0 = time.perf_counter()
+    results = cleaner.clean_many(pages)
+    batch_s = time.perf_counter() - t0
+    singles = []
+    for text in pages[: min(500, len(pages))]:
+        t1 = time.perf_counter()
+        cleaner.clean(text)
+        singles.append(time.perf_counter() - t1)
+    singles.sort()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"typical pages: {len(texts)} distinct, mean {mean_kb:.1f} KB of text, {len(pages)} cleaned")
+    print(f"articles found: {sum(len(r.articles) for r in results)}")
+    print(f"model load (fresh process, import included): {load_s * 1000:.0f} ms")
+    print(f"clean_many: {len(pages) / batch_s:,.0f} pages/s on one core")
+    print(
+        f"clean() single call: median {statistics.median(singles) * 1000:.2f} ms, "
+        f"p95 {singles[int(0.95 * len(singles))] * 1000:.2f} ms"
+    )
+    print(f"peak memory: {peak_mb:.0f} MB resident")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,211 @@
+"""Decoding: from per-unit probabilities to labels, with page-level constraints.
+
+The classifier scores every unit on its own (with its neighbours as features); a few
+facts hold for a whole page and are enforced here, after the classifier:
+
+* **One headline per body.** Before each new run of body text (a body unit after at
+  least ``GAP`` units that are not body) the units back to the previous body text,
+  at most ``LOOKBACK`` of them, hold one headline: of several units labelled
+  headline there, the most probable stays headline and the others become junk; if
+  none is labelled headline, the unit most probably a headline (among short junk or
+  related units there, and a title-like unit opening the body run) becomes one when
+  its headline probability is at least ``RESCUE_MIN_PROBA``.
+* **Bylines stand by headlines.** A short unit labelled junk among the ``BYLINE_AFTER``
+  units after a headline (up to the body) or the ``BYLINE_BEFORE`` units before it
+  becomes a byline when its byline probability is at least ``BYLINE_RESCUE_MIN_PROBA``:
+  the classifier under-calls bylines, a rare label written in many languages.
+* **Collapsed containers are body together.** On a line of several sentences, the
+  sentences (up to a list header inside the line) are all body when their mean body
+  probability is at least ``LINE_BODY_MIN_PROBA``, or ``LINE_AFTER_BYLINE_MIN_PROBA``
+  when the line opens with a byline (a card's whole article on one line): a
+  container a scraper ran onto one line does not alternate between body and junk
+  from sentence to sentence.
+* **Lists after a related header are related items.** Title-like units (4 or more
+  words, no sentence end) labelled body right after a unit such as "Related
+  coverage:" or "Read more:" are related items, up to the first unit that is not.
+* **Subheadings are body.** A weak headline (probability under ``SUBHEAD_MAX_PROBA``)
+  with body text right before and after it, and no byline next to it, is a
+  subheading inside an article: it is labelled body.
+
+The constants were set on the validation split (training/README.md, "Decoding").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from .labels import Label
+from .segment import Unit
+
+__all__ = [
+    "BYLINE_AFTER",
+    "BYLINE_BEFORE",
+    "BYLINE_RESCUE_MIN_PROBA",
+    "GAP",
+    "LOOKBACK",
+    "RESCUE_MIN_PROBA",
+    "SUBHEAD_MAX_PROBA",
+    "decode_labels",
+]
+
+LOOKBACK = 15
+GAP = 3
+RESCUE_MIN_PROBA = 0.01
+SUBHEAD_MAX_PROBA = 0.9
+BYLINE_RESCUE_MIN_PROBA = 0.05
+BYLINE_AFTER = 5
+BYLINE_BEFORE = 3
+LINE_BODY_MIN_PROBA = 0.5
+LINE_AFTER_BYLINE_MIN_PROBA = 0.2
+_TERMINAL = frozenset(".!?\"”’)")
+_SENTENCE_MIN_WORDS = 8
+_MAX_LIST_ITEMS = 12
+_MAX_TITLE_WORDS = 25
+_MIN_TITLE_WORDS = 4
+# Headers of lists of other articles, in the languages of the training data.
+_RELATED_HEADER = re.compile(
+    r"(?i)(?:related(?: coverage| stories| articles| news| content)?|read (?:more|also|next)|see also|"
+    r"more (?:stories|news|from [\w .'-]{1,30})|top stories|recommended|you may also like|also read|"
+    r"lesen sie auch|mehr zum thema|weitere artikel|à lire aussi|lire aussi|leggi anche|"
+    r"te puede interesar)\s*:?\s*"
+)
+_MAX_HEADLINE_WORDS = 30
+_MAX_BYLINE_WORDS = 20
+
+
+def decode_labels(
+    text: str, units: Sequence[Unit], proba: np.ndarray, classes: Sequence[str]
+) -> tuple[list[str], np.ndarray]:
+    """Labels and their probabilities for ``units``, given class probabilities.
+
+    Returns the labels and, for each unit, the probability of the label it got.
+    """
+    n = len(units)
+    best = proba.argmax(axis=1)
+    labels = [classes[k] for k in best]
+    if Label.HEADLINE not in classes or Label.BODY not in classes or n == 0:
+        return labels, proba[np.arange(n), best]
+    h = list(classes).index(Label.HEADLINE)
+    p_head = proba[:, h]
+    p_body = proba[:, list(classes).index(Label.BODY)]
+    _smooth_collapsed_lines(text, units, labels, p_body)
+    if Label.RELATED in classes:
+        _related_lists(text, units, labels)
+    # subheadings: weak headlines between two body units
+    for i in range(1, n - 1):
+        if labels[i] != Label.HEADLINE or p_head[i] >= SUBHEAD_MAX_PROBA:
+            continue
+        prev = _neighbour(labels, i, -1)
+        nxt = _neighbour(labels, i, +1)
+        if prev == Label.BODY and nxt == Label.BODY:
+            labels[i] = Label.BODY
+    body_idx = [i for i, lbl in enumerate(labels) if lbl == Label.BODY]
+    previous_body = -1
+    for i in body_idx:
+        if previous_body < 0 or i - previous_body > GAP:
+            lo = max(previous_body + 1, i - LOOKBACK)
+            window = range(lo, i)
+            heads = [j for j in window if labels[j] == Label.HEADLINE]
+            if len(heads) > 1:
+                keep = max(heads, key=lambda j: p_head[j])
+                for j in heads:
+                    if j != keep:
+                        labels[j] = Label.JUNK
+            elif not heads:
+                cands = [
+                    j
+                    for j in window
+                    if labels[j] in (Label.JUNK, Label.RELATED)
+                    and text.count(" ", units[j].start, units[j].end) < _MAX_HEADLINE_WORDS
+                ]
+                if _title_like(text, units[i]) and i + 1 < n and labels[i + 1] == Label.BODY:
+                    cands.append(i)  # a title that opens the run of body text
+                if cands:
+                    j = max(cands, key=lambda j: p_head[j])
+                    if p_head[j] >= RESCUE_MIN_PROBA:
+                        labels[j] = Label.HEADLINE
+        previous_body = i
+    if Label.BYLINE in classes:
+        _rescue_bylines(text, units, labels, proba[:, list(classes).index(Label.BYLINE)])
+    index = {c: k for k, c in enumerate(classes)}
+    conf = np.asarray([proba[i, index[lbl]] for i, lbl in enumerate(labels)])
+    return labels, conf
+
+
+def _title_like(text: str, unit: Unit) -> bool:
+    words = text.count(" ", unit.start, unit.end) + 1
+    return _MIN_TITLE_WORDS <= words <= _MAX_TITLE_WORDS and text[unit.end - 1] not in ".!?:"
+
+
+def _is_sentence(text: str, unit: Unit) -> bool:
+    return text[unit.end - 1] in _TERMINAL and text.count(" ", unit.start, unit.end) >= _SENTENCE_MIN_WORDS - 1
+
+
+def _smooth_collapsed_lines(text: str, units: Sequence[Unit], labels: list[str], p_body: np.ndarray) -> None:
+    """On a line of several sentences (a container collapsed onto one line), the
+    sentences are body together or not at all, up to a list header in the line."""
+    i, n = 0, len(units)
+    while i < n:
+        j = i
+        while j + 1 < n and units[j + 1].line == units[i].line:
+            j += 1
+        if j > i:
+            stop = j + 1
+            for k in range(i, j + 1):
+                if _RELATED_HEADER.match(text, units[k].start, units[k].end):
+                    stop = k
+                    break
+            sentences = [k for k in range(i, stop) if _is_sentence(text, units[k])]
+            # a card's line that opens with its byline is an article collapsed onto one line
+            need = LINE_AFTER_BYLINE_MIN_PROBA if labels[i] == Label.BYLINE else LINE_BODY_MIN_PROBA
+            if len(sentences) >= 2 and float(np.mean(p_body[sentences])) >= need:
+                for k in sentences:
+                    if labels[k] in (Label.JUNK, Label.RELATED):
+                        labels[k] = Label.BODY
+        i = j + 1
+
+
+def _related_lists(text: str, units: Sequence[Unit], labels: list[str]) -> None:
+    """Titles listed after a "Related coverage:"-like header are related items."""
+    for i, u in enumerate(units):
+        if not _RELATED_HEADER.fullmatch(text, u.start, u.end):
+            continue
+        for k in range(i + 1, min(i + 1 + _MAX_LIST_ITEMS, len(units))):
+            v = units[k]
+            words = text.count(" ", v.start, v.end) + 1
+            if words < _MIN_TITLE_WORDS or words > _MAX_TITLE_WORDS * 3 or text[v.end - 1] in ".!?:":
+                break
+            if labels[k] not in (Label.BODY, Label.RELATED):
+                break
+            labels[k] = Label.RELATED
+
+
+def _rescue_bylines(text: str, units: Sequence[Unit], labels: list[str], p_byline: np.ndarray) -> None:
+    """Short junk units right after a headline (or just before it) that may be bylines become bylines."""
+    n = len(units)
+    for h in [i for i, lbl in enumerate(labels) if lbl == Label.HEADLINE]:
+        after = []
+        for j in range(h + 1, min(h + 1 + BYLINE_AFTER, n)):
+            if labels[j] == Label.BODY:
+                break
+            after.append(j)
+        for j in [*after, *range(max(h - BYLINE_BEFORE, 0), h)]:
+            if (
+                labels[j] == Label.JUNK
+                and p_byline[j] >= BYLINE_RESCUE_MIN_PROBA
+                and text.count(" ", units[j].start, units[j].end) < _MAX_BYLINE_WORDS
+            ):
+                labels[j] = Label.BYLINE
+
+
+def _neighbour(labels: Sequence[str], i: int, step: int) -> str | None:
+    """The nearest label before or after ``i`` that is not junk."""
+    j = i + step
+    while 0 <= j < len(labels):
+        if labels[j] != Label.JUNK:
+            return labels[j]
+        j += step
+    return None
