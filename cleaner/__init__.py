@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
-from .api import Cleaner, clean, clean_html
 from .config import CleanerConfig
 from .document import Article, CleanResult, Segment
 from .errors import (
@@ -16,8 +16,26 @@ from .errors import (
     SampleFormatError,
     UnsupportedInputError,
 )
-from .frame import clean_frame
 from .labels import Label
+
+if TYPE_CHECKING:
+    from .api import Cleaner, clean, clean_html
+    from .frame import clean_frame
+
+# The entry points that need scikit-learn, NumPy and the model are imported on first
+# use, so that `import cleaner` stays cheap (about 1 s of imports otherwise).
+_LAZY = {"Cleaner": "api", "clean": "api", "clean_html": "api", "clean_frame": "frame"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cleaner' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "Article",

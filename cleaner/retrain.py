@@ -41,7 +41,7 @@ from .evaluate import LabelScores, score_labels
 from .labels import STANDARD_LABELS
 from .model import Model, save_model, training_data_hash
 from .samples import LabelledPage, iter_samples
-from .trainer import DEFAULT_DESIGN, DESIGNS, fit_pages, predict_segments
+from .trainer import COMPOSED_PAGES, DEFAULT_DESIGN, DESIGNS, fit_pages, predict_segments, with_composed
 
 __all__ = [
     "DEFAULT_FOLDS",
@@ -94,6 +94,9 @@ def load_base_pages(
 ) -> tuple[list[LabelledPage], list[Path]]:
     """Load the shipped training pages (train and validation splits) and their files.
 
+    As for the default model, aggregator pages composed from their articles are added
+    (:func:`cleaner.trainer.with_composed`), one for every two pages loaded.
+
     Args:
         base_dir: the folder with ``train.jsonl.gz`` and ``validation.jsonl.gz``;
             default :func:`base_data_dir` (a repository checkout).
@@ -116,7 +119,9 @@ def load_base_pages(
     pages = [p for f in files for p in iter_samples([f])]
     if limit is not None and limit < len(pages):
         pages = random.Random(seed).sample(pages, limit)
-    return pages, files
+    # the default model's recipe: composed aggregator pages added, one for every two
+    # pages (1,500 for the 2,917 training pages of the default model)
+    return with_composed(pages, min(COMPOSED_PAGES, len(pages) // 2)), files
 
 
 @dataclass

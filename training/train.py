@@ -20,24 +20,9 @@ from typing import Any
 
 from cleaner.model import default_model_path, save_model, training_data_hash
 from cleaner.samples import LabelledPage, load_samples
-from cleaner.trainer import DEFAULT_DESIGN, DESIGNS, evaluate_pages, fit_pages
+from cleaner.trainer import COMPOSED_PAGES, DEFAULT_DESIGN, DESIGNS, evaluate_pages, fit_pages, with_composed
 
 __all__ = ["main"]
-
-
-# Extra aggregator pages composed (training/compose.py) from the train split's own
-# single-article pages. The dataset build adds one composed page per ten pages; the
-# model trained on that alone missed the seed page's cards (card bylines and
-# collapsed card bodies called junk), so more are composed here, with another seed.
-COMPOSED_PAGES = 1500
-_COMPOSE_SEED = 100
-
-
-def _more_composed(pages: list[LabelledPage], n: int) -> list[LabelledPage]:
-    from training.compose import compose_aggregator_pages
-
-    singles = [p for p in pages if p.meta.get("render") != "composed"]
-    return compose_aggregator_pages(singles, seed=_COMPOSE_SEED, n=n) if singles else []
 
 
 def _load(folder: Path, name: str) -> tuple[list[LabelledPage], list[Path]]:
@@ -73,8 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     train = train + extra
     if args.limit is not None:
         train = train[: args.limit]
-    if args.compose:
-        train = train + _more_composed(train, args.compose)
+    train = with_composed(train, args.compose)
     if not train:
         print(f"no training pages found in {args.data}", file=sys.stderr)
         return 2
