@@ -42,7 +42,8 @@ def _missing(value: object) -> bool:
 
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return True
-    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+    scalar: Any = value  # pandas-stubs types isna() per input kind; a scalar here
+    return bool(pd.api.types.is_scalar(scalar) and pd.isna(scalar))
 
 
 def clean_frame(

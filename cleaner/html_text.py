@@ -229,7 +229,7 @@ def _is_hidden(el: etree._Element) -> bool:
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
     style = el.get("style")
-    return bool(style) and _DISPLAY_NONE.search(style) is not None
+    return style is not None and _DISPLAY_NONE.search(style) is not None
 
 
 def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
