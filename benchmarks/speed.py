@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def _load_times() -> tuple[float, float]:
-    """Seconds to import cleaner (and scikit-learn with it), and to load the model file."""
+    """Seconds to import cleaner's model code (scikit-learn with it), and to load the model file."""
     code = (
         "import time; t = time.perf_counter(); import cleaner; from cleaner.model import load_model; "
         "u = time.perf_counter(); load_model(); v = time.perf_counter(); print(u - t, v - u)"
@@ -77,7 +77,7 @@ def main() -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"typical pages: {len(texts)} distinct, mean {mean_kb:.1f} KB of text, {len(pages)} cleaned")
     print(f"articles found: {articles}")
-    print(f"import cleaner (scikit-learn included), fresh process: {import_s * 1000:.0f} ms")
+    print(f"import of cleaner's model code (scikit-learn included), fresh process: {import_s * 1000:.0f} ms")
     print(f"model file load: {load_s * 1000:.0f} ms")
     print(f"clean_many: {len(pages) / batch_s:,.0f} pages/s on one core")
     print(
