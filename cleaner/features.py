@@ -285,7 +285,7 @@ def featurize(text: str, units: Sequence[Unit]) -> PageFeatures:
             if len(words) > 1:
                 toks.add("^^" + words[0] + " " + words[1])
         toks.add(_LENGTH_TOKENS[min(wc, 12)])
-        indices.extend([_hash(tok, mask) for tok in toks])
+        indices.extend(sorted([_hash(tok, mask) for tok in toks]))  # sorted: the same matrix in every process
         indptr.append(len(indices))
     out = np.asarray(rows, dtype=np.float64)
     data = np.ones(len(indices), dtype=np.float64)
