@@ -10,7 +10,7 @@ import numpy as np
 
 from .config import CleanerConfig
 from .decode import decode_labels
-from .document import CleanResult
+from .document import CleanResult, Segment
 from .errors import InputTooLargeError, InputTypeError
 from .features import PageFeatures, featurize
 from .model import Model, load_model
@@ -64,8 +64,7 @@ class Cleaner:
     def _result(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> CleanResult:
         if not units:
             return CleanResult(articles=[], segments=[])
-        labels, conf = decode_labels(text, units, proba, self._classes)
-        segments = merge_units(text, units, labels, conf)
+        segments = self.segments(text, units, proba)
         articles = assemble_articles(
             segments,
             reference_time=self.config.reference_time,
@@ -73,13 +72,28 @@ class Cleaner:
         )
         return CleanResult(articles=articles, segments=segments)
 
-    def clean(self, text: str) -> CleanResult:
-        """Clean one page of raw text."""
+    def predict_units(self, text: str) -> tuple[list[Unit], np.ndarray]:
+        """The page's units and their class probabilities (columns: the model's labels).
+
+        The first steps of :meth:`clean`, for tools that show or correct the model's
+        view of a page (``cleaner review``, ``cleaner label``).
+        """
         text = _check_text(text, self.config)
         units = self._units(text)
         if not units:
-            return CleanResult(articles=[], segments=[])
-        proba = self.model.estimator.predict_proba_features([featurize(text, units)])
+            return units, np.zeros((0, len(self._classes)))
+        return units, self.model.estimator.predict_proba_features([featurize(text, units)])
+
+    def segments(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> list[Segment]:
+        """Decoded, merged segments of a page from :meth:`predict_units`'s output."""
+        if not units:
+            return []
+        labels, conf = decode_labels(text, units, proba, self._classes)
+        return merge_units(text, units, labels, conf)
+
+    def clean(self, text: str) -> CleanResult:
+        """Clean one page of raw text."""
+        units, proba = self.predict_units(text)
         return self._result(text, units, proba)
 
     def clean_many(self, texts: Iterable[str], *, batch_size: int = 64) -> list[CleanResult]:

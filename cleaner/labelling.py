@@ -29,14 +29,10 @@ from pathlib import Path
 import numpy as np
 
 from .api import Cleaner
-from .decode import decode_labels
 from .document import CleanResult, Segment
 from .errors import InputTypeError
-from .features import featurize
 from .labels import STANDARD_LABELS, Label
-from .reassemble import merge_units
 from .samples import LabelledPage, LabelSpan, read_tsv, write_tsv
-from .segment import split_units
 
 __all__ = [
     "LABEL_COLOURS",
@@ -99,12 +95,10 @@ def predict_page(text: str, cleaner: Cleaner | None = None) -> PagePrediction:
         raise InputTypeError(f"predict_page() takes text (str), not {type(text).__name__}")
     cleaner = Cleaner() if cleaner is None else cleaner
     classes = [str(c) for c in cleaner.model.estimator.classes_]
-    units = split_units(text, split_titles=cleaner.config.split_titles)
+    units, proba = cleaner.predict_units(text)
     if not units:
         return PagePrediction(text, [], [], classes)
-    proba = cleaner.model.estimator.predict_proba_features([featurize(text, units)])
-    labels, conf = decode_labels(text, units, proba, classes)
-    segments = merge_units(text, units, labels, conf)
+    segments = cleaner.segments(text, units, proba)
     probabilities: list[dict[str, float]] = []
     k = 0
     for seg in segments:
