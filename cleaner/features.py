@@ -30,7 +30,6 @@ __all__ = [
     "NUMERIC_FEATURES",
     "PageFeatures",
     "featurize",
-    "hash_bits",
     "with_context",
 ]
 
@@ -130,18 +129,13 @@ _REGION_GAP = 3
 _HASH_BITS = 18
 
 
-def hash_bits() -> int:
-    """The number of bits of the word-hashing space."""
-    return _HASH_BITS
-
-
 @dataclass(frozen=True)
 class PageFeatures:
     """Features of one page's units.
 
     Attributes:
         numeric: ``(n_units, len(NUMERIC_FEATURES))`` float array.
-        words: ``(n_units, 2**hash_bits())`` sparse matrix of hashed word counts.
+        words: ``(n_units, 2**18)`` sparse matrix of hashed word counts.
         line: the line index of each unit.
     """
 

@@ -59,14 +59,15 @@ def with_composed(pages: Sequence[LabelledPage], n: int = COMPOSED_PAGES) -> lis
 
 
 def pages_to_xy(pages: Sequence[LabelledPage]) -> tuple[list[PageUnits], list[list[str]], list[str]]:
-    """Segment labelled pages into units and give each unit its majority gold label."""
+    """Segment labelled pages into units and give each unit its majority gold label.
+
+    Every page gives one item, in order; a page without text has no units.
+    """
     X: list[PageUnits] = []
     y: list[list[str]] = []
     groups: list[str] = []
     for page in pages:
         units = split_units(page.text)
-        if not units:
-            continue
         X.append(PageUnits(page.text, units))
         y.append([page.label_of(u.start, u.end) for u in units])
         groups.append(page.site or page.id)
@@ -78,23 +79,16 @@ def fit_pages(
 ) -> BlockClassifier:
     """Fit a :class:`BlockClassifier` with ``params`` on labelled pages."""
     X, y, groups = pages_to_xy(pages)
-    if weights is not None:
-        keep = {id(p) for p in pages if split_units(p.text)}
-        weights = [w for p, w in zip(pages, weights, strict=True) if id(p) in keep]
     return BlockClassifier(**params).fit(X, y, groups=groups, sample_weight=weights)
 
 
 def predict_segments(model: BlockClassifier, pages: Sequence[LabelledPage]) -> list[list[Any]]:
     """Predicted segments of each page (an empty list for a page with no text)."""
     X, _, _ = pages_to_xy(pages)
-    by_text = iter(zip(X, model.predict_proba(X), strict=True))
+    classes = [str(c) for c in model.classes_]
     out: list[list[Any]] = []
-    for page in pages:
-        if not split_units(page.text):
-            out.append([])
-            continue
-        x, proba = next(by_text)
-        labels, conf = decode_labels(x.text, x.units, proba, [str(c) for c in model.classes_])
+    for x, proba in zip(X, model.predict_proba(X), strict=True):
+        labels, conf = decode_labels(x.text, x.units, proba, classes)
         out.append(merge_units(x.text, x.units, labels, conf))
     return out
 
