@@ -1,0 +1,106 @@
+"""Where cleaning time goes: milliseconds per typical page for each stage of clean_many.
+
+    python benchmarks/stages.py [--repeat 3] [--batch 50] [--profile]
+
+Runs the steps of ``Cleaner.clean_many`` one by one over the typical pages (8-12 KB
+of text from ``corpus/training/test.jsonl.gz``) in batches, and prints the best of
+``--repeat`` rounds for each stage. ``--profile`` prints a cProfile of
+``clean_many`` instead (sorted by own time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cleaner import Cleaner  # noqa: E402
+from cleaner.decode import decode_labels  # noqa: E402
+from cleaner.features import featurize  # noqa: E402
+from cleaner.model import _one_thread, _stack_matrix  # noqa: E402
+from cleaner.reassemble import assemble_articles, merge_units  # noqa: E402
+from cleaner.samples import read_jsonl  # noqa: E402
+
+
+def _typical(path: Path) -> list[str]:
+    return [p.text for p in read_jsonl(path) if 8000 <= len(p.text.encode("utf-8")) <= 12000]
+
+
+def _round(cleaner: Cleaner, texts: list[str], batch: int) -> dict[str, float]:
+    est = cleaner.model.estimator
+    t: dict[str, float] = {}
+
+    def add(name: str, dt: float) -> None:
+        t[name] = t.get(name, 0.0) + dt
+
+    for i in range(0, len(texts), batch):
+        chunk = texts[i : i + batch]
+        t0 = time.perf_counter()
+        units = [cleaner._units(x) for x in chunk]
+        t1 = time.perf_counter()
+        feats = [featurize(x, u) for x, u in zip(chunk, units, strict=True)]
+        t2 = time.perf_counter()
+        with _one_thread():
+            p1 = est._stage1_proba(est.stage1_, feats)
+            t3 = time.perf_counter()
+            S = _stack_matrix(p1, feats)
+            t4 = time.perf_counter()
+            proba = est.stage2_.predict_proba(S)
+        t5 = time.perf_counter()
+        add("split_units", t1 - t0)
+        add("featurize", t2 - t1)
+        add("stage 1", t3 - t2)
+        add("stage-2 matrix", t4 - t3)
+        add("stage 2 predict", t5 - t4)
+        pos = 0
+        for x, u in zip(chunk, units, strict=True):
+            p = proba[pos : pos + len(u)]
+            pos += len(u)
+            a = time.perf_counter()
+            labels, conf = decode_labels(x, u, p, cleaner._classes)
+            b = time.perf_counter()
+            segs = merge_units(x, u, labels, conf)
+            c = time.perf_counter()
+            assemble_articles(segs, reference_time=cleaner.config.reference_time)
+            d = time.perf_counter()
+            add("decode", b - a)
+            add("merge_units", c - b)
+            add("assemble_articles", d - c)
+    return t
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pages", type=Path, default=ROOT / "corpus" / "training" / "test.jsonl.gz")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--batch", type=int, default=50)
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args()
+    texts = _typical(args.pages)
+    cleaner = Cleaner()
+    cleaner.clean_many(texts[:50])
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.enable()
+        cleaner.clean_many(texts, batch_size=args.batch)
+        prof.disable()
+        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+        return 0
+    rounds = [_round(cleaner, texts, args.batch) for _ in range(args.repeat)]
+    best = {k: min(r[k] for r in rounds) for k in rounds[0]}
+    total = sum(best.values())
+    print(f"{len(texts)} typical pages, batches of {args.batch}, best of {args.repeat}: ms per page")
+    for k, v in best.items():
+        print(f"  {k:<18} {v / len(texts) * 1000:6.3f}  {v / total:5.1%}")
+    print(f"  {'total':<18} {total / len(texts) * 1000:6.3f}  ({len(texts) / total:.0f} pages/s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
