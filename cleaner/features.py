@@ -13,11 +13,14 @@ load (:mod:`cleaner.model`). Change it whenever a feature changes.
 from __future__ import annotations
 
 import math
+import operator
 import re
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -94,11 +97,12 @@ _STOPWORDS = frozenset(
     el los las y en que""".split()
 )
 _WORD = re.compile(r"\w+")
+_WORD_OR_SEP = re.compile(r"\w+|\x00")
 _DIGIT = re.compile(r"\d")
 _CAP_WORD = re.compile(r"(?<!\w)[A-ZÀ-ÝĀ-Ž]")
 _ALL_CAPS = re.compile(r"(?<!\w)[A-Z]{2,}(?!\w)")
 _STOP_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_STOPWORDS, key=len, reverse=True)) + r")(?!\w)")
-_TERMINAL = frozenset(".!?\"”’)")
+_TERMINAL = frozenset('.!?"”’)')
 _BY_PREFIXES = ("by ", "von ", "par ", "por ", "written by", "author")
 # Words of a unit that are hashed: the first 20 and last 5 carry what a line is
 # (a byline's "By", a teaser's "Read more"); the rest of a long body sentence adds
@@ -117,6 +121,14 @@ _AGO = re.compile(r"\bago\b|\bvor\s+\d|\byesterday\b|\bjust now\b|\bupdated\b|\b
 _AGO_KEYS = ("ago", "vor ", "yesterday", "just now", "updated", "published")
 _NAME_PAIR = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:\s[A-Z]\.)?\s[A-Z][a-zà-ÿ]+")
 _URL = re.compile(r"https?://|www\.|@|\.com\b")
+# The same patterns written to start with a character class, which lets the regex
+# engine skip to candidate characters: "(?<!\w)X" and "\bX" (X a word character)
+# become "X(?<!\wX)". They match at the same places (tests/test_speed_equivalence.py).
+_CAP_WORD_FAST = re.compile(r"[A-ZÀ-ÝĀ-Ž](?<!\w[A-ZÀ-ÝĀ-Ž])")
+_ALL_CAPS_FAST = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]+(?!\w)")
+_NAME_PAIR_FAST = re.compile(r"[A-Z](?<!\w[A-Z])[a-zà-ÿ]+(?:\s[A-Z]\.)?\s[A-Z][a-zà-ÿ]+")
+_TIME_FAST = re.compile(r"\d(?<!\w\d)\d?(?::\d{2}\b|\s?[ap]\.?m\b)", re.IGNORECASE)
+_AGO_KEYS_RE = re.compile("|".join(re.escape(k) for k in _AGO_KEYS))
 _LONG_LINE_WORDS = 25
 # A prose line has at least this many words and ends a sentence; prose lines with at
 # most _REGION_GAP other lines between them are one region (chosen by looking at the
@@ -148,201 +160,353 @@ class PageFeatures:
         return int(self.numeric.shape[0])
 
 
-_HASH_CACHE: dict[str, int] = {}
-# Bound on the token-hash cache: enough for the vocabulary of a large batch, small in memory.
-_HASH_CACHE_MAX = 500_000
+# Token hashes, kept for the vocabulary seen so far: a token's id indexes _TOKEN_HASHES.
+_TOKEN_IDS: dict[str, int] = {}
+_TOKEN_HASHES = np.zeros(1024, dtype=np.int64)
+_TOKEN_STOP = np.zeros(1024, dtype=bool)  # whether the token is a stop word
+# Bound on the token cache: enough for the vocabulary of a large batch, small in memory.
+_TOKEN_CACHE_MAX = 500_000
+_SEP = "\x00"  # joins a page's units: no pattern below matches it, and it is neither \w nor \s
 
 
 def _hash(token: str, mask: int) -> int:
-    h = _HASH_CACHE.get(token)
-    if h is None:
-        h = zlib.crc32(token.encode("utf-8", "surrogatepass")) & mask
-        if len(_HASH_CACHE) < _HASH_CACHE_MAX:
-            _HASH_CACHE[token] = h
-    return h
+    return zlib.crc32(token.encode("utf-8", "surrogatepass")) & mask
+
+
+def _token_ids(tokens: list[str], mask: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An id per token (equal tokens, equal ids), the hashed bucket of each id and
+    whether it is a stop word."""
+    global _TOKEN_HASHES, _TOKEN_STOP
+    ids = list(map(_TOKEN_IDS.get, tokens))
+    if None not in ids:
+        return np.asarray(ids, dtype=np.int64), _TOKEN_HASHES, _TOKEN_STOP
+    fresh = sorted({t for t, i in zip(tokens, ids, strict=True) if i is None})
+    base = len(_TOKEN_IDS)
+    room = max(_TOKEN_CACHE_MAX - base, 0)
+    cached = fresh[:room]
+    if base + len(cached) > len(_TOKEN_HASHES):
+        grown = np.zeros(max(2 * len(_TOKEN_HASHES), base + len(cached)), dtype=np.int64)
+        grown[:base] = _TOKEN_HASHES[:base]
+        _TOKEN_HASHES = grown
+        grown_stop = np.zeros(len(grown), dtype=bool)
+        grown_stop[:base] = _TOKEN_STOP[:base]
+        _TOKEN_STOP = grown_stop
+    for k, t in enumerate(cached):
+        _TOKEN_IDS[t] = base + k
+        _TOKEN_HASHES[base + k] = _hash(t, mask)
+        _TOKEN_STOP[base + k] = t in _STOPWORDS
+    hashes, stop = _TOKEN_HASHES, _TOKEN_STOP
+    extra = fresh[room:]
+    local: dict[str, int] = {}
+    if extra:  # the cache is full: ids past its end, for this page only
+        end = base + len(cached)
+        local = {t: end + k for k, t in enumerate(extra)}
+        hashes = np.concatenate([_TOKEN_HASHES[:end], np.asarray([_hash(t, mask) for t in extra], dtype=np.int64)])
+        stop = np.concatenate([_TOKEN_STOP[:end], np.asarray([t in _STOPWORDS for t in extra], dtype=bool)])
+    out = [local[t] if i is None and t in local else i for t, i in zip(tokens, ids, strict=True)]
+    out = [_TOKEN_IDS[t] if i is None else i for t, i in zip(tokens, out, strict=True)]
+    return np.asarray(out, dtype=np.int64), hashes, stop
+
+
+def _log1p(values: np.ndarray) -> np.ndarray:
+    """``math.log1p`` of each value: numpy's log1p can differ from it in the last bit,
+    and the boosted trees of stage 2 split exactly at values the features take."""
+    return np.fromiter(map(math.log1p, values.tolist()), dtype=np.float64, count=len(values))
+
+
+def _units_of(pattern: re.Pattern[str], joined: str, starts: np.ndarray) -> np.ndarray:
+    """The unit of each match of ``pattern`` in the joined unit texts."""
+    pos = np.fromiter(map(_match_start, pattern.finditer(joined)), dtype=np.int64)
+    return np.searchsorted(starts, pos, side="right") - 1
+
+
+_match_start = operator.methodcaller("start")
+
+
+def _counts(pattern: re.Pattern[str], joined: str, starts: np.ndarray, n: int) -> np.ndarray:
+    """Matches of ``pattern`` in each unit."""
+    return np.bincount(_units_of(pattern, joined, starts), minlength=n)
+
+
+def _matches(pattern: re.Pattern[str], texts: Sequence[str], which: np.ndarray, n: int) -> np.ndarray:
+    """Whether ``pattern`` matches in each unit of ``which`` (False for the others)."""
+    out = np.zeros(n, dtype=bool)
+    if len(which):
+        sub = [texts[i] for i in which.tolist()]
+        out[which[_units_of(pattern, _SEP.join(sub), _starts(sub))]] = True
+    return out
+
+
+def _starts(texts: Sequence[str]) -> np.ndarray:
+    """Offset of each text in ``_SEP.join(texts)``."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    return starts
+
+
+def _flags(func: Any, items: Iterable[Any], n: int) -> np.ndarray:
+    return np.fromiter(map(func, items), dtype=bool, count=n)
 
 
 def featurize(text: str, units: Sequence[Unit]) -> PageFeatures:
-    """Compute the features of every unit of a page."""
+    """Compute the features of every unit of a page.
+
+    The work is done a column at a time: each pattern runs once over the page's
+    units joined by ``_SEP`` (which no pattern matches, and which stands for the
+    start and end of a unit to look-arounds and ``\\b``), and its matches are
+    counted per unit with numpy.
+    """
     n = len(units)
     mask = (1 << _HASH_BITS) - 1
-    indices: list[int] = []
-    indptr = [0]
     if n == 0:
         empty = np.zeros((0, len(NUMERIC_FEATURES)))
         return PageFeatures(empty, sp.csr_matrix((0, mask + 1)), np.zeros(0, dtype=np.int64))
     texts = [text[u.start : u.end] for u in units]
-    lines = np.fromiter((u.line for u in units), dtype=np.int64, count=n)
+    lowers = list(map(str.lower, texts))
+    lines = np.fromiter(map(_get_line, units), dtype=np.int64, count=n)
+    first = _flags(_get_first, units, n)
+    last = _flags(_get_last, units, n)
     n_lines = int(lines[-1]) + 1
-    line_words = [0] * n_lines
-    line_units = [0] * n_lines
-    word_counts = []
-    for u, t in zip(units, texts, strict=True):
-        wc = t.count(" ") + 1
-        word_counts.append(wc)
-        line_words[u.line] += wc
-        line_units[u.line] += 1
+    wc = np.fromiter(map(_count_spaces, texts), dtype=np.int64, count=n) + 1
+    length = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    line_words = np.bincount(lines, weights=wc, minlength=n_lines).astype(np.int64)
+    line_units = np.bincount(lines, minlength=n_lines)
     # distance in lines to the nearest long (prose-like) line before and after
-    long_lines = [w >= _LONG_LINE_WORDS for w in line_words]
-    prev_long = [0] * n_lines
-    last = -1
-    for i in range(n_lines):
-        prev_long[i] = i - last if last >= 0 else 50
-        if long_lines[i]:
-            last = i
-    next_long = [0] * n_lines
-    last = -1
-    for i in range(n_lines - 1, -1, -1):
-        next_long[i] = last - i if last >= 0 else 50
-        if long_lines[i]:
-            last = i
-    repeats = Counter(t.lower() for t in texts)
+    idx = np.arange(n_lines)
+    long_at = np.flatnonzero(line_words >= _LONG_LINE_WORDS)
+    prev_long = np.full(n_lines, 50)
+    next_long = np.full(n_lines, 50)
+    if len(long_at):
+        k = np.searchsorted(long_at, idx, side="left")
+        prev_long = np.where(k > 0, idx - long_at[np.maximum(k - 1, 0)], 50)
+        k = np.searchsorted(long_at, idx, side="right")
+        next_long = np.where(k < len(long_at), long_at[np.minimum(k, len(long_at) - 1)] - idx, 50)
     # words in a window of lines around each line: body sits in dense runs of text
     cum = np.concatenate([[0], np.cumsum(line_words)])
-    idx = np.arange(n_lines)
     lo = np.maximum(idx - _WINDOW_LINES, 0)
     hi = np.minimum(idx + _WINDOW_LINES + 1, n_lines)
     window_words = np.log1p(cum[hi] - cum[lo])
-    max_line_words = max(line_words)
-    terminal = np.fromiter((t[-1] in ".!?\"”’)" for t in texts), dtype=np.float64, count=n)
-    tcum = np.concatenate([[0.0], np.cumsum(terminal)])
+    last_chars = list(map(_last_char, texts))
+    first_chars = list(map(_first_char, texts))
+    terminal = _flags(_TERMINAL.__contains__, last_chars, n)
+    tcum = np.concatenate([[0.0], np.cumsum(terminal, dtype=np.float64)])
     uidx = np.arange(n)
     ulo = np.maximum(uidx - 5, 0)
     uhi = np.minimum(uidx + 6, n)
     window_terminal = (tcum[uhi] - tcum[ulo]) / (uhi - ulo)
-    log_units = math.log1p(n)
-    region_feats = _region_features(texts, units, line_words, n_lines)
-    prev_header = False
-    rows: list[tuple[float, ...]] = []
-    for i, (u, t) in enumerate(zip(units, texts, strict=True)):
-        lower = t.lower()
-        words = _WORD.findall(lower)
-        nw = max(len(words), 1)
-        wc = word_counts[i]
-        last_ch = t[-1]
-        caps_ratio = len(_CAP_WORD.findall(t)) / nw
-        digits = len(_DIGIT.findall(t))
-        # every time and date pattern has a digit
-        has_time = digits > 0 and _TIME.search(t) is not None
-        has_date = digits > 0 and _DATE.search(t) is not None
-        rows.append(
-            (
-                math.log1p(wc),
-                math.log1p(len(t)),
-                last_ch in _TERMINAL,
-                last_ch == ":",
-                caps_ratio,
-                digits / len(t),
-                has_time,
-                has_date,
-                "|" in t,
-                lower.startswith(_BY_PREFIXES),
-                len(_STOP_RE.findall(lower)) / nw,
-                min((len(t) - wc + 1) / nw, 15.0) / 5.0,
-                u.first,
-                u.last,
-                u.first and u.last,
-                math.log1p(line_words[u.line]),
-                u.line / n_lines,
-                repeats[lower] > 1,
-                prev_header,
-                len(_ALL_CAPS.findall(t)) / nw,
-                "©" in t or "copyright" in lower or "all rights reserved" in lower,
-                t[0] in "-–—•·*>|",
-                t.endswith(("...", "…")),
-                ("@" in t or "www." in lower or "http" in lower or ".com" in lower) and _URL.search(t) is not None,
-                t.count(",") / nw,
-                t[0].islower(),
-                wc >= 40,
-                math.log1p(prev_long[u.line]),
-                math.log1p(next_long[u.line]),
-                any(k in lower for k in _AGO_KEYS) and _AGO.search(t) is not None,
-                _NAME_PAIR.search(t) is not None,
-                math.log1p(line_units[u.line]),
-                window_words[u.line],
-                window_terminal[i],
-                line_words[u.line] / max_line_words,
-                log_units,
-                3 <= wc <= 20 and caps_ratio >= 0.5 and last_ch not in ".:!?",
-                *region_feats[u.line],
-            )
-        )
-        prev_header = last_ch == ":" and wc <= 4
-        # hashed words: the first and last words (which tell a line's kind), each
-        # marked by its place, and a length bucket
-        head = words[:_HASH_HEAD_WORDS]
-        toks = set(head)
-        toks.update(words[-_HASH_TAIL_WORDS:])
-        if words:
-            toks.add("^" + words[0])
-            toks.add("$" + words[-1])
-            if len(words) > 1:
-                toks.add("^^" + words[0] + " " + words[1])
-        toks.add(_LENGTH_TOKENS[min(wc, 12)])
-        indices.extend(sorted([_hash(tok, mask) for tok in toks]))  # sorted: the same matrix in every process
-        indptr.append(len(indices))
-    out = np.asarray(rows, dtype=np.float64)
-    data = np.ones(len(indices), dtype=np.float64)
-    words_m = sp.csr_matrix(
-        (data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
-        shape=(n, mask + 1),
-    )
-    # scale hashed counts per unit so that long units do not dominate
-    row_nnz = np.diff(words_m.indptr)
-    words_m = sp.diags(1.0 / np.sqrt(np.maximum(row_nnz, 1))) @ words_m
-    return PageFeatures(out, sp.csr_matrix(words_m), lines)
+
+    joined = _SEP.join(texts)
+    starts = _starts(texts)
+    joined_lower = _SEP.join(lowers)
+    # each unit's words (of its lower-cased text) are the tokens between two separators
+    tokens = _WORD_OR_SEP.findall(joined_lower)
+    is_sep = _flags(_SEP.__eq__, tokens, len(tokens))
+    seps = np.flatnonzero(is_sep)
+    w_start = np.concatenate([[0], seps + 1])
+    n_words = np.concatenate([seps, [len(tokens)]]) - w_start
+    nw = np.maximum(n_words, 1).astype(np.float64)
+    extra, extra_rows = _extra_tokens(tokens, w_start, n_words, wc)
+    ids, hashes, is_stop = _token_ids(tokens + extra, mask)
+    # stop words per unit: _STOP_RE matches exactly the words that are stop words
+    unit_of_token = np.cumsum(is_sep)
+    stop_counts = np.bincount(unit_of_token, weights=is_stop[ids[: len(tokens)]], minlength=n)
+    caps_ratio = _counts(_CAP_WORD_FAST, joined, starts, n) / nw
+    digits = _counts(_DIGIT, joined, starts, n)
+    with_digits = np.flatnonzero(digits)
+    ends_colon = _flags(":".__eq__, last_chars, n)
+    after_header = np.zeros(n, dtype=bool)
+    after_header[1:] = (ends_colon & (wc <= 4))[:-1]
+    ago = np.zeros(n, dtype=bool)
+    if _AGO_KEYS_RE.search(joined_lower):
+        ago_gate = np.unique(_units_of(_AGO_KEYS_RE, joined_lower, _starts(lowers)))
+        ago = _matches(_AGO, texts, ago_gate, n)
+    copyright_ = np.zeros(n, dtype=bool)
+    if "©" in joined or "copyright" in joined_lower or "all rights reserved" in joined_lower:
+        copyright_ = _flags(_has_copyright, zip(texts, lowers, strict=True), n)
+    repeats = Counter(lowers)
+
+    out = np.empty((n, len(NUMERIC_FEATURES)), dtype=np.float64)
+    out[:, 0] = _log1p(wc)
+    out[:, 1] = _log1p(length)
+    out[:, 2] = terminal
+    out[:, 3] = ends_colon
+    out[:, 4] = caps_ratio
+    out[:, 5] = digits / length
+    out[:, 6] = _matches(_TIME_FAST, texts, with_digits, n)
+    out[:, 7] = _matches(_DATE, texts, with_digits, n)
+    out[:, 8] = _flags(_has_pipe, texts, n)
+    out[:, 9] = np.fromiter(map(str.startswith, lowers, repeat(_BY_PREFIXES)), dtype=bool, count=n)
+    out[:, 10] = stop_counts / nw
+    out[:, 11] = np.minimum((length - wc + 1) / nw, 15.0) / 5.0
+    out[:, 12] = first
+    out[:, 13] = last
+    out[:, 14] = first & last
+    out[:, 15] = _log1p(line_words)[lines]
+    out[:, 16] = lines / n_lines
+    out[:, 17] = np.fromiter(map(repeats.__getitem__, lowers), dtype=np.int64, count=n) > 1
+    out[:, 18] = after_header
+    out[:, 19] = _counts(_ALL_CAPS_FAST, joined, starts, n) / nw
+    out[:, 20] = copyright_
+    out[:, 21] = _flags("-–—•·*>|".__contains__, first_chars, n)
+    out[:, 22] = np.fromiter(map(str.endswith, texts, repeat(("...", "…"))), dtype=bool, count=n)
+    # a match of _URL implies the cheap test the per-unit code made first
+    out[:, 23] = np.bincount(_units_of(_URL, joined, starts), minlength=n) > 0
+    out[:, 24] = np.fromiter(map(_count_commas, texts), dtype=np.int64, count=n) / nw
+    out[:, 25] = _flags(str.islower, first_chars, n)
+    out[:, 26] = wc >= 40
+    out[:, 27] = _log1p(prev_long)[lines]
+    out[:, 28] = _log1p(next_long)[lines]
+    out[:, 29] = ago
+    out[:, 30] = np.bincount(_units_of(_NAME_PAIR_FAST, joined, starts), minlength=n) > 0
+    out[:, 31] = _log1p(line_units)[lines]
+    out[:, 32] = window_words[lines]
+    out[:, 33] = window_terminal
+    out[:, 34] = (line_words / line_words.max())[lines]
+    out[:, 35] = math.log1p(n)
+    out[:, 36] = (wc >= 3) & (wc <= 20) & (caps_ratio >= 0.5) & ~_flags(".:!?".__contains__, last_chars, n)
+    out[:, 37:] = _region_features(terminal, last, lines, line_words, n_lines)[lines]
+    words = _hashed_words(ids, hashes, w_start, n_words, extra_rows, n, mask)
+    return PageFeatures(out, words, lines)
+
+
+_get_line = operator.attrgetter("line")
+_get_first = operator.attrgetter("first")
+_get_last = operator.attrgetter("last")
+_first_char = operator.itemgetter(0)
+_last_char = operator.itemgetter(-1)
+_count_spaces = operator.methodcaller("count", " ")
+_count_commas = operator.methodcaller("count", ",")
+
+
+def _has_pipe(t: str) -> bool:
+    return "|" in t
+
+
+def _has_copyright(t_lower: tuple[str, str]) -> bool:
+    t, lower = t_lower
+    return "©" in t or "copyright" in lower or "all rights reserved" in lower
+
+
+def _extra_tokens(
+    tokens: list[str], w_start: np.ndarray, n_words: np.ndarray, wc: np.ndarray
+) -> tuple[list[str], np.ndarray]:
+    """Each unit's first and last word marked by their place, its first two words, and
+    its length bucket; with the unit of each."""
+    has1 = np.flatnonzero(n_words >= 1)
+    has2 = np.flatnonzero(n_words >= 2)
+    get = tokens.__getitem__
+    firsts = w_start[has1].tolist()
+    lasts = (w_start + n_words - 1)[has1].tolist()
+    pairs = w_start[has2].tolist()
+    extra = [
+        *map("^".__add__, map(get, firsts)),
+        *map("$".__add__, map(get, lasts)),
+        *map(operator.add, map("^^".__add__, map(get, pairs)), map(" ".__add__, map(get, [i + 1 for i in pairs]))),
+        *map(_LENGTH_TOKENS.__getitem__, np.minimum(wc, 12).tolist()),
+    ]
+    return extra, np.concatenate([has1, has1, has2, np.arange(len(w_start))])
+
+
+def _hashed_words(
+    ids: np.ndarray,
+    hashes: np.ndarray,
+    w_start: np.ndarray,
+    n_words: np.ndarray,
+    extra_rows: np.ndarray,
+    n: int,
+    mask: int,
+) -> sp.csr_matrix:
+    """The hashed words of each unit, scaled by one over the root of their number.
+
+    A unit's tokens are its first ``_HASH_HEAD_WORDS`` and last ``_HASH_TAIL_WORDS``
+    words and the tokens of :func:`_extra_tokens`. Each distinct token counts once;
+    two tokens of a unit in one bucket count twice there.
+    """
+    n_tokens = len(ids) - len(extra_rows)
+    # positions (in tokens) of the head and tail words of each unit, without overlap
+    head = np.minimum(n_words, _HASH_HEAD_WORDS)
+    w_end = w_start + n_words
+    tail_start = np.maximum(w_end - _HASH_TAIL_WORDS, w_start + head)
+    tail = w_end - tail_start
+    rows = np.concatenate([np.repeat(np.arange(n), head), np.repeat(np.arange(n), tail), extra_rows])
+    pos = np.concatenate([_ranges(w_start, head), _ranges(tail_start, tail)])
+    tok = np.concatenate([ids[pos], ids[n_tokens:]])
+    width = int(tok.max()) + 1  # at most the token cache's size plus a page's tokens: no overflow below
+    # one sort by (unit, bucket, token): distinct tokens of a unit, then buckets in
+    # descending order within a unit, which is the order in which the product with a
+    # diagonal scaling matrix (the per-unit code) left them
+    key = np.sort((rows * (mask + 1) + (mask - hashes[tok])) * width + tok)
+    new = np.empty(len(key), dtype=bool)
+    new[0] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    key = key[new]
+    cells = key // width
+    nnz = np.bincount(cells >> _HASH_BITS, minlength=n)
+    starts = np.empty(len(cells), dtype=bool)
+    starts[0] = True
+    np.not_equal(cells[1:], cells[:-1], out=starts[1:])
+    first = np.flatnonzero(starts)
+    counts = np.diff(np.append(first, len(cells)))
+    cells = cells[first]
+    c_rows = cells >> _HASH_BITS
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(c_rows, minlength=n), out=indptr[1:])
+    scale = 1.0 / np.sqrt(np.maximum(nnz, 1))
+    data = counts * scale[c_rows]
+    return sp.csr_matrix((data, (mask - (cells & mask)).astype(np.int32), indptr), shape=(n, mask + 1))
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[i], starts[i] + 1, ..., starts[i] + lengths[i] - 1`` for every i, concatenated."""
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    offs = np.repeat(starts - (ends - lengths), lengths)
+    out: np.ndarray = np.arange(total, dtype=np.int64) + offs
+    return out
 
 
 def _region_features(
-    texts: Sequence[str], units: Sequence[Unit], line_words: list[int], n_lines: int
-) -> list[tuple[float, ...]]:
-    """Where each line stands relative to the page's main run of prose.
+    terminal: np.ndarray, last: np.ndarray, lines: np.ndarray, line_words: np.ndarray, n_lines: int
+) -> np.ndarray:
+    """Where each line stands relative to the page's main run of prose: ``(n_lines, 6)``.
 
     A line is prose when it has at least ``_PROSE_MIN_WORDS`` words and its last unit
     ends a sentence. Prose lines with fewer than ``_REGION_GAP`` non-prose lines
     between them form a region; the region with the most prose words is the main
     one, which on most article pages is the body.
     """
-    ends_sentence = [False] * n_lines
-    for u, t in zip(units, texts, strict=True):
-        if u.last:
-            ends_sentence[u.line] = t[-1] in _TERMINAL
-    prose = [line_words[i] if line_words[i] >= _PROSE_MIN_WORDS and ends_sentence[i] else 0 for i in range(n_lines)]
-    total = sum(prose) or 1
+    ends_sentence = np.zeros(n_lines, dtype=bool)
+    ends_sentence[lines[last]] = terminal[last]
+    prose = np.where((line_words >= _PROSE_MIN_WORDS) & ends_sentence, line_words, 0)
+    total = int(prose.sum()) or 1
     regions: list[list[int]] = []  # [first line, last line, prose words]
     gap = _REGION_GAP
-    for i, w in enumerate(prose):
-        if not w:
-            continue
+    for i in np.flatnonzero(prose).tolist():
+        w = int(prose[i])
         if regions and i - regions[-1][1] <= gap:
             regions[-1][1] = i
             regions[-1][2] += w
         else:
             regions.append([i, i, w])
-    region_of = [-1] * n_lines
-    for k, (a, b, _) in enumerate(regions):
-        for i in range(a, b + 1):
-            region_of[i] = k
+    out = np.zeros((n_lines, 6))
+    idx = np.arange(n_lines)
     if regions:
         main = max(range(len(regions)), key=lambda k: regions[k][2])
         m_start, m_end = regions[main][0], regions[main][1]
+        for a, b, w in regions:
+            out[a : b + 1, 1] = w / total
+        out[m_start : m_end + 1, 0] = 1.0
     else:
-        main, m_start, m_end = -1, n_lines, n_lines
-    out: list[tuple[float, ...]] = []
-    before = 0
-    for i in range(n_lines):
-        k = region_of[i]
-        out.append(
-            (
-                float(k == main and main >= 0),
-                regions[k][2] / total if k >= 0 else 0.0,
-                math.log1p(m_start - i) if i < m_start else 0.0,
-                math.log1p(i - m_end) if i > m_end else 0.0,
-                math.log1p(before),
-                before / total,
-            )
-        )
-        before += prose[i]
+        m_start = m_end = n_lines
+    out[:m_start, 2] = _log1p(m_start - idx[:m_start])
+    out[m_end + 1 :, 3] = _log1p(idx[m_end + 1 :] - m_end)
+    before = np.zeros(n_lines, dtype=np.int64)
+    np.cumsum(prose[:-1], out=before[1:])
+    out[:, 4] = _log1p(before)
+    out[:, 5] = before / total
     return out
 
 
