@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from cleaner import Cleaner  # noqa: E402
 from cleaner.decode import decode_labels  # noqa: E402
 from cleaner.features import featurize  # noqa: E402
-from cleaner.model import _one_thread, _stack_matrix  # noqa: E402
+from cleaner.model import _one_thread, _stack_matrix, _stage2_proba  # noqa: E402
 from cleaner.reassemble import assemble_articles, merge_units  # noqa: E402
 from cleaner.samples import read_jsonl  # noqa: E402
 
@@ -47,11 +47,11 @@ def _round(cleaner: Cleaner, texts: list[str], batch: int) -> dict[str, float]:
         feats = [featurize(x, u) for x, u in zip(chunk, units, strict=True)]
         t2 = time.perf_counter()
         with _one_thread():
-            p1 = est._stage1_proba(est.stage1_, feats)
+            p1 = est._stage1_proba_predict(feats)
             t3 = time.perf_counter()
             S = _stack_matrix(p1, feats)
             t4 = time.perf_counter()
-            proba = est.stage2_.predict_proba(S)
+            proba = _stage2_proba(est.stage2_, S)
         t5 = time.perf_counter()
         add("split_units", t1 - t0)
         add("featurize", t2 - t1)

@@ -104,6 +104,76 @@ def _stack_matrix(proba: np.ndarray, feats: Sequence[PageFeatures]) -> np.ndarra
     return np.vstack(blocks) if blocks else np.zeros((0, 1))
 
 
+try:  # the kernel of a CSR matrix times a dense one, which adds into its output
+    from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
+except ImportError:  # pragma: no cover - scipy moved it: the stacked matrix is built instead
+    _csr_matvecs = None
+
+
+def _wide_scores(coef: np.ndarray, dense: Sequence[np.ndarray], words: Sequence[sp.csr_matrix]) -> np.ndarray:
+    """``hstack([dense, words]) @ coef`` for the pages' blocks, stacked, bit for bit.
+
+    The product of a CSR matrix and a dense one adds, row by row, each stored
+    value times its coefficients, in storage order, into a zeroed output. The
+    numeric block of a row comes first (zeros included: adding a zero product
+    changes no sum), then its hashed words, so they are added in two passes over
+    the same output.
+    """
+    k = dense[0].shape[1]
+    n_out = coef.shape[1]
+    n = sum(d.shape[0] for d in dense)
+    out = np.zeros((n, n_out))
+    head = np.ascontiguousarray(coef[:k])
+    tail = coef[k:]
+    pos = 0
+    for d, w in zip(dense, words, strict=True):
+        m = d.shape[0]
+        if m == 0:
+            continue
+        part = out[pos : pos + m]
+        flat = np.ascontiguousarray(d, dtype=np.float64).ravel()
+        _csr_matvecs(
+            m, k, n_out, np.arange(0, m * k + 1, k), np.tile(np.arange(k), m), flat, head.ravel(), part.ravel()
+        )
+        _csr_matvecs(m, w.shape[1], n_out, w.indptr, w.indices, w.data, tail.ravel(), part.ravel())
+        pos += m
+    return out
+
+
+def _stage2_proba(model: Any, S: np.ndarray) -> np.ndarray:
+    """``model.predict_proba(S)``; for gradient boosting, its trees called directly.
+
+    scikit-learn's ``predict_proba`` validates ``S`` and wraps each of the few
+    hundred tree calls in Python; here the trees add into the raw scores in the
+    same order, so the probabilities are the same, bit for bit.
+    """
+    if (
+        _predict_from_raw_data is not None
+        and isinstance(model, HistGradientBoostingClassifier)
+        and getattr(model, "_preprocessor", 0) is None
+        and getattr(model, "is_categorical_", 0) is None
+        and S.ndim == 2
+        and S.shape[1] == model.n_features_in_
+    ):
+        X = np.ascontiguousarray(S, dtype=np.float64)
+        known, f_idx_map = model._bin_mapper.make_known_categories_bitsets()
+        raw = np.zeros((X.shape[0], model.n_trees_per_iteration_), dtype=model._baseline_prediction.dtype, order="F")
+        raw += model._baseline_prediction
+        buf = np.empty(X.shape[0], dtype=raw.dtype)
+        for trees in model._predictors:
+            for k, tree in enumerate(trees):
+                _predict_from_raw_data(tree.nodes, X, tree.raw_left_cat_bitsets, known, f_idx_map, 1, buf)
+                raw[:, k] += buf
+        return np.asarray(model._loss.predict_proba(raw))
+    return np.asarray(model.predict_proba(S))
+
+
+try:
+    from sklearn.ensemble._hist_gradient_boosting._predictor import _predict_from_raw_data
+except ImportError:  # pragma: no cover - scikit-learn moved it: predict_proba is used
+    _predict_from_raw_data = None
+
+
 _THREADPOOLS: list[Any] = []
 
 
@@ -127,7 +197,11 @@ class _WideLogistic:
         self.intercept_ = model.intercept_.copy()
 
     def predict_proba(self, M: Any) -> np.ndarray:
-        z = np.asarray(M @ self.coef_) + self.intercept_
+        return self.proba_from_scores(np.asarray(M @ self.coef_))
+
+    def proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
+        """Probabilities from ``M @ coef_`` (without the intercept)."""
+        z = scores + self.intercept_
         if z.shape[1] == 1:  # binary: one column of log-odds
             z = np.hstack([-z, z]) / 2
         z -= z.max(axis=1, keepdims=True)
@@ -199,6 +273,25 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             p = np.zeros((sum(f.n_units for f in feats), len(self.classes_)))
             cols = np.searchsorted(self.classes_, model.classes_)
             p[:, cols] = model.predict_proba(_stage1_matrix(feats, kind == "logistic"))
+            blocks.append(p)
+        return np.hstack(blocks)
+
+    def _stage1_proba_predict(self, feats: Sequence[PageFeatures]) -> np.ndarray:
+        """:meth:`_stage1_proba` of the fitted stage 1, without building its wide matrix.
+
+        A logistic stage 1 scores the numeric part and the hashed words of each unit
+        one after the other into the same accumulator (:func:`_wide_scores`): the
+        same sums, in the same order, as the product with the stacked matrix.
+        """
+        blocks = []
+        for model, kind in zip(self.stage1_, self._kinds, strict=True):
+            if kind == "logistic" and isinstance(model, _WideLogistic) and _csr_matvecs is not None:
+                dense = [with_context(f.numeric, f.line) for f in feats]
+                proba = model.proba_from_scores(_wide_scores(model.coef_, dense, [f.words for f in feats]))
+            else:
+                proba = model.predict_proba(_stage1_matrix(feats, kind == "logistic"))
+            p = np.zeros((proba.shape[0], len(self.classes_)))
+            p[:, np.searchsorted(self.classes_, model.classes_)] = proba
             blocks.append(p)
         return np.hstack(blocks)
 
@@ -325,9 +418,9 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "stage1_")
         if not feats or sum(f.n_units for f in feats) == 0:
             return np.zeros((0, len(self.classes_)))
-        p = self._stage1_proba(self.stage1_, feats)
+        p = self._stage1_proba_predict(feats)
         if self.stage2_ is not None:
-            return np.asarray(self.stage2_.predict_proba(_stack_matrix(p, feats)))
+            return _stage2_proba(self.stage2_, _stack_matrix(p, feats))
         k = len(self.classes_)
         return np.asarray(sum(p[:, i * k : (i + 1) * k] for i in range(len(self._kinds))) / len(self._kinds))
 
@@ -425,8 +518,7 @@ def load_model(path: str | Path | None = None) -> Model:
     p = default_model_path() if path is None else Path(path)
     if not p.is_file():
         hint = (
-            " The default model ships inside the package; rebuild it with "
-            "`python -m training.train corpus/training`."
+            " The default model ships inside the package; rebuild it with `python -m training.train corpus/training`."
             if path is None
             else ""
         )

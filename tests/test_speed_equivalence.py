@@ -338,3 +338,17 @@ def test_fast_patterns_match_where_the_plain_ones_do(slow: re.Pattern[str], fast
     for text in samples:
         for line in text.split("\n"):
             assert [m.span() for m in slow.finditer(line)] == [m.span() for m in fast.finditer(line)], line
+
+
+def test_prediction_shortcuts_give_the_same_probabilities() -> None:
+    from cleaner.model import _stack_matrix, _stage2_proba, load_model
+
+    est = load_model().estimator
+    feats = [featurize(t, split_units(t)) for _name, t in _fixture_pages()]
+    # the stacked wide matrix and its product, as fitting computes them
+    p1 = est._stage1_proba(est.stage1_, feats)
+    np.testing.assert_array_equal(est._stage1_proba_predict(feats), p1)
+    one = feats[3:4]
+    np.testing.assert_array_equal(est._stage1_proba_predict(one), est._stage1_proba(est.stage1_, one))
+    S = _stack_matrix(p1, feats)
+    np.testing.assert_array_equal(_stage2_proba(est.stage2_, S), est.stage2_.predict_proba(S))
