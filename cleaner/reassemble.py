@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from itertools import pairwise
 
 import numpy as np
 
@@ -40,20 +41,27 @@ def merge_units(
     A merged segment's confidence is the mean of its units' confidences, weighted by
     length.
     """
-    segments: list[Segment] = []
-    i = 0
     n = len(units)
-    while i < n:
-        u = units[i]
-        label = labels[i]
-        j = i + 1
-        while j < n and units[j].line == u.line and labels[j] == label and not units[j].separate:
-            j += 1
-        start, end = u.start, units[j - 1].end
-        weights = [units[k].end - units[k].start for k in range(i, j)]
-        conf = float(sum(w * float(confidences[k]) for w, k in zip(weights, range(i, j), strict=True)) / sum(weights))
-        segments.append(Segment(start, end, label, round(conf, 4), text[start:end]))
-        i = j
+    if n == 0:
+        return []
+    starts = [u.start for u in units]
+    ends = [u.end for u in units]
+    lines = [u.line for u in units]
+    conf = np.asarray(confidences, dtype=np.float64).tolist()
+    # a segment starts at each unit whose line or label differs from the unit before, or that is separate
+    cuts = [0]
+    cuts.extend(i for i in range(1, n) if lines[i] != lines[i - 1] or labels[i] != labels[i - 1] or units[i].separate)
+    cuts.append(n)
+    segments: list[Segment] = []
+    for i, j in pairwise(cuts):
+        start, end = starts[i], ends[j - 1]
+        if j == i + 1:
+            w = end - start
+            c = w * conf[i] / w  # the expression below for one unit, bit for bit
+        else:
+            weights = [ends[k] - starts[k] for k in range(i, j)]
+            c = float(sum(w * conf[k] for w, k in zip(weights, range(i, j), strict=True)) / sum(weights))
+        segments.append(Segment(start, end, labels[i], round(c, 4), text[start:end]))
     return segments
 
 
