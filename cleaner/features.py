@@ -174,38 +174,46 @@ def _hash(token: str, mask: int) -> int:
 
 
 def _token_ids(tokens: list[str], mask: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """An id per token (equal tokens, equal ids), the hashed bucket of each id and
-    whether it is a stop word."""
-    global _TOKEN_HASHES, _TOKEN_STOP
+    """Per token: an id (equal tokens, equal ids), its hashed bucket and whether it is a stop word."""
     ids = list(map(_TOKEN_IDS.get, tokens))
-    if None not in ids:
-        return np.asarray(ids, dtype=np.int64), _TOKEN_HASHES, _TOKEN_STOP
-    fresh = sorted({t for t, i in zip(tokens, ids, strict=True) if i is None})
-    base = len(_TOKEN_IDS)
-    room = max(_TOKEN_CACHE_MAX - base, 0)
-    cached = fresh[:room]
-    if base + len(cached) > len(_TOKEN_HASHES):
-        grown = np.zeros(max(2 * len(_TOKEN_HASHES), base + len(cached)), dtype=np.int64)
-        grown[:base] = _TOKEN_HASHES[:base]
-        _TOKEN_HASHES = grown
-        grown_stop = np.zeros(len(grown), dtype=bool)
-        grown_stop[:base] = _TOKEN_STOP[:base]
-        _TOKEN_STOP = grown_stop
-    for k, t in enumerate(cached):
-        _TOKEN_IDS[t] = base + k
-        _TOKEN_HASHES[base + k] = _hash(t, mask)
-        _TOKEN_STOP[base + k] = t in _STOPWORDS
-    hashes, stop = _TOKEN_HASHES, _TOKEN_STOP
-    extra = fresh[room:]
     local: dict[str, int] = {}
-    if extra:  # the cache is full: ids past its end, for this page only
-        end = base + len(cached)
-        local = {t: end + k for k, t in enumerate(extra)}
-        hashes = np.concatenate([_TOKEN_HASHES[:end], np.asarray([_hash(t, mask) for t in extra], dtype=np.int64)])
-        stop = np.concatenate([_TOKEN_STOP[:end], np.asarray([t in _STOPWORDS for t in extra], dtype=bool)])
-    out = [local[t] if i is None and t in local else i for t, i in zip(tokens, ids, strict=True)]
-    out = [_TOKEN_IDS[t] if i is None else i for t, i in zip(tokens, out, strict=True)]
-    return np.asarray(out, dtype=np.int64), hashes, stop
+    if None in ids:
+        # new tokens: into the cache while it has room, else ids past its end for this page only
+        for k in [k for k, i in enumerate(ids) if i is None]:
+            t = tokens[k]
+            i = _TOKEN_IDS.get(t)
+            if i is None:
+                i = local.get(t)
+                if i is None:
+                    if len(_TOKEN_IDS) < _TOKEN_CACHE_MAX:
+                        i = _add_token(t, mask)
+                    else:
+                        i = local[t] = _TOKEN_CACHE_MAX + len(local)
+            ids[k] = i
+    arr = np.asarray(ids, dtype=np.int64)
+    if not local:
+        return arr, _TOKEN_HASHES[arr], _TOKEN_STOP[arr]
+    cached = arr < _TOKEN_CACHE_MAX
+    hashes = np.zeros(len(arr), dtype=np.int64)
+    stop = np.zeros(len(arr), dtype=bool)
+    hashes[cached] = _TOKEN_HASHES[arr[cached]]
+    stop[cached] = _TOKEN_STOP[arr[cached]]
+    for k in np.flatnonzero(~cached).tolist():
+        hashes[k] = _hash(tokens[k], mask)
+        stop[k] = tokens[k] in _STOPWORDS
+    return arr, hashes, stop
+
+
+def _add_token(token: str, mask: int) -> int:
+    global _TOKEN_HASHES, _TOKEN_STOP
+    i = len(_TOKEN_IDS)
+    if i >= len(_TOKEN_HASHES):
+        _TOKEN_HASHES = np.concatenate([_TOKEN_HASHES, np.zeros(len(_TOKEN_HASHES), dtype=np.int64)])
+        _TOKEN_STOP = np.concatenate([_TOKEN_STOP, np.zeros(len(_TOKEN_STOP), dtype=bool)])
+    _TOKEN_IDS[token] = i
+    _TOKEN_HASHES[i] = _hash(token, mask)
+    _TOKEN_STOP[i] = token in _STOPWORDS
+    return i
 
 
 def _log1p(values: np.ndarray) -> np.ndarray:
@@ -310,7 +318,7 @@ def featurize(text: str, units: Sequence[Unit]) -> PageFeatures:
     ids, hashes, is_stop = _token_ids(tokens + extra, mask)
     # stop words per unit: _STOP_RE matches exactly the words that are stop words
     unit_of_token = np.cumsum(is_sep)
-    stop_counts = np.bincount(unit_of_token, weights=is_stop[ids[: len(tokens)]], minlength=n)
+    stop_counts = np.bincount(unit_of_token, weights=is_stop[: len(tokens)], minlength=n)
     caps_ratio = _counts(_CAP_WORD_FAST, joined, starts, n) / nw
     digits = _counts(_DIGIT, joined, starts, n)
     with_digits = np.flatnonzero(digits)
@@ -432,11 +440,12 @@ def _hashed_words(
     rows = np.concatenate([np.repeat(np.arange(n), head), np.repeat(np.arange(n), tail), extra_rows])
     pos = np.concatenate([_ranges(w_start, head), _ranges(tail_start, tail)])
     tok = np.concatenate([ids[pos], ids[n_tokens:]])
+    tok_hash = np.concatenate([hashes[pos], hashes[n_tokens:]])
     width = int(tok.max()) + 1  # at most the token cache's size plus a page's tokens: no overflow below
     # one sort by (unit, bucket, token): distinct tokens of a unit, then buckets in
     # descending order within a unit, which is the order in which the product with a
     # diagonal scaling matrix (the per-unit code) left them
-    key = np.sort((rows * (mask + 1) + (mask - hashes[tok])) * width + tok)
+    key = np.sort((rows * (mask + 1) + (mask - tok_hash)) * width + tok)
     new = np.empty(len(key), dtype=bool)
     new[0] = True
     np.not_equal(key[1:], key[:-1], out=new[1:])

@@ -352,3 +352,22 @@ def test_prediction_shortcuts_give_the_same_probabilities() -> None:
     np.testing.assert_array_equal(est._stage1_proba_predict(one), est._stage1_proba(est.stage1_, one))
     S = _stack_matrix(p1, feats)
     np.testing.assert_array_equal(_stage2_proba(est.stage2_, S), est.stage2_.predict_proba(S))
+
+
+@pytest.mark.parametrize("room", [0, 5])
+def test_featurize_when_the_token_cache_is_full(monkeypatch: pytest.MonkeyPatch, room: int) -> None:
+    import cleaner.features as features
+
+    monkeypatch.setattr(features, "_TOKEN_IDS", {})
+    monkeypatch.setattr(features, "_TOKEN_HASHES", np.zeros(4, dtype=np.int64))
+    monkeypatch.setattr(features, "_TOKEN_STOP", np.zeros(4, dtype=bool))
+    monkeypatch.setattr(features, "_TOKEN_CACHE_MAX", room)
+    for _name, text in _fixture_pages()[:8]:
+        units = split_units(text)
+        ref = _featurize_reference(text, units)
+        new = featurize(text, units)
+        np.testing.assert_allclose(new.numeric, ref.numeric, rtol=0, atol=1e-9)
+        np.testing.assert_array_equal(new.words.indices, ref.words.indices)
+        np.testing.assert_array_equal(new.words.indptr, ref.words.indptr)
+        np.testing.assert_allclose(new.words.data, ref.words.data, rtol=0, atol=1e-12)
+    assert len(features._TOKEN_IDS) == room
