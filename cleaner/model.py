@@ -157,14 +157,16 @@ def _stage2_proba(model: Any, S: np.ndarray) -> np.ndarray:
     ):
         X = np.ascontiguousarray(S, dtype=np.float64)
         known, f_idx_map = model._bin_mapper.make_known_categories_bitsets()
-        raw = np.zeros((X.shape[0], model.n_trees_per_iteration_), dtype=model._baseline_prediction.dtype, order="F")
-        raw += model._baseline_prediction
-        buf = np.empty(X.shape[0], dtype=raw.dtype)
+        n_k = model.n_trees_per_iteration_
+        # raw scores class by class (rows of raw_t): the baseline, then each iteration's tree added
+        raw_t = np.empty((n_k, X.shape[0]), dtype=model._baseline_prediction.dtype)
+        raw_t[:] = model._baseline_prediction.reshape(n_k, 1)
+        step = np.empty_like(raw_t)
         for trees in model._predictors:
             for k, tree in enumerate(trees):
-                _predict_from_raw_data(tree.nodes, X, tree.raw_left_cat_bitsets, known, f_idx_map, 1, buf)
-                raw[:, k] += buf
-        return np.asarray(model._loss.predict_proba(raw))
+                _predict_from_raw_data(tree.nodes, X, tree.raw_left_cat_bitsets, known, f_idx_map, 1, step[k])
+            raw_t += step
+        return np.asarray(model._loss.predict_proba(raw_t.T))
     return np.asarray(model.predict_proba(S))
 
 
