@@ -13,6 +13,12 @@ of one line that get the same label are merged back into one segment (see
 * after a short list header ending in a colon ("Related coverage: ...");
 * after a byline prefix: a ``| Section, Section, Section`` list, or a date or time
   early in a line ("... 14:37 | All, World, Japan Prime Minister said ...");
+* before a byline cue in a line's first 200 characters ("... Programs By Alison
+  Plaut Updated on October 21, 2025"): a name after "By", "Written by", "di";
+  "Updated", "Published"; a date written with its month's name;
+* around a capitalised phrase of four or more words said twice in a line's first 80
+  words (a breadcrumb's last item and the title, or a title and its repetition, run
+  together by the scraper);
 * around titles that stand elsewhere on the page as lines of their own, inside a
   line that follows a list header (run-together related titles).
 
@@ -46,6 +52,48 @@ _DATE_OR_TIME = re.compile(
     r"(?:\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?|\b(?:19|20)\d{2}\b|\bago\b)"
     r"[\s,.·•-]*\s(?=[A-Z\"“])"
 )
+# Where a byline starts early in a line, after a title run onto it: a name after "By",
+# "Written by", "di" ...; "Updated" or "Published"; a date written with its month's name.
+_BYLINE_CUE = re.compile(
+    r"(?<!Written)(?<!Reviewed)(?<!Edited)\s"
+    r"(?=(?:(?:[Bb]y|Written [Bb]y|Reviewed [Bb]y|Edited [Bb]y|di|von|par|por|Von|Par|Por)\s+"
+    r"[A-Z][\w'’.-]+\s+[A-Z]"
+    r"|(?:Updated|Published|Posted|Last updated)\b"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}\b))"
+)
+_BYLINE_CUE_MAX_CHARS = 200
+# Strings one of which every _BYLINE_CUE match holds (a cheap test before the regex).
+_BYLINE_CUE_KEYS = (
+    "y ",
+    "di ",
+    "von ",
+    "par ",
+    "por ",
+    "Von ",
+    "Par ",
+    "Por ",
+    "Updated",
+    "Published",
+    "Posted",
+    "updated",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+# A phrase of at least this many words said twice in one line (a breadcrumb's last
+# item and the title, or a title and its repetition) is cut out where it stands.
+_REPEAT_MIN_WORDS = 4  # the scan below compares four-word keys
+_REPEAT_SCAN_WORDS = 80
+_WORD_SPAN = re.compile(r"\S+")
 # Lines shorter than this are one unit: a short line is one block on almost every
 # page, and cutting it would split titles such as "Business Brief: Nvidia's into
 # nation building. We cool with that?" (seen on validation pages).
@@ -109,6 +157,11 @@ def _cuts_in_line(line: str, after_header: bool, titles: frozenset[str]) -> tupl
         cuts.add(m.end())
     for m in _DATE_OR_TIME.finditer(head):
         cuts.add(m.end())
+    cue_head = line[:_BYLINE_CUE_MAX_CHARS]
+    if any(key in cue_head for key in _BYLINE_CUE_KEYS):
+        for m in _BYLINE_CUE.finditer(line, 0, _BYLINE_CUE_MAX_CHARS):
+            cuts.add(m.end())
+    _repeat_cuts(line, cuts)
     for m in re.finditer(r"(?<=\s)(?:Related(?: coverage| stories| articles)?|Read more|See also|More):\s", line):
         cuts.add(m.start())
         cuts.add(m.end())
@@ -117,6 +170,33 @@ def _cuts_in_line(line: str, after_header: bool, titles: frozenset[str]) -> tupl
         _title_cuts(line, titles, hard)
         cuts |= hard
     return sorted(c for c in cuts if 0 < c < len(line)), hard
+
+
+def _repeat_cuts(line: str, cuts: set[int]) -> None:
+    """Cut around the first capitalised phrase that a line's first words say twice.
+
+    A title run together with its breadcrumb or its own repetition ("Home / EU and
+    India seal a deal EU and India seal a deal 27 January ...") shows its bounds by
+    the repetition.
+    """
+    words = line.lower().split(None, _REPEAT_SCAN_WORDS)[:_REPEAT_SCAN_WORDS]
+    k = _REPEAT_MIN_WORDS
+    seen: dict[tuple[str, ...], int] = {}
+    for i in range(len(words) - k + 1):
+        key = (words[i], words[i + 1], words[i + 2], words[i + 3])
+        first = seen.setdefault(key, i)
+        if first + k > i:
+            continue
+        spans = [m.span() for m in itertools.islice(_WORD_SPAN.finditer(line), _REPEAT_SCAN_WORDS)]
+        if not line[spans[first][0]].isupper():
+            continue
+        n = k
+        while i + n < len(words) and first + n < i and words[first + n] == words[i + n]:
+            n += 1
+        for a in (first, i):
+            cuts.add(spans[a][0])
+            cuts.add(spans[a + n - 1][1])
+        return
 
 
 def _title_cuts(line: str, titles: frozenset[str], cuts: set[int]) -> None:

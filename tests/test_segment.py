@@ -85,3 +85,32 @@ def test_seed_page_units() -> None:
     assert "Related coverage:" in texts
     assert "KYODO NEWS - 17 hours ago - 09:29 | World, All" in texts
     assert any(t.startswith("Japan said Thursday it has strongly urged China") for t in texts)
+
+
+def test_title_cut_from_the_byline_run_onto_it() -> None:
+    line = (
+        "Best Online Certificate Programs By Alison Plaut Updated on October 21, 2025 "
+        "Edited by Cassie Muniz Online certificate programs help people change careers."
+    )
+    texts = _texts(line)
+    assert texts[0] == "Best Online Certificate Programs"
+    assert "By Alison Plaut" in texts
+    assert not any(t == "Edited" for t in texts)  # "Edited by" stays one cue
+
+
+def test_phrase_said_twice_in_a_line_is_cut_out() -> None:
+    line = (
+        "Start / Ausland / EU und Indien besiegeln grösstes Freihandelsabkommen ihrer Geschichte "
+        "EU und Indien besiegeln grösstes Freihandelsabkommen ihrer Geschichte am Dienstag in Neu-Delhi"
+    )
+    texts = _texts(line)
+    title = "EU und Indien besiegeln grösstes Freihandelsabkommen ihrer Geschichte"
+    assert texts[:3] == ["Start / Ausland /", title, title]
+
+
+def test_lower_case_repeats_in_prose_are_not_cut() -> None:
+    line = (
+        "one of the most important things is that one of the most useful tools we have "
+        "is patience, and we keep on going."
+    )
+    assert _texts(line) == [line]
