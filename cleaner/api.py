@@ -13,6 +13,7 @@ from .decode import decode_labels
 from .document import CleanResult, Segment
 from .errors import InputTooLargeError, InputTypeError
 from .features import PageFeatures, featurize
+from .headline import headline_chooser
 from .model import Model, load_model
 from .reassemble import assemble_articles, merge_units
 from .segment import Unit, split_units
@@ -88,7 +89,8 @@ class Cleaner:
         """Decoded, merged segments of a page from :meth:`predict_units`'s output."""
         if not units:
             return []
-        labels, conf = decode_labels(text, units, proba, self._classes)
+        chooser = headline_chooser(self.model.headline_ranker, text, units, proba, self._classes)
+        labels, conf = decode_labels(text, units, proba, self._classes, chooser)
         return merge_units(text, units, labels, conf)
 
     def clean(self, text: str) -> CleanResult:

@@ -450,10 +450,19 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
 
 @dataclass(frozen=True)
 class Model:
-    """A loaded model: the fitted estimator and its manifest."""
+    """A loaded model: the fitted estimator, its manifest and its headline ranker.
+
+    Attributes:
+        estimator: the block classifier.
+        manifest: versions, labels, training data hash, command and scores.
+        headline_ranker: a :class:`cleaner.headline.HeadlineRanker` that picks the main
+            article's headline among the units before its body, or None (the
+            classifier's headlines stand as decoded).
+    """
 
     estimator: BlockClassifier
     manifest: dict[str, Any]
+    headline_ranker: Any = None
 
     @property
     def labels(self) -> list[str]:
@@ -485,8 +494,11 @@ def training_data_hash(paths: Sequence[str | Path]) -> str:
     return h.hexdigest()
 
 
-def save_model(estimator: BlockClassifier, path: str | Path, manifest: dict[str, Any]) -> Model:
-    """Save a fitted estimator with its manifest (versions and labels are filled in)."""
+def save_model(
+    estimator: BlockClassifier, path: str | Path, manifest: dict[str, Any], *, headline_ranker: Any = None
+) -> Model:
+    """Save a fitted estimator with its manifest (versions and labels are filled in) and,
+    if given, its headline ranker."""
     check_is_fitted(estimator, "stage1_")
     full = {
         "format": MODEL_FORMAT,
@@ -494,14 +506,15 @@ def save_model(estimator: BlockClassifier, path: str | Path, manifest: dict[str,
         "labels": [str(c) for c in estimator.classes_],
         "params": estimator.get_params(),
         **manifest,
+        "headline_ranker": headline_ranker is not None,
     }
     json.dumps(full)  # the manifest must be plain data
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_name(p.name + ".tmp")
-    joblib.dump({"manifest": full, "estimator": estimator}, tmp, compress=3)
+    joblib.dump({"manifest": full, "estimator": estimator, "headline_ranker": headline_ranker}, tmp, compress=3)
     tmp.replace(p)
-    return Model(estimator, full)
+    return Model(estimator, full, headline_ranker)
 
 
 def _minor(version: str) -> str:
@@ -543,4 +556,4 @@ def load_model(path: str | Path | None = None) -> Model:
                 f"{mine[key]}; retrain it with this version (`cleaner train ...`) or install "
                 f"the matching version"
             )
-    return Model(blob["estimator"], manifest)
+    return Model(blob["estimator"], manifest, blob.get("headline_ranker"))

