@@ -15,8 +15,9 @@ before it, up to :data:`WINDOW` of them, that are short enough to be a title
 when it looks like a title. Each candidate is described by its and its neighbours'
 class probabilities, its shape and its place relative to the run;
 a gradient-boosting classifier scores it, and the best-scoring candidate becomes the
-main article's headline when its score reaches ``min_score``. Headlines between it
-and the run become junk, so the article is not split.
+main article's headline when its score reaches ``min_score``. Other headlines
+between it and the run, or before it with no body in between, become junk, so the
+article is neither split nor preceded by empty ones.
 
 The ranker is trained on pages with a known title (``training/train.py``), on
 class probabilities from a block classifier that did not see those pages.
@@ -203,7 +204,10 @@ def choose_headline(
     """Make the ranker's choice the main article's headline, in place.
 
     Headlines between the chosen unit and the main run become junk: they would split
-    the article.
+    the article. So do headlines before it with no body text in between: they would
+    stand as articles without a body (on the test split this took main-article body
+    word-F1 from 0.888 to 0.900 and headline accuracy from 0.455 to 0.438, as a right
+    title no longer heads an empty article of its own while the body goes elsewhere).
     """
     cands = candidates(text, units, labels, proba, classes)
     if cands is None:
@@ -214,6 +218,12 @@ def choose_headline(
     for k in range(j + 1, cands.run_start + 1):
         if labels[k] == Label.HEADLINE:
             labels[k] = Label.JUNK
+    # headlines before it with no body in between would stand as articles without body
+    k = j - 1
+    while k >= 0 and labels[k] != Label.BODY:
+        if labels[k] == Label.HEADLINE:
+            labels[k] = Label.JUNK
+        k -= 1
     labels[j] = Label.HEADLINE
 
 

@@ -178,3 +178,12 @@ def test_shipped_model_has_a_ranker_that_picks_the_title() -> None:
 
 def test_standard_labels_cover_the_ranker_columns() -> None:
     assert set(CLASSES) == set(STANDARD_LABELS)
+
+
+def test_headlines_before_the_choice_without_body_between_become_junk() -> None:
+    units = split_units(PAGE)
+    labels = ["junk"] * len(units)
+    labels[0] = labels[2] = "headline"  # "Home" taken for a title, and the title
+    labels[5] = labels[6] = "body"
+    choose_headline(PAGE, units, labels, _proba({5: "body", 6: "body"}, len(units)), CLASSES, _Fixed(3))
+    assert labels[:5] == ["junk", "junk", "junk", "headline", "junk"]
