@@ -37,7 +37,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .decode import main_run
 from .labels import STANDARD_LABELS, Label
-from .model import _one_thread
+from .model import _one_thread, _stage2_proba
 from .segment import Unit
 
 __all__ = ["MAX_WORDS", "WINDOW", "Candidates", "HeadlineRanker", "candidates", "choose_headline", "headline_chooser"]
@@ -102,50 +102,80 @@ def candidates(
     rank = np.empty(len(idx))
     rank[order] = np.arange(len(idx))
     run_words = text.count(" ", units[s].start, units[e].end) + 1
-    pad = np.zeros(proba.shape[1])
     texts = [text[units[j].start : units[j].end] for j in idx]
-    lowered = [t.lower() for t in texts]
-    rows = []
-    for k, j in enumerate(idx):
-        u = units[j]
-        t = texts[k]
-        low = lowered[k]
-        # a breadcrumb or a "Title | Site" line holds another candidate; a title is held by one
-        holds = any(len(o) >= 12 and o != low and o in low for o in lowered)
-        held = any(len(low) >= 12 and o != low and low in o for o in lowered)
-        after = proba[j + 1 : min(j + 4, n)]
-        body_after = proba[j + 1 : min(j + 6, n), col[Label.BODY]]
-        rows.append(
-            np.concatenate(
-                [
-                    proba[j],
-                    proba[j - 1] if j > 0 else pad,
-                    proba[j + 1] if j + 1 < n else pad,
-                    [
-                        float(after[:, col[Label.BYLINE]].max()) if len(after) else 0.0,
-                        float(body_after.mean()) if len(body_after) else 0.0,
-                        math.log1p(s - j),
-                        math.log1p(units[s].line - u.line),
-                        float(j == s),
-                        float(rank[k]),
-                        float(p_head[k]) - best_head,
-                        float(labels[j] == Label.HEADLINE),
-                        min(text.count(t), 3) if len(t) >= 8 else 0,
-                        math.log1p(len(idx)),
-                        math.log1p(run_words),
-                        j / n,
-                        float(t[-1] in _TERMINAL),
-                        float(holds),
-                        float(held),
-                        float(any(sep in t for sep in _CRUMB_SEPARATORS)),
-                        float(p_head[k - 1]) if k > 0 else -1.0,
-                        float(p_head[k + 1]) if k + 1 < len(idx) else -1.0,
-                        float(len(idx) - 1 - k),
-                    ],
-                ]
+    holds, held = _containment([t.lower() for t in texts])
+    k_n = len(idx)
+    at = np.asarray(idx)
+    # probabilities of the units after each candidate, zero past the page's end
+    padded = np.vstack([proba, np.zeros((5, proba.shape[1]))])
+    byline_after = np.max([padded[at + d, col[Label.BYLINE]] for d in (1, 2, 3)], axis=0)
+    n_after = np.minimum(n - 1 - at, 5)
+    body_sum = np.sum([padded[at + d, col[Label.BODY]] for d in range(1, 6)], axis=0)
+    body_after = np.where(n_after > 0, body_sum / np.maximum(n_after, 1), 0.0)
+    prev = np.where((at > 0)[:, None], proba[np.maximum(at - 1, 0)], 0.0)
+    nxt = padded[at + 1]
+    line_s = units[s].line
+    own = np.asarray(
+        [
+            (
+                math.log1p(s - j),
+                math.log1p(line_s - units[j].line),
+                float(j == s),
+                float(labels[j] == Label.HEADLINE),
+                min(text.count(t), 3) if len(t) >= 8 else 0,
+                float(t[-1] in _TERMINAL),
+                float(any(sep in t for sep in _CRUMB_SEPARATORS)),
             )
-        )
-    return Candidates(np.asarray(idx), np.asarray(rows, dtype=np.float64), s)
+            for j, t in zip(idx, texts, strict=True)
+        ],
+        dtype=np.float64,
+    )
+    pos = np.arange(k_n)
+    features = np.column_stack(
+        [
+            proba[at],
+            prev,
+            nxt,
+            byline_after,
+            body_after,
+            own[:, 0:3],
+            rank,
+            p_head - best_head,
+            own[:, 3:5],
+            np.full(k_n, math.log1p(k_n)),
+            np.full(k_n, math.log1p(run_words)),
+            at / n,
+            own[:, 5],
+            holds,
+            held,
+            own[:, 6],
+            np.concatenate([[-1.0], p_head[:-1]]),
+            np.concatenate([p_head[1:], [-1.0]]),
+            (k_n - 1 - pos).astype(np.float64),
+        ]
+    )
+    return Candidates(at, features, s)
+
+
+def _containment(lowered: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """For each text, whether it holds another (different) text of 12 or more characters,
+    and whether it is such a text held by another: a breadcrumb or a "Title | Site" line
+    holds the title."""
+    holds = np.zeros(len(lowered))
+    held = np.zeros(len(lowered))
+    joined = "\x00".join(lowered)
+    starts = np.cumsum([0] + [len(t) + 1 for t in lowered[:-1]])
+    for j, low in enumerate(lowered):
+        if len(low) < 12 or "\x00" in low:
+            continue
+        pos = joined.find(low)
+        while pos >= 0:
+            owner = int(np.searchsorted(starts, pos, side="right")) - 1
+            if lowered[owner] != low:
+                held[j] = 1.0
+                holds[owner] = 1.0
+            pos = joined.find(low, pos + 1)
+    return holds, held
 
 
 class HeadlineRanker(BaseEstimator):
@@ -184,7 +214,8 @@ class HeadlineRanker(BaseEstimator):
         """Each candidate's probability of being the page's title."""
         check_is_fitted(self, "model_")
         with _one_thread():  # a page's few candidates: OpenMP threads cost more than they save
-            return np.asarray(self.model_.predict_proba(cands.features)[:, 1])
+            # the trees called directly (the same probabilities as predict_proba, bit for bit)
+            return _stage2_proba(self.model_, cands.features)[:, 1]
 
     def choose(self, cands: Candidates) -> int | None:
         """The unit index of the page's headline, or None if no candidate scores high enough."""
