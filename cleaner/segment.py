@@ -54,8 +54,9 @@ _DATE_OR_TIME = re.compile(
 )
 # Where a byline starts early in a line, after a title run onto it: a name after "By",
 # "Written by", "di" ...; "Updated" or "Published"; a date written with its month's name.
+# Not after a separator: "By Jane Doe | June 9, 2025" is one byline already.
 _BYLINE_CUE = re.compile(
-    r"(?<!Written)(?<!Reviewed)(?<!Edited)\s"
+    r"(?<!Written)(?<!Reviewed)(?<!Edited)(?<![|·•,/–—-])\s"
     r"(?=(?:(?:[Bb]y|Written [Bb]y|Reviewed [Bb]y|Edited [Bb]y|di|von|par|por|Von|Par|Por)\s+"
     r"[A-Z][\w'’.-]+\s+[A-Z]"
     r"|(?:Updated|Published|Posted|Last updated)\b"
