@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from cleaner import Cleaner  # noqa: E402
 from cleaner.decode import decode_labels  # noqa: E402
 from cleaner.features import featurize  # noqa: E402
+from cleaner.headline import candidates  # noqa: E402
 from cleaner.model import _one_thread, _stack_matrix, _stage2_proba  # noqa: E402
 from cleaner.reassemble import assemble_articles, merge_units  # noqa: E402
 from cleaner.samples import read_jsonl  # noqa: E402
@@ -34,6 +35,7 @@ def _typical(path: Path) -> list[str]:
 
 def _round(cleaner: Cleaner, texts: list[str], batch: int) -> dict[str, float]:
     est = cleaner.model.estimator
+    ranker = cleaner.model.headline_ranker
     t: dict[str, float] = {}
 
     def add(name: str, dt: float) -> None:
@@ -64,12 +66,18 @@ def _round(cleaner: Cleaner, texts: list[str], batch: int) -> dict[str, float]:
             pos += len(u)
             a = time.perf_counter()
             labels, conf = decode_labels(x, u, p, cleaner._classes)
+            b0 = time.perf_counter()
+            # the ranker's work inside decoding (Cleaner calls it from decode_labels)
+            cands = candidates(x, u, labels, p, cleaner._classes) if ranker is not None else None
+            if cands is not None:
+                ranker.choose(cands)
             b = time.perf_counter()
+            add("headline ranker", b - b0)
             segs = merge_units(x, u, labels, conf)
             c = time.perf_counter()
             assemble_articles(segs, reference_time=cleaner.config.reference_time)
             d = time.perf_counter()
-            add("decode", b - a)
+            add("decode", b0 - a)
             add("merge_units", c - b)
             add("assemble_articles", d - c)
     return t
