@@ -205,18 +205,18 @@ def _smooth_collapsed_lines(
         j = i
         while j + 1 < n and units[j + 1].line == units[i].line:
             j += 1
-        if j > i:
+        # a card's line that opens with its byline, or that follows its headline, is
+        # an article collapsed onto one line
+        card = labels[i] == Label.BYLINE or (i > 0 and labels[i - 1] == Label.HEADLINE)
+        if j > i and (card or not cards_only):
             stop = j + 1
             for k in range(i, j + 1):
                 if _RELATED_HEADER.match(text, units[k].start, units[k].end):
                     stop = k
                     break
             sentences = [k for k in range(i, stop) if _is_sentence(text, units[k])]
-            # a card's line that opens with its byline, or that follows its headline, is
-            # an article collapsed onto one line
-            card = labels[i] == Label.BYLINE or (i > 0 and labels[i - 1] == Label.HEADLINE)
             need = LINE_AFTER_BYLINE_MIN_PROBA if card else LINE_BODY_MIN_PROBA
-            if (card or not cards_only) and len(sentences) >= 2 and float(np.mean(p_body[sentences])) >= need:
+            if len(sentences) >= 2 and float(np.mean(p_body[sentences])) >= need:
                 for k in sentences:
                     if labels[k] in (Label.JUNK, Label.RELATED):
                         labels[k] = Label.BODY

@@ -76,6 +76,8 @@ def candidates(
     classes: Sequence[str],
 ) -> Candidates | None:
     """The headline candidates of a page and their features (None: no main run or no candidate)."""
+    if Label.HEADLINE not in classes:
+        return None
     run = main_run(units, text, labels)
     if run is None:
         return None
@@ -88,8 +90,6 @@ def candidates(
     if _title_shaped(text, units[s]):
         idx.append(s)
     if not idx:
-        return None
-    if Label.HEADLINE not in classes:
         return None
     # the standard labels' probabilities, in a fixed order whatever the model's labels
     # (a retrained model may add custom labels or lack one)

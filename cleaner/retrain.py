@@ -23,6 +23,7 @@ folder given as ``base_dir``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import sys
@@ -266,8 +267,12 @@ def train_model(
     return Model(estimator, manifest, ranker)
 
 
+@functools.lru_cache(maxsize=1)
 def _default_headline_ranker() -> Any:
-    """The shipped model's headline ranker (None when the model or its ranker is missing)."""
+    """The shipped model's headline ranker (None when the model or its ranker is missing).
+
+    Loaded once a process: cross-validation trains a model a fold.
+    """
     try:
         return load_model().headline_ranker
     except CleanerError:

@@ -183,12 +183,14 @@ def _repeat_cuts(line: str, cuts: set[int]) -> None:
     words = line.lower().split(None, _REPEAT_SCAN_WORDS)[:_REPEAT_SCAN_WORDS]
     k = _REPEAT_MIN_WORDS
     seen: dict[tuple[str, ...], int] = {}
+    spans: list[tuple[int, int]] = []  # the words' offsets, found once a repeat needs them
     for i in range(len(words) - k + 1):
         key = (words[i], words[i + 1], words[i + 2], words[i + 3])
         first = seen.setdefault(key, i)
         if first + k > i:
             continue
-        spans = [m.span() for m in itertools.islice(_WORD_SPAN.finditer(line), _REPEAT_SCAN_WORDS)]
+        if not spans:
+            spans = [m.span() for m in itertools.islice(_WORD_SPAN.finditer(line), _REPEAT_SCAN_WORDS)]
         if not line[spans[first][0]].isupper():
             continue
         n = k

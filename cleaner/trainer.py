@@ -14,6 +14,7 @@ from typing import Any
 from .decode import decode_labels
 from .evaluate import LabelScores, score_labels
 from .headline import Candidates, HeadlineRanker, candidates, headline_chooser
+from .labels import Label
 from .model import BlockClassifier, PageUnits
 from .reassemble import merge_units
 from .samples import LabelledPage
@@ -124,7 +125,7 @@ def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -
         cands = candidates(x.text, x.units, labels, proba, classes)
         if cands is None:
             continue
-        titles = [int(j) for j in cands.index if labels_gold[j] == "headline"]
+        titles = [int(j) for j in cands.index if labels_gold[j] == Label.HEADLINE]
         found.append(cands)
         gold.append(titles[0] if titles else None)
     if not any(g is not None for g in gold):
