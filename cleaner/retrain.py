@@ -42,17 +42,26 @@ from .evaluate import LabelScores, score_labels
 from .labels import STANDARD_LABELS
 from .model import Model, load_model, save_model, training_data_hash
 from .samples import LabelledPage, iter_samples
-from .trainer import COMPOSED_PAGES, DEFAULT_DESIGN, DESIGNS, fit_pages, predict_segments, with_composed
+from .trainer import (
+    COMPOSED_PAGES,
+    DEFAULT_DESIGN,
+    DESIGNS,
+    fit_headline_ranker,
+    fit_pages,
+    predict_segments,
+    with_composed,
+)
 
 __all__ = [
     "DEFAULT_FOLDS",
     "DEFAULT_USER_WEIGHT",
+    "BaseData",
     "BaseDataMissingError",
     "CrossValidation",
     "UserSamples",
     "base_data_dir",
     "cross_validate",
-    "load_base_pages",
+    "load_base_data",
     "load_user_samples",
     "save_retrained",
     "train_model",
@@ -86,43 +95,67 @@ def base_data_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "corpus" / "training"
 
 
-def _base_files(base_dir: Path) -> list[Path]:
-    return sorted(f for name in ("train", "validation") for f in base_dir.glob(f"{name}.jsonl*"))
+def _split_files(base_dir: Path, name: str) -> list[Path]:
+    return sorted(base_dir.glob(f"{name}.jsonl*"))
 
 
-def load_base_pages(
-    base_dir: str | Path | None = None, *, limit: int | None = None, seed: int = 0
-) -> tuple[list[LabelledPage], list[Path]]:
-    """Load the shipped training pages (train and validation splits) and their files.
+@dataclass
+class BaseData:
+    """The shipped training data, as the default model was built from it.
 
-    As for the default model, aggregator pages composed from their articles are added
-    (:func:`cleaner.trainer.with_composed`), one for every two pages loaded.
+    Attributes:
+        pages: the train split's pages plus the aggregator pages composed from them
+            (:func:`cleaner.trainer.with_composed`): fitted together with the user's
+            pages.
+        ranker_pages: the validation split's pages. The retrained model's headline
+            ranker learns from the model's view of them, as the default model's does
+            (:func:`cleaner.trainer.fit_headline_ranker`).
+        files: the files read, for the manifest's data hash.
+    """
+
+    pages: list[LabelledPage]
+    ranker_pages: list[LabelledPage]
+    files: list[Path]
+
+
+def load_base_data(base_dir: str | Path | None = None, *, limit: int | None = None, seed: int = 0) -> BaseData:
+    """Load the shipped training data: the default model's recipe.
+
+    The train split with :data:`cleaner.trainer.COMPOSED_PAGES` composed aggregator
+    pages (the very pages the default model was fitted on), and the validation split
+    for the headline ranker.
 
     Args:
         base_dir: the folder with ``train.jsonl.gz`` and ``validation.jsonl.gz``;
             default :func:`base_data_dir` (a repository checkout).
-        limit: keep a random sample of this many pages (``--base-limit``), for a quick
-            run; None keeps all.
-        seed: seed of that sample.
+        limit: keep a random sample of this many training pages (``--base-limit``), for
+            a quick run, with one composed page for every two and a validation sample
+            of the same fraction; None keeps all.
+        seed: seed of those samples.
 
     Raises:
-        BaseDataMissingError: the folder or its files are not there.
+        BaseDataMissingError: the folder or its training file is not there.
     """
     d = base_data_dir() if base_dir is None else Path(base_dir)
-    files = _base_files(d)
-    if not files:
+    train_files = _split_files(d, "train")
+    if not train_files:
         raise BaseDataMissingError(
-            f"the shipped training data is not available: no train.jsonl.gz or validation.jsonl.gz in {d}. "
+            f"the shipped training data is not available: no train.jsonl.gz in {d}. "
             "It is part of the repository, not of the installed package: run from a checkout of the "
             "repository, or give its folder with --base-data DIR, or train on your samples alone "
             "(without --base)."
         )
-    pages = [p for f in files for p in iter_samples([f])]
-    if limit is not None and limit < len(pages):
-        pages = random.Random(seed).sample(pages, limit)
-    # the default model's recipe: composed aggregator pages added, one for every two
-    # pages (1,500 for the 2,917 training pages of the default model)
-    return with_composed(pages, min(COMPOSED_PAGES, len(pages) // 2)), files
+    valid_files = _split_files(d, "validation")
+    train = [p for p in iter_samples(train_files)]
+    valid = [p for p in iter_samples(valid_files)] if valid_files else []
+    n_composed = COMPOSED_PAGES
+    if limit is not None and limit < len(train):
+        rng = random.Random(seed)
+        k = max(1, round(len(valid) * limit / len(train))) if valid else 0
+        train = rng.sample(train, limit)
+        valid = rng.sample(valid, k)
+        n_composed = min(COMPOSED_PAGES, len(train) // 2)
+    return BaseData(with_composed(train, n_composed), valid, [*train_files, *valid_files])
 
 
 @dataclass
@@ -203,7 +236,7 @@ def train_model(
     samples: Sequence[LabelledPage],
     *,
     base: bool = False,
-    base_pages: Sequence[LabelledPage] | None = None,
+    base_data: BaseData | None = None,
     user_weight: float = DEFAULT_USER_WEIGHT,
     design: str = DEFAULT_DESIGN,
 ) -> Model:
@@ -211,10 +244,13 @@ def train_model(
 
     Args:
         samples: the user's labelled pages (custom labels allowed).
-        base: add the shipped training pages (``base_pages``, or
-            :func:`load_base_pages` when None).
-        base_pages: the base pages to use when ``base`` is true (a sample of them
-            for a quick run).
+        base: add the shipped training data (``base_data``, or :func:`load_base_data`
+            when None): the model is then the default model's recipe plus the user's
+            pages, and its headline ranker is fitted, as the default model's is, on
+            the validation pages (the default model's ranker serves when there are
+            none).
+        base_data: the base data to use when ``base`` is true (a sample of it for a
+            quick run).
         user_weight: with ``base``, the weight of each user page; base pages weigh 1.
             See :data:`DEFAULT_USER_WEIGHT`.
         design: a design of :data:`cleaner.trainer.DESIGNS`.
@@ -232,7 +268,9 @@ def train_model(
     user = _fit_groups(samples)
     extra: list[LabelledPage] = []
     if base:
-        extra = list(load_base_pages()[0] if base_pages is None else base_pages)
+        if base_data is None:
+            base_data = load_base_data()
+        extra = list(base_data.pages)
     pages = [*extra, *user]
     weights = [1.0] * len(extra) + [user_weight if extra else 1.0] * len(user)
     labels = {lbl for p in samples for lbl in p.labels}
@@ -260,10 +298,16 @@ def train_model(
         "training_pages": len(pages),
         "not_converged_fits": not_converged,
     }
-    # with the base data, the default model's headline ranker serves: it reads the
-    # standard labels' probabilities, which a model trained on the same base gives alike
-    ranker = _default_headline_ranker() if extra else None
-    manifest["headline_ranker_from"] = "default model" if ranker is not None else None
+    ranker = None
+    manifest["headline_ranker_from"] = None
+    if base_data is not None and base_data.ranker_pages:
+        # the ranker learns from this model's view of pages it did not see; reusing the
+        # default model's ranker lost 3 of 34 gold headlines (docs/retraining.md)
+        ranker = fit_headline_ranker(estimator, base_data.ranker_pages)
+        manifest["headline_ranker_from"] = f"{len(base_data.ranker_pages)} validation pages"
+    elif extra:
+        ranker = _default_headline_ranker()
+        manifest["headline_ranker_from"] = "default model" if ranker is not None else None
     return Model(estimator, manifest, ranker)
 
 
@@ -334,7 +378,7 @@ def cross_validate(
     samples: Sequence[LabelledPage],
     *,
     base: bool = False,
-    base_pages: Sequence[LabelledPage] | None = None,
+    base_data: BaseData | None = None,
     user_weight: float = DEFAULT_USER_WEIGHT,
     design: str = DEFAULT_DESIGN,
     folds: int = DEFAULT_FOLDS,
@@ -356,8 +400,8 @@ def cross_validate(
     k = min(folds, len(set(groups)))
     if k < 2:
         raise CleanerError("cross-validation needs at least two folds")
-    if base and base_pages is None:
-        base_pages = load_base_pages()[0]
+    if base and base_data is None:
+        base_data = load_base_data()
     overall = LabelScores()
     per_site: dict[str, LabelScores] = {}
     page_counts: dict[str, int] = {}
@@ -365,7 +409,7 @@ def cross_validate(
     for train_idx, test_idx in GroupKFold(n_splits=k).split(index, groups=groups):
         train = [samples[i] for i in train_idx]
         test = [samples[i] for i in test_idx]
-        model = train_model(train, base=base, base_pages=base_pages, user_weight=user_weight, design=design)
+        model = train_model(train, base=base, base_data=base_data, user_weight=user_weight, design=design)
         predicted = predict_segments(model.estimator, test, model.headline_ranker)
         for page, segs in zip(test, predicted, strict=True):
             sc = score_labels([page], [segs])

@@ -23,7 +23,7 @@ from ..retrain import (
     DEFAULT_FOLDS,
     DEFAULT_USER_WEIGHT,
     cross_validate,
-    load_base_pages,
+    load_base_data,
     load_user_samples,
     save_retrained,
     train_model,
@@ -114,14 +114,16 @@ def _train(args: argparse.Namespace) -> int:
         + (f"; custom labels: {', '.join(samples.custom_labels)}" if samples.custom_labels else ""),
         file=sys.stderr,
     )
-    base_pages = None
+    base_data = None
     base_files: list[Path] = []
     if args.base:
-        base_pages, base_files = load_base_pages(args.base_data, limit=args.base_limit, seed=args.seed)
+        base_data = load_base_data(args.base_data, limit=args.base_limit, seed=args.seed)
+        base_files = base_data.files
         print(
-            f"base training data: {len(base_pages)} page(s)"
+            f"base training data: {len(base_data.pages)} page(s)"
             + (f" (a sample of --base-limit {args.base_limit})" if args.base_limit is not None else "")
-            + f"; each of your pages weighs {args.user_weight:g} base pages",
+            + f"; each of your pages weighs {args.user_weight:g} base pages; "
+            f"{len(base_data.ranker_pages)} validation page(s) for the headline ranker",
             file=sys.stderr,
         )
     scores: dict[str, float] = {}
@@ -130,7 +132,7 @@ def _train(args: argparse.Namespace) -> int:
         cv = cross_validate(
             samples.pages,
             base=args.base,
-            base_pages=base_pages,
+            base_data=base_data,
             user_weight=args.user_weight,
             design=args.design,
             folds=args.folds,
@@ -141,7 +143,7 @@ def _train(args: argparse.Namespace) -> int:
         print("one labelled page only: no cross-validation", file=sys.stderr)
     print("training the final model ...", file=sys.stderr)
     model = train_model(
-        samples.pages, base=args.base, base_pages=base_pages, user_weight=args.user_weight, design=args.design
+        samples.pages, base=args.base, base_data=base_data, user_weight=args.user_weight, design=args.design
     )
     saved = save_retrained(
         model,
