@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-__all__ = ["BylineInfo", "parse_bylines"]
+__all__ = ["BylineInfo", "is_date_line", "parse_bylines"]
 
 _MONTHS = {
     name: i + 1
@@ -115,6 +115,20 @@ def _find_date(line: str, reference_time: datetime | None) -> tuple[str | None, 
     if m:
         return None, m.group(0)
     return None, None
+
+
+_DATE_LINE_MAX_WORDS = 6
+
+
+def is_date_line(line: str) -> bool:
+    """Whether a short line is a date or time ("2 hours ago", "June 9, 2025 14:37").
+
+    >>> is_date_line("24 minutes ago"), is_date_line("Updated 7:12 AM CET"), is_date_line("Sports")
+    (True, True, False)
+    """
+    if line.count(" ") >= _DATE_LINE_MAX_WORDS:
+        return False
+    return _find_date(line, None)[1] is not None
 
 
 def _split_names(text: str) -> list[str]:

@@ -45,6 +45,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .bylines import is_date_line
 from .labels import Label
 from .segment import Unit
 
@@ -164,8 +165,8 @@ def decode_labels(
                     if labels[j] in (Label.JUNK, Label.RELATED)
                     and text.count(" ", units[j].start, units[j].end) < _MAX_HEADLINE_WORDS
                 ]
-                if _title_like(text, units[i]) and i + 1 < n and labels[i + 1] == Label.BODY:
-                    cands.append(i)  # a title that opens the run of body text
+                if _title_like(text, units[i]) and _body_follows(text, units, labels, i + 1):
+                    cands.append(i)  # a title that opens the run of body text, or its byline
                 if cands:
                     j = max(cands, key=lambda j: p_head[j])
                     if p_head[j] >= RESCUE_MIN_PROBA:
@@ -181,6 +182,28 @@ def decode_labels(
     index = {c: k for k, c in enumerate(classes)}
     conf = np.asarray([proba[i, index[lbl]] for i, lbl in enumerate(labels)])
     return labels, conf
+
+
+def _body_follows(text: str, units: Sequence[Unit], labels: Sequence[str], i: int) -> bool:
+    """Whether body follows from unit ``i``, after one or two bylines at most: a unit
+    labelled body, or a line of two or more sentences (a card's body collapsed onto
+    one line, which :func:`_smooth_collapsed_lines` makes body once it has a headline)."""
+    for k in range(i, min(i + 3, len(labels))):
+        if labels[k] == Label.BODY:
+            return True
+        if labels[k] != Label.BYLINE:
+            return units[k].first and _sentences_in_line(text, units, k) >= 2
+    return False
+
+
+def _sentences_in_line(text: str, units: Sequence[Unit], i: int) -> int:
+    """Sentences among the units of unit ``i``'s line from ``i`` on."""
+    count = 0
+    for k in range(i, len(units)):
+        if units[k].line != units[i].line:
+            break
+        count += _is_sentence(text, units[k])
+    return count
 
 
 def _title_like(text: str, unit: Unit) -> bool:
@@ -247,13 +270,26 @@ def _rescue_bylines(text: str, units: Sequence[Unit], labels: list[str], p_bylin
             if labels[j] == Label.BODY:
                 break
             after.append(j)
-        for j in [*after, *range(max(h - BYLINE_BEFORE, 0), h)]:
-            if (
-                labels[j] == Label.JUNK
-                and p_byline[j] >= BYLINE_RESCUE_MIN_PROBA
-                and text.count(" ", units[j].start, units[j].end) < _MAX_BYLINE_WORDS
-            ):
+        for j in after:
+            if _may_be_byline(text, units[j], labels[j], p_byline[j]):
                 labels[j] = Label.BYLINE
+        # before it, bylines stand as one block next to it (a card's "Source / 2 hours
+        # ago" over its title): a unit that is not one ends the block
+        for j in range(h - 1, max(h - BYLINE_BEFORE, 0) - 1, -1):
+            if labels[j] == Label.BYLINE:
+                continue
+            dated = labels[j] == Label.JUNK and is_date_line(text[units[j].start : units[j].end])
+            if not (dated or _may_be_byline(text, units[j], labels[j], p_byline[j])):
+                break
+            labels[j] = Label.BYLINE
+
+
+def _may_be_byline(text: str, unit: Unit, label: str, p_byline: float) -> bool:
+    return (
+        label == Label.JUNK
+        and p_byline >= BYLINE_RESCUE_MIN_PROBA
+        and text.count(" ", unit.start, unit.end) < _MAX_BYLINE_WORDS
+    )
 
 
 def main_run(units: Sequence[Unit], text: str, labels: Sequence[str]) -> tuple[int, int] | None:

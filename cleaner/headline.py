@@ -13,7 +13,9 @@ the run of body units with the most words (runs are split by more than
 before it, up to :data:`WINDOW` of them, that are short enough to be a title
 (fewer than :data:`MAX_WORDS` words and not labelled body), and the run's first unit
 when it looks like a title. Each candidate is described by its and its neighbours'
-class probabilities, its shape and its place relative to the run;
+class probabilities, its shape, its place relative to the run and the share of its
+words that come back in the run's text (a title shares words with its article, a menu
+entry does not);
 a gradient-boosting classifier scores it, and the best-scoring candidate becomes the
 main article's headline when its score reaches ``min_score``. Other headlines
 between it and the run, or before it with no body in between, become junk, so the
@@ -26,6 +28,7 @@ class probabilities from a block classifier that did not see those pages.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
@@ -36,15 +39,33 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils.validation import check_is_fitted
 
 from .decode import main_run
+from .errors import ModelVersionError
 from .labels import STANDARD_LABELS, Label
 from .model import _one_thread, _stage2_proba
 from .segment import Unit
 
-__all__ = ["MAX_WORDS", "WINDOW", "Candidates", "HeadlineRanker", "candidates", "choose_headline", "headline_chooser"]
+__all__ = [
+    "MAX_WORDS",
+    "RANKER_FEATURE_VERSION",
+    "WINDOW",
+    "Candidates",
+    "HeadlineRanker",
+    "candidates",
+    "check_ranker",
+    "choose_headline",
+    "headline_chooser",
+]
 
+RANKER_FEATURE_VERSION = "2"
+"""Names the layout of :func:`candidates`' features; a ranker fitted on another layout
+is refused (:func:`check_ranker`). 2: the word overlap with the body added."""
 WINDOW = 40
 MAX_WORDS = 30
 _TERMINAL = ".!?"
+# Words of four or more letters (digits and underscores aside), for the word overlap
+# of a candidate with the body; units past the run's first OVERLAP_UNITS are not read.
+_WORD = re.compile(r"[^\W\d_]{4,}")
+OVERLAP_UNITS = 40
 _CRUMB_SEPARATORS = (" / ", " > ", " » ", " | ", " › ", " :: ")
 
 
@@ -115,6 +136,15 @@ def candidates(
     prev = np.where((at > 0)[:, None], proba[np.maximum(at - 1, 0)], 0.0)
     nxt = padded[at + 1]
     line_s = units[s].line
+    # a title shares its words with the article's body; a menu entry or a widget's text
+    # does not: the share of each candidate's words found in the run's first units (the
+    # run's first unit, itself a candidate, is matched against the units after it)
+    last = units[min(e, s + OVERLAP_UNITS)].end
+    body_words = set(_WORD.findall(text[units[s].start : last].lower()))
+    overlap = np.asarray([_overlap(t.lower(), body_words) for t in texts])
+    if idx[-1] == s:
+        later = set(_WORD.findall(text[units[s].end : last].lower())) if e > s else set()
+        overlap[-1] = _overlap(texts[-1].lower(), later)
     own = np.asarray(
         [
             (
@@ -152,9 +182,18 @@ def candidates(
             np.concatenate([[-1.0], p_head[:-1]]),
             np.concatenate([p_head[1:], [-1.0]]),
             (k_n - 1 - pos).astype(np.float64),
+            overlap,
         ]
     )
     return Candidates(at, features, s)
+
+
+def _overlap(lowered: str, body_words: set[str]) -> float:
+    """The share of a text's words (four or more letters) in ``body_words``; -1 without such words."""
+    words = set(_WORD.findall(lowered))
+    if not words:
+        return -1.0
+    return sum(w in body_words for w in words) / len(words)
 
 
 def _containment(lowered: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -208,6 +247,7 @@ class HeadlineRanker(BaseEstimator):
         self.model_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter, learning_rate=0.05, random_state=self.random_state
         ).fit(X, y)
+        self.feature_version_ = RANKER_FEATURE_VERSION
         return self
 
     def scores(self, cands: Candidates) -> np.ndarray:
@@ -222,6 +262,23 @@ class HeadlineRanker(BaseEstimator):
         s = self.scores(cands)
         k = int(s.argmax())
         return int(cands.index[k]) if s[k] >= self.min_score else None
+
+
+def check_ranker(ranker: Any, source: str) -> None:
+    """Refuse a headline ranker fitted on another layout of candidate features.
+
+    Raises:
+        ModelVersionError: naming ``source`` (the model file) and both layouts.
+    """
+    if ranker is None:
+        return
+    have = getattr(ranker, "feature_version_", "1")  # rankers before the version was recorded
+    if have != RANKER_FEATURE_VERSION:
+        raise ModelVersionError(
+            f"{source} has a headline ranker for candidate feature layout {have}, but this installation "
+            f"has layout {RANKER_FEATURE_VERSION}; retrain the model with this version (`cleaner train ...`, "
+            "or `python -m training.train corpus/training` for the default model)"
+        )
 
 
 def choose_headline(

@@ -527,8 +527,9 @@ def load_model(path: str | Path | None = None) -> Model:
 
     Raises:
         ModelError: the file is missing or is not a cleaner model.
-        ModelVersionError: it was made with another cleaner feature layout or
-            scikit-learn version; the message names both versions.
+        ModelVersionError: it was made with another cleaner feature layout (of the
+            block classifier or of the headline ranker) or scikit-learn version; the
+            message names both versions.
     """
     p = default_model_path() if path is None else Path(path)
     if not p.is_file():
@@ -556,4 +557,7 @@ def load_model(path: str | Path | None = None) -> Model:
                 f"{mine[key]}; retrain it with this version (`cleaner train ...`) or install "
                 f"the matching version"
             )
+    from .headline import check_ranker  # headline imports this module
+
+    check_ranker(blob.get("headline_ranker"), str(p))
     return Model(blob["estimator"], manifest, blob.get("headline_ranker"))

@@ -105,14 +105,28 @@ def evaluate_pages(model: BlockClassifier, pages: Sequence[LabelledPage]) -> Lab
     return score_labels(pages, predict_segments(model, pages))
 
 
+def _run_title(titles: Sequence[int], labels_gold: Sequence[str]) -> int | None:
+    """The gold title of the main run among a page's candidate units that are gold headlines.
+
+    The first, unless gold body stands between the first and the last: then they head
+    articles of their own (an aggregator's cards before the main run), and the last
+    heads the run.
+    """
+    if not titles:
+        return None
+    if any(labels_gold[k] == Label.BODY for k in range(titles[0] + 1, titles[-1])):
+        return titles[-1]
+    return titles[0]
+
+
 def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -> HeadlineRanker | None:
     """Fit a :class:`~cleaner.headline.HeadlineRanker` on ``model``'s view of labelled pages.
 
     ``pages`` must be pages the model did not see in training (the shipped model uses
     the validation split): on its own training pages the model's probabilities are
     too sure of themselves to teach the ranker anything. The gold title of a page is
-    the first unit labelled headline among its candidates. Returns None when no page
-    has its title among its candidates.
+    a unit labelled headline among its candidates (:func:`_run_title`). Returns None
+    when no page has its title among its candidates.
     """
     X, y, _ = pages_to_xy(pages)
     classes = [str(c) for c in model.classes_]
@@ -127,7 +141,7 @@ def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -
             continue
         titles = [int(j) for j in cands.index if labels_gold[j] == Label.HEADLINE]
         found.append(cands)
-        gold.append(titles[0] if titles else None)
+        gold.append(_run_title(titles, labels_gold))
     if not any(g is not None for g in gold):
         return None
     return HeadlineRanker().fit(found, gold)

@@ -10,7 +10,8 @@ import pytest
 
 from cleaner import Cleaner
 from cleaner.decode import _author_line, decode_labels, main_run
-from cleaner.headline import Candidates, HeadlineRanker, candidates, choose_headline
+from cleaner.errors import ModelVersionError
+from cleaner.headline import RANKER_FEATURE_VERSION, Candidates, HeadlineRanker, candidates, choose_headline
 from cleaner.labels import STANDARD_LABELS
 from cleaner.model import Model, load_model, save_model
 from cleaner.samples import load_samples
@@ -157,6 +158,30 @@ def test_ranker_round_trips_through_the_model_file(tmp_path: Path) -> None:
     without = Cleaner(Model(loaded.estimator, loaded.manifest, None)).clean(text)
     assert [s.text for s in with_ranker.segments] == [s.text for s in without.segments]  # same units either way
     assert with_ranker.articles and with_ranker.articles[0].headline == "Storm floods the old harbour town"
+
+
+def test_ranker_of_another_feature_layout_is_refused(tmp_path: Path) -> None:
+    ranker, model = _fit_on_gold()
+    assert ranker.feature_version_ == RANKER_FEATURE_VERSION
+    ranker.feature_version_ = "1"  # as a model file from before the word-overlap feature
+    path = tmp_path / "old.joblib"
+    save_model(model.estimator, path, {"note": "test"}, headline_ranker=ranker)
+    with pytest.raises(ModelVersionError, match=r"old\.joblib has a headline ranker for candidate feature layout 1"):
+        load_model(path)
+
+
+def test_overlap_feature_is_the_share_of_words_in_the_body() -> None:
+    cleaner = Cleaner()
+    units, proba = cleaner.predict_units(PAGE)
+    labels, _ = decode_labels(PAGE, units, proba, cleaner._classes)
+    cands = candidates(PAGE, units, labels, proba, cleaner._classes)
+    assert cands is not None
+    overlap = dict(zip(cands.index.tolist(), cands.features[:, -1].tolist(), strict=True))
+    text_of = {j: PAGE[units[j].start : units[j].end] for j in overlap}
+    title = next(j for j, t in text_of.items() if t == "Storm floods the old harbour town")
+    assert overlap[title] > 0.5  # "storm", "floods", "harbour", "town" come back in the body
+    others = [j for j, t in text_of.items() if t in ("Home", "World News", "Share on Facebook")]
+    assert others and all(overlap[j] == 0.0 for j in others)  # none of their words is in the body
 
 
 def test_shipped_model_has_a_ranker_that_picks_the_title() -> None:
