@@ -22,6 +22,10 @@ articles to an output directory. The stages, in the order a page meets them:
   With ``resume=True`` finished tasks are skipped and leftover temporary files
   removed, so a run killed at any moment (``kill -9`` included) and resumed ends
   with the same output as an uninterrupted run.
+* **crashes**: when a worker process dies (a crash, the out-of-memory killer), the
+  tasks in flight run again alone in fresh processes; the inputs that kill a process
+  even alone are found (:func:`_isolate`), skipped and reported as failures
+  (:data:`WORKER_CRASH`), and the run goes on.
 * **report** (:class:`BatchReport`): pages, articles, failures and time, written to
   ``OUT/_report.json``; failures, one JSON line each with the input's path, WARC
   record id, error type and message, to ``OUT/_failures.jsonl``. The report owns the
@@ -232,10 +236,15 @@ def discover(
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A numbered group of inputs that one worker cleans into one output unit."""
+    """A numbered group of inputs that one worker cleans into one output unit.
+
+    ``skip`` holds the positions of inputs that crashed a worker process when cleaned
+    alone (see :func:`_isolate`): they are reported as failures, not read.
+    """
 
     index: int
     inputs: tuple[InputFile, ...]
+    skip: frozenset[int] = frozenset()
 
 
 def _tasks(inputs: Iterable[InputFile], batch_size: int) -> Iterator[Task]:
@@ -447,9 +456,21 @@ def _warc_pages(
         yield Failure.of(item.path, None, error)
 
 
+WORKER_CRASH = "WorkerCrashError"
+"""The error type recorded for an input that killed the worker process cleaning it."""
+
+
 def _pages(root: Path, task: Task, config: CleanerConfig) -> Iterator[_Page | Failure]:
     for i, item in enumerate(task.inputs):
-        if item.kind is InputKind.UNLISTABLE:
+        if i in task.skip:
+            yield Failure(
+                item.path,
+                None,
+                WORKER_CRASH,
+                "the worker process cleaning this input died (a crash or out of memory), also when "
+                "it was cleaned alone in a fresh process; the input was skipped",
+            )
+        elif item.kind is InputKind.UNLISTABLE:
             yield Failure(item.path, None, "InputReadError", item.error or "cannot list the directory")
         elif item.kind is InputKind.WARC:
             yield from _warc_pages(root, i, item, config)
@@ -644,6 +665,82 @@ def run_task(task: Task, job: _Job) -> TaskResult:
     )
 
 
+# --------------------------------------------------------------------------- crashes
+
+
+def _probe_inputs(task: Task, first: int, job: _Job, marker: str) -> None:
+    """Clean (and drop) the task's inputs from ``first`` on, writing each one's position
+    to ``marker`` before it starts: when this process dies, the marker names the input
+    that killed it."""
+    cleaner = cached_cleaner(job.model, job.config)
+    for i in range(first, len(task.inputs)):
+        if i in task.skip:
+            continue
+        with open(marker, "w", encoding="utf-8") as f:
+            f.write(str(i))
+            f.flush()
+            os.fsync(f.fileno())
+        one = Task(task.index, (task.inputs[i],))
+        for _ in _cleaned(_pages(Path(job.in_dir), one, job.config), cleaner, []):
+            pass
+
+
+def _in_fresh_process(fn: Callable[..., Any], *args: Any) -> tuple[bool, Any]:
+    """Run ``fn(*args)`` in a new process of its own: ``(True, its result)``, or
+    ``(False, None)`` when that process died."""
+    import multiprocessing
+
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        try:
+            return True, pool.submit(fn, *args).result()
+        except concurrent.futures.BrokenExecutor:
+            return False, None
+
+
+def _isolate(task: Task, job: _Job) -> TaskResult:
+    """Run a task that was in flight when a worker process died, alone.
+
+    If it dies again, its inputs are cleaned one after another in a probe process,
+    restarted after each death, to find the inputs that kill it; the task then runs
+    without them, and each is reported as a failure (:data:`WORKER_CRASH`). A task
+    that dies even so is reported as failed as a whole, with no output.
+    """
+    ok, result = _in_fresh_process(run_task, task, job)
+    if ok:
+        return result  # type: ignore[no-any-return]
+    log.warning("task %d crashed a worker process again when run alone; finding the input", task.index)
+    marker = str(Path(job.out_dir) / f".probe-{task.index:05d}{_TMP_SUFFIX}")
+    poison: set[int] = set()
+    first = 0
+    try:
+        while first < len(task.inputs):
+            Path(marker).unlink(missing_ok=True)
+            probe = Task(task.index, task.inputs, frozenset(poison))
+            ok, _ = _in_fresh_process(_probe_inputs, probe, first, job, marker)
+            if ok:
+                break
+            try:
+                bad = int(Path(marker).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                break  # died before reaching an input: not an input's fault
+            poison.add(bad)
+            first = bad + 1
+    finally:
+        Path(marker).unlink(missing_ok=True)
+    ok, result = _in_fresh_process(run_task, Task(task.index, task.inputs, frozenset(poison)), job)
+    if ok:
+        return result  # type: ignore[no-any-return]
+    message = "the worker process died on every attempt at this task, alone too; no output was written"
+    return TaskResult(
+        task.index,
+        tuple(i.path for i in task.inputs),
+        0,
+        0,
+        tuple(Failure(i.path, None, WORKER_CRASH, message) for i in task.inputs),
+        0.0,
+    )
+
+
 # --------------------------------------------------------------------------- the run
 
 
@@ -706,8 +803,10 @@ class BatchReport:
         resumed_inputs: inputs skipped because an earlier run had finished them.
         new_pages: pages cleaned by this run.
         elapsed: seconds this run took.
-        aborted: why the run stopped before the end (a worker process died, the
-            output could not be written), or None.
+        aborted: why the run stopped before the end (a worker process died on a
+            Dask cluster or with ``jobs=1``, the output could not be written), or None.
+        worker_deaths: how many times a local worker process died and the tasks it had
+            in flight were run again alone (see :func:`_isolate`).
     """
 
     inputs: int = 0
@@ -718,6 +817,7 @@ class BatchReport:
     new_pages: int = 0
     elapsed: float = 0.0
     aborted: str | None = None
+    worker_deaths: int = 0
     out_dir: str = ""
 
     def add(self, result: TaskResult, *, resumed: bool = False) -> None:
@@ -756,6 +856,11 @@ class BatchReport:
         if self.resumed_inputs:
             s += f"; {self.resumed_inputs:,} inputs done by an earlier run"
         s += f"; {self.elapsed:.1f} s, {self.pages_per_second:,.0f} pages/s"
+        if self.worker_deaths:
+            s += (
+                f"\na worker process died {self.worker_deaths:,} time(s); the tasks in flight were run "
+                "again alone, and inputs that killed a process alone are listed as WorkerCrashError"
+            )
         if self.aborted:
             s += f"\nstopped early: {self.aborted}; rerun with --resume to finish"
         return s
@@ -1004,13 +1109,41 @@ def _run(
             progress.update(done, resumed=True)
         already = frozenset(manifest.done)
         pending = (t for t in all_tasks() if t.index not in already)
+
+        def record(result: TaskResult) -> None:
+            manifest.append(result)
+            report.add(result)
+            progress.update(result)
+            if on_result is not None:
+                on_result(result)
+
+        crashed = False
         try:
-            for result in _execute(pending, job, options, client):
-                manifest.append(result)
-                report.add(result)
-                progress.update(result)
-                if on_result is not None:
-                    on_result(result)
+            while True:
+                in_flight: dict[int, Task] = {}
+
+                def dispatched(tasks: Iterator[Task], in_flight: dict[int, Task] = in_flight) -> Iterator[Task]:
+                    for task in tasks:
+                        in_flight[task.index] = task
+                        yield task
+
+                try:
+                    for result in _execute(dispatched(pending), job, options, client):
+                        in_flight.pop(result.index, None)
+                        record(result)
+                    break
+                except concurrent.futures.BrokenExecutor as exc:
+                    if client is not None:
+                        raise  # a cluster's workers are the cluster's business
+                    # one of the tasks in flight killed its worker (a crash or out of
+                    # memory): run each alone, then go on with the rest
+                    log.warning("a worker process died (%s); running the %d tasks in flight alone", exc, len(in_flight))
+                    crashed = True
+                    report.worker_deaths += 1
+                    for task in sorted(in_flight.values(), key=lambda t: t.index):
+                        record(_isolate(task, job))
+            if crashed:  # the dead processes' temporary files; no worker writes any more
+                _remove_temp_files(dst)
         except concurrent.futures.BrokenExecutor as exc:
             report.aborted = f"a worker process died ({exc})"
         except OSError as exc:

@@ -25,6 +25,7 @@ from cleaner.batch import (
     FAILURES_FILE,
     MANIFEST_FILE,
     REPORT_FILE,
+    WORKER_CRASH,
     BatchOptions,
     InputKind,
     discover,
@@ -389,10 +390,10 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-@pytest.mark.slow  # about 25 s each: two full runs and a killed one, with worker start-up
+@pytest.mark.slow  # about 25 s each: full runs and a killed one, with worker start-up
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds worker processes through /proc")
 @pytest.mark.parametrize("victim", ["parent", "worker"])
-def test_kill_9_then_resume_gives_the_uninterrupted_output(tmp_path: Path, victim: str) -> None:
+def test_kill_9_gives_the_uninterrupted_output(tmp_path: Path, victim: str) -> None:
     root = make_corpus(tmp_path / "in", n=240)
     args = ["--batch-size", "4", "--max-chars", "20000", "-q"]
     expected = tmp_path / "expected"
@@ -420,13 +421,17 @@ def test_kill_9_then_resume_gives_the_uninterrupted_output(tmp_path: Path, victi
             proc.wait()
         if proc.stderr is not None:
             proc.stderr.close()
+    if victim == "worker":
+        # the run goes on: the tasks in flight run again alone, and succeed (the worker
+        # did not die of its pages); only the bad inputs fail, as in the expected run
+        assert proc.returncode == 1, err.decode(errors="replace")
+        assert b"a worker process died 1 time(s)" in err  # the kill was seen, and survived
+        assert outputs(out) == outputs(expected)
+        assert WORKER_CRASH.encode() not in (out / FAILURES_FILE).read_bytes()
+        return
     done = (out / MANIFEST_FILE).read_text().count("\n") - 1
     assert done < 61, "the run finished before the kill; make the corpus larger"
-    if victim == "parent":
-        assert proc.returncode == -signal.SIGKILL
-    else:
-        assert proc.returncode == 1
-        assert b"worker process died" in err
+    assert proc.returncode == -signal.SIGKILL
     # A killed parent's workers live on until loky's idle timeout; they may still be
     # finishing a task while the resumed run redoes it (same content, atomic renames).
     try:
@@ -494,3 +499,31 @@ def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
         with pytest.raises(BatchSetupError, match="Dask scheduler"):
             run_batch(root, tmp_path / "out", options=opts)
     assert not (tmp_path / "out").exists()  # nothing written: a plain rerun works
+
+
+@pytest.mark.slow  # about 20 s: worker start-up, and fresh processes to find the page
+def test_a_page_that_kills_its_worker_is_skipped_and_the_run_goes_on(tmp_path: Path) -> None:
+    from crashing_model import TRIGGER, write_crashing_model
+
+    model = write_crashing_model(tmp_path / "crashing.joblib")
+    root = tmp_path / "in"
+    root.mkdir()
+    for i in range(10):
+        (root / f"p{i:02d}.txt").write_text(page(i), encoding="utf-8")
+    (root / "p04.txt").write_text(page(4).replace("Residents", f"{TRIGGER} residents"), encoding="utf-8")
+    out = tmp_path / "out"
+    report = run_batch(root, out, options=BatchOptions(jobs=2, batch_size=3), model=model, config=SMALL)
+    assert report.aborted is None and report.worker_deaths == 1
+    assert report.exit_code == 1
+    assert failures(out) == {"p04.txt": WORKER_CRASH}
+    assert report.pages == 9
+    # the other pages of the crashed task and of every other task are all there, as a
+    # run without the page writes them
+    clean = tmp_path / "clean"
+    expected = run_batch(
+        root, clean, options=BatchOptions(jobs=1, batch_size=3, exclude=("p04.txt",)), model=model, config=SMALL
+    )
+    assert expected.exit_code == 0
+    key = json.dumps
+    assert sorted(map(key, jsonl_rows(out))) == sorted(map(key, jsonl_rows(clean)))
+    assert not list(out.rglob("*.cleaner-tmp"))

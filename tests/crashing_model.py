@@ -1,0 +1,53 @@
+"""A model file whose classifier kills its process on a page holding a trigger word.
+
+For the batch tests: a page that crashes the worker cleaning it (a segfault in a
+parser, or the kernel's out-of-memory killer, look the same to the parent). The
+classifier is the shipped one for every other page. The worker processes unpickle
+the model from this module, so it must stay importable from the tests folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+
+from cleaner.features import PageFeatures, featurize
+from cleaner.model import default_model_path
+from cleaner.segment import split_units
+
+TRIGGER = "Xylophonequartz"
+
+
+def _columns(text: str) -> set[int]:
+    f = featurize(text, split_units(text))
+    return set(f.words.nonzero()[1].tolist())
+
+
+class CrashingEstimator:
+    """The shipped block classifier, except that a page with :data:`TRIGGER` kills the process."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        # hashed-word columns the trigger word sets and an ordinary word does not
+        self.columns = np.asarray(sorted(_columns(f"Hello {TRIGGER} world") - _columns("Hello ordinary world")))
+
+    @property
+    def classes_(self) -> Any:
+        return self.inner.classes_
+
+    def predict_proba_features(self, pages: list[PageFeatures]) -> Any:
+        for f in pages:
+            if f.words[:, self.columns].nnz:
+                os._exit(3)  # as a crash would: no exception, no clean-up
+        return self.inner.predict_proba_features(pages)
+
+
+def write_crashing_model(path: Path) -> Path:
+    blob = joblib.load(default_model_path())
+    blob["estimator"] = CrashingEstimator(blob["estimator"])
+    joblib.dump(blob, path)
+    return path
