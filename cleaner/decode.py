@@ -167,7 +167,20 @@ def decode_labels(
                 ]
                 if _title_like(text, units[i]) and _body_follows(text, units, labels, i + 1):
                     cands.append(i)  # a title that opens the run of body text, or its byline
-                if cands:
+                # a title-like unit right above a byline is an article's header
+                # ("Japan urges China ... / KYODO NEWS - 6 minutes ago"), however
+                # unsure the classifier is of it (not a related item: a list's last
+                # title may stand above the next card's byline)
+                headed = [
+                    j
+                    for j in cands
+                    if labels[j] == Label.JUNK
+                    and labels[j + 1] == Label.BYLINE
+                    and _title_like(text, units[j])
+                ]
+                if headed:
+                    labels[max(headed, key=lambda j: p_head[j])] = Label.HEADLINE
+                elif cands:
                     j = max(cands, key=lambda j: p_head[j])
                     if p_head[j] >= RESCUE_MIN_PROBA:
                         labels[j] = Label.HEADLINE
@@ -247,8 +260,12 @@ def _smooth_collapsed_lines(
 
 
 def _related_lists(text: str, units: Sequence[Unit], labels: list[str]) -> None:
-    """Titles listed after a "Related coverage:"-like header are related items."""
+    """Titles listed after a "Related coverage:"-like header are related items; a unit
+    ending with a colon introduces a list ("Explore what Daily8 AI can do for you:") and
+    is no item."""
     for i, u in enumerate(units):
+        if labels[i] == Label.RELATED and text[u.end - 1] == ":":
+            labels[i] = Label.JUNK
         if not _RELATED_HEADER.fullmatch(text, u.start, u.end):
             continue
         for k in range(i + 1, min(i + 1 + _MAX_LIST_ITEMS, len(units))):

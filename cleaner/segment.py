@@ -20,7 +20,12 @@ of one line that get the same label are merged back into one segment (see
   words (a breadcrumb's last item and the title, or a title and its repetition, run
   together by the scraper);
 * around titles that stand elsewhere on the page as lines of their own, inside a
-  line that follows a list header (run-together related titles).
+  line that follows a list header (run-together related titles);
+* around a phrase of five or more words, not starting in lowercase, that two of the
+  page's first lines share, one of them starting with it (a title run together with
+  its breadcrumb on one line and with its byline on another); other cuts inside such
+  a phrase are dropped, so that "Anti-terror op turns sinister: Pakistani netizens ..."
+  stays one unit.
 
 Every unit is stripped of surrounding white space and is never empty.
 """
@@ -100,6 +105,11 @@ _WORD_SPAN = re.compile(r"\S+")
 # nation building. We cool with that?" (seen on validation pages).
 _MIN_WORDS_TO_CUT = 16
 _TITLE_MIN_WORDS = 4
+# A phrase of at least this many words shared by two of the page's first lines is cut
+# out as one piece (see _shared_phrases).
+_SHARED_MIN_WORDS = 5
+_SHARED_SCAN_LINES = 50
+_PUNCTUATION = ".,:;!?\"'“”‘’()[]|"
 _TITLE_MAX_WORDS = 25
 # Cut byline prefixes only in the first words of a line: a date further in is prose.
 _BYLINE_PREFIX_MAX_CHARS = 160
@@ -140,8 +150,14 @@ def _is_abbreviation(line: str, dot: int) -> bool:
     return token in _ABBREVIATIONS
 
 
-def _cuts_in_line(line: str, after_header: bool, titles: frozenset[str]) -> tuple[list[int], set[int]]:
-    """Offsets inside ``line`` at which to cut it into units, and which of them separate list items."""
+def _cuts_in_line(
+    line: str, after_header: bool, titles: frozenset[str], shared: list[tuple[int, int]] | None = None
+) -> tuple[list[int], set[int]]:
+    """Offsets inside ``line`` at which to cut it into units, and which of them separate list items.
+
+    ``shared`` are spans of the line said again on another line (:func:`_shared_phrases`):
+    cut around, never inside.
+    """
     cuts: set[int] = set()
     hard: set[int] = set()
     for m in _SENTENCE_END.finditer(line):
@@ -170,7 +186,96 @@ def _cuts_in_line(line: str, after_header: bool, titles: frozenset[str]) -> tupl
     if after_header and titles:
         _title_cuts(line, titles, hard)
         cuts |= hard
+    if shared:
+        cuts = {c for c in cuts if not any(a < c < b for a, b in shared)}
+        for a, b in shared:
+            cuts.add(a)
+            cuts.add(b)
     return sorted(c for c in cuts if 0 < c < len(line)), hard
+
+
+def _shared_phrases(lines: list[str], cut: list[bool]) -> dict[int, list[tuple[int, int]]]:
+    """Spans of the lines to be cut that another of the page's first lines says too.
+
+    Collapsed pages run a title together with the breadcrumb before it on one line, and
+    with its byline or first paragraph on another: the words the two lines share show
+    where the title starts and ends. Only the first :data:`_SHARED_SCAN_LINES` lines and
+    the first :data:`_REPEAT_SCAN_WORDS` words of each are compared (lower-cased, with
+    punctuation around them stripped); a shared phrase has at least
+    :data:`_SHARED_MIN_WORDS` words, does not start with a lowercase letter, and starts
+    one of the two lines.
+    """
+    k = _SHARED_MIN_WORDS
+    n_lines = min(len(lines), _SHARED_SCAN_LINES)
+    if not any(cut[:n_lines]):
+        return {}
+    words: list[list[str]] = []
+    where: dict[tuple[str, ...], int] = {}  # a k-word key -> the first line saying it
+    for index in range(n_lines):
+        w = [x.strip(_PUNCTUATION) for x in lines[index].lower().split(None, _REPEAT_SCAN_WORDS)[:_REPEAT_SCAN_WORDS]]
+        words.append(w)
+        for i in range(len(w) - k + 1):
+            where.setdefault(tuple(w[i : i + k]), index)
+    out: dict[int, list[tuple[int, int]]] = {}
+    for index in range(n_lines):
+        if not cut[index]:
+            continue
+        w = words[index]
+        spans: list[tuple[int, int]] = []
+        found: list[tuple[int, int]] = []
+        i = 0
+        while i <= len(w) - k:
+            key = tuple(w[i : i + k])
+            other = where.get(key)
+            if other == index:  # this line says it first: is it said again further down?
+                other = _other_line(words, index, key, n_lines)
+            if other is None:
+                i += 1
+                continue
+            if not spans:
+                spans = [m.span() for m in itertools.islice(_WORD_SPAN.finditer(lines[index]), _REPEAT_SCAN_WORDS)]
+            if lines[index][spans[i][0]].islower():
+                i += 1
+                continue
+            n, j = _run_length(w, i, words[other])
+            if i > 0 and j > 0:  # neither line starts with it: a menu's items, not a title
+                i += n
+                continue
+            if n >= len(w):
+                break  # the whole line is said elsewhere: nothing to cut out
+            line = lines[index]
+            before = i > 0 and line[spans[i - 1][0]].islower()
+            after = i + n < len(spans) and line[spans[i + n][0]].islower()
+            if not (before or after):  # "What Are the | Top U.S. Rental Car Companies" is one title
+                found.append((spans[i][0], spans[i + n - 1][1]))
+            i += n
+        if found:
+            out[index] = found
+    return out
+
+
+def _other_line(words: list[list[str]], index: int, key: tuple[str, ...], n_lines: int) -> int | None:
+    """The first line after ``index`` (and among the first ``n_lines``) that says the words ``key``."""
+    k = len(key)
+    for j in range(index + 1, n_lines):
+        w = words[j]
+        for i in range(len(w) - k + 1):
+            if tuple(w[i : i + k]) == key:
+                return j
+    return None
+
+
+def _run_length(w: list[str], i: int, other: list[str]) -> tuple[int, int]:
+    """The longest run of words from ``w[i]`` on that ``other`` says as it stands, and
+    where it starts in ``other`` (the first such place)."""
+    best, at = 0, 0
+    for j in range(len(other)):
+        n = 0
+        while i + n < len(w) and j + n < len(other) and w[i + n] == other[j + n]:
+            n += 1
+        if n > best:
+            best, at = n, j
+    return best, at
 
 
 def _repeat_cuts(line: str, cuts: set[int]) -> None:
@@ -245,11 +350,13 @@ def split_units(text: str, *, split_titles: bool = True) -> list[Unit]:
             spans.append((s, e))
             lines.append(text[s:e])
     titles = _page_titles(lines) if split_titles else frozenset()
+    n_words = [line.count(" ") + 1 for line in lines]
+    shared = _shared_phrases(lines, [n >= _MIN_WORDS_TO_CUT for n in n_words])
     units: list[Unit] = []
     after_header = False
     for index, ((s, _e), line) in enumerate(zip(spans, lines, strict=True)):
-        if line.count(" ") + 1 >= _MIN_WORDS_TO_CUT:
-            cuts, hard = _cuts_in_line(line, after_header, titles)
+        if n_words[index] >= _MIN_WORDS_TO_CUT:
+            cuts, hard = _cuts_in_line(line, after_header, titles, shared.get(index))
         else:
             cuts, hard = [], set()
         bounds = [0, *cuts, len(line)]

@@ -212,3 +212,38 @@ def test_headlines_before_the_choice_without_body_between_become_junk() -> None:
     labels[5] = labels[6] = "body"
     choose_headline(PAGE, units, labels, _proba({5: "body", 6: "body"}, len(units)), CLASSES, _Fixed(3))
     assert labels[:5] == ["junk", "junk", "junk", "headline", "junk"]
+
+
+def test_title_like_junk_above_a_byline_heads_its_body_run() -> None:
+    page = "\n".join(
+        [
+            "Kyodo News",
+            "2 hours ago",
+            "Japan urges China to prevent recurrence after near miss",  # 2: the card's title
+            "KYODO NEWS - 6 minutes ago - 13:16 | World, Japan, All",  # 3
+            "Japan said Thursday it has strongly urged China to prevent a recurrence of the incident.",
+            "The aircraft came within a few dozen metres of the patrol plane, the ministry said.",
+        ]
+    )
+    units = split_units(page)
+    proba = _proba({1: "byline", 3: "byline", 4: "body", 5: "body"}, len(units))
+    proba[2] = [0.13, 0.004, 0.005, 0.72, 0.141]  # junk, and a headline probability under 0.01
+    labels, _ = decode_labels(page, units, proba, CLASSES)
+    assert labels[2] == "headline"
+
+
+def test_related_item_ending_with_a_colon_is_junk() -> None:
+    page = "\n".join(
+        [
+            "Storm floods the old harbour town",
+            "The storm reached the coast on Monday night and flooded the streets of the harbour town.",
+            "Related coverage:",
+            "Bridge repairs delayed again after the storm",
+            "Explore what Daily8 AI can do for you:",
+        ]
+    )
+    units = split_units(page)
+    proba = _proba({0: "headline", 1: "body", 3: "related-item", 4: "related-item"}, len(units))
+    labels, _ = decode_labels(page, units, proba, CLASSES)
+    assert labels[3] == "related-item"
+    assert labels[4] == "junk"

@@ -114,3 +114,25 @@ def test_lower_case_repeats_in_prose_are_not_cut() -> None:
         "is patience, and we keep on going."
     )
     assert _texts(line) == [line]
+
+
+def test_title_said_on_two_lines_is_cut_out_whole() -> None:
+    # a collapsed page: the title runs after the breadcrumb on one line and before the
+    # byline on another; the header-colon cut would have split it at "sinister:"
+    title = "Anti-terror op turns sinister: Pakistani netizens being walled off as army raises spectre"
+    text = (
+        f"News World News Pakistan News {title}\n"
+        f"{title} Aashish Saxena / TIMESOFINDIA.COM / Sep 2, 2024, 17:07 IST Share Follow us\n"
+    )
+    texts = [text[u.start : u.end] for u in split_units(text)]
+    assert texts[:3] == ["News World News Pakistan News", title, title]
+    assert texts[3].startswith("Aashish Saxena")
+
+
+def test_shared_phrase_joined_by_a_lowercase_word_is_not_cut() -> None:
+    # "Top U.S. Rental Car Companies of 2025" is said again in a table of contents, but
+    # "What Are the" runs into it: it is part of the title
+    title = "What Are the Top U.S. Rental Car Companies of 2025? A Guide for Travellers Who Rent Often"
+    text = f"{title} and more words here\nTop U.S. Rental Car Companies of 2025\n"
+    first = [text[u.start : u.end] for u in split_units(text) if u.line == 0]
+    assert not any(t.startswith("Top U.S.") for t in first)
