@@ -209,29 +209,40 @@ def _shared_phrases(lines: list[str], cut: list[bool]) -> dict[int, list[tuple[i
     n_lines = min(len(lines), _SHARED_SCAN_LINES)
     if not any(cut[:n_lines]):
         return {}
-    words: list[list[str]] = []
-    where: dict[tuple[str, ...], int] = {}  # a k-word key -> the first line saying it
+    words = [
+        [x.strip(_PUNCTUATION) for x in line.lower().split(None, _REPEAT_SCAN_WORDS)[:_REPEAT_SCAN_WORDS]]
+        for line in lines[:n_lines]
+    ]
+    grams = [list(zip(*(w[t:] for t in range(k)), strict=False)) for w in words]  # each line's k-word keys
+    first: dict[tuple[str, ...], int] = {}  # a key -> the first line saying it
+    for index in range(n_lines - 1, -1, -1):
+        first.update(dict.fromkeys(grams[index], index))
+    second: dict[tuple[str, ...], int] = {}  # -> the next line saying it
+    seen: set[tuple[str, ...]] = set()
     for index in range(n_lines):
-        w = [x.strip(_PUNCTUATION) for x in lines[index].lower().split(None, _REPEAT_SCAN_WORDS)[:_REPEAT_SCAN_WORDS]]
-        words.append(w)
-        for i in range(len(w) - k + 1):
-            where.setdefault(tuple(w[i : i + k]), index)
+        keys = set(grams[index])
+        for key in (keys & seen) - second.keys():
+            second[key] = index
+        seen |= keys
     out: dict[int, list[tuple[int, int]]] = {}
     for index in range(n_lines):
         if not cut[index]:
+            continue
+        said_twice = second.keys() & grams[index]  # keys that two lines say, this one among them
+        if not said_twice:
             continue
         w = words[index]
         spans: list[tuple[int, int]] = []
         found: list[tuple[int, int]] = []
         i = 0
         while i <= len(w) - k:
-            key = tuple(w[i : i + k])
-            other = where.get(key)
-            if other == index:  # this line says it first: is it said again further down?
-                other = _other_line(words, index, key, n_lines)
-            if other is None:
+            key = grams[index][i]
+            if key not in said_twice:
                 i += 1
                 continue
+            other = first[key]
+            if other == index:  # this line says it first: the next line saying it
+                other = second[key]
             if not spans:
                 spans = [m.span() for m in itertools.islice(_WORD_SPAN.finditer(lines[index]), _REPEAT_SCAN_WORDS)]
             if lines[index][spans[i][0]].islower():
@@ -252,17 +263,6 @@ def _shared_phrases(lines: list[str], cut: list[bool]) -> dict[int, list[tuple[i
         if found:
             out[index] = found
     return out
-
-
-def _other_line(words: list[list[str]], index: int, key: tuple[str, ...], n_lines: int) -> int | None:
-    """The first line after ``index`` (and among the first ``n_lines``) that says the words ``key``."""
-    k = len(key)
-    for j in range(index + 1, n_lines):
-        w = words[j]
-        for i in range(len(w) - k + 1):
-            if tuple(w[i : i + k]) == key:
-                return j
-    return None
 
 
 def _run_length(w: list[str], i: int, other: list[str]) -> tuple[int, int]:
