@@ -172,8 +172,9 @@ MIN_ERROR_DROP = 0.10
 # gold-set scores stay within 1 point"); a rise is allowed: the user's pages, weighted
 # up, can also teach labels the small base sample learns poorly. Measured with 300
 # train-split pages (`pytest tests/test_retrain.py -s` prints the figures): held-out
-# error 46.9% (base sample alone) -> 2.1%, gold accuracy 0.813 -> 0.811, macro F1
-# 0.688 -> 0.702.
+# error 46.3% (base sample alone) -> 4.0%, gold accuracy 0.797 -> 0.806, macro F1
+# 0.662 -> 0.678. The full-size run does not keep macro F1 within a point (see
+# docs/retraining.md): this test checks the scaled-down recipe, not that claim.
 MAX_GOLD_DROP = 0.01
 
 
