@@ -7,13 +7,17 @@ facts hold for a whole page and are enforced here, after the classifier:
   least ``GAP`` units that are not body) the units back to the previous body text,
   at most ``LOOKBACK`` of them, hold one headline: of several units labelled
   headline there, the most probable stays headline and the others become junk; if
-  none is labelled headline, the unit most probably a headline (among short junk or
-  related units there, and a title-like unit opening the body run) becomes one when
-  its headline probability is at least ``RESCUE_MIN_PROBA``.
+  none is labelled headline, a title-like junk unit right above a byline becomes one
+  (a card's header), or else the unit most probably a headline (among short junk or
+  related units there, and a title-like unit opening the body run, with at most two
+  bylines or a line of sentences after it) when its headline probability is at least
+  ``RESCUE_MIN_PROBA``.
 * **Bylines stand by headlines.** A short unit labelled junk among the ``BYLINE_AFTER``
-  units after a headline (up to the body) or the ``BYLINE_BEFORE`` units before it
-  becomes a byline when its byline probability is at least ``BYLINE_RESCUE_MIN_PROBA``:
-  the classifier under-calls bylines, a rare label written in many languages.
+  units after a headline (up to the body) becomes a byline when its byline
+  probability is at least ``BYLINE_RESCUE_MIN_PROBA``: the classifier under-calls
+  bylines, a rare label written in many languages. Before a headline, in its
+  ``BYLINE_BEFORE`` units, such units and date lines ("2 hours ago") are bylines as
+  one block next to it: a unit that is neither ends the block.
 * **Collapsed containers are body together.** On a line of several sentences, the
   sentences (up to a list header inside the line) are all body when their mean body
   probability is at least ``LINE_BODY_MIN_PROBA``, or ``LINE_AFTER_BYLINE_MIN_PROBA``
@@ -22,7 +26,8 @@ facts hold for a whole page and are enforced here, after the classifier:
   onto one line does not alternate between body and junk from sentence to sentence.
 * **Lists after a related header are related items.** Title-like units (4 or more
   words, no sentence end) labelled body right after a unit such as "Related
-  coverage:" or "Read more:" are related items, up to the first unit that is not.
+  coverage:" or "Read more:" are related items, up to the first unit that is not. A
+  related item ending with a colon opens a list of its own and is junk.
 * **The main article's headline is chosen among its candidates** by a learned ranker
   when the model has one (:mod:`cleaner.headline`), after the rules above.
 * **Author lines of the main article are bylines.** In the main article (the run of
