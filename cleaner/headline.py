@@ -124,7 +124,8 @@ def candidates(
     rank[order] = np.arange(len(idx))
     run_words = text.count(" ", units[s].start, units[e].end) + 1
     texts = [text[units[j].start : units[j].end] for j in idx]
-    holds, held = _containment([t.lower() for t in texts])
+    lowered = [t.lower() for t in texts]
+    holds, held = _containment(lowered)
     k_n = len(idx)
     at = np.asarray(idx)
     # probabilities of the units after each candidate, zero past the page's end
@@ -141,10 +142,10 @@ def candidates(
     # run's first unit, itself a candidate, is matched against the units after it)
     last = units[min(e, s + OVERLAP_UNITS)].end
     body_words = set(_WORD.findall(text[units[s].start : last].lower()))
-    overlap = np.asarray([_overlap(t.lower(), body_words) for t in texts])
+    overlap = np.asarray([_overlap(t, body_words) for t in lowered])
     if idx[-1] == s:
         later = set(_WORD.findall(text[units[s].end : last].lower())) if e > s else set()
-        overlap[-1] = _overlap(texts[-1].lower(), later)
+        overlap[-1] = _overlap(lowered[-1], later)
     own = np.asarray(
         [
             (

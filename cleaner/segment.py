@@ -105,12 +105,12 @@ _WORD_SPAN = re.compile(r"\S+")
 # nation building. We cool with that?" (seen on validation pages).
 _MIN_WORDS_TO_CUT = 16
 _TITLE_MIN_WORDS = 4
+_TITLE_MAX_WORDS = 25
 # A phrase of at least this many words shared by two of the page's first lines is cut
 # out as one piece (see _shared_phrases).
 _SHARED_MIN_WORDS = 5
 _SHARED_SCAN_LINES = 50
 _PUNCTUATION = ".,:;!?\"'“”‘’()[]|"
-_TITLE_MAX_WORDS = 25
 # Cut byline prefixes only in the first words of a line: a date further in is prose.
 _BYLINE_PREFIX_MAX_CHARS = 160
 
@@ -232,6 +232,7 @@ def _shared_phrases(lines: list[str], cut: list[bool]) -> dict[int, list[tuple[i
         if not said_twice:
             continue
         w = words[index]
+        line = lines[index]
         spans: list[tuple[int, int]] = []
         found: list[tuple[int, int]] = []
         i = 0
@@ -244,8 +245,8 @@ def _shared_phrases(lines: list[str], cut: list[bool]) -> dict[int, list[tuple[i
             if other == index:  # this line says it first: the next line saying it
                 other = second[key]
             if not spans:
-                spans = [m.span() for m in itertools.islice(_WORD_SPAN.finditer(lines[index]), _REPEAT_SCAN_WORDS)]
-            if lines[index][spans[i][0]].islower():
+                spans = [m.span() for m in itertools.islice(_WORD_SPAN.finditer(line), _REPEAT_SCAN_WORDS)]
+            if line[spans[i][0]].islower():
                 i += 1
                 continue
             n, j = _run_length(w, i, words[other])
@@ -254,7 +255,6 @@ def _shared_phrases(lines: list[str], cut: list[bool]) -> dict[int, list[tuple[i
                 continue
             if n >= len(w):
                 break  # the whole line is said elsewhere: nothing to cut out
-            line = lines[index]
             before = i > 0 and line[spans[i - 1][0]].islower()
             after = i + n < len(spans) and line[spans[i + n][0]].islower()
             if not (before or after):  # "What Are the | Top U.S. Rental Car Companies" is one title
