@@ -43,14 +43,18 @@ _MONTHS = {
 }
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _ISO = re.compile(r"\b((?:19|20)\d{2})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?")
-_MDY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
-_DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?,?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
+_MDY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
+_DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
 _RELATIVE = re.compile(
     r"\b(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week)s?\s+ago\b", re.IGNORECASE
 )
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?")
 _BY = re.compile(r"^\s*(?:by|von|par|por|written by|words by|author:?)\s+(.+)$", re.IGNORECASE)
+# "ByKathy Owen": rendered text drops the space between "By" and the linked name
+_BY_GLUED = re.compile(r"^\s*(?:By|Von|Par|Por)([A-ZÀ-Ý][a-zà-ÿ'’-]+\s.+)$")
+# a name ends where a date starts ("Kathy Owen January 21, 2025", "Jane Doe 3 min read")
+_NAME_END = re.compile(rf"\s(?:(?:{_MONTH_RE})\.?\s*\d|\d)", re.IGNORECASE)
 _NAME = re.compile(
     r"^(?:[A-ZÀ-Ý][\w'’.-]*\.?|van|von|de|der|da|di|del|la|le|bin|al-?\w*)"
     r"(?:\s+(?:[A-ZÀ-Ý][\w'’.-]*|van|von|de|der|da|di|del|la|le|bin|al-?\w*)){1,3}$"
@@ -132,7 +136,8 @@ def is_date_line(line: str) -> bool:
 
 
 def _split_names(text: str) -> list[str]:
-    text = re.split(r"\s[|·•–—-]\s|\s-\s|,\s*(?:updated|published)|\s(?:on|am|um)\s", text, maxsplit=1)[0]
+    text = re.split(r"\s[|·•⋅–—-]\s|\s-\s|,\s*(?:updated|published)|\s(?:on|am|um)\s", text, maxsplit=1)[0]
+    text = _NAME_END.split(text, maxsplit=1)[0]
     text = _ROLE.sub("", text.strip())
     parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b)\s*", text)
     names = []
@@ -149,6 +154,8 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
     >>> info = parse_bylines(["By Jane Doe and Max Roe | June 9, 2025"])
     >>> info.authors, info.published, info.published_raw
     (['Jane Doe', 'Max Roe'], '2025-06-09', 'June 9, 2025')
+    >>> parse_bylines(["ByKathy Owen January 21, 2025 Updated onJanuary 12, 2026"]).authors
+    ['Kathy Owen']
     >>> info = parse_bylines(["Kyodo News", "2 hours ago"])
     >>> info.source, info.published, info.published_raw
     ('Kyodo News', None, '2 hours ago')
@@ -164,7 +171,7 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
             published_raw = raw
             if iso is not None:
                 published = iso
-        m = _BY.match(text)
+        m = _BY.match(text) or _BY_GLUED.match(text)
         if m:
             for name in _split_names(m.group(1)):
                 if name not in authors:

@@ -16,6 +16,18 @@ from cleaner.bylines import parse_bylines
         (["KYODO NEWS - 17 hours ago - 09:29 | World, All"], [], "KYODO NEWS", None, "17 hours ago"),
         (["Nikkei Asia", "2 hours ago", "- Nikkei Asia"], [], "Nikkei Asia", None, "2 hours ago"),
         (["Jane Doe, Staff Writer"], ["Jane Doe"], None, None, None),
+        # rendered text glues "By" to the linked name, and runs the date on after it
+        (
+            ["ByKathy Owen January 21, 2025January 12, 2026 Updated onJanuary 12, 2026"],
+            ["Kathy Owen"],
+            None,
+            "2025-01-21",
+            "January 21, 2025",
+        ),
+        (["By Genaveve Bradshaw ⋅ Senior Review Analyst ⋅ Updated March 5, 2025"], ["Genaveve Bradshaw"], None,
+         "2025-03-05", "March 5, 2025"),
+        (["By April Smith 3 min read"], ["April Smith"], None, None, None),
+        (["ByteDance Staff"], [], "ByteDance Staff", None, None),
         (
             ["Von Birgit Baumann, Anna Giulia Fink und Jan Michael Marchart", "3. Mai 2024, 15:47"],
             ["Birgit Baumann", "Anna Giulia Fink", "Jan Michael Marchart"],
