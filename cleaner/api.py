@@ -62,16 +62,27 @@ class Cleaner:
     def _units(self, text: str) -> list[Unit]:
         return split_units(text, split_titles=self.config.split_titles)
 
-    def _result(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> CleanResult:
+    def _result(self, text: str, units: Sequence[Unit], proba: np.ndarray, model: Model) -> CleanResult:
         if not units:
             return CleanResult(articles=[], segments=[])
-        segments = self.segments(text, units, proba)
+        segments = self._segments(text, units, proba, model)
         articles = assemble_articles(
             segments,
             reference_time=self.config.reference_time,
             keep_headline_only=self.config.keep_headline_only,
         )
         return CleanResult(articles=articles, segments=segments)
+
+    def _proba(self, model: Model, feats: Sequence[PageFeatures]) -> np.ndarray:
+        """Class probabilities of ``model`` in the columns of this cleaner's labels (a
+        fallback model may lack a custom label: its column is zero)."""
+        proba = model.estimator.predict_proba_features(feats)
+        if model is self.model:
+            return proba
+        out = np.zeros((proba.shape[0], len(self._classes)))
+        for j, label in enumerate(model.labels):
+            out[:, self._classes.index(label)] = proba[:, j]
+        return out
 
     def predict_units(self, text: str) -> tuple[list[Unit], np.ndarray]:
         """The page's units and their class probabilities (columns: the model's labels).
@@ -83,20 +94,26 @@ class Cleaner:
         units = self._units(text)
         if not units:
             return units, np.zeros((0, len(self._classes)))
-        return units, self.model.estimator.predict_proba_features([featurize(text, units)])
+        return units, self._proba(self.model.for_text(text), [featurize(text, units)])
 
-    def segments(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> list[Segment]:
-        """Decoded, merged segments of a page from :meth:`predict_units`'s output."""
+    def _segments(self, text: str, units: Sequence[Unit], proba: np.ndarray, model: Model) -> list[Segment]:
         if not units:
             return []
-        chooser = headline_chooser(self.model.headline_ranker, text, units, proba, self._classes)
+        chooser = headline_chooser(model.headline_ranker, text, units, proba, self._classes)
         labels, conf = decode_labels(text, units, proba, self._classes, chooser)
         return merge_units(text, units, labels, conf)
 
+    def segments(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> list[Segment]:
+        """Decoded, merged segments of a page from :meth:`predict_units`'s output."""
+        return self._segments(text, units, proba, self.model.for_text(text))
+
     def clean(self, text: str) -> CleanResult:
         """Clean one page of raw text."""
-        units, proba = self.predict_units(text)
-        return self._result(text, units, proba)
+        text = _check_text(text, self.config)
+        model = self.model.for_text(text)
+        units = self._units(text)
+        proba = self._proba(model, [featurize(text, units)]) if units else np.zeros((0, len(self._classes)))
+        return self._result(text, units, proba, model)
 
     def clean_many(self, texts: Iterable[str], *, batch_size: int = 64) -> list[CleanResult]:
         """Clean many pages, classifying them in batches (faster than one by one)."""
@@ -113,15 +130,23 @@ class Cleaner:
 
     def _clean_batch(self, texts: Sequence[str]) -> list[CleanResult]:
         all_units = [self._units(t) for t in texts]
-        feats: list[PageFeatures] = [featurize(t, u) for t, u in zip(texts, all_units, strict=True) if u]
-        proba = self.model.estimator.predict_proba_features(feats)
-        results = []
-        pos = 0
-        for text, units in zip(texts, all_units, strict=True):
-            n = len(units)
-            results.append(self._result(text, units, proba[pos : pos + n]))
-            pos += n
-        return results
+        models = [self.model.for_text(t) for t in texts]
+        probas: list[np.ndarray] = [np.zeros((0, len(self._classes)))] * len(texts)
+        # one call per model over its pages of the batch (a scoped model has two)
+        for model in {id(m): m for m in models}.values():
+            idx = [i for i, m in enumerate(models) if m is model and all_units[i]]
+            if not idx:
+                continue
+            proba = self._proba(model, [featurize(texts[i], all_units[i]) for i in idx])
+            pos = 0
+            for i in idx:
+                n = len(all_units[i])
+                probas[i] = proba[pos : pos + n]
+                pos += n
+        return [
+            self._result(text, units, proba, model)
+            for text, units, proba, model in zip(texts, all_units, probas, models, strict=True)
+        ]
 
     def clean_html(self, html: str | bytes) -> CleanResult:
         """Render HTML to text (:func:`cleaner.html_text.html_to_text`) and clean it.

@@ -458,15 +458,28 @@ class Model:
         headline_ranker: a :class:`cleaner.headline.HeadlineRanker` that picks the main
             article's headline among the units before its body, or None (the
             classifier's headlines stand as decoded).
+        scope: a retrained model's :class:`cleaner.scope.SiteScope`, or None (every
+            page is this model's).
+        fallback: with a scope, the model that cleans pages outside it (the model it
+            was retrained from); its labels are a subset of this model's.
     """
 
     estimator: BlockClassifier
     manifest: dict[str, Any]
     headline_ranker: Any = None
+    scope: Any = None
+    fallback: Model | None = None
 
     @property
     def labels(self) -> list[str]:
         return [str(c) for c in self.estimator.classes_]
+
+    def for_text(self, text: str) -> Model:
+        """The model that cleans this page: this one, or its fallback for a page outside
+        its scope (a retrained model's :class:`cleaner.scope.SiteScope`)."""
+        if self.scope is None or self.fallback is None or self.scope.covers(text):
+            return self
+        return self.fallback
 
 
 def default_model_path() -> Path:
@@ -495,26 +508,55 @@ def training_data_hash(paths: Sequence[str | Path]) -> str:
 
 
 def save_model(
-    estimator: BlockClassifier, path: str | Path, manifest: dict[str, Any], *, headline_ranker: Any = None
+    estimator: BlockClassifier,
+    path: str | Path,
+    manifest: dict[str, Any],
+    *,
+    headline_ranker: Any = None,
+    scope: Any = None,
+    fallback: Model | None = None,
 ) -> Model:
     """Save a fitted estimator with its manifest (versions and labels are filled in) and,
-    if given, its headline ranker."""
+    if given, its headline ranker, and its scope with the fallback model outside it
+    (both or neither; the fallback is stored in the file, whole)."""
     check_is_fitted(estimator, "stage1_")
+    if (scope is None) != (fallback is None):
+        raise ModelError("a model's scope and its fallback model go together: give both or neither")
+    labels = [str(c) for c in estimator.classes_]
+    if fallback is not None:
+        if fallback.fallback is not None:
+            raise ModelError("a fallback model cannot have a fallback of its own")
+        missing = sorted(set(fallback.labels) - set(labels))
+        if missing:
+            raise ModelError(f"the fallback model has labels the model lacks: {', '.join(missing)}")
     full = {
         "format": MODEL_FORMAT,
         **_versions(),
-        "labels": [str(c) for c in estimator.classes_],
+        "labels": labels,
         "params": estimator.get_params(),
         **manifest,
         "headline_ranker": headline_ranker is not None,
     }
+    if scope is not None and fallback is not None:
+        full["scope"] = scope.describe()
+        full["fallback"] = {
+            key: fallback.manifest.get(key) for key in ("training_data_sha256", "cleaner_version", "command")
+        }
     json.dumps(full)  # the manifest must be plain data
+    blob: dict[str, Any] = {"manifest": full, "estimator": estimator, "headline_ranker": headline_ranker}
+    if scope is not None and fallback is not None:
+        blob["scope"] = scope
+        blob["fallback"] = {
+            "manifest": fallback.manifest,
+            "estimator": fallback.estimator,
+            "headline_ranker": fallback.headline_ranker,
+        }
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_name(p.name + ".tmp")
-    joblib.dump({"manifest": full, "estimator": estimator, "headline_ranker": headline_ranker}, tmp, compress=3)
+    joblib.dump(blob, tmp, compress=3)
     tmp.replace(p)
-    return Model(estimator, full, headline_ranker)
+    return Model(estimator, full, headline_ranker, scope, fallback)
 
 
 def _minor(version: str) -> str:
@@ -560,4 +602,9 @@ def load_model(path: str | Path | None = None) -> Model:
     from .headline import check_ranker  # headline imports this module
 
     check_ranker(blob.get("headline_ranker"), str(p))
-    return Model(blob["estimator"], manifest, blob.get("headline_ranker"))
+    fallback = None
+    if blob.get("fallback") is not None:
+        fb = blob["fallback"]
+        check_ranker(fb.get("headline_ranker"), f"{p} (its fallback model)")
+        fallback = Model(fb["estimator"], fb["manifest"], fb.get("headline_ranker"))
+    return Model(blob["estimator"], manifest, blob.get("headline_ranker"), blob.get("scope"), fallback)

@@ -5,7 +5,8 @@
 * the demo: five labelled pages of the Riverside Almanac layout
   (corpus/retrain_demo/, which the default model gets wrong) retrained with the base
   data cut the word error on five other pages of that layout, while the gold-set
-  scores stay within one point. It needs the base training data
+  scores stay within one point (a model without a scope), or stay exactly the
+  default model's (the scoped model that ``cleaner train --base`` saves). It needs the base training data
   (corpus/training/, or a folder named by $CLEANER_TEST_BASE_DATA) and is skipped
   without it.
 """
@@ -25,6 +26,7 @@ from threadpoolctl import threadpool_limits
 from cleaner.api import Cleaner
 from cleaner.cli import main
 from cleaner.errors import CleanerError, SampleFormatError
+from cleaner.evaluate import evaluate_model
 from cleaner.model import load_model
 from cleaner.retrain import (
     BaseDataMissingError,
@@ -128,6 +130,23 @@ def test_clean_cli_uses_the_model(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert doc["articles"][0]["extra"]["caption"][0].startswith("Picture:")
 
 
+def test_scoped_model_cleans_its_site_and_leaves_others_to_the_default(tmp_path: Path) -> None:
+    train_dir = _caption_samples(DEMO / "train", tmp_path / "train")
+    held_dir = _caption_samples(DEMO / "heldout", tmp_path / "heldout")
+    model_path = tmp_path / "scoped.joblib"
+    assert main(["train", str(train_dir), "-o", str(model_path), "--folds", "0", "--scope", "site"]) == 0
+    model = load_model(model_path)
+    assert model.scope is not None and model.fallback is not None
+    assert model.manifest["scope"]["template_lines"]["riverside-almanac.example"] >= 3
+    mine, default = Cleaner(model), Cleaner()
+    for page in load_samples(held_dir):  # the site's pages: the new model, with its caption label
+        assert mine.clean(page.text).articles[0].extra.get("caption"), page.id
+    for page in load_samples(*sorted(GOLD.glob("*.labels.tsv"))):  # other sites: the default model's output
+        ours, theirs = mine.clean(page.text), default.clean(page.text)
+        assert ours.articles == theirs.articles, page.id
+        assert [s.label for s in ours.segments] == [s.label for s in theirs.segments], page.id
+
+
 # ----------------------------------------------------------------------------- cross-validation
 
 
@@ -198,15 +217,17 @@ def demo_models() -> dict[str, Any]:
         # train_model records non-convergence in the manifest; the reference fit alike
         warnings.simplefilter("ignore", ConvergenceWarning)
         reference = fit_pages(base.pages, DESIGNS[DEFAULT_DESIGN])  # the same base sample, without the user's pages
-        retrained = train_model(user, base=True, base_data=base).estimator
-    return {"default": load_model().estimator, "reference": reference, "retrained": retrained}
+        retrained = train_model(user, base=True, base_data=base).estimator  # --scope all, weight 20
+        scoped = train_model(user, base=True, base_data=base, scoped=True)  # what `cleaner train --base` saves
+    return {"default": load_model().estimator, "reference": reference, "retrained": retrained, "scoped": scoped}
 
 
 @pytest.mark.slow
 @_NEEDS_BASE
 def test_demo_retraining_cuts_error_on_the_site(demo_models: dict[str, Any]) -> None:
     heldout = load_samples(DEMO / "heldout")
-    error = {name: 1 - evaluate_pages(m, heldout).accuracy for name, m in demo_models.items()}
+    estimators = {name: m for name, m in demo_models.items() if name != "scoped"}
+    error = {name: 1 - evaluate_pages(m, heldout).accuracy for name, m in estimators.items()}
     print(f"held-out word error: {error}")
     assert error["default"] >= MIN_DEFAULT_ERROR, "the demo layout is no longer one the default model gets wrong"
     assert error["retrained"] <= error["default"] - MIN_ERROR_DROP
@@ -225,3 +246,21 @@ def test_demo_retraining_keeps_gold_scores(demo_models: dict[str, Any]) -> None:
     )
     assert g_new.accuracy >= g_ref.accuracy - MAX_GOLD_DROP
     assert g_new.macro_f1 >= g_ref.macro_f1 - MAX_GOLD_DROP
+
+
+@pytest.mark.slow
+@_NEEDS_BASE
+def test_demo_scoped_model_cuts_error_on_the_site_and_keeps_default_gold_scores(
+    demo_models: dict[str, Any],
+) -> None:
+    """What ``cleaner train --base`` saves: the retrained model on pages of the demo
+    site, the default model on every other page (cleaner.scope)."""
+    scoped = demo_models["scoped"]
+    heldout = load_samples(DEMO / "heldout")
+    gold = load_samples(*sorted(GOLD.glob("*.labels.tsv")))
+    assert all(scoped.scope.covers(p.text) for p in heldout)
+    new_held, old_held = evaluate_model(scoped, heldout), evaluate_model(None, heldout)
+    print(f"held-out word error {1 - old_held.labels.accuracy:.3f} -> {1 - new_held.labels.accuracy:.3f}")
+    assert new_held.labels.accuracy >= old_held.labels.accuracy + MIN_ERROR_DROP
+    new_gold, old_gold = evaluate_model(scoped, gold), evaluate_model(None, gold)
+    assert new_gold.metrics() == old_gold.metrics()  # no gold page is in the demo site's scope

@@ -13,6 +13,7 @@ import argparse
 import shlex
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,18 @@ from ..errors import CleanerError
 from ..labelling import predict_page, prelabel, review_html, sample_paths, write_labelled
 from ..retrain import (
     DEFAULT_FOLDS,
+    DEFAULT_SCOPED_USER_WEIGHT,
     DEFAULT_USER_WEIGHT,
+    BaseData,
     cross_validate,
+    default_user_weight,
     load_base_data,
     load_user_samples,
     save_retrained,
     train_model,
 )
-from ..samples import read_tsv
+from ..samples import LabelledPage, read_tsv
+from ..scope import SiteScope
 from ..trainer import DEFAULT_DESIGN, DESIGNS
 from . import EXIT_FAILURES, EXIT_OK
 from .clean import read_page
@@ -114,6 +119,8 @@ def _train(args: argparse.Namespace) -> int:
         + (f"; custom labels: {', '.join(samples.custom_labels)}" if samples.custom_labels else ""),
         file=sys.stderr,
     )
+    scoped = (args.scope or ("site" if args.base else "all")) == "site"
+    weight = args.user_weight if args.user_weight is not None else default_user_weight(scoped)
     base_data = None
     base_files: list[Path] = []
     if args.base:
@@ -122,7 +129,7 @@ def _train(args: argparse.Namespace) -> int:
         print(
             f"base training data: {len(base_data.pages)} page(s)"
             + (f" (a sample of --base-limit {args.base_limit})" if args.base_limit is not None else "")
-            + f"; each of your pages weighs {args.user_weight:g} base pages; "
+            + f"; each of your pages weighs {weight:g} base pages; "
             f"{len(base_data.ranker_pages)} validation page(s) for the headline ranker",
             file=sys.stderr,
         )
@@ -133,7 +140,7 @@ def _train(args: argparse.Namespace) -> int:
             samples.pages,
             base=args.base,
             base_data=base_data,
-            user_weight=args.user_weight,
+            user_weight=weight,
             design=args.design,
             folds=args.folds,
         )
@@ -143,8 +150,15 @@ def _train(args: argparse.Namespace) -> int:
         print("one labelled page only: no cross-validation", file=sys.stderr)
     print("training the final model ...", file=sys.stderr)
     model = train_model(
-        samples.pages, base=args.base, base_data=base_data, user_weight=args.user_weight, design=args.design
+        samples.pages,
+        base=args.base,
+        base_data=base_data,
+        user_weight=weight,
+        design=args.design,
+        scoped=scoped,
     )
+    if model.scope is not None:
+        print(_scope_report(model.scope, samples.pages, base_data), file=sys.stderr)
     saved = save_retrained(
         model,
         args.output,
@@ -162,6 +176,23 @@ def _train(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_OK
+
+
+def _scope_report(scope: SiteScope, samples: Sequence[LabelledPage], base_data: BaseData | None) -> str:
+    """What the scope holds, and which pages it takes: all the user's, few base pages."""
+    lines = [
+        f"scope: a page sharing {scope.min_shared} or more template lines with one of your sites is cleaned "
+        "by the new model, any other page by the default model (--scope all: every page by the new model)"
+    ]
+    for site, keys in sorted(scope.sites.items()):
+        lines.append(f"  {site or '(no site)'}: {len(keys)} template line(s)")
+    inside = sum(scope.covers(p.text) for p in samples)
+    lines.append(f"  your pages in scope: {inside} of {len(samples)}")
+    if base_data is not None:
+        base = [p for p in base_data.pages if p.meta.get("render") != "composed"]
+        taken = sum(scope.covers(p.text) for p in base)
+        lines.append(f"  base training pages in scope: {taken} of {len(base)}")
+    return "\n".join(lines)
 
 
 def _labels_arg(value: str) -> list[str]:
@@ -247,9 +278,12 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--user-weight",
         type=_positive,
-        default=DEFAULT_USER_WEIGHT,
+        default=None,
         metavar="W",
-        help=f"with --base, each of your pages counts as W base pages (default {DEFAULT_USER_WEIGHT:g})",
+        help=(
+            f"with --base, each of your pages counts as W base pages (default {DEFAULT_SCOPED_USER_WEIGHT:g} "
+            f"with --scope site, {DEFAULT_USER_WEIGHT:g} with --scope all)"
+        ),
     )
     p.add_argument("--custom-labels", type=_labels_arg, default=[], metavar="A,B", help="labels of your own")
     p.add_argument("--design", default=DEFAULT_DESIGN, choices=sorted(DESIGNS), help="classifier design")
@@ -258,6 +292,16 @@ def add_parser(sub: Any) -> None:
         type=int,
         default=DEFAULT_FOLDS,
         help=f"cross-validation folds, 0: none (default {DEFAULT_FOLDS})",
+    )
+    p.add_argument(
+        "--scope",
+        choices=("site", "all"),
+        default=None,
+        help=(
+            "site: the new model cleans pages that share template lines with your samples, the default "
+            "model every other page; all: the new model cleans every page (default: site with --base, "
+            "all without)"
+        ),
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the --base-limit sample")
     p.set_defaults(func=_train)
