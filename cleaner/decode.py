@@ -36,6 +36,11 @@ facts hold for a whole page and are enforced here, after the classifier:
   shape of an author line ("Jane Doe", "Written by Jane Doe", "Jane Doe | Senior
   Writer") becomes a byline when its byline probability is at least
   ``AUTHOR_MIN_PROBA``.
+* **An explicitly credited author is a byline.** When the main article still has no
+  author line, the first line from ``LOOKBACK`` units before its body to
+  ``AUTHOR_BOX_AFTER`` units after it that credits one in so many words ("by Jane
+  Doe", "Interview by Jane Doe December 3, 2025", "Thread starter jdoe42") becomes a
+  byline, whatever the classifier called it (but a headline).
 * **Subheadings are body.** A weak headline (probability under ``SUBHEAD_MAX_PROBA``)
   with body text right before and after it, and no byline next to it, is a
   subheading inside an article: it is labelled body.
@@ -115,6 +120,17 @@ _NOT_NAMES = frozenset(
     privacy policy|contact us|about us|terms of use|cookie settings|latest news|more news|show more""".split("|")
 )
 _MAX_BYLINE_WORDS = 20
+# Explicit credits: a prefix that says "author" (group 1: a forum's, followed by a user
+# name rather than a person's name), the name, then nothing but a date, time or separator.
+_CREDIT_PREFIX = re.compile(
+    r"(?i)(?:(thread starter|started by|post by|posted by)|(?:written|recipe|story|words|reported|"
+    r"interview|text|article|review) by|by|von)\s*:?\s+"
+)
+_USER_NAME = re.compile(r"[\w.-]{2,30}\b")
+_CREDIT_TAIL = re.compile(
+    r"(?i)\s*(?:$|[|·•⋅»,–—&-]|\d|(?:on|am|and|und)\s|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s)"
+)
+_MAX_CREDIT_WORDS = 15
 
 
 def decode_labels(
@@ -197,6 +213,7 @@ def decode_labels(
         p_byline = proba[:, list(classes).index(Label.BYLINE)]
         _rescue_bylines(text, units, labels, p_byline)
         _rescue_author_lines(text, units, labels, p_byline)
+        _rescue_prefixed_authors(text, units, labels)
     index = {c: k for k, c in enumerate(classes)}
     conf = np.asarray([proba[i, index[lbl]] for i, lbl in enumerate(labels)])
     return labels, conf
@@ -375,6 +392,51 @@ def _rescue_author_lines(text: str, units: Sequence[Unit], labels: list[str], p_
                 and _author_line(text[u.start : u.end])
             ):
                 labels[j] = Label.BYLINE
+
+
+def _prefixed_author(line: str) -> bool:
+    """Whether a short line credits an author with an explicit prefix: "by Jane Doe",
+    "Interview by Jane Doe December 3, 2025", "Thread starter jdoe42", "Post by jdoe42 »
+    11. Sep 2024"; the name may be followed by a date, a time or a separator only."""
+    m = _CREDIT_PREFIX.match(line)
+    if m is None:
+        return False
+    rest = line[m.end() :]
+    forum = m.group(1) is not None
+    name = _USER_NAME.match(rest) if forum else _PERSON_NAME.match(rest)
+    if name is None or (not forum and any(ch.isdigit() for ch in name.group(0))):
+        return False
+    return _CREDIT_TAIL.match(rest[name.end() :]) is not None
+
+
+def _rescue_prefixed_authors(text: str, units: Sequence[Unit], labels: list[str]) -> None:
+    """The main article's first explicitly credited author line becomes a byline when the
+    article has no author line yet.
+
+    "by Jane Doe" or "Thread starter jdoe42" says "author" in its words, so it may
+    stand anywhere from ``LOOKBACK`` units before the main run of body text to
+    ``AUTHOR_BOX_AFTER`` units after it, with any label but headline: the classifier
+    calls such lines junk or body when the page puts them in an odd place.
+    """
+    run = main_run(units, text, labels)
+    if run is None:
+        return
+    s, e = run
+    zone = range(max(0, s - LOOKBACK), min(len(units), e + 1 + AUTHOR_BOX_AFTER))
+    for j in zone:
+        if labels[j] == Label.BYLINE and _author_line(text[units[j].start : units[j].end]):
+            return
+    for j in zone:
+        u = units[j]
+        if (
+            labels[j] != Label.HEADLINE
+            and labels[j] != Label.BYLINE
+            and (u.start == 0 or text[u.start - 1] == "\n")  # a line's start, not a sentence's words
+            and text.count(" ", u.start, u.end) < _MAX_CREDIT_WORDS
+            and _prefixed_author(text[u.start : u.end])
+        ):
+            labels[j] = Label.BYLINE
+            return
 
 
 def _neighbour(labels: Sequence[str], i: int, step: int) -> str | None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cleaner import Cleaner
-from cleaner.decode import _author_line, decode_labels, main_run
+from cleaner.decode import _author_line, _prefixed_author, decode_labels, main_run
 from cleaner.errors import ModelVersionError
 from cleaner.headline import RANKER_FEATURE_VERSION, Candidates, HeadlineRanker, candidates, choose_headline
 from cleaner.labels import STANDARD_LABELS
@@ -136,6 +136,44 @@ def test_bare_name_in_the_main_article_header_becomes_a_byline() -> None:
     labels, _ = decode_labels(page, units, proba, CLASSES)
     assert labels[3] == "byline"
     assert labels[1] == "junk"  # "World News" is not a name after all: before the headline's window
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("by Linda Rosencrance", True),
+        ("Thread starter lulug30", True),
+        ("Post by galitsyn » 11. Sep 2024, 18:36", True),
+        ("Interview by Sylvia Bishop December 3, 2025. Updated: December 7, 2025", True),
+        ("By Jane Doe and Max Roe", True),
+        ("By Jane Doe, Staff Writer", True),
+        ("recommended by Sylvia Bishop", False),  # not a credit of the article
+        ("By clicking Sign Up you agree", False),
+        ("by Manchester United in December 2018.", False),  # the end of a sentence
+        ("by WSET Global More posts from this author", False),
+    ],
+)
+def test_prefixed_author_lines(line: str, expected: bool) -> None:
+    assert _prefixed_author(line) is expected
+
+
+def test_credited_author_anywhere_near_the_main_article_becomes_its_byline() -> None:
+    page = PAGE.replace("By Jane Doe", "Storm desk").replace("Most popular", "Written by Jane Doe")
+    units = split_units(page)
+    proba = _proba({2: "headline", 5: "body", 6: "body"}, len(units))
+    proba[7] = [0.6, 0.0, 0.0, 0.4, 0.0]  # the credit line after the body, called body
+    labels, _ = decode_labels(page, units, proba, CLASSES)
+    assert labels[7] == "byline" and labels[3] == "junk"
+    # an article that already names its author keeps that one byline
+    page = PAGE.replace("Home", "By Max Roe")
+    units = split_units(page)
+    proba = _proba({2: "headline", 3: "byline", 5: "body", 6: "body"}, len(units))
+    labels, _ = decode_labels(page, units, proba, CLASSES)
+    assert labels[3] == "byline" and labels[0] == "junk"
+    proba = _proba({2: "headline", 5: "body", 6: "body"}, len(units))  # "By Jane Doe" called junk
+    proba[3] = [0.0, 0.0, 0.0, 1.0, 0.0]  # and sure of it: no rescue by probability
+    labels, _ = decode_labels(page, units, proba, CLASSES)
+    assert labels[0] == "byline" and labels[3] == "junk"  # the first credit, before the headline
 
 
 def _fit_on_gold() -> tuple[HeadlineRanker, Any]:
