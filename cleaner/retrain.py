@@ -37,6 +37,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GroupKFold
 
+from .api import Cleaner
 from .errors import CleanerError, SampleFormatError
 from .evaluate import LabelScores, score_labels
 from .labels import STANDARD_LABELS
@@ -49,7 +50,6 @@ from .trainer import (
     DESIGNS,
     fit_headline_ranker,
     fit_pages,
-    predict_segments,
     with_composed,
 )
 
@@ -130,11 +130,15 @@ class BaseData:
             ranker learns from the model's view of them, as the default model's does
             (:func:`cleaner.trainer.fit_headline_ranker`).
         files: the files read, for the manifest's data hash.
+        common_lines: template-line keys shared by two or more sites of the whole
+            train split (:func:`cleaner.scope.common_template_lines`), left out of a
+            scoped model's templates; from all of it even when ``pages`` is a sample.
     """
 
     pages: list[LabelledPage]
     ranker_pages: list[LabelledPage]
     files: list[Path]
+    common_lines: set[str] = field(default_factory=set)
 
 
 def load_base_data(base_dir: str | Path | None = None, *, limit: int | None = None, seed: int = 0) -> BaseData:
@@ -167,6 +171,7 @@ def load_base_data(base_dir: str | Path | None = None, *, limit: int | None = No
     valid_files = _split_files(d, "validation")
     train = [p for p in iter_samples(train_files)]
     valid = [p for p in iter_samples(valid_files)] if valid_files else []
+    common = common_template_lines(train)
     n_composed = COMPOSED_PAGES
     if limit is not None and limit < len(train):
         rng = random.Random(seed)
@@ -174,7 +179,7 @@ def load_base_data(base_dir: str | Path | None = None, *, limit: int | None = No
         train = rng.sample(train, limit)
         valid = rng.sample(valid, k)
         n_composed = min(COMPOSED_PAGES, len(train) // 2)
-    return BaseData(with_composed(train, n_composed), valid, [*train_files, *valid_files])
+    return BaseData(with_composed(train, n_composed), valid, [*train_files, *valid_files], common)
 
 
 @dataclass
@@ -290,6 +295,12 @@ def train_model(
         raise CleanerError(f"user_weight must be positive, not {user_weight}")
     if not samples:
         raise CleanerError("no labelled pages to train on")
+    if scoped and not base:
+        raise CleanerError(
+            "a scoped model needs the base training data (--base): its fallback outside the scope is the "
+            "default model, whose labels the new model must know, and the lines that many sites share "
+            "(left out of your sites' templates) come from it; train with --base, or without a scope"
+        )
     user = _fit_groups(samples)
     extra: list[LabelledPage] = []
     if base:
@@ -333,16 +344,16 @@ def train_model(
     elif extra:
         ranker = _default_headline_ranker()
         manifest["headline_ranker_from"] = "default model" if ranker is not None else None
-    if not scoped:
+    if not scoped or base_data is None:
         return Model(estimator, manifest, ranker)
-    common = common_template_lines(base_data.pages) if base_data is not None else set()
-    scope = build_scope(samples, common_lines=common)
-    empty = sorted(site or "(no site)" for site, lines in scope.sites.items() if not lines)
+    scope = build_scope(samples, common_lines=base_data.common_lines)
+    empty = scope.sites_without_scope()
     if empty:
         logger.warning(
-            "no template lines for site(s) %s: their pages will be cleaned by the default model; "
-            "label more pages of them, or train without a scope",
-            ", ".join(empty),
+            "fewer than %d template lines for site(s) %s: their pages will be cleaned by the default model; "
+            "label more pages of them (two or more a site), or train with --scope all",
+            scope.min_shared,
+            ", ".join(site or "(no site)" for site in empty),
         )
     return Model(estimator, manifest, ranker, scope, load_model())
 
@@ -415,15 +426,18 @@ def cross_validate(
     *,
     base: bool = False,
     base_data: BaseData | None = None,
-    user_weight: float = DEFAULT_USER_WEIGHT,
+    user_weight: float | None = None,
     design: str = DEFAULT_DESIGN,
     folds: int = DEFAULT_FOLDS,
+    scoped: bool = False,
 ) -> CrossValidation:
     """Grouped k-fold cross-validation over the user's pages.
 
-    Each fold trains as :func:`train_model` does (with the base pages, if ``base``)
-    on the user's pages outside the fold and scores the pages inside it. Groups are
-    sites; with fewer than two sites, pages.
+    Each fold trains as :func:`train_model` does (with the base pages, if ``base``,
+    and a scope, if ``scoped``) on the user's pages outside the fold and scores the
+    pages inside it, cleaned as :class:`cleaner.Cleaner` cleans them: a scoped model's
+    held-out page outside its scope is cleaned by the default model. Groups are sites;
+    with fewer than two sites, pages.
 
     Raises:
         CleanerError: fewer than two pages (nothing to hold out).
@@ -445,10 +459,12 @@ def cross_validate(
     for train_idx, test_idx in GroupKFold(n_splits=k).split(index, groups=groups):
         train = [samples[i] for i in train_idx]
         test = [samples[i] for i in test_idx]
-        model = train_model(train, base=base, base_data=base_data, user_weight=user_weight, design=design)
-        predicted = predict_segments(model.estimator, test, model.headline_ranker)
-        for page, segs in zip(test, predicted, strict=True):
-            sc = score_labels([page], [segs])
+        model = train_model(
+            train, base=base, base_data=base_data, user_weight=user_weight, design=design, scoped=scoped
+        )
+        predicted = Cleaner(model).clean_many([p.text for p in test])
+        for page, result in zip(test, predicted, strict=True):
+            sc = score_labels([page], [result.segments])
             overall.confusion.update(sc.confusion)
             site = page.site or page.id
             per_site.setdefault(site, LabelScores()).confusion.update(sc.confusion)

@@ -15,23 +15,25 @@ come back on every page of a layout. For each site of the user's samples:
   ("Home", "Share this article", "Advertisement"): those say nothing about a site.
 
 A page is in scope when it shares at least :data:`MIN_SHARED_LINES` template lines
-with one site (all of them, for a site with fewer). Lines are compared after
+with one site; a site with fewer template lines than that has no scope (its pages go
+to the fallback). Lines are compared after
 :func:`template_key`: white space collapsed, case folded, digits made ``0`` (the year
 in "(c) 2025 Almanac" changes).
 
 >>> from cleaner.samples import page_from_segments
 >>> pages = [
 ...     page_from_segments([("junk", "ALMANAC"), ("junk", "Home | Letters"), ("headline", f"The {w} title"),
-...                         ("body", f"The {w} text."), ("junk", "(c) 2025 Almanac")],
+...                         ("body", f"The {w} text."), ("junk", "More from the Almanac"),
+...                         ("junk", "(c) 2025 Almanac")],
 ...                        id=w, site="almanac.example")
 ...     for w in ("first", "second")
 ... ]
 >>> scope = build_scope(pages, common_lines={"home | letters"})
 >>> sorted(scope.sites["almanac.example"])
-['(c) 0 almanac', 'almanac']
->>> scope.covers("ALMANAC\\nA new title\\nNew text.\\n(c) 2026 Almanac")
+['(c) 0 almanac', 'almanac', 'more from the almanac']
+>>> scope.covers("ALMANAC\\nA new title\\nNew text.\\nMore from the Almanac\\n(c) 2026 Almanac")
 True
->>> scope.covers("Home | Letters\\nA page of another site")
+>>> scope.covers("ALMANAC\\nHome | Letters\\nA page of another site")
 False
 """
 
@@ -46,9 +48,11 @@ from .samples import LabelledPage
 
 __all__ = ["MIN_SHARED_LINES", "SiteScope", "build_scope", "common_template_lines", "template_key", "template_keys"]
 
-# Shared template lines that put a page in a site's scope. Measured on the by-site test
-# split (3 pages of each of 32 sites as the samples, every other page as a probe): at 3
-# lines, 3 of 22,889 pages of other sites fell in a scope, at 2 lines 5.
+# Shared template lines that put a page in a site's scope; a site with fewer template
+# lines has no scope. `python benchmarks/scope_probe.py` (3 pages of each of 31 test
+# sites as the samples, every other test page as a probe): at 3 lines, 0 of 20,216
+# pages of other sites fell in a scope and 52 of the sites' 89 other pages; at 2
+# lines, 1 and 59.
 MIN_SHARED_LINES = 3
 
 _DIGITS = re.compile(r"\d+")
@@ -74,10 +78,13 @@ def template_keys(text: str) -> set[str]:
 
 def common_template_lines(pages: Iterable[LabelledPage]) -> set[str]:
     """Keys of lines found on pages of two or more sites (a page without a site is a
-    site of its own)."""
+    site of its own). Composed pages (``meta["render"] == "composed"``, built from
+    other pages' lines) are left out."""
     first_site: dict[str, str] = {}
     common: set[str] = set()
     for page in pages:
+        if page.meta.get("render") == "composed":
+            continue
         site = page.site or page.id
         for key in template_keys(page.text):
             seen = first_site.setdefault(key, site)
@@ -99,21 +106,26 @@ class SiteScope:
     min_shared: int = MIN_SHARED_LINES
 
     def site_of(self, text: str) -> str | None:
-        """The site whose template the page shares most lines with, if it shares
-        enough (``min_shared``, or all of a smaller template), else None."""
+        """The site whose template the page shares most lines with, if it shares at
+        least ``min_shared``, else None."""
         keys = template_keys(text)
         best, best_shared = None, 0
         for site, lines in self.sites.items():
-            if not lines:
+            if len(lines) < self.min_shared:
                 continue
             shared = len(keys & lines)
-            if shared >= min(self.min_shared, len(lines)) and shared > best_shared:
+            if shared >= self.min_shared and shared > best_shared:
                 best, best_shared = site, shared
         return best
 
     def covers(self, text: str) -> bool:
         """Whether the page is in scope: it looks like a page of one of the sites."""
         return self.site_of(text) is not None
+
+    def sites_without_scope(self) -> list[str]:
+        """Sites with fewer than ``min_shared`` template lines: none of their pages is
+        in scope."""
+        return sorted(site for site, lines in self.sites.items() if len(lines) < self.min_shared)
 
     def describe(self) -> dict[str, object]:
         """Plain data for a model's manifest."""
@@ -131,7 +143,8 @@ def build_scope(
     Args:
         pages: the samples; pages without a site form one site.
         common_lines: keys of lines that are not a site's own (see
-            :func:`common_template_lines` of the base training data).
+            :func:`common_template_lines` of the base training data; without them,
+            "Home" or "Share" can put pages of any site in scope).
         min_shared: see :class:`SiteScope`.
     """
     common = set(common_lines)

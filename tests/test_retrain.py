@@ -130,21 +130,13 @@ def test_clean_cli_uses_the_model(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert doc["articles"][0]["extra"]["caption"][0].startswith("Picture:")
 
 
-def test_scoped_model_cleans_its_site_and_leaves_others_to_the_default(tmp_path: Path) -> None:
-    train_dir = _caption_samples(DEMO / "train", tmp_path / "train")
-    held_dir = _caption_samples(DEMO / "heldout", tmp_path / "heldout")
+def test_a_scope_needs_the_base_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     model_path = tmp_path / "scoped.joblib"
-    assert main(["train", str(train_dir), "-o", str(model_path), "--folds", "0", "--scope", "site"]) == 0
-    model = load_model(model_path)
-    assert model.scope is not None and model.fallback is not None
-    assert model.manifest["scope"]["template_lines"]["riverside-almanac.example"] >= 3
-    mine, default = Cleaner(model), Cleaner()
-    for page in load_samples(held_dir):  # the site's pages: the new model, with its caption label
-        assert mine.clean(page.text).articles[0].extra.get("caption"), page.id
-    for page in load_samples(*sorted(GOLD.glob("*.labels.tsv"))):  # other sites: the default model's output
-        ours, theirs = mine.clean(page.text), default.clean(page.text)
-        assert ours.articles == theirs.articles, page.id
-        assert [s.label for s in ours.segments] == [s.label for s in theirs.segments], page.id
+    assert main(["train", str(DEMO / "train"), "-o", str(model_path), "--folds", "0", "--scope", "site"]) == 2
+    assert "--scope site needs --base" in capsys.readouterr().err
+    assert not model_path.exists()
+    with pytest.raises(CleanerError, match="needs the base training data"):
+        train_model(load_user_samples([DEMO / "train"]).pages, scoped=True)
 
 
 # ----------------------------------------------------------------------------- cross-validation

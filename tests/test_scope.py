@@ -52,6 +52,9 @@ def test_common_lines_are_those_of_two_sites() -> None:
     pages = [*_site_pages(), _page("other.example", "Elsewhere", "Other text.", nav=["Home", "Share", "X", "Y"])]
     pages.append(_page("third.example", "Third", "More text.", nav=["Home", "Menu", "Z", "RIVER NEWS"]))
     assert common_template_lines(pages) == {"home", "river news"}
+    # composed pages are built from other pages' lines: they are no site of their own
+    composed = dataclasses.replace(_page("composed", "Mix", "Mixed.", nav=NAV), meta={"render": "composed"})
+    assert common_template_lines([*_site_pages(), composed]) == set()
 
 
 def test_a_page_needs_min_shared_lines_of_one_site() -> None:
@@ -62,10 +65,10 @@ def test_a_page_needs_min_shared_lines_of_one_site() -> None:
     three = two + "\nCopyright 2026   river news"  # digits, case and spaces do not matter
     assert scope.site_of(two) is None
     assert scope.site_of(three) == "river.example"
-    # a site with fewer template lines than the minimum needs all of them
+    # a site with fewer template lines than the minimum has no scope
     small = SiteScope({"s": frozenset({"river news", "more from the river"})})
-    assert small.covers(two)
-    assert not small.covers("RIVER NEWS\nA title")
+    assert not small.covers(three)
+    assert small.sites_without_scope() == ["s"]
     assert not SiteScope({"empty": frozenset()}).covers(three)
 
 

@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from ..evaluate import EvaluationReport, compare_table, evaluate_model, iter_eval_pages
+from ..model import load_model
 from . import EXIT_OK, EXIT_USAGE
 
 __all__ = ["add_parser"]
@@ -40,7 +41,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.compare_default:
         reports.append(("default", evaluate_model(None, pages, name="default")))
     name = "default" if args.model is None else args.model
-    reports.append((name, evaluate_model(args.model, pages, name=name)))
+    model = load_model(args.model)
+    reports.append((name, evaluate_model(model, pages, name=name)))
+    if model.scope is not None:
+        inside = sum(model.for_text(p.text) is model for p in pages)
+        print(
+            f"scope: {inside} of {len(pages)} page(s) cleaned by {name}, the others by the default model "
+            "it falls back on (pages outside its sites' scope)",
+            file=sys.stderr,
+        )
     if args.json:
         out: dict[str, Any] = {n: r.to_dict() for n, r in reports}
         if not args.page_scores:

@@ -35,7 +35,7 @@ from ..retrain import (
 from ..samples import LabelledPage, read_tsv
 from ..scope import SiteScope
 from ..trainer import DEFAULT_DESIGN, DESIGNS
-from . import EXIT_FAILURES, EXIT_OK
+from . import EXIT_FAILURES, EXIT_OK, EXIT_USAGE
 from .clean import read_page
 
 __all__ = ["add_parser"]
@@ -120,6 +120,13 @@ def _train(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     scoped = (args.scope or ("site" if args.base else "all")) == "site"
+    if scoped and not args.base:
+        print(
+            "cleaner train: --scope site needs --base (the default model it falls back on, and the lines "
+            "that many sites share, come with the base data); add --base, or leave out --scope",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     weight = args.user_weight if args.user_weight is not None else default_user_weight(scoped)
     base_data = None
     base_files: list[Path] = []
@@ -143,6 +150,7 @@ def _train(args: argparse.Namespace) -> int:
             user_weight=weight,
             design=args.design,
             folds=args.folds,
+            scoped=scoped,
         )
         print(cv.report())
         scores = cv.scores()
@@ -185,7 +193,8 @@ def _scope_report(scope: SiteScope, samples: Sequence[LabelledPage], base_data: 
         "by the new model, any other page by the default model (--scope all: every page by the new model)"
     ]
     for site, keys in sorted(scope.sites.items()):
-        lines.append(f"  {site or '(no site)'}: {len(keys)} template line(s)")
+        short = " (too few: its pages go to the default model)" if len(keys) < scope.min_shared else ""
+        lines.append(f"  {site or '(no site)'}: {len(keys)} template line(s){short}")
     inside = sum(scope.covers(p.text) for p in samples)
     lines.append(f"  your pages in scope: {inside} of {len(samples)}")
     if base_data is not None:
