@@ -30,6 +30,10 @@ facts hold for a whole page and are enforced here, after the classifier:
   related item ending with a colon opens a list of its own and is junk.
 * **The main article's headline is chosen among its candidates** by a learned ranker
   when the model has one (:mod:`cleaner.headline`), after the rules above.
+* **A headline takes its whole title line.** When a unit labelled headline shares its
+  line with other units, and the line is a title (at most ``_MAX_TITLE_WORDS`` words,
+  no full stop at its end, no byline in it), the whole line is the headline: the
+  segmenter's cuts at colons and sentence ends fall inside titles too.
 * **Author lines of the main article are bylines.** In the main article (the run of
   body text with the most words, :func:`main_run`), a junk unit between its headline
   and its body, or among the ``AUTHOR_BOX_AFTER`` units after its body, that has the
@@ -209,6 +213,7 @@ def decode_labels(
     _smooth_collapsed_lines(text, units, labels, p_body, cards_only=True)
     if choose_headline is not None:
         choose_headline(labels)
+    _whole_line_headlines(text, units, labels)
     if Label.BYLINE in classes:
         p_byline = proba[:, list(classes).index(Label.BYLINE)]
         _rescue_bylines(text, units, labels, p_byline)
@@ -392,6 +397,29 @@ def _rescue_author_lines(text: str, units: Sequence[Unit], labels: list[str], p_
                 and _author_line(text[u.start : u.end])
             ):
                 labels[j] = Label.BYLINE
+
+
+def _whole_line_headlines(text: str, units: Sequence[Unit], labels: list[str]) -> None:
+    """A headline unit takes the rest of its line when the line is a title: at most
+    ``_MAX_TITLE_WORDS`` words, not ending in a full stop, and no byline in it.
+
+    The segmenter cuts a line at sentence ends, colons and repeated phrases, and a
+    title may hold any of them ("Zimbabwe coup: Robert Mugabe ...", "31% of new crypto
+    buyers influenced by friends. Here's why ..."); the classifier and the ranker then
+    pick one piece of it.
+    """
+    n = len(units)
+    i = 0
+    while i < n:
+        j = i
+        while j + 1 < n and units[j + 1].line == units[i].line:
+            j += 1
+        if j > i and Label.HEADLINE in labels[i : j + 1] and Label.BYLINE not in labels[i : j + 1]:
+            start, end = units[i].start, units[j].end
+            if text.count(" ", start, end) < _MAX_TITLE_WORDS and text[end - 1] != ".":
+                for k in range(i, j + 1):
+                    labels[k] = Label.HEADLINE
+        i = j + 1
 
 
 def _prefixed_author(line: str) -> bool:

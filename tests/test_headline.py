@@ -176,6 +176,27 @@ def test_credited_author_anywhere_near_the_main_article_becomes_its_byline() -> 
     assert labels[0] == "byline" and labels[3] == "junk"  # the first credit, before the headline
 
 
+def test_a_headline_takes_its_whole_title_line() -> None:
+    page = "\n".join(
+        [
+            "Home",  # 0
+            "31% of new crypto buyers influenced by friends. Here is why that can be a bad idea, advisor says",  # 1, 2
+            "By Jane Doe",  # 3
+            "The army took control of the state broadcaster on Wednesday and said the president was safe.",  # 4
+            "Soldiers stood at the gates of the parliament building in the centre of the capital.",  # 5
+            "Markets fall again. Traders in London and New York sold shares of banks and insurers for the third "
+            "day running, and the index closed lower.",  # 6, 7
+            "Shares rose in Tokyo.",  # 8
+        ]
+    )
+    units = split_units(page)
+    assert [u.line for u in units] == [0, 1, 1, 2, 3, 4, 5, 5, 6]
+    proba = _proba({2: "headline", 3: "byline", 4: "body", 5: "body", 6: "headline", 8: "body"}, len(units))
+    labels, _ = decode_labels(page, units, proba, CLASSES)
+    assert labels[1:3] == ["headline", "headline"]
+    assert labels[6:8] == ["headline", "junk"]  # a line too long for a title keeps its headline a part of it
+
+
 def _fit_on_gold() -> tuple[HeadlineRanker, Any]:
     model = load_model()
     pages = load_samples(GOLD)
