@@ -13,8 +13,8 @@ articles to an output directory. The stages, in the order a page meets them:
 * **tasks**: consecutive inputs, ``batch_size`` at a time, numbered in discovery
   order; a WARC file is a task of its own. Numbering depends only on the input tree
   and the options, never on timing, so every run writes the same files.
-* **workers** (:func:`run_task`): each task runs in a worker process (joblib, or a
-  Dask cluster). A worker loads the model once (:func:`cached_cleaner`), reads its
+* **workers** (:func:`run_task`): each task runs in a worker process (joblib, or
+  futures on a Dask cluster). A worker loads the model once (:func:`cached_cleaner`), reads its
   inputs, cleans them in small batches and writes its output atomically. Pages are
   streamed: neither the corpus nor a whole WARC file is ever held in memory.
 * **manifest**: after a task's output is in place, the parent appends a line naming
@@ -22,8 +22,9 @@ articles to an output directory. The stages, in the order a page meets them:
   With ``resume=True`` finished tasks are skipped and leftover temporary files
   removed, so a run killed at any moment (``kill -9`` included) and resumed ends
   with the same output as an uninterrupted run.
-* **crashes**: when a worker process dies (a crash, the out-of-memory killer), the
-  tasks in flight run again alone in fresh processes; the inputs that kill a process
+* **crashes**: when a worker process dies (a crash, the out-of-memory killer; on Dask,
+  once the cluster gives up on a task: ``KilledWorker``), the tasks in flight run
+  again alone in fresh local processes; the inputs that kill a process
   even alone are found (:func:`_isolate`), skipped and reported as failures
   (:data:`WORKER_CRASH`), and the run goes on.
 * **report** (:class:`BatchReport`): pages, articles, failures and time, written to
@@ -63,6 +64,7 @@ import concurrent.futures
 import enum
 import fnmatch
 import gzip
+import itertools
 import json
 import logging
 import os
@@ -803,10 +805,11 @@ class BatchReport:
         resumed_inputs: inputs skipped because an earlier run had finished them.
         new_pages: pages cleaned by this run.
         elapsed: seconds this run took.
-        aborted: why the run stopped before the end (a worker process died on a
-            Dask cluster or with ``jobs=1``, the output could not be written), or None.
-        worker_deaths: how many times a local worker process died and the tasks it had
-            in flight were run again alone (see :func:`_isolate`).
+        aborted: why the run stopped before the end (the process died with
+            ``jobs=1``, the output could not be written), or None.
+        worker_deaths: how many times a local worker process died, or a Dask cluster
+            gave up on a task (``KilledWorker``), and the tasks in flight were run
+            again alone (see :func:`_isolate`).
     """
 
     inputs: int = 0
@@ -1007,21 +1010,66 @@ def _connect(scheduler: str) -> Any:
         raise BatchSetupError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
 
 
+def _worker_died(exc: BaseException, client: Any) -> bool:
+    """Whether ``exc`` says a worker process died under a task: a broken local process
+    pool, or Dask's ``KilledWorker`` (a task whose workers died ``allowed-failures``
+    times, 3 by default)."""
+    if isinstance(exc, concurrent.futures.BrokenExecutor):
+        return True
+    if client is None:
+        return False
+    from distributed import KilledWorker
+
+    return isinstance(exc, KilledWorker)
+
+
 def _execute(tasks: Iterator[Task], job: _Job, options: BatchOptions, client: Any) -> Iterator[TaskResult]:
     """Run the tasks on local worker processes or a Dask cluster; results as they finish."""
     import joblib
 
-    calls = (joblib.delayed(run_task)(t, job) for t in tasks)
     if client is None:
+        calls = (joblib.delayed(run_task)(t, job) for t in tasks)
         n_jobs = -1 if options.jobs is None else options.jobs
         parallel = joblib.Parallel(
             n_jobs=n_jobs, return_as="generator_unordered", batch_size=1, pre_dispatch="2*n_jobs"
         )
         yield from parallel(calls)
         return
-    with joblib.parallel_config(backend="dask", client=client):
-        parallel = joblib.Parallel(n_jobs=-1, return_as="generator_unordered", batch_size=1)
-        yield from parallel(calls)
+    yield from _execute_on_dask(tasks, job, client)
+
+
+def _execute_on_dask(tasks: Iterator[Task], job: _Job, client: Any) -> Iterator[TaskResult]:
+    """Run the tasks on a Dask cluster, two a worker thread in flight at most; results as
+    they finish.
+
+    The client's futures are used directly: joblib's Dask backend sizes its work to the
+    cluster's threads and, with one thread, runs every task in the calling process.
+    Tasks still in flight when this stops early (an error, ``KilledWorker``) are
+    cancelled.
+    """
+    from distributed import as_completed
+
+    window = max(2, 2 * sum(client.nthreads().values()))
+    running: Any = as_completed(loop=client.loop)
+    futures: set[Any] = set()
+
+    def submit(task: Task | None) -> None:
+        if task is not None:
+            future = client.submit(run_task, task, job, pure=False)
+            futures.add(future)
+            running.add(future)
+
+    try:
+        for task in itertools.islice(tasks, window):
+            submit(task)
+        for future in running:
+            futures.discard(future)
+            result = future.result()  # a task's error, or KilledWorker, is raised here
+            submit(next(tasks, None))
+            yield result
+    finally:
+        if futures:
+            client.cancel(list(futures))
 
 
 def run_batch(
@@ -1132,11 +1180,12 @@ def _run(
                         in_flight.pop(result.index, None)
                         record(result)
                     break
-                except concurrent.futures.BrokenExecutor as exc:
-                    if client is not None:
-                        raise  # a cluster's workers are the cluster's business
+                except Exception as exc:
+                    if not _worker_died(exc, client):
+                        raise
                     # one of the tasks in flight killed its worker (a crash or out of
-                    # memory): run each alone, then go on with the rest
+                    # memory; on Dask, as many times as the scheduler allows): run each
+                    # alone, in a local process, then go on with the rest
                     log.warning("a worker process died (%s); running the %d tasks in flight alone", exc, len(in_flight))
                     crashed = True
                     report.worker_deaths += 1

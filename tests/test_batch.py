@@ -490,6 +490,34 @@ def test_dask_local_cluster_gives_the_same_output(tmp_path: Path) -> None:
     assert outputs(tmp_path / "dask") == outputs(tmp_path / "local")
 
 
+@pytest.mark.slow
+def test_a_page_that_kills_dask_workers_is_skipped_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crashing_model import TRIGGER, write_crashing_model
+    from distributed import LocalCluster
+
+    # the workers are processes of their own: they import the crashing model from the tests folder
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]))
+    model = write_crashing_model(tmp_path / "crashing.joblib")
+    root = tmp_path / "in"
+    root.mkdir()
+    for i in range(6):
+        (root / f"p{i:02d}.txt").write_text(page(i), encoding="utf-8")
+    (root / "p04.txt").write_text(page(4).replace("Residents", f"{TRIGGER} residents"), encoding="utf-8")
+    out = tmp_path / "out"
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        opts = BatchOptions(batch_size=3, scheduler=cluster.scheduler_address)
+        report = run_batch(root, out, options=opts, model=model, config=SMALL)
+    assert report.aborted is None and report.worker_deaths == 1
+    assert failures(out) == {"p04.txt": WORKER_CRASH}
+    assert report.pages == 5 and report.exit_code == 1
+    clean = tmp_path / "clean"
+    run_batch(root, clean, options=BatchOptions(jobs=1, batch_size=3, exclude=("p04.txt",)), model=model, config=SMALL)
+    key = json.dumps
+    assert sorted(map(key, jsonl_rows(out))) == sorted(map(key, jsonl_rows(clean)))
+
+
 def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
     import dask
 
