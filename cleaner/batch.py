@@ -1050,7 +1050,7 @@ def _execute_on_dask(tasks: Iterator[Task], job: _Job, client: Any) -> Iterator[
     from distributed import as_completed
 
     window = max(2, 2 * sum(client.nthreads().values()))
-    running: Any = as_completed(loop=client.loop)
+    running: Any = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
     futures: set[Any] = set()
 
     def submit(task: Task | None) -> None:
