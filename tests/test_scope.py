@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner.api import Cleaner
+from cleaner.cli import main
 from cleaner.errors import ModelError
 from cleaner.model import Model, load_model, save_model
 from cleaner.samples import LabelledPage, load_samples, page_from_segments
@@ -130,7 +131,9 @@ def test_pages_in_scope_go_to_the_model_and_others_to_the_fallback(default: Mode
     assert proba.shape == (len(units), 6) and np.all(proba[:, 2] == 0)  # the fallback has no caption
 
 
-def test_scoped_model_file_keeps_scope_and_fallback(tmp_path: Path, default: Model) -> None:
+def test_scoped_model_file_keeps_scope_and_fallback(
+    tmp_path: Path, default: Model, capsys: pytest.CaptureFixture[str]
+) -> None:
     scope = build_scope(_site_pages())
     path = tmp_path / "scoped.joblib"
     save_model(default.estimator, path, {"retrained": True}, scope=scope, fallback=default)
@@ -143,6 +146,15 @@ def test_scoped_model_file_keeps_scope_and_fallback(tmp_path: Path, default: Mod
     with pytest.raises(ModelError, match="fallback of its own"):
         save_model(default.estimator, tmp_path / "x.joblib", {}, scope=scope, fallback=loaded)
     assert not (tmp_path / "x.joblib").exists()
+    # `cleaner clean --explain` says which model cleaned the page
+    page = tmp_path / "river.txt"
+    page.write_text("\n".join([*NAV[:2], "Ferry returns", "The ferry came back on Monday.", *NAV[2:]]), "utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text("Storm hits the coast\nThe storm reached the coast on Monday night.", "utf-8")
+    assert main(["clean", "--explain", "--model", str(path), str(page)]) == 0
+    assert "scope: 4 template lines of river.example: cleaned by the retrained model" in capsys.readouterr().err
+    assert main(["clean", "--explain", "--model", str(path), str(other)]) == 0
+    assert "cleaned by the default model it falls back on" in capsys.readouterr().err
     junk = dataclasses.replace(default, estimator=_AllJunk())
     with pytest.raises(ModelError, match="labels the model lacks: caption"):
         save_model(default.estimator, tmp_path / "x.joblib", {}, scope=scope, fallback=junk)
