@@ -17,7 +17,8 @@ class probabilities, its shape, its place relative to the run and the share of i
 words that come back in the run's text (a title shares words with its article, a menu
 entry does not);
 a gradient-boosting classifier scores it, and the best-scoring candidate becomes the
-main article's headline when its score reaches ``min_score``. Other headlines
+main article's headline when its score reaches ``min_score`` (a photo credit or
+caption, "Foto: ...", "Image: ...", "Photo by ...", never does). Other headlines
 between it and the run, or before it with no body in between, become junk, so the
 article is neither split nor preceded by empty ones.
 
@@ -67,6 +68,11 @@ _TERMINAL = ".!?"
 _WORD = re.compile(r"[^\W\d_]{4,}")
 OVERLAP_UNITS = 40
 _CRUMB_SEPARATORS = (" / ", " > ", " » ", " | ", " › ", " :: ")
+# Photo credits and captions: "Foto: Seznam Zprávy", "Image: Jose Mourinho has ...",
+# "Photo by Solen Feyissa on Unsplash" (not "Photos: ...", a gallery's title)
+_CAPTION = re.compile(
+    r"(?i)\(?(?:foto|photo|photograph|image|picture|pic|bild|credit|illustration)\s*(?::|by\s)"
+)
 
 
 @dataclass(frozen=True)
@@ -258,9 +264,14 @@ class HeadlineRanker(BaseEstimator):
             # the trees called directly (the same probabilities as predict_proba, bit for bit)
             return _stage2_proba(self.model_, cands.features)[:, 1]
 
-    def choose(self, cands: Candidates) -> int | None:
-        """The unit index of the page's headline, or None if no candidate scores high enough."""
+    def choose(self, cands: Candidates, allowed: np.ndarray | None = None) -> int | None:
+        """The unit index of the page's headline, or None if no candidate scores high
+        enough; with ``allowed`` (a mask over the candidates), among those only."""
         s = self.scores(cands)
+        if allowed is not None:
+            if not allowed.any():
+                return None
+            s = np.where(allowed, s, -1.0)
         k = int(s.argmax())
         return int(cands.index[k]) if s[k] >= self.min_score else None
 
@@ -301,7 +312,9 @@ def choose_headline(
     cands = candidates(text, units, labels, proba, classes)
     if cands is None:
         return
-    j = ranker.choose(cands)
+    # a photo credit or caption is never the title, however title-like the ranker finds it
+    allowed = np.asarray([_CAPTION.match(text, units[j].start, units[j].end) is None for j in cands.index.tolist()])
+    j = ranker.choose(cands, allowed)
     if j is None:
         return
     for k in range(j + 1, cands.run_start + 1):

@@ -48,8 +48,10 @@ class _Fixed:
     def __init__(self, unit: int) -> None:
         self.unit = unit
 
-    def choose(self, cands: Candidates) -> int | None:
-        return self.unit if self.unit in cands.index else None
+    def choose(self, cands: Candidates, allowed: np.ndarray | None = None) -> int | None:
+        if self.unit not in cands.index:
+            return None
+        return self.unit if allowed is None or allowed[list(cands.index).index(self.unit)] else None
 
 
 def test_main_run_is_the_run_with_most_words() -> None:
@@ -174,6 +176,23 @@ def test_credited_author_anywhere_near_the_main_article_becomes_its_byline() -> 
     proba[3] = [0.0, 0.0, 0.0, 1.0, 0.0]  # and sure of it: no rescue by probability
     labels, _ = decode_labels(page, units, proba, CLASSES)
     assert labels[0] == "byline" and labels[3] == "junk"  # the first credit, before the headline
+
+
+def test_a_photo_credit_is_never_chosen() -> None:
+    page = PAGE.replace("Share on Facebook", "Foto: Jane Doe, Harbour News")
+    units = split_units(page)
+    proba = _proba({2: "headline", 5: "body", 6: "body"}, len(units))
+    def chooser(labels: list[str]) -> None:
+        choose_headline(page, units, labels, proba, CLASSES, _Fixed(4))
+
+    labels, _ = decode_labels(page, units, proba, CLASSES, chooser)
+    assert labels[4] != "headline" and labels[2] == "headline"  # the credit refused: the classifier's headline stays
+    ranker, _model = _fit_on_gold()
+    cands = candidates(page, units, labels, proba, CLASSES)
+    assert cands is not None and 4 in cands.index
+    allowed = np.asarray([j != 4 for j in cands.index])
+    assert ranker.choose(cands, allowed) != 4
+    assert ranker.choose(cands, np.zeros(len(cands.index), bool)) is None
 
 
 def test_a_headline_takes_its_whole_title_line() -> None:
