@@ -16,6 +16,7 @@ segments in page order:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from itertools import pairwise
@@ -27,7 +28,7 @@ from .document import Article, Segment
 from .labels import STANDARD_LABELS, Label
 from .segment import Unit
 
-__all__ = ["assemble_articles", "merge_units"]
+__all__ = ["assemble_articles", "headline_text", "merge_units"]
 
 
 def merge_units(
@@ -63,6 +64,27 @@ def merge_units(
             c = float(sum(w * conf[k] for w, k in zip(weights, range(i, j), strict=True)) / sum(weights))
         segments.append(Segment(start, end, labels[i], round(c, 4), text[start:end]))
     return segments
+
+
+_CRUMB = re.compile(r"\s(>|›|»|/)\s")
+
+
+def headline_text(text: str) -> str:
+    """An article's headline from its headline segment: a breadcrumb run onto the title
+    ("Car Talk / Car Reviews / Best EVs of 2026") is dropped, keeping its last item when
+    that has two or more words. A breadcrumb has two or more of one separator (> › » /):
+    "Top 10 / Data" and "Title / Subtitle" stay whole.
+
+    >>> headline_text("Mac & i > News > 2015 > KW 15 > 1Password für Mac generiert Einmal-Passwörter")
+    '1Password für Mac generiert Einmal-Passwörter'
+    >>> headline_text("Top 10 / Data")
+    'Top 10 / Data'
+    """
+    seps = _CRUMB.findall(text)
+    if len(seps) < 2 or seps.count(seps[-1]) < 2:
+        return text
+    last = text.rsplit(f" {seps[-1]} ", 1)[1].strip()
+    return last if last.count(" ") >= 1 else text
 
 
 class _Draft:
@@ -147,7 +169,7 @@ def assemble_articles(
                 current.bylines.extend(b.text for b in held)
                 held.clear()
             if current.headline is None:
-                current.headline = seg.text
+                current.headline = headline_text(seg.text)
             current.end = seg.end
         elif label == Label.BYLINE:
             if current is not None and not current.has_content():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cleaner.document import Segment
-from cleaner.reassemble import assemble_articles, merge_units
+from cleaner.reassemble import assemble_articles, headline_text, merge_units
 from cleaner.segment import split_units
 
 
@@ -85,3 +85,14 @@ def test_merge_units_joins_same_label_within_a_line() -> None:
     ]
     for s in segs:
         assert text[s.start : s.end] == s.text
+
+
+def test_breadcrumb_run_onto_a_headline_is_dropped() -> None:
+    arts = assemble_articles(
+        _segs(("headline", "Car Talk / Car Reviews / Best EVs of 2026"), ("body", "The Mach-E won our test."))
+    )
+    assert arts[0].headline == "Best EVs of 2026"
+    for kept in ("Top 10 / Data", "Title / Subtitle here", "A > B > C", "Storm hits the coast"):
+        # one separator, or a one-word last item: not a breadcrumb before a title
+        assert headline_text(kept) == kept
+    assert headline_text("Home › Containers › All Containers › Indoor Pots & Pottery") == "Indoor Pots & Pottery"
