@@ -22,9 +22,9 @@ articles to an output directory. The stages, in the order a page meets them:
   With ``resume=True`` finished tasks are skipped and leftover temporary files
   removed, so a run killed at any moment (``kill -9`` included) and resumed ends
   with the same output as an uninterrupted run.
-* **crashes**: when a worker process dies (a crash, the out-of-memory killer; on Dask,
-  once the cluster gives up on a task: ``KilledWorker``), the tasks in flight run
-  again alone in fresh local processes; the inputs that kill a process
+* **crashes**: when a worker process dies (a crash, the out-of-memory killer), the
+  tasks in flight run again alone in fresh local processes (on Dask, the one task the
+  cluster gave up on, ``KilledWorker``); the inputs that kill a process
   even alone are found (:func:`_isolate`), skipped and reported as failures
   (:data:`WORKER_CRASH`), and the run goes on.
 * **report** (:class:`BatchReport`): pages, articles, failures and time, written to
@@ -1010,21 +1010,14 @@ def _connect(scheduler: str) -> Any:
         raise BatchSetupError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
 
 
-def _worker_died(exc: BaseException, client: Any) -> bool:
-    """Whether ``exc`` says a worker process died under a task: a broken local process
-    pool, or Dask's ``KilledWorker`` (a task whose workers died ``allowed-failures``
-    times, 3 by default)."""
-    if isinstance(exc, concurrent.futures.BrokenExecutor):
-        return True
-    if client is None:
-        return False
-    from distributed import KilledWorker
+def _execute(
+    tasks: Iterator[Task], job: _Job, options: BatchOptions, client: Any, on_death: Callable[[str], None]
+) -> Iterator[TaskResult]:
+    """Run the tasks on local worker processes or a Dask cluster; results as they finish.
 
-    return isinstance(exc, KilledWorker)
-
-
-def _execute(tasks: Iterator[Task], job: _Job, options: BatchOptions, client: Any) -> Iterator[TaskResult]:
-    """Run the tasks on local worker processes or a Dask cluster; results as they finish."""
+    ``on_death`` is called when a Dask task killed its workers and was run again alone
+    here (a dead local worker breaks the pool instead, and the caller handles it).
+    """
     import joblib
 
     if client is None:
@@ -1035,41 +1028,57 @@ def _execute(tasks: Iterator[Task], job: _Job, options: BatchOptions, client: An
         )
         yield from parallel(calls)
         return
-    yield from _execute_on_dask(tasks, job, client)
+    yield from _execute_on_dask(tasks, job, client, on_death)
 
 
-def _execute_on_dask(tasks: Iterator[Task], job: _Job, client: Any) -> Iterator[TaskResult]:
-    """Run the tasks on a Dask cluster, two a worker thread in flight at most; results as
+# How often (in finished tasks) the cluster's size is asked again, for an adaptive cluster.
+_DASK_RESIZE_EVERY = 32
+
+
+def _execute_on_dask(
+    tasks: Iterator[Task], job: _Job, client: Any, on_death: Callable[[str], None]
+) -> Iterator[TaskResult]:
+    """Run the tasks on a Dask cluster, about two a worker thread in flight; results as
     they finish.
 
     The client's futures are used directly: joblib's Dask backend sizes its work to the
     cluster's threads and, with one thread, runs every task in the calling process.
-    Tasks still in flight when this stops early (an error, ``KilledWorker``) are
-    cancelled.
+    A task the cluster gives up on (``KilledWorker``: its workers died, as many times
+    as the scheduler allows) runs again alone here (:func:`_isolate`), and the others
+    go on. Tasks still in flight when this stops early (an error) are cancelled.
     """
-    from distributed import as_completed
+    from distributed import KilledWorker, as_completed
 
-    window = max(2, 2 * sum(client.nthreads().values()))
+    def window() -> int:
+        return max(2, 2 * int(sum(client.nthreads().values())))
+
     running: Any = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
-    futures: set[Any] = set()
+    in_flight: dict[Any, Task] = {}
 
-    def submit(task: Task | None) -> None:
-        if task is not None:
+    def submit(count: int) -> None:
+        for task in itertools.islice(tasks, max(count, 0)):
             future = client.submit(run_task, task, job, pure=False)
-            futures.add(future)
+            in_flight[future] = task
             running.add(future)
 
     try:
-        for task in itertools.islice(tasks, window):
-            submit(task)
+        submit(window())
+        finished = 0
         for future in running:
-            futures.discard(future)
-            result = future.result()  # a task's error, or KilledWorker, is raised here
-            submit(next(tasks, None))
+            task = in_flight.pop(future)
+            try:
+                result = future.result()  # a task's own error is raised here
+            except KilledWorker as exc:
+                on_death(str(exc))
+                log.warning("task %d killed the Dask workers that ran it (%s); running it alone here", task.index, exc)
+                result = _isolate(task, job)
+            finished += 1
+            # keep about two tasks a worker thread in flight; an adaptive cluster may grow
+            submit(window() - len(in_flight) if finished % _DASK_RESIZE_EVERY == 0 else 1)
             yield result
     finally:
-        if futures:
-            client.cancel(list(futures))
+        if in_flight:
+            client.cancel(list(in_flight))
 
 
 def run_batch(
@@ -1175,17 +1184,21 @@ def _run(
                         in_flight[task.index] = task
                         yield task
 
+                def dask_death(message: str) -> None:
+                    nonlocal crashed
+                    crashed = True
+                    report.worker_deaths += 1
+
                 try:
-                    for result in _execute(dispatched(pending), job, options, client):
+                    for result in _execute(dispatched(pending), job, options, client, dask_death):
                         in_flight.pop(result.index, None)
                         record(result)
                     break
-                except Exception as exc:
-                    if not _worker_died(exc, client):
+                except concurrent.futures.BrokenExecutor as exc:
+                    if client is not None:
                         raise
                     # one of the tasks in flight killed its worker (a crash or out of
-                    # memory; on Dask, as many times as the scheduler allows): run each
-                    # alone, in a local process, then go on with the rest
+                    # memory): run each alone, in a fresh process, then go on with the rest
                     log.warning("a worker process died (%s); running the %d tasks in flight alone", exc, len(in_flight))
                     crashed = True
                     report.worker_deaths += 1
@@ -1195,6 +1208,8 @@ def _run(
                 _remove_temp_files(dst)
         except concurrent.futures.BrokenExecutor as exc:
             report.aborted = f"a worker process died ({exc})"
+        except concurrent.futures.CancelledError as exc:  # Dask: the scheduler cancelled a task (lost, restarted)
+            report.aborted = f"the Dask cluster cancelled a task ({type(exc).__name__}: {exc})"
         except OSError as exc:
             report.aborted = f"cannot write the output: {exc}"
         finally:

@@ -136,8 +136,13 @@ def is_date_line(line: str) -> bool:
 
 
 def _split_names(text: str) -> list[str]:
-    text = re.split(r"\s[|·•⋅–—-]\s|\s-\s|,\s*(?:updated|published)|\s(?:on|am|um)\s", text, maxsplit=1)[0]
+    text = re.split(
+        r"\s[|·•⋅–—-]\s|\s-\s|,?\s*\b(?i:(?:last\s+)?(?:updated|published|posted))\b|\s(?:on|am|um|le|el)\s",
+        text,
+        maxsplit=1,
+    )[0]
     text = _NAME_END.split(text, maxsplit=1)[0]
+    text = re.sub(r"\s+(?:on|am|um|le|el)$", "", text)
     text = _ROLE.sub("", text.strip())
     parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b)\s*", text)
     names = []

@@ -94,6 +94,7 @@ AUTHOR_MIN_PROBA = 0.01
 LINE_BODY_MIN_PROBA = 0.5
 LINE_AFTER_BYLINE_MIN_PROBA = 0.2
 _TERMINAL = frozenset('.!?"”’)')
+_CLOSERS = "\"”’')]»"  # closing quotes and brackets, stripped before a line's last mark
 _SENTENCE_MIN_WORDS = 8
 _MAX_LIST_ITEMS = 12
 _MAX_TITLE_WORDS = 25
@@ -131,9 +132,18 @@ _CREDIT_PREFIX = re.compile(
     r"interview|text|article|review) by|by|von)\s*:?\s+"
 )
 _USER_NAME = re.compile(r"[\w.-]{2,30}\b")
-_CREDIT_TAIL = re.compile(
-    r"(?i)\s*(?:$|[|·•⋅»,–—&-]|\d|(?:on|am|and|und)\s|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s)"
+_NOT_USER_NAMES = frozenset("a an and at in of on the to".split())
+# What may follow a credited name: nothing, a separator, a date or time ("December 3,
+# 2025", "on May 5", "am 3. Mai", "11. Sep 2024"), another name ("and Max Roe"), or a
+# short role after a comma ("Jane Doe, Staff Writer").
+_CREDIT_SEPARATOR = re.compile(r"\s*[|·•⋅»–—-]")
+_CREDIT_DATE = re.compile(
+    r"(?i)\s*(?:(?:on|am|le|el)\s+(?:the\s+)?)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d)"
 )
+_ROLE_SMALL_WORDS = frozenset("and & of for the at in".split())
+_CREDIT_AND = re.compile(r"(?i)\s*(?:and|und|et|y|&)\s+")
+_MAX_ROLE_WORDS = 4
 _MAX_CREDIT_WORDS = 15
 
 
@@ -401,7 +411,8 @@ def _rescue_author_lines(text: str, units: Sequence[Unit], labels: list[str], p_
 
 def _whole_line_headlines(text: str, units: Sequence[Unit], labels: list[str]) -> None:
     """A headline unit takes the rest of its line when the line is a title: at most
-    ``_MAX_TITLE_WORDS`` words, not ending in a full stop, and no byline in it.
+    ``_MAX_TITLE_WORDS`` words, not ending in a full stop (closing quotes and brackets
+    aside), and no byline in it.
 
     The segmenter cuts a line at sentence ends, colons and repeated phrases, and a
     title may hold any of them ("Zimbabwe coup: Robert Mugabe ...", "31% of new crypto
@@ -416,7 +427,7 @@ def _whole_line_headlines(text: str, units: Sequence[Unit], labels: list[str]) -
             j += 1
         if j > i and Label.HEADLINE in labels[i : j + 1] and Label.BYLINE not in labels[i : j + 1]:
             start, end = units[i].start, units[j].end
-            if text.count(" ", start, end) < _MAX_TITLE_WORDS and text[end - 1] != ".":
+            if text.count(" ", start, end) < _MAX_TITLE_WORDS and text[start:end].rstrip(_CLOSERS)[-1:] != ".":
                 for k in range(i, j + 1):
                     labels[k] = Label.HEADLINE
         i = j + 1
@@ -432,9 +443,31 @@ def _prefixed_author(line: str) -> bool:
     rest = line[m.end() :]
     forum = m.group(1) is not None
     name = _USER_NAME.match(rest) if forum else _PERSON_NAME.match(rest)
-    if name is None or (not forum and any(ch.isdigit() for ch in name.group(0))):
+    if name is None or (forum and name.group(0).lower() in _NOT_USER_NAMES):
         return False
-    return _CREDIT_TAIL.match(rest[name.end() :]) is not None
+    if not forum and any(ch.isdigit() for ch in name.group(0)):
+        return False
+    return _credit_tail(rest[name.end() :])
+
+
+def _credit_tail(tail: str) -> bool:
+    """Whether what follows a credited name keeps the line a byline (see _CREDIT_DATE)."""
+    if not tail.strip() or _CREDIT_SEPARATOR.match(tail) or _CREDIT_DATE.match(tail):
+        return True
+    if tail.lstrip().startswith(","):
+        after = tail.lstrip()[1:]
+        if _CREDIT_DATE.match(after) or after.count(" ") < _MAX_ROLE_WORDS + 1:
+            return True
+        name = _PERSON_NAME.match(after.lstrip())  # another author: "By LISA MASCARO, MARY CLARE JALONICK and ..."
+        if name is not None and _credit_tail(after.lstrip()[name.end() :]):
+            return True
+        # a role in title case: "by Daniel Burstein, Senior Director, Content & Marketing"
+        return all(w[:1].isupper() or w.lower() in _ROLE_SMALL_WORDS for w in after.replace(",", " ").split())
+    more = _CREDIT_AND.match(tail)
+    if more:
+        name = _PERSON_NAME.match(tail, more.end())
+        return name is not None and _credit_tail(tail[name.end() :])
+    return False
 
 
 def _rescue_prefixed_authors(text: str, units: Sequence[Unit], labels: list[str]) -> None:

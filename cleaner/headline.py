@@ -17,8 +17,9 @@ class probabilities, its shape, its place relative to the run and the share of i
 words that come back in the run's text (a title shares words with its article, a menu
 entry does not);
 a gradient-boosting classifier scores it, and the best-scoring candidate becomes the
-main article's headline when its score reaches ``min_score`` (a photo credit or
-caption, "Foto: ...", "Image: ...", "Photo by ...", never does). Other headlines
+main article's headline when its score reaches ``min_score`` (the ranker never
+chooses a photo credit or caption, "Foto: ...", "Image: ...", "Photo by ...", though
+one the classifier labelled headline stays one when the ranker chooses nothing). Other headlines
 between it and the run, or before it with no body in between, become junk, so the
 article is neither split nor preceded by empty ones.
 

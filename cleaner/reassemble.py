@@ -67,24 +67,35 @@ def merge_units(
 
 
 _CRUMB = re.compile(r"\s(>|›|»|/)\s")
+_CRUMB_ROOTS = frozenset("home news blog start startseite accueil inicio".split())
+_CRUMB_ITEM_MAX_WORDS = 3
 
 
 def headline_text(text: str) -> str:
     """An article's headline from its headline segment: a breadcrumb run onto the title
-    ("Car Talk / Car Reviews / Best EVs of 2026") is dropped, keeping its last item when
-    that has two or more words. A breadcrumb has two or more of one separator (> › » /):
-    "Top 10 / Data" and "Title / Subtitle" stay whole.
+    ("Mac & i > News > 2015 > Title") is dropped, keeping its last item when that has
+    two or more words.
+
+    A breadcrumb has two or more of one separator (> › » /) and items of at most three
+    words without a colon before the last; with "/", which titles use too ("AC/DC /
+    Metallica / Iron Maiden tour dates"), it also starts with a root such as "Home" or
+    has three or more separators.
 
     >>> headline_text("Mac & i > News > 2015 > KW 15 > 1Password für Mac generiert Einmal-Passwörter")
     '1Password für Mac generiert Einmal-Passwörter'
-    >>> headline_text("Top 10 / Data")
-    'Top 10 / Data'
+    >>> headline_text("Ukraine war: Kyiv / Kharkiv / Odesa under fire")
+    'Ukraine war: Kyiv / Kharkiv / Odesa under fire'
     """
     seps = _CRUMB.findall(text)
-    if len(seps) < 2 or seps.count(seps[-1]) < 2:
+    if len(seps) < 2:
         return text
-    last = text.rsplit(f" {seps[-1]} ", 1)[1].strip()
-    return last if last.count(" ") >= 1 else text
+    sep = seps[-1]
+    items = [item.strip() for item in text.split(f" {sep} ")]
+    if len(items) < 3 or any(item.count(" ") >= _CRUMB_ITEM_MAX_WORDS or ":" in item for item in items[:-1]):
+        return text
+    if sep == "/" and items[0].lower() not in _CRUMB_ROOTS and len(items) < 4:
+        return text
+    return items[-1] if items[-1].count(" ") >= 1 else text
 
 
 class _Draft:

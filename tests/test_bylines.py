@@ -27,6 +27,10 @@ from cleaner.bylines import parse_bylines
         (["By Genaveve Bradshaw ⋅ Senior Review Analyst ⋅ Updated March 5, 2025"], ["Genaveve Bradshaw"], None,
          "2025-03-05", "March 5, 2025"),
         (["By April Smith 3 min read"], ["April Smith"], None, None, None),
+        (["By Mary May Smith 3 min read"], ["Mary May Smith"], None, None, None),
+        (["By Jane Doe Updated March 5, 2025"], ["Jane Doe"], None, "2025-03-05", "March 5, 2025"),
+        (["Par Jean Dupont le 3 mars 2025"], ["Jean Dupont"], None, "2025-03-03", "3 mars 2025"),
+        (["By Marine Le Pen"], ["Marine Le Pen"], None, None, None),
         (["ByteDance Staff"], [], "ByteDance Staff", None, None),
         (
             ["Von Birgit Baumann, Anna Giulia Fink und Jan Michael Marchart", "3. Mai 2024, 15:47"],

@@ -11,7 +11,14 @@ import pytest
 from cleaner import Cleaner
 from cleaner.decode import _author_line, _prefixed_author, decode_labels, main_run
 from cleaner.errors import ModelVersionError
-from cleaner.headline import RANKER_FEATURE_VERSION, Candidates, HeadlineRanker, candidates, choose_headline
+from cleaner.headline import (
+    _CAPTION,
+    RANKER_FEATURE_VERSION,
+    Candidates,
+    HeadlineRanker,
+    candidates,
+    choose_headline,
+)
 from cleaner.labels import STANDARD_LABELS
 from cleaner.model import Model, load_model, save_model
 from cleaner.samples import load_samples
@@ -159,6 +166,16 @@ def test_prefixed_author_lines(line: str, expected: bool) -> None:
     assert _prefixed_author(line) is expected
 
 
+def test_a_body_sentence_that_opens_with_by_stays_body() -> None:
+    page = PAGE.replace("By Jane Doe", "Storm desk").replace(
+        "Most popular", "By Tuesday Morning, rescue teams had brought families to the school."
+    )
+    units = split_units(page)
+    proba = _proba({2: "headline", 5: "body", 6: "body", 7: "body"}, len(units))
+    labels, _ = decode_labels(page, units, proba, CLASSES)
+    assert labels[7] == "body"
+
+
 def test_credited_author_anywhere_near_the_main_article_becomes_its_byline() -> None:
     page = PAGE.replace("By Jane Doe", "Storm desk").replace("Most popular", "Written by Jane Doe")
     units = split_units(page)
@@ -178,20 +195,49 @@ def test_credited_author_anywhere_near_the_main_article_becomes_its_byline() -> 
     assert labels[0] == "byline" and labels[3] == "junk"  # the first credit, before the headline
 
 
+class _Best:
+    """A stand-in ranker that scores one unit highest and another next."""
+
+    def __init__(self, best: int, second: int) -> None:
+        self.best, self.second = best, second
+
+    def choose(self, cands: Candidates, allowed: np.ndarray | None = None) -> int | None:
+        index = list(cands.index)
+        for unit in (self.best, self.second):
+            if unit in index and (allowed is None or allowed[index.index(unit)]):
+                return unit
+        return None
+
+
+@pytest.mark.parametrize(
+    ("line", "caption"),
+    [
+        ("Foto: Seznam Zprávy", True),
+        ("Image: Jose Mourinho has agreed a deal", True),
+        ("Photo by Solen Feyissa on Unsplash", True),
+        ("(Photo: AP)", True),
+        ("Photos: The best of the parade", False),  # a gallery's title
+        ("Photography tips for beginners", False),
+        ("Pictures of the year", False),
+    ],
+)
+def test_caption_prefixes(line: str, caption: bool) -> None:
+    assert (_CAPTION.match(line) is not None) is caption
+
+
 def test_a_photo_credit_is_never_chosen() -> None:
     page = PAGE.replace("Share on Facebook", "Foto: Jane Doe, Harbour News")
     units = split_units(page)
-    proba = _proba({2: "headline", 5: "body", 6: "body"}, len(units))
+    proba = _proba({5: "body", 6: "body"}, len(units))
+
     def chooser(labels: list[str]) -> None:
-        choose_headline(page, units, labels, proba, CLASSES, _Fixed(4))
+        choose_headline(page, units, labels, proba, CLASSES, _Best(4, 2))  # the ranker prefers the credit
 
     labels, _ = decode_labels(page, units, proba, CLASSES, chooser)
-    assert labels[4] != "headline" and labels[2] == "headline"  # the credit refused: the classifier's headline stays
+    assert labels[4] != "headline" and labels[2] == "headline"  # the credit refused, the next best taken
     ranker, _model = _fit_on_gold()
     cands = candidates(page, units, labels, proba, CLASSES)
     assert cands is not None and 4 in cands.index
-    allowed = np.asarray([j != 4 for j in cands.index])
-    assert ranker.choose(cands, allowed) != 4
     assert ranker.choose(cands, np.zeros(len(cands.index), bool)) is None
 
 
@@ -214,6 +260,40 @@ def test_a_headline_takes_its_whole_title_line() -> None:
     labels, _ = decode_labels(page, units, proba, CLASSES)
     assert labels[1:3] == ["headline", "headline"]
     assert labels[6:8] == ["headline", "junk"]  # a line too long for a title keeps its headline a part of it
+
+
+@pytest.mark.parametrize(
+    ("title_line", "whole"),
+    [
+        ("31% of new crypto buyers influenced by friends. Here is why that can be a bad idea, advisor says", True),
+        (  # a closing quote after the full stop
+            "Army seizes power in Zimbabwe as tanks roll in. "
+            "Soldiers said “we are only targeting the criminals around him.”",
+            False,
+        ),
+        (  # 26 words, no full stop
+            "Storm floods the old harbour town. Rescue teams from three counties worked through the night "
+            "to bring families to the school on the hill above it and beyond",
+            False,
+        ),
+    ],
+)
+def test_whole_line_rule_limits(title_line: str, whole: bool) -> None:
+    page = "\n".join(["Home", title_line, *PAGE.split("\n")[5:7]])
+    units = split_units(page)
+    assert [u.line for u in units][:3] == [0, 1, 1]
+    proba = _proba({1: "headline", 3: "body", 4: "body"}, len(units))
+    labels, _ = decode_labels(page, units, proba, CLASSES)
+    assert labels[1] == "headline" and (labels[2] == "headline") is whole
+
+
+def test_whole_line_rule_stops_at_a_byline() -> None:
+    title = "Storm floods the old harbour town as the river rises again overnight in the north. By Jane Doe"
+    page = "\n".join(["Home", title, *PAGE.split("\n")[5:7]])
+    units = split_units(page)
+    proba = _proba({1: "headline", 2: "byline", 3: "body", 4: "body"}, len(units))
+    labels, _ = decode_labels(page, units, proba, CLASSES)
+    assert labels[1:3] == ["headline", "byline"]
 
 
 def _fit_on_gold() -> tuple[HeadlineRanker, Any]:
