@@ -86,6 +86,23 @@ class CleanResult:
     articles: list[Article]
     segments: list[Segment]
 
+    @property
+    def main(self) -> Article | None:
+        """The page's main article: the one with the most body words (the first of
+        equals), or None when the page has no article. For corpora that keep one text
+        a page.
+
+        >>> import cleaner
+        >>> r = cleaner.clean("Lovely weather returns\\nBy Jane Doe | June 9, 2025\\nThe sun came "
+        ...                   "out over the city on Monday, and people went to the park to enjoy "
+        ...                   "the warm afternoon with their families and friends.")
+        >>> r.main.headline
+        'Lovely weather returns'
+        """
+        if not self.articles:
+            return None
+        return max(self.articles, key=lambda a: sum(p.count(" ") + 1 for p in a.body))
+
     def to_dict(self) -> dict[str, Any]:
         """Return the result as a JSON-ready dict."""
         return {

@@ -93,3 +93,15 @@ def test_seed_page_bylines() -> None:
     assert first.bylines == ["KYODO NEWS - 17 hours ago - 09:29 | World, All"]
     assert first.source == "KYODO NEWS"
     assert first.published_raw == "17 hours ago"
+
+
+def test_main_is_the_article_with_most_body_words() -> None:
+    from cleaner.document import Article, CleanResult
+
+    def art(headline: str, body: list[str]) -> Article:
+        return Article(headline, [], [], None, None, None, body, [])
+
+    short, long_ = art("Teaser", ["One two three."]), art("Story", ["One two three four.", "Five six."])
+    assert CleanResult([short, long_], []).main is long_
+    assert CleanResult([long_, art("Twin", ["a b c d", "e f"])], []).main is long_  # the first of equals
+    assert CleanResult([], []).main is None
