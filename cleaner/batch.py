@@ -583,15 +583,28 @@ class _AtomicFile:
             self.discard()
 
 
-def _article_lines(page: _Page, result: CleanResult) -> str:
+def _article_lines(page: _Page, result: CleanResult, main_only: bool = False) -> str:
+    articles = list(enumerate(result.articles))
+    if main_only:  # the main article keeps its index on the page
+        articles = [(i, a) for i, a in articles if a is result.main]
     return "".join(
         json.dumps(
             {"path": page.path, "record": page.record, "url": page.url, "article": i, **a.to_dict()},
             ensure_ascii=False,
         )
         + "\n"
-        for i, a in enumerate(result.articles)
+        for i, a in articles
     )
+
+
+def _count(result: CleanResult, main_only: bool) -> int:
+    return min(len(result.articles), 1) if main_only else len(result.articles)
+
+
+def _main_only(result: CleanResult) -> CleanResult:
+    """The result with its main article only (:attr:`CleanResult.main`), segments kept."""
+    main = result.main
+    return CleanResult(articles=[main] if main is not None else [], segments=result.segments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -603,6 +616,7 @@ class _Job:
     format: str
     model: str | None
     config: CleanerConfig
+    main_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -639,8 +653,8 @@ def run_task(task: Task, job: _Job) -> TaskResult:
         with _AtomicFile(out / f"part-{task.index:05d}.jsonl") as f:
             for page, result in cleaned:
                 pages += 1
-                articles += len(result.articles)
-                f.write(_article_lines(page, result))
+                articles += _count(result, job.main_only)
+                f.write(_article_lines(page, result, job.main_only))
     else:
         # A WARC task has one input, written as JSON Lines; other inputs are one page.
         warc = task.inputs[0].kind is InputKind.WARC
@@ -648,15 +662,15 @@ def run_task(task: Task, job: _Job) -> TaskResult:
             with _AtomicFile(out / (task.inputs[0].path + ".jsonl")) as f:
                 for page, result in cleaned:
                     pages += 1
-                    articles += len(result.articles)
-                    f.write(_article_lines(page, result))
+                    articles += _count(result, job.main_only)
+                    f.write(_article_lines(page, result, job.main_only))
         else:
             suffix = _MIRROR_SUFFIX[job.format]
             for page, result in cleaned:
                 pages += 1
-                articles += len(result.articles)
+                articles += _count(result, job.main_only)
                 with _AtomicFile(out / (page.path + suffix)) as f:
-                    f.write(render(result, job.format))
+                    f.write(render(_main_only(result) if job.main_only else result, job.format))
     return TaskResult(
         task.index,
         tuple(i.path for i in task.inputs),
@@ -753,6 +767,9 @@ class BatchOptions:
     Attributes:
         format: ``"jsonl"`` (default), ``"text"``, ``"markdown"`` or ``"json"``; see
             the module docstring for the files each writes.
+        main_only: write each page's main article only (:attr:`CleanResult.main`,
+            the one with the most body words), for corpora of one text a page; a
+            JSON Lines row keeps the article's index on the page.
         include: shell globs; when given, only inputs matching one are cleaned.
         exclude: shell globs; inputs matching one are skipped.
         jobs: worker processes; None (default) for one a CPU core, 1 to clean in the
@@ -772,6 +789,7 @@ class BatchOptions:
     """
 
     format: str = "jsonl"
+    main_only: bool = False
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     jobs: int | None = None
@@ -960,6 +978,7 @@ def _header(options: BatchOptions, model: str | None, config: CleanerConfig) -> 
         "cleaner_batch": _MANIFEST_VERSION,
         "cleaner_version": __version__,
         "format": options.format,
+        **({"main_only": True} if options.main_only else {}),  # absent otherwise: older manifests resume
         "batch_size": options.batch_size,
         "include": list(options.include),
         "exclude": list(options.exclude),
@@ -1120,7 +1139,7 @@ def run_batch(
     if src == dst or src.is_relative_to(dst):
         raise BatchSetupError(f"the output directory {out_dir} must not contain the input directory")
     model_path = None if model is None else str(Path(model).resolve())
-    job = _Job(str(src), str(dst), options.format, model_path, config)
+    job = _Job(str(src), str(dst), options.format, model_path, config, options.main_only)
     client = None if options.scheduler is None else _connect(options.scheduler)
     try:
         return _run(src, dst, job, options, client, on_result, start)

@@ -54,6 +54,7 @@ def clean_frame(
     config: CleanerConfig | None = None,
     html: bool = False,
     keep: Sequence[str] = (),
+    main_only: bool = False,
 ) -> pd.DataFrame:
     """Clean the pages in ``df[column]``; return one row per article.
 
@@ -67,6 +68,8 @@ def clean_frame(
             :func:`cleaner.html_text.html_to_text` before cleaning.
         keep: columns of ``df`` to copy into each of a row's articles (an id or a
             URL, to join the articles back to their pages).
+        main_only: one row a page at most: its main article
+            (:attr:`cleaner.CleanResult.main`), with its index on the page.
 
     Returns:
         A DataFrame with the ``keep`` columns, then ``row`` (the page's index label in
@@ -115,7 +118,10 @@ def clean_frame(
             )
         assert cleaner is not None
         result = cleaner.clean_html(value) if html else cleaner.clean(str(value))
+        main = result.main if main_only else None
         for i, a in enumerate(result.articles):
+            if main_only and a is not main:
+                continue
             rows.append([*extra, label, i, *(getattr(a, f.name) for f in fields(Article))])
     out = pd.DataFrame(rows, columns=columns)
     if not rows:  # give empty columns the dtypes that filled ones have

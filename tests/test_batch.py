@@ -555,3 +555,30 @@ def test_a_page_that_kills_its_worker_is_skipped_and_the_run_goes_on(tmp_path: P
     key = json.dumps
     assert sorted(map(key, jsonl_rows(out))) == sorted(map(key, jsonl_rows(clean)))
     assert not list(out.rglob("*.cleaner-tmp"))
+
+
+def test_main_only_writes_each_pages_main_article(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    seed = Path(__file__).parent.parent / "corpus" / "seed" / "daily8-kyodo-trade-talks.txt"
+    (root / "seed.txt").write_bytes(seed.read_bytes())  # four articles
+    for i in range(3):
+        (root / f"p{i}.txt").write_text(page(i), encoding="utf-8")
+    run_batch(root, tmp_path / "all", options=BatchOptions(jobs=1), config=SMALL)
+    report = run_batch(root, tmp_path / "main", options=BatchOptions(jobs=1, main_only=True), config=SMALL)
+    every, main = jsonl_rows(tmp_path / "all"), jsonl_rows(tmp_path / "main")
+    assert sum(r["path"] == "seed.txt" for r in every) == 4
+    assert report.articles == len(main) == 4  # one a page
+    for row in main:
+        page_rows = [r for r in every if r["path"] == row["path"]]
+        words = [sum(len(p.split()) for p in r["body"]) for r in page_rows]  # type: ignore[union-attr]
+        assert row == page_rows[words.index(max(words))]  # the same row, with its index on the page
+    opts = BatchOptions(jobs=1, format="text", main_only=True)
+    assert run_batch(root, tmp_path / "text", options=opts, config=SMALL).articles == 4
+    text = (tmp_path / "text" / "seed.txt.txt").read_text(encoding="utf-8")
+    headlines = [r["headline"] for r in every if r["path"] == "seed.txt"]
+    kept = next(r["headline"] for r in main if r["path"] == "seed.txt")
+    assert [h for h in headlines if h in text] == [kept]
+    # resuming with another choice would mix two outputs
+    with pytest.raises(BatchSetupError, match="main_only"):
+        run_batch(root, tmp_path / "main", options=BatchOptions(jobs=1, resume=True), config=SMALL)

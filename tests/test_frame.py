@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -113,3 +114,15 @@ def test_inside_pyspark_map_in_pandas() -> None:
     assert list(got.sort_values(["id", "article"])["headline"]) == list(
         want.sort_values(["id", "article"])["headline"]
     )
+
+
+def test_main_only_keeps_one_row_a_page() -> None:
+    seed = Path(__file__).parent.parent / "corpus" / "seed" / "daily8-kyodo-trade-talks.txt"
+    df = pd.DataFrame({"id": ["seed", "park"], "text": [seed.read_text(encoding="utf-8"), PAGE]})
+    every = clean_frame(df, "text", keep=["id"])
+    main = clean_frame(df, "text", keep=["id"], main_only=True)
+    assert (every["id"] == "seed").sum() == 4 and list(main["id"]) == ["seed", "park"]
+    for _, row in main.iterrows():
+        rows = every[every["id"] == row["id"]]
+        words = [sum(len(p.split()) for p in body) for body in rows["body"]]
+        assert row["article"] == rows["article"].iloc[words.index(max(words))]

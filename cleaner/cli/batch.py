@@ -25,6 +25,7 @@ def _run(args: argparse.Namespace) -> int:
     config = CleanerConfig(html_mode=args.html_mode, max_chars=args.max_chars)
     options = BatchOptions(
         format=args.format,
+        main_only=args.main_only,
         include=tuple(args.include),
         exclude=tuple(args.exclude),
         jobs=args.jobs,
@@ -97,6 +98,11 @@ def add_parser(sub: Any) -> None:
         metavar="ADDRESS",
         default=None,
         help="run on a Dask cluster (tcp://host:8786); IN and OUT must be shared with its workers",
+    )
+    p.add_argument(
+        "--main-only",
+        action="store_true",
+        help="write each page's main article only (the one with the most body words)",
     )
     p.add_argument(
         "--resume", action="store_true", help="continue the run recorded in OUT, skipping done inputs"
