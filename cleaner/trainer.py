@@ -29,6 +29,7 @@ __all__ = [
     "fit_pages",
     "pages_to_xy",
     "predict_segments",
+    "ranker_candidates",
     "with_composed",
 ]
 
@@ -119,15 +120,11 @@ def _run_title(titles: Sequence[int], labels_gold: Sequence[str]) -> int | None:
     return titles[0]
 
 
-def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -> HeadlineRanker | None:
-    """Fit a :class:`~cleaner.headline.HeadlineRanker` on ``model``'s view of labelled pages.
-
-    ``pages`` must be pages the model did not see in training (the shipped model uses
-    the validation split): on its own training pages the model's probabilities are
-    too sure of themselves to teach the ranker anything. The gold title of a page is
-    a unit labelled headline among its candidates (:func:`_run_title`). Returns None
-    when no page has its title among its candidates.
-    """
+def ranker_candidates(
+    model: BlockClassifier, pages: Sequence[LabelledPage]
+) -> tuple[list[Candidates], list[int | None]]:
+    """The headline candidates of ``model``'s view of labelled pages, and each page's
+    gold title unit among them (:func:`_run_title`; None when it is not a candidate)."""
     X, y, _ = pages_to_xy(pages)
     classes = [str(c) for c in model.classes_]
     found: list[Candidates] = []
@@ -142,6 +139,19 @@ def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -
         titles = [int(j) for j in cands.index if labels_gold[j] == Label.HEADLINE]
         found.append(cands)
         gold.append(_run_title(titles, labels_gold))
+    return found, gold
+
+
+def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -> HeadlineRanker | None:
+    """Fit a :class:`~cleaner.headline.HeadlineRanker` on ``model``'s view of labelled pages.
+
+    ``pages`` must be pages the model did not see in training (the shipped model uses
+    the validation split): on its own training pages the model's probabilities are
+    too sure of themselves to teach the ranker anything. The gold title of a page is
+    a unit labelled headline among its candidates (:func:`_run_title`). Returns None
+    when no page has its title among its candidates.
+    """
+    found, gold = ranker_candidates(model, pages)
     if not any(g is not None for g in gold):
         return None
     return HeadlineRanker().fit(found, gold)

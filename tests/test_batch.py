@@ -490,21 +490,28 @@ def test_dask_local_cluster_gives_the_same_output(tmp_path: Path) -> None:
     assert outputs(tmp_path / "dask") == outputs(tmp_path / "local")
 
 
+def _crash_corpus(tmp_path: Path, n: int) -> tuple[Path, Path]:
+    """The crashing model (tests/crashing_model.py) and ``n`` pages, of which p04 kills its worker."""
+    from crashing_model import TRIGGER, write_crashing_model
+
+    model = write_crashing_model(tmp_path / "crashing.joblib")
+    root = tmp_path / "in"
+    root.mkdir()
+    for i in range(n):
+        (root / f"p{i:02d}.txt").write_text(page(i), encoding="utf-8")
+    (root / "p04.txt").write_text(page(4).replace("Residents", f"{TRIGGER} residents"), encoding="utf-8")
+    return model, root
+
+
 @pytest.mark.slow
 def test_a_page_that_kills_dask_workers_is_skipped_and_the_run_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from crashing_model import TRIGGER, write_crashing_model
     from distributed import LocalCluster
 
     # the workers are processes of their own: they import the crashing model from the tests folder
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]))
-    model = write_crashing_model(tmp_path / "crashing.joblib")
-    root = tmp_path / "in"
-    root.mkdir()
-    for i in range(6):
-        (root / f"p{i:02d}.txt").write_text(page(i), encoding="utf-8")
-    (root / "p04.txt").write_text(page(4).replace("Residents", f"{TRIGGER} residents"), encoding="utf-8")
+    model, root = _crash_corpus(tmp_path, 6)
     out = tmp_path / "out"
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         opts = BatchOptions(batch_size=3, scheduler=cluster.scheduler_address)
@@ -531,14 +538,7 @@ def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow  # about 20 s: worker start-up, and fresh processes to find the page
 def test_a_page_that_kills_its_worker_is_skipped_and_the_run_goes_on(tmp_path: Path) -> None:
-    from crashing_model import TRIGGER, write_crashing_model
-
-    model = write_crashing_model(tmp_path / "crashing.joblib")
-    root = tmp_path / "in"
-    root.mkdir()
-    for i in range(10):
-        (root / f"p{i:02d}.txt").write_text(page(i), encoding="utf-8")
-    (root / "p04.txt").write_text(page(4).replace("Residents", f"{TRIGGER} residents"), encoding="utf-8")
+    model, root = _crash_corpus(tmp_path, 10)
     out = tmp_path / "out"
     report = run_batch(root, out, options=BatchOptions(jobs=2, batch_size=3), model=model, config=SMALL)
     assert report.aborted is None and report.worker_deaths == 1

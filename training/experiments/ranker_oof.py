@@ -23,53 +23,33 @@ from sklearn.model_selection import GroupKFold
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from cleaner.decode import decode_labels  # noqa: E402
-from cleaner.headline import HeadlineRanker, candidates  # noqa: E402
-from cleaner.labels import Label  # noqa: E402
+from cleaner.headline import HeadlineRanker  # noqa: E402
 from cleaner.model import load_model, save_model  # noqa: E402
 from cleaner.samples import read_jsonl  # noqa: E402
 from cleaner.trainer import (  # noqa: E402
     COMPOSED_PAGES,
     DEFAULT_DESIGN,
     DESIGNS,
-    _run_title,
     fit_pages,
-    pages_to_xy,
+    ranker_candidates,
     with_composed,
 )
 
 DATA = ROOT / "corpus" / "training"
 
 
-def _candidates(model, pages):  # type: ignore[no-untyped-def]
-    X, y, _ = pages_to_xy(pages)
-    classes = [str(c) for c in model.classes_]
-    found, gold = [], []
-    for x, labels_gold, proba in zip(X, y, model.predict_proba(X), strict=True):
-        if not x.units:
-            continue
-        labels, _ = decode_labels(x.text, x.units, proba, classes)
-        cands = candidates(x.text, x.units, labels, proba, classes)
-        if cands is None:
-            continue
-        titles = [int(j) for j in cands.index if labels_gold[j] == Label.HEADLINE]
-        found.append(cands)
-        gold.append(_run_title(titles, labels_gold))
-    return found, gold
-
-
 def main(out: str) -> int:
     shipped = load_model()
     train = [p for p in read_jsonl(DATA / "train.jsonl.gz") if p.meta.get("render") != "composed"]
     valid = list(read_jsonl(DATA / "validation.jsonl.gz"))
-    found, gold = _candidates(shipped.estimator, valid)
+    found, gold = ranker_candidates(shipped.estimator, valid)
     print(f"validation: {len(found)} pages with candidates", flush=True)
     sites = [p.site or p.id for p in train]
     for k, (fit_idx, held_idx) in enumerate(GroupKFold(n_splits=3).split(np.arange(len(train)), groups=sites)):
         t0 = time.perf_counter()
         fold = [train[i] for i in fit_idx]
         model = fit_pages(with_composed(fold, COMPOSED_PAGES * len(fold) // len(train)), DESIGNS[DEFAULT_DESIGN])
-        f, g = _candidates(model, [train[i] for i in held_idx])
+        f, g = ranker_candidates(model, [train[i] for i in held_idx])
         found += f
         gold += g
         print(f"fold {k}: {len(f)} pages with candidates ({time.perf_counter() - t0:.0f} s)", flush=True)
