@@ -61,3 +61,12 @@ def test_html_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["clean", str(page), "-f", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert any("storm hit the coast" in " ".join(a["body"]) for a in data["articles"])
+
+
+def test_main_only(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(SEED), "--format", "json"]) == 0
+    every = json.loads(capsys.readouterr().out)["articles"]
+    assert main(["clean", str(SEED), "--format", "json", "--main-only"]) == 0
+    only = json.loads(capsys.readouterr().out)["articles"]
+    words = [sum(len(p.split()) for p in a["body"]) for a in every]
+    assert len(every) == 4 and only == [every[words.index(max(words))]]

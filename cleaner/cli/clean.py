@@ -9,6 +9,7 @@ from typing import Any
 
 from ..api import Cleaner
 from ..config import CleanerConfig
+from ..document import CleanResult
 from ..errors import InputTypeError
 from ..output import FORMATS, explain, render
 from ..scope import template_keys
@@ -56,6 +57,8 @@ def _run(args: argparse.Namespace) -> int:
     text = read_page(args.file)
     is_html = args.html or (args.file.lower().endswith((".html", ".htm")) and not args.text)
     result = cleaner.clean_html(text) if is_html else cleaner.clean(text)
+    if args.main_only:
+        result = CleanResult(articles=[result.main] if result.main is not None else [], segments=result.segments)
     if args.explain and cleaner.model.scope is not None:
         _explain_scope(cleaner, text, is_html)
     out = explain(result) if args.explain else render(result, args.format)
@@ -72,6 +75,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("file", metavar="FILE", help="page text file, or - for standard input")
     p.add_argument("-f", "--format", choices=FORMATS, default="text", help="output format (default: text)")
     p.add_argument("--explain", action="store_true", help="print every segment with its label and probability")
+    p.add_argument(
+        "--main-only", action="store_true", help="print the main article only (the one with the most body words)"
+    )
     p.add_argument(
         "--model", default=None, help="model file (default: the shipped model; a pickle: trusted files only)"
     )
