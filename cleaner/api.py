@@ -90,11 +90,16 @@ class Cleaner:
         The first steps of :meth:`clean`, for tools that show or correct the model's
         view of a page (``cleaner review``, ``cleaner label``).
         """
-        text = _check_text(text, self.config)
+        units, proba, _ = self._predict(_check_text(text, self.config))
+        return units, proba
+
+    def _predict(self, text: str) -> tuple[list[Unit], np.ndarray, Model]:
+        """Units, probabilities and the model (of a scoped model's two) that gave them."""
+        model = self.model.for_text(text)
         units = self._units(text)
         if not units:
-            return units, np.zeros((0, len(self._classes)))
-        return units, self._proba(self.model.for_text(text), [featurize(text, units)])
+            return units, np.zeros((0, len(self._classes))), model
+        return units, self._proba(model, [featurize(text, units)]), model
 
     def _segments(self, text: str, units: Sequence[Unit], proba: np.ndarray, model: Model) -> list[Segment]:
         if not units:
@@ -110,9 +115,7 @@ class Cleaner:
     def clean(self, text: str) -> CleanResult:
         """Clean one page of raw text."""
         text = _check_text(text, self.config)
-        model = self.model.for_text(text)
-        units = self._units(text)
-        proba = self._proba(model, [featurize(text, units)]) if units else np.zeros((0, len(self._classes)))
+        units, proba, model = self._predict(text)
         return self._result(text, units, proba, model)
 
     def clean_many(self, texts: Iterable[str], *, batch_size: int = 64) -> list[CleanResult]:

@@ -586,7 +586,7 @@ class _AtomicFile:
 def _article_lines(page: _Page, result: CleanResult, main_only: bool = False) -> str:
     articles = list(enumerate(result.articles))
     if main_only:  # the main article keeps its index on the page
-        articles = [(i, a) for i, a in articles if a is result.main]
+        articles = [(i, a) for i, a in articles if i == result.main_index]
     return "".join(
         json.dumps(
             {"path": page.path, "record": page.record, "url": page.url, "article": i, **a.to_dict()},
@@ -599,12 +599,6 @@ def _article_lines(page: _Page, result: CleanResult, main_only: bool = False) ->
 
 def _count(result: CleanResult, main_only: bool) -> int:
     return min(len(result.articles), 1) if main_only else len(result.articles)
-
-
-def _main_only(result: CleanResult) -> CleanResult:
-    """The result with its main article only (:attr:`CleanResult.main`), segments kept."""
-    main = result.main
-    return CleanResult(articles=[main] if main is not None else [], segments=result.segments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -670,7 +664,7 @@ def run_task(task: Task, job: _Job) -> TaskResult:
                 pages += 1
                 articles += _count(result, job.main_only)
                 with _AtomicFile(out / (page.path + suffix)) as f:
-                    f.write(render(_main_only(result) if job.main_only else result, job.format))
+                    f.write(render(result.with_main_only() if job.main_only else result, job.format))
     return TaskResult(
         task.index,
         tuple(i.path for i in task.inputs),

@@ -227,8 +227,11 @@ def decode_labels(
     if Label.BYLINE in classes:
         p_byline = proba[:, list(classes).index(Label.BYLINE)]
         _rescue_bylines(text, units, labels, p_byline)
-        _rescue_author_lines(text, units, labels, p_byline)
-        _rescue_prefixed_authors(text, units, labels)
+        # the rescues below turn junk into bylines, never body: the main run stands
+        run = main_run(units, text, labels)
+        if run is not None:
+            _rescue_author_lines(text, units, labels, p_byline, run)
+            _rescue_prefixed_authors(text, units, labels, run)
     index = {c: k for k, c in enumerate(classes)}
     conf = np.asarray([proba[i, index[lbl]] for i, lbl in enumerate(labels)])
     return labels, conf
@@ -381,17 +384,16 @@ def _author_line(line: str) -> bool:
     return m is not None or name != rest.strip() or name.lower() not in _NOT_NAMES
 
 
-def _rescue_author_lines(text: str, units: Sequence[Unit], labels: list[str], p_byline: np.ndarray) -> None:
+def _rescue_author_lines(
+    text: str, units: Sequence[Unit], labels: list[str], p_byline: np.ndarray, run: tuple[int, int]
+) -> None:
     """Author lines of the main article become bylines: in its header (from its headline
     to its body) and in an author box right after its body (``AUTHOR_BOX_AFTER`` units).
 
     The classifier gives a bare name line ("Lucie Stuchlíková") a low byline
     probability, as nothing in the words says "author"; where such a line stands
-    tells it, and these are the two places.
+    tells it, and these are the two places. ``run`` is the main run (:func:`main_run`).
     """
-    run = main_run(units, text, labels)
-    if run is None:
-        return
     s, e = run
     heads = [h for h in range(max(0, s - LOOKBACK), s + 1) if labels[h] == Label.HEADLINE]
     zones = [range(e + 1, min(e + 1 + AUTHOR_BOX_AFTER, len(units)))]
@@ -470,18 +472,16 @@ def _credit_tail(tail: str) -> bool:
     return False
 
 
-def _rescue_prefixed_authors(text: str, units: Sequence[Unit], labels: list[str]) -> None:
+def _rescue_prefixed_authors(text: str, units: Sequence[Unit], labels: list[str], run: tuple[int, int]) -> None:
     """The main article's first explicitly credited author line becomes a byline when the
     article has no author line yet.
 
     "by Jane Doe" or "Thread starter jdoe42" says "author" in its words, so it may
     stand anywhere from ``LOOKBACK`` units before the main run of body text to
     ``AUTHOR_BOX_AFTER`` units after it, with any label but headline: the classifier
-    calls such lines junk or body when the page puts them in an odd place.
+    calls such lines junk or body when the page puts them in an odd place. ``run`` is
+    the main run (:func:`main_run`).
     """
-    run = main_run(units, text, labels)
-    if run is None:
-        return
     s, e = run
     zone = range(max(0, s - LOOKBACK), min(len(units), e + 1 + AUTHOR_BOX_AFTER))
     for j in zone:

@@ -99,9 +99,21 @@ class CleanResult:
         >>> r.main.headline
         'Lovely weather returns'
         """
+        i = self.main_index
+        return None if i is None else self.articles[i]
+
+    @property
+    def main_index(self) -> int | None:
+        """The index of :attr:`main` in :attr:`articles`, or None."""
         if not self.articles:
             return None
-        return max(self.articles, key=lambda a: sum(p.count(" ") + 1 for p in a.body))
+        words = [sum(p.count(" ") + 1 for p in a.body) for a in self.articles]
+        return words.index(max(words))
+
+    def with_main_only(self) -> CleanResult:
+        """This result with its main article only (the segments all kept)."""
+        main = self.main
+        return CleanResult(articles=[] if main is None else [main], segments=self.segments)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as a JSON-ready dict."""

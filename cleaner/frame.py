@@ -118,9 +118,9 @@ def clean_frame(
             )
         assert cleaner is not None
         result = cleaner.clean_html(value) if html else cleaner.clean(str(value))
-        main = result.main if main_only else None
+        main = result.main_index if main_only else None
         for i, a in enumerate(result.articles):
-            if main_only and a is not main:
+            if main_only and i != main:
                 continue
             rows.append([*extra, label, i, *(getattr(a, f.name) for f in fields(Article))])
     out = pd.DataFrame(rows, columns=columns)

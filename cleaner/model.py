@@ -537,14 +537,14 @@ def save_model(
         **manifest,
         "headline_ranker": headline_ranker is not None,
     }
-    if scope is not None and fallback is not None:
+    if fallback is not None:  # and so a scope (both or neither, checked above)
         full["scope"] = scope.describe()
         full["fallback"] = {
             key: fallback.manifest.get(key) for key in ("training_data_sha256", "cleaner_version", "command")
         }
     json.dumps(full)  # the manifest must be plain data
     blob: dict[str, Any] = {"manifest": full, "estimator": estimator, "headline_ranker": headline_ranker}
-    if scope is not None and fallback is not None:
+    if fallback is not None:
         blob["scope"] = scope
         blob["fallback"] = {
             "manifest": fallback.manifest,

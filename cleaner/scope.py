@@ -105,18 +105,23 @@ class SiteScope:
     sites: dict[str, frozenset[str]]
     min_shared: int = MIN_SHARED_LINES
 
-    def site_of(self, text: str) -> str | None:
-        """The site whose template the page shares most lines with, if it shares at
-        least ``min_shared``, else None."""
+    def match(self, text: str) -> tuple[str, int] | None:
+        """The site whose template the page shares most lines with, and how many, if it
+        shares at least ``min_shared``, else None."""
         keys = template_keys(text)
-        best, best_shared = None, 0
+        best: tuple[str, int] | None = None
         for site, lines in self.sites.items():
             if len(lines) < self.min_shared:
                 continue
             shared = len(keys & lines)
-            if shared >= self.min_shared and shared > best_shared:
-                best, best_shared = site, shared
+            if shared >= self.min_shared and (best is None or shared > best[1]):
+                best = (site, shared)
         return best
+
+    def site_of(self, text: str) -> str | None:
+        """The site of :meth:`match`, or None."""
+        found = self.match(text)
+        return None if found is None else found[0]
 
     def covers(self, text: str) -> bool:
         """Whether the page is in scope: it looks like a page of one of the sites."""

@@ -9,10 +9,8 @@ from typing import Any
 
 from ..api import Cleaner
 from ..config import CleanerConfig
-from ..document import CleanResult
 from ..errors import InputTypeError
 from ..output import FORMATS, explain, render
-from ..scope import template_keys
 
 __all__ = ["add_parser", "read_page"]
 
@@ -32,17 +30,12 @@ def read_page(name: str) -> str:
         ) from exc
 
 
-def _explain_scope(cleaner: Cleaner, text: str, is_html: bool) -> None:
+def _explain_scope(cleaner: Cleaner, text: str) -> None:
     """Say which of a scoped model's two models cleaned the page (on standard error)."""
-    if is_html:
-        from ..html_text import html_to_text
-
-        text = html_to_text(text, mode=cleaner.config.html_mode)
     scope = cleaner.model.scope
-    site = scope.site_of(text)
-    if site is not None:
-        shared = len(scope.sites[site] & template_keys(text))
-        print(f"scope: {shared} template lines of {site}: cleaned by the retrained model", file=sys.stderr)
+    found = scope.match(text)
+    if found is not None:
+        print(f"scope: {found[1]} template lines of {found[0]}: cleaned by the retrained model", file=sys.stderr)
     else:
         print(
             f"scope: fewer than {scope.min_shared} template lines of any of the model's sites "
@@ -55,12 +48,15 @@ def _run(args: argparse.Namespace) -> int:
     config = CleanerConfig(html_mode=args.html_mode)
     cleaner = Cleaner(args.model, config=config)
     text = read_page(args.file)
-    is_html = args.html or (args.file.lower().endswith((".html", ".htm")) and not args.text)
-    result = cleaner.clean_html(text) if is_html else cleaner.clean(text)
+    if args.html or (args.file.lower().endswith((".html", ".htm")) and not args.text):
+        from ..html_text import html_to_text  # lxml: only for HTML
+
+        text = html_to_text(text, mode=config.html_mode)  # what Cleaner.clean_html cleans
+    result = cleaner.clean(text)
     if args.main_only:
-        result = CleanResult(articles=[result.main] if result.main is not None else [], segments=result.segments)
+        result = result.with_main_only()
     if args.explain and cleaner.model.scope is not None:
-        _explain_scope(cleaner, text, is_html)
+        _explain_scope(cleaner, text)
     out = explain(result) if args.explain else render(result, args.format)
     sys.stdout.write(out)
     return 0
