@@ -21,10 +21,11 @@ from .labels import Label
 if TYPE_CHECKING:
     from .api import Cleaner, clean, clean_html
     from .frame import clean_frame
+    from .page_meta import PageMeta
 
 # The entry points that need scikit-learn, NumPy and the model are imported on first
 # use, so that `import cleaner` stays cheap (about 1 s of imports otherwise).
-_LAZY = {"Cleaner": "api", "clean": "api", "clean_html": "api", "clean_frame": "frame"}
+_LAZY = {"Cleaner": "api", "clean": "api", "clean_html": "api", "clean_frame": "frame", "PageMeta": "page_meta"}
 
 
 def __getattr__(name: str) -> Any:
@@ -48,6 +49,7 @@ __all__ = [
     "Label",
     "ModelError",
     "ModelVersionError",
+    "PageMeta",
     "SampleFormatError",
     "Segment",
     "UnsupportedInputError",

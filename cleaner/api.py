@@ -15,8 +15,9 @@ from .errors import InputTooLargeError, InputTypeError
 from .features import PageFeatures, featurize
 from .headline import headline_chooser
 from .model import Model, load_model
+from .page_meta import PageMeta, apply_page_meta, read_html
 from .reassemble import assemble_articles, merge_units
-from .segment import Unit, split_units
+from .segment import Unit, find_phrases, split_units
 
 __all__ = ["Cleaner", "clean", "clean_html", "default_cleaner"]
 
@@ -59,19 +60,26 @@ class Cleaner:
         self.config = CleanerConfig() if config is None else config
         self._classes = [str(c) for c in self.model.estimator.classes_]
 
-    def _units(self, text: str) -> list[Unit]:
-        return split_units(text, split_titles=self.config.split_titles)
+    def _units(self, text: str, meta: PageMeta | None = None) -> list[Unit]:
+        phrases = find_phrases(text, meta.titles) if meta is not None and meta.titles else ()
+        return split_units(text, split_titles=self.config.split_titles, phrases=phrases)
 
-    def _result(self, text: str, units: Sequence[Unit], proba: np.ndarray, model: Model) -> CleanResult:
+    def _result(
+        self, text: str, units: Sequence[Unit], proba: np.ndarray, model: Model, meta: PageMeta | None = None
+    ) -> CleanResult:
         if not units:
             return CleanResult(articles=[], segments=[])
-        segments = self._segments(text, units, proba, model)
+        spans = find_phrases(text, meta.titles) if meta is not None and meta.titles else []
+        bounds = set(spans)
+        titled = [i for i, u in enumerate(units) if (u.start, u.end) in bounds]
+        segments = self._segments(text, units, proba, model, titled)
         articles = assemble_articles(
             segments,
             reference_time=self.config.reference_time,
             keep_headline_only=self.config.keep_headline_only,
         )
-        return CleanResult(articles=articles, segments=segments)
+        result = CleanResult(articles=articles, segments=segments)
+        return result if meta is None else apply_page_meta(result, meta, title_in_text=bool(spans))
 
     def _proba(self, model: Model, feats: Sequence[PageFeatures]) -> np.ndarray:
         """Class probabilities of ``model`` in the columns of this cleaner's labels (a
@@ -93,46 +101,70 @@ class Cleaner:
         units, proba, _ = self._predict(_check_text(text, self.config))
         return units, proba
 
-    def _predict(self, text: str) -> tuple[list[Unit], np.ndarray, Model]:
+    def _predict(self, text: str, meta: PageMeta | None = None) -> tuple[list[Unit], np.ndarray, Model]:
         """Units, probabilities and the model (of a scoped model's two) that gave them."""
         model = self.model.for_text(text)
-        units = self._units(text)
+        units = self._units(text, meta)
         if not units:
             return units, np.zeros((0, len(self._classes))), model
         return units, self._proba(model, [featurize(text, units)]), model
 
-    def _segments(self, text: str, units: Sequence[Unit], proba: np.ndarray, model: Model) -> list[Segment]:
+    def _segments(
+        self, text: str, units: Sequence[Unit], proba: np.ndarray, model: Model, titled: Sequence[int] = ()
+    ) -> list[Segment]:
         if not units:
             return []
-        chooser = headline_chooser(model.headline_ranker, text, units, proba, self._classes)
-        labels, conf = decode_labels(text, units, proba, self._classes, chooser)
+        chooser = headline_chooser(model.headline_ranker, text, units, proba, self._classes, titled)
+        labels, conf = decode_labels(text, units, proba, self._classes, chooser, titled)
         return merge_units(text, units, labels, conf)
 
     def segments(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> list[Segment]:
         """Decoded, merged segments of a page from :meth:`predict_units`'s output."""
         return self._segments(text, units, proba, self.model.for_text(text))
 
-    def clean(self, text: str) -> CleanResult:
-        """Clean one page of raw text."""
-        text = _check_text(text, self.config)
-        units, proba, model = self._predict(text)
-        return self._result(text, units, proba, model)
+    def clean(self, text: str, *, meta: PageMeta | None = None) -> CleanResult:
+        """Clean one page of raw text.
 
-    def clean_many(self, texts: Iterable[str], *, batch_size: int = 64) -> list[CleanResult]:
-        """Clean many pages, classifying them in batches (faster than one by one)."""
+        ``meta``, when known (a crawl's stored title, authors or date; what
+        :meth:`clean_html` reads from the HTML), guides the main article: its title is
+        cut out of the line it stands in and made the headline where it stands before
+        the article's body, and its authors and date complete the article's.
+        """
+        text = _check_text(text, self.config)
+        units, proba, model = self._predict(text, meta)
+        return self._result(text, units, proba, model, meta)
+
+    def clean_many(
+        self,
+        texts: Iterable[str],
+        *,
+        batch_size: int = 64,
+        meta: Iterable[PageMeta | None] | None = None,
+    ) -> list[CleanResult]:
+        """Clean many pages, classifying them in batches (faster than one by one).
+
+        ``meta``, if given, holds each page's :class:`cleaner.page_meta.PageMeta` (or
+        None), in the order of ``texts``, as :meth:`clean` takes it.
+
+        Raises:
+            ValueError: ``meta`` and ``texts`` differ in length.
+        """
         out: list[CleanResult] = []
         batch: list[str] = []
-        for text in texts:
+        metas: list[PageMeta | None] = []
+        pairs = zip(texts, meta, strict=True) if meta is not None else ((t, None) for t in texts)
+        for text, page_meta in pairs:
             batch.append(_check_text(text, self.config))
+            metas.append(page_meta)
             if len(batch) >= batch_size:
-                out.extend(self._clean_batch(batch))
-                batch = []
+                out.extend(self._clean_batch(batch, metas))
+                batch, metas = [], []
         if batch:
-            out.extend(self._clean_batch(batch))
+            out.extend(self._clean_batch(batch, metas))
         return out
 
-    def _clean_batch(self, texts: Sequence[str]) -> list[CleanResult]:
-        all_units = [self._units(t) for t in texts]
+    def _clean_batch(self, texts: Sequence[str], metas: Sequence[PageMeta | None]) -> list[CleanResult]:
+        all_units = [self._units(t, m) for t, m in zip(texts, metas, strict=True)]
         models = [self.model.for_text(t) for t in texts]
         probas: list[np.ndarray] = [np.zeros((0, len(self._classes)))] * len(texts)
         # one call per model over its pages of the batch (a scoped model has two)
@@ -147,19 +179,21 @@ class Cleaner:
                 probas[i] = proba[pos : pos + n]
                 pos += n
         return [
-            self._result(text, units, proba, model)
-            for text, units, proba, model in zip(texts, all_units, probas, models, strict=True)
+            self._result(text, units, proba, model, meta)
+            for text, units, proba, model, meta in zip(texts, all_units, probas, models, metas, strict=True)
         ]
 
     def clean_html(self, html: str | bytes) -> CleanResult:
-        """Render HTML to text (:func:`cleaner.html_text.html_to_text`) and clean it.
+        """Render HTML to text (:func:`cleaner.html_text.html_to_text`) and clean it,
+        guided by the title, authors and date the page declares
+        (:func:`cleaner.page_meta.page_meta`; ``CleanerConfig(html_metadata=False)``
+        ignores them).
 
         Offsets in the result refer to the rendered text, ``result.segments[i].text``
         holds the text itself.
         """
-        from .html_text import html_to_text
-
-        return self.clean(html_to_text(html, mode=self.config.html_mode))
+        text, meta = read_html(html, mode=self.config.html_mode, metadata=self.config.html_metadata)
+        return self.clean(text, meta=meta)
 
 
 _default: Cleaner | None = None
@@ -176,20 +210,21 @@ def default_cleaner() -> Cleaner:
     return _default
 
 
-def clean(text: str, *, config: CleanerConfig | None = None) -> CleanResult:
+def clean(text: str, *, config: CleanerConfig | None = None, meta: PageMeta | None = None) -> CleanResult:
     """Clean one page of raw text with the default model.
 
     Returns a :class:`CleanResult`: ``.articles`` (headline, bylines, authors,
     published, body paragraphs, related titles) and ``.segments`` (every segment
-    with offsets, label and confidence).
+    with offsets, label and confidence). ``meta``: what is known of the page
+    (:class:`cleaner.PageMeta`, a stored title for example); see :meth:`Cleaner.clean`.
 
     Raises:
         InputTypeError: ``text`` is not a ``str`` (bytes: decode them first).
         InputTooLargeError: ``text`` is longer than ``config.max_chars``.
     """
     if config is None:
-        return default_cleaner().clean(text)
-    return Cleaner(default_cleaner().model, config=config).clean(text)
+        return default_cleaner().clean(text, meta=meta)
+    return Cleaner(default_cleaner().model, config=config).clean(text, meta=meta)
 
 
 def clean_html(html: str | bytes, *, config: CleanerConfig | None = None) -> CleanResult:

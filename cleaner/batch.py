@@ -84,6 +84,7 @@ from .config import CleanerConfig
 from .document import CleanResult
 from .errors import BatchSetupError, CleanerError, InputReadError, InputTooLargeError
 from .output import render
+from .page_meta import PageMeta
 
 __all__ = [
     "FAILURES_FILE",
@@ -304,6 +305,7 @@ class _Page:
     record: str | None
     url: str | None
     text: str
+    meta: PageMeta | None = None  # what an HTML page declares (title, authors, date)
 
 
 def _too_large(what: str, max_chars: int) -> InputTooLargeError:
@@ -362,18 +364,18 @@ def _read_limited(stream: IO[bytes], limit: int | None, what: str) -> bytes:
     return data
 
 
-def _html_text(data: bytes | str, config: CleanerConfig) -> str:
-    from .html_text import html_to_text
+def _html_text(data: bytes | str, config: CleanerConfig) -> tuple[str, PageMeta | None]:
+    from .page_meta import read_html
 
     if isinstance(data, bytes) and b"\x00" in data:
         raise InputReadError("binary data (NUL bytes), not HTML")
-    text = html_to_text(data, mode=config.html_mode)
+    text, meta = read_html(data, mode=config.html_mode, metadata=config.html_metadata)
     if config.max_chars is not None and len(text) > config.max_chars:
         raise _too_large(f"the rendered page has {len(text):,} characters,", config.max_chars)
-    return text
+    return text, meta
 
 
-def _read_file(root: Path, item: InputFile, config: CleanerConfig) -> str:
+def _read_file(root: Path, item: InputFile, config: CleanerConfig) -> tuple[str, PageMeta | None]:
     path = root / item.path
     max_chars = config.max_chars
     try:
@@ -384,7 +386,7 @@ def _read_file(root: Path, item: InputFile, config: CleanerConfig) -> str:
                 raise _too_large(f"the file has {size:,} bytes,", max_chars)
         with _open_input(path) as stream:
             if item.kind is InputKind.TEXT:
-                return _decode_text(stream, max_chars)
+                return _decode_text(stream, max_chars), None
             data = _read_limited(stream, max_chars, "HTML page")
     except (OSError, EOFError, zlib.error) as exc:
         raise _read_error(exc) from exc
@@ -437,9 +439,9 @@ def _warc_pages(
                                 html = data.decode(charset, errors="replace")
                             except LookupError:
                                 html = data  # unknown charset name: let the parser detect it
-                        text = _html_text(html, config)
+                        text, meta = _html_text(html, config)
                     else:
-                        text = _decode_text(stream, config.max_chars)
+                        text, meta = _decode_text(stream, config.max_chars), None
                     missing = getattr(record.raw_stream, "limit", 0)
                     if missing > 0:  # the file ends inside this record
                         raise InputReadError(
@@ -448,7 +450,7 @@ def _warc_pages(
                 except CleanerError as exc:
                     yield Failure.of(item.path, rid, exc)
                     continue
-                yield _Page(item_index, item.path, rid, url, text)
+                yield _Page(item_index, item.path, rid, url, text, meta)
     except CleanerError as exc:
         yield Failure.of(item.path, None, exc)
     except Exception as exc:  # warcio raises assorted errors on corrupt or truncated files
@@ -478,11 +480,11 @@ def _pages(root: Path, task: Task, config: CleanerConfig) -> Iterator[_Page | Fa
             yield from _warc_pages(root, i, item, config)
         else:
             try:
-                text = _read_file(root, item, config)
+                text, meta = _read_file(root, item, config)
             except CleanerError as exc:
                 yield Failure.of(item.path, None, exc)
                 continue
-            yield _Page(i, item.path, None, None, text)
+            yield _Page(i, item.path, None, None, text, meta)
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -507,12 +509,12 @@ def cached_cleaner(model: str | Path | None = None, config: CleanerConfig | None
 
 def _clean_group(cleaner: Cleaner, pages: Sequence[_Page]) -> list[CleanResult | Exception]:
     try:
-        return list(cleaner.clean_many([p.text for p in pages], batch_size=len(pages)))
+        return list(cleaner.clean_many([p.text for p in pages], batch_size=len(pages), meta=[p.meta for p in pages]))
     except Exception:  # find the page that fails, and clean the others
         out: list[CleanResult | Exception] = []
         for p in pages:
             try:
-                out.append(cleaner.clean(p.text))
+                out.append(cleaner.clean(p.text, meta=p.meta))
             except Exception as exc:  # one bad page must never stop the run
                 out.append(exc)
         return out

@@ -27,6 +27,9 @@ class CleanerConfig:
             ``published_raw`` only.
         html_mode: how :meth:`cleaner.Cleaner.clean_html` renders HTML to text,
             ``"browser"`` (one visual block a line, the default) or ``"collapsed"``.
+        html_metadata: whether :meth:`cleaner.Cleaner.clean_html` uses the title,
+            authors and date the page declares (JSON-LD, Open Graph, ``<meta>``,
+            ``<title>``) to guide the main article. Default True.
     """
 
     split_titles: bool = True
@@ -34,6 +37,7 @@ class CleanerConfig:
     max_chars: int | None = 20_000_000
     reference_time: datetime | None = None
     html_mode: str = "browser"
+    html_metadata: bool = True
 
     def __post_init__(self) -> None:
         if self.max_chars is not None and self.max_chars < 0:

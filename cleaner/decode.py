@@ -55,7 +55,7 @@ The constants were set on the validation split (training/README.md, "Decoding").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
@@ -153,12 +153,15 @@ def decode_labels(
     proba: np.ndarray,
     classes: Sequence[str],
     choose_headline: Callable[[list[str]], None] | None = None,
+    titled: Collection[int] = (),
 ) -> tuple[list[str], np.ndarray]:
     """Labels and their probabilities for ``units``, given class probabilities.
 
     ``choose_headline``, when given, is called with the labels after the headline
     rules and may change them in place to move the main article's headline (the
     learned ranker of :mod:`cleaner.headline`); bylines are rescued after it.
+    ``titled`` units hold a title the page's HTML declares: a headline among them
+    stays as it is, without the rest of its line.
 
     Returns the labels and, for each unit, the probability of the label it got.
     """
@@ -223,7 +226,7 @@ def decode_labels(
     _smooth_collapsed_lines(text, units, labels, p_body, cards_only=True)
     if choose_headline is not None:
         choose_headline(labels)
-    _whole_line_headlines(text, units, labels)
+    _whole_line_headlines(text, units, labels, titled)
     if Label.BYLINE in classes:
         p_byline = proba[:, list(classes).index(Label.BYLINE)]
         _rescue_bylines(text, units, labels, p_byline)
@@ -411,7 +414,7 @@ def _rescue_author_lines(
                 labels[j] = Label.BYLINE
 
 
-def _whole_line_headlines(text: str, units: Sequence[Unit], labels: list[str]) -> None:
+def _whole_line_headlines(text: str, units: Sequence[Unit], labels: list[str], titled: Collection[int] = ()) -> None:
     """A headline unit takes the rest of its line when the line is a title: at most
     ``_MAX_TITLE_WORDS`` words, not ending in a full stop (closing quotes and brackets
     aside), and no byline in it.
@@ -427,7 +430,12 @@ def _whole_line_headlines(text: str, units: Sequence[Unit], labels: list[str]) -
         j = i
         while j + 1 < n and units[j + 1].line == units[i].line:
             j += 1
-        if j > i and Label.HEADLINE in labels[i : j + 1] and Label.BYLINE not in labels[i : j + 1]:
+        if (
+            j > i
+            and Label.HEADLINE in labels[i : j + 1]
+            and Label.BYLINE not in labels[i : j + 1]
+            and not any(k in titled and labels[k] == Label.HEADLINE for k in range(i, j + 1))
+        ):
             start, end = units[i].start, units[j].end
             if text.count(" ", start, end) < _MAX_TITLE_WORDS and text[start:end].rstrip(_CLOSERS)[-1:] != ".":
                 for k in range(i, j + 1):

@@ -7,10 +7,13 @@ into the text that was cleaned, so any output can be traced back to its source:
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["Article", "CleanResult", "Segment"]
+
+_WORD = re.compile(r"\w+")  # words as body word-F1 counts them (cleaner.evaluate.tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +40,16 @@ class Article:
     """One article found on a page.
 
     Attributes:
-        headline: the article's title, or None when the page shows none.
+        headline: the article's title, or None when the page shows none. For the main
+            article of a page cleaned with its metadata (:meth:`cleaner.Cleaner.clean_html`,
+            or ``clean(text, meta=...)``), the declared title where the text shows none
+            or never shows the declared one.
         bylines: byline segments as they stand on the page, in page order.
-        authors: author names parsed from the bylines.
+        authors: author names parsed from the bylines; for a main article cleaned with
+            its metadata, the declared authors after them.
         published: publication date (ISO ``YYYY-MM-DD``, or with time) where a byline
-            gives one that can be resolved without guessing; else None.
+            gives one that can be resolved without guessing, else the declared date of
+            a main article cleaned with its metadata; else None.
         published_raw: the date or time text as found in a byline (``"17 hours
             ago"``), kept even where it cannot be resolved.
         source: a source or agency name found in a byline (``"KYODO NEWS"``).
@@ -107,7 +115,7 @@ class CleanResult:
         """The index of :attr:`main` in :attr:`articles`, or None."""
         if not self.articles:
             return None
-        words = [sum(p.count(" ") + 1 for p in a.body) for a in self.articles]
+        words = [sum(len(_WORD.findall(p)) for p in a.body) for a in self.articles]
         return words.index(max(words))
 
     def with_main_only(self) -> CleanResult:

@@ -301,8 +301,15 @@ def choose_headline(
     proba: np.ndarray,
     classes: Sequence[str],
     ranker: Any,
+    titled: Sequence[int] = (),
 ) -> None:
     """Make the ranker's choice the main article's headline, in place.
+
+    ``titled`` are the units that hold exactly the title the page's HTML declares
+    (:mod:`cleaner.page_meta`): the last of them at or before the main run is chosen
+    over the ranker's pick, else the first inside the run (the run then starts with
+    something above the article, a teaser or a promotion); with none there, the
+    ranker (if any) chooses.
 
     Headlines between the chosen unit and the main run become junk: they would split
     the article. So do headlines before it with no body text in between: they would
@@ -310,15 +317,30 @@ def choose_headline(
     word-F1 from 0.888 to 0.900 and headline accuracy from 0.455 to 0.438, as a right
     title no longer heads an empty article of its own while the body goes elsewhere).
     """
-    cands = candidates(text, units, labels, proba, classes)
-    if cands is None:
-        return
-    # a photo credit or caption is never the title, however title-like the ranker finds it
-    allowed = np.asarray([_CAPTION.match(text, units[j].start, units[j].end) is None for j in cands.index.tolist()])
-    j = ranker.choose(cands, allowed)
+    j: int | None = None
+    run = main_run(units, text, labels) if titled and Label.HEADLINE in classes else None
+    if run is not None:
+        before = [t for t in titled if t <= run[0]]
+        inside = [t for t in titled if run[0] < t < run[1]]
+        if before:
+            j, run_start = before[-1], run[0]
+        elif inside:  # the run starts with a teaser or a promotion above the title
+            j = run_start = inside[0]
     if j is None:
-        return
-    for k in range(j + 1, cands.run_start + 1):
+        if ranker is None:
+            return
+        cands = candidates(text, units, labels, proba, classes)
+        if cands is None:
+            return
+        # a photo credit or caption is never the title, however title-like the ranker finds it
+        allowed = np.asarray(
+            [_CAPTION.match(text, units[i].start, units[i].end) is None for i in cands.index.tolist()]
+        )
+        j = ranker.choose(cands, allowed)
+        if j is None:
+            return
+        run_start = cands.run_start
+    for k in range(j + 1, run_start + 1):
         if labels[k] == Label.HEADLINE:
             labels[k] = Label.JUNK
     # headlines before it with no body in between would stand as articles without body
@@ -331,14 +353,19 @@ def choose_headline(
 
 
 def headline_chooser(
-    ranker: Any, text: str, units: Sequence[Unit], proba: np.ndarray, classes: Sequence[str]
+    ranker: Any,
+    text: str,
+    units: Sequence[Unit],
+    proba: np.ndarray,
+    classes: Sequence[str],
+    titled: Sequence[int] = (),
 ) -> Callable[[list[str]], None] | None:
     """The ``choose_headline`` argument of :func:`cleaner.decode.decode_labels` for a page
-    (None without a ranker)."""
-    if ranker is None:
+    (None without a ranker or ``titled`` units)."""
+    if ranker is None and not titled:
         return None
 
     def choose(labels: list[str]) -> None:
-        choose_headline(text, units, labels, proba, classes, ranker)
+        choose_headline(text, units, labels, proba, classes, ranker, titled)
 
     return choose

@@ -32,11 +32,13 @@ Every unit is stripped of surrounding white space and is never empty.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["LINE_RE", "Unit", "split_units"]
+__all__ = ["LINE_RE", "Unit", "find_phrases", "split_units"]
 
 LINE_RE = re.compile(r"[^\n\r]+")
 
@@ -329,8 +331,33 @@ def _page_titles(lines: list[str]) -> frozenset[str]:
     return frozenset(titles)
 
 
-def split_units(text: str, *, split_titles: bool = True) -> list[Unit]:
+def find_phrases(text: str, phrases: Sequence[str]) -> list[tuple[int, int]]:
+    """Where ``phrases`` stand in ``text`` as whole words: ``(start, end)`` spans in
+    text order, none overlapping (a longer phrase first claims its place).
+
+    >>> find_phrases("Home > Storm hits coast\\nStorm hits coastline", ["Storm hits coast"])
+    [(7, 23)]
+    """
+    spans: list[tuple[int, int]] = []
+    for phrase in sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True):
+        pos = text.find(phrase)
+        while pos >= 0:
+            end = pos + len(phrase)
+            whole = (pos == 0 or not text[pos - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+            if whole and not any(a < end and pos < b for a, b in spans):
+                spans.append((pos, end))
+            pos = text.find(phrase, end)
+    return sorted(spans)
+
+
+def split_units(
+    text: str, *, split_titles: bool = True, phrases: Sequence[tuple[int, int]] = ()
+) -> list[Unit]:
     """Split page text into units, in page order, with offsets into ``text``.
+
+    ``phrases`` are spans of ``text`` known to be one unit each (a title the page's
+    HTML declares, found by :func:`find_phrases`): lines are cut around them, never
+    inside, whatever their length.
 
     >>> t = ("Title: here\\nBy Jane Doe | June 9, 2025 The council met on Monday to vote on "
     ...      "the plan for the park. It voted yes.")
@@ -352,11 +379,17 @@ def split_units(text: str, *, split_titles: bool = True) -> list[Unit]:
     titles = _page_titles(lines) if split_titles else frozenset()
     n_words = [line.count(" ") + 1 for line in lines]
     shared = _shared_phrases(lines, [n >= _MIN_WORDS_TO_CUT for n in n_words])
+    known = _phrases_by_line(spans, phrases)
     units: list[Unit] = []
     after_header = False
     for index, ((s, _e), line) in enumerate(zip(spans, lines, strict=True)):
         if n_words[index] >= _MIN_WORDS_TO_CUT:
-            cuts, hard = _cuts_in_line(line, after_header, titles, shared.get(index))
+            keep = shared.get(index)
+            if index in known:
+                keep = [*(keep or []), *known[index]]
+            cuts, hard = _cuts_in_line(line, after_header, titles, keep)
+        elif index in known:
+            cuts, hard = sorted({c for span in known[index] for c in span if 0 < c < len(line)}), set()
         else:
             cuts, hard = [], set()
         bounds = [0, *cuts, len(line)]
@@ -373,3 +406,21 @@ def split_units(text: str, *, split_titles: bool = True) -> list[Unit]:
             units.append(Unit(s + a, s + b, index, k == 0, k == len(pieces) - 1, sep))
         after_header = line.endswith(":") and line.count(" ") < 4
     return units
+
+
+def _phrases_by_line(
+    lines: Sequence[tuple[int, int]], phrases: Sequence[tuple[int, int]]
+) -> dict[int, list[tuple[int, int]]]:
+    """Each phrase that lies inside one line, by line index, in that line's offsets."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    if not phrases:
+        return out
+    starts = [s for s, _ in lines]
+    for a, b in phrases:
+        index = bisect.bisect_right(starts, a) - 1
+        if index < 0:
+            continue
+        s, e = lines[index]
+        if s <= a and b <= e:
+            out.setdefault(index, []).append((a - s, b - s))
+    return out

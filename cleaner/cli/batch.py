@@ -22,7 +22,7 @@ exit codes: 0 all inputs cleaned; 1 some inputs failed or the run stopped early
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = CleanerConfig(html_mode=args.html_mode, max_chars=args.max_chars)
+    config = CleanerConfig(html_mode=args.html_mode, max_chars=args.max_chars, html_metadata=not args.no_metadata)
     options = BatchOptions(
         format=args.format,
         main_only=args.main_only,
@@ -115,6 +115,11 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--html-mode", default="browser", choices=("browser", "collapsed"), help="how HTML is rendered"
+    )
+    p.add_argument(
+        "--no-metadata",
+        action="store_true",
+        help="HTML: ignore the title, authors and date pages declare (JSON-LD, Open Graph, <meta>, <title>)",
     )
     p.add_argument(
         "--max-chars",

@@ -45,14 +45,16 @@ def _explain_scope(cleaner: Cleaner, text: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = CleanerConfig(html_mode=args.html_mode)
+    config = CleanerConfig(html_mode=args.html_mode, html_metadata=not args.no_metadata)
     cleaner = Cleaner(args.model, config=config)
     text = read_page(args.file)
+    meta = None
     if args.html or (args.file.lower().endswith((".html", ".htm")) and not args.text):
-        from ..html_text import html_to_text  # lxml: only for HTML
+        from ..page_meta import read_html  # lxml: only for HTML
 
-        text = html_to_text(text, mode=config.html_mode)  # what Cleaner.clean_html cleans
-    result = cleaner.clean(text)
+        # what Cleaner.clean_html cleans, with the text kept for --explain
+        text, meta = read_html(text, mode=config.html_mode, metadata=config.html_metadata)
+    result = cleaner.clean(text, meta=meta)
     if args.main_only:
         result = result.with_main_only()
     if args.explain and cleaner.model.scope is not None:
@@ -80,4 +82,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--html", action="store_true", help="the input is HTML (default for .html/.htm files)")
     p.add_argument("--text", action="store_true", help="the input is raw text even if named .html")
     p.add_argument("--html-mode", default="browser", choices=("browser", "collapsed"), help="how HTML is rendered")
+    p.add_argument(
+        "--no-metadata",
+        action="store_true",
+        help="HTML: ignore the title, authors and date the page declares (JSON-LD, Open Graph, <meta>, <title>)",
+    )
     p.set_defaults(func=_run)

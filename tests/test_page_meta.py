@@ -1,0 +1,236 @@
+"""Tests of :mod:`cleaner.page_meta` and of cleaning HTML guided by what a page declares."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner import Cleaner, CleanerConfig
+from cleaner.batch import BatchOptions, run_batch
+from cleaner.cli import main
+from cleaner.errors import CleanerError
+from cleaner.html_text import html_to_text, parse_html
+from cleaner.page_meta import PageMeta, page_meta, read_html
+from cleaner.segment import find_phrases, split_units
+
+BODY = (
+    "<p>The storm reached the coast on Monday night, and people in the harbour town stayed "
+    "inside while the wind blew over the roofs until the early morning hours.</p>"
+    "<p>Fishermen had pulled their boats onto the beach on Sunday, and the council opened "
+    "the school hall for families whose houses stood too close to the water.</p>"
+)
+
+
+def _page(head: str, body: str = "") -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def test_json_ld_article_with_graph_people_and_publisher() -> None:
+    ld = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "Coast Daily"},
+            {
+                "@type": ["NewsArticle"],
+                "headline": "Storm hits coast &amp; harbour",
+                "author": [
+                    {"@type": "Person", "name": "Jane Doe"},
+                    {"@type": "Organization", "name": "Coast Daily Newsroom"},
+                    {"@type": "Person", "name": "John Smith"},
+                ],
+                "datePublished": "2025-06-09",
+                "publisher": {"@type": "Organization", "name": "Coast Daily"},
+            },
+        ],
+    }
+    m = page_meta(parse_html(_page(f'<script type="application/ld+json">{json.dumps(ld)}</script>')))
+    assert m.title == "Storm hits coast & harbour"
+    assert m.authors == ("Jane Doe", "John Smith")
+    assert m.published == "2025-06-09"
+    assert m.site_name == "Coast Daily"
+
+
+def test_open_graph_title_site_name_removed_and_meta_author_split() -> None:
+    m = page_meta(
+        parse_html(
+            _page(
+                '<meta property="og:title" content="Storm hits coast | Coast Daily">'
+                '<meta property="og:site_name" content="Coast Daily">'
+                '<meta name="author" content="By Jane Doe and John Smith">'
+                '<meta property="article:published_time" content="2025-06-09T08:30:00Z">'
+                "<title>Storm hits coast | Coast Daily</title>"
+            )
+        )
+    )
+    assert m.title == "Storm hits coast"
+    assert m.titles == ("Storm hits coast | Coast Daily", "Storm hits coast")
+    assert m.authors == ("Jane Doe", "John Smith")
+    assert m.published == "2025-06-09T08:30:00+00:00"
+
+
+def test_marked_authors_rel_itemprop_and_author_links() -> None:
+    rel = page_meta(parse_html(_page("", '<a rel="author" href="/jd">Jane Doe</a>')))
+    assert rel.authors == ("Jane Doe",)
+    item = page_meta(
+        parse_html(_page("", '<span itemprop="author"><span itemprop="name">Ann Lee</span> (editor)</span>'))
+    )
+    assert item.authors == ("Ann Lee",)
+    # without markup, the first link to an author's page; later ones (other stories') are not read
+    linked = page_meta(
+        parse_html(_page("", '<a href="/author/ann-lee">Ann Lee</a> <a href="/author/bo-li">Bo Li</a>'))
+    )
+    assert linked.authors == ("Ann Lee",)
+
+
+def test_names_that_are_not_people_are_dropped() -> None:
+    m = page_meta(
+        parse_html(
+            _page(
+                '<meta property="og:site_name" content="Coast Daily">'
+                '<meta name="author" content="https://example.com/jane, Coast Daily, admin, jane doe">'
+            )
+        )
+    )
+    assert m.authors == ()
+
+
+def test_nothing_declared_gives_an_empty_meta() -> None:
+    assert page_meta(None) == PageMeta()
+    m = page_meta(parse_html(_page("", "<p>Just text.</p>")))
+    assert (m.title, m.titles, m.authors, m.published) == (None, (), (), None)
+
+
+def test_bad_json_ld_and_dates_are_ignored() -> None:
+    m = page_meta(
+        parse_html(
+            _page(
+                '<script type="application/ld+json">{"@type": "NewsArticle", broken</script>'
+                '<meta name="date" content="next Tuesday">'
+                "<title>Storm hits the coast</title>"
+            )
+        )
+    )
+    assert m.title == "Storm hits the coast" and m.published is None
+
+
+@settings(derandomize=True, max_examples=150)
+@given(st.text(max_size=300))
+def test_page_meta_never_crashes(s: str) -> None:
+    try:
+        root = parse_html(s)
+    except CleanerError:
+        return
+    m = page_meta(root)
+    assert all(len(a.split()) >= 2 for a in m.authors)
+    assert m.title is None or m.title.strip() == m.title
+
+
+def test_find_phrases_whole_words_longest_first() -> None:
+    text = "Home > Storm hits coast\nStorm hits coastline\nStorm hits coast | Coast Daily"
+    spans = find_phrases(text, ["Storm hits coast", "Storm hits coast | Coast Daily"])
+    assert [text[a:b] for a, b in spans] == ["Storm hits coast", "Storm hits coast | Coast Daily"]
+    assert find_phrases(text, ["", "  "]) == []
+
+
+def test_split_units_cuts_around_a_phrase_never_inside() -> None:
+    text = "News > Weather > Storm hits coast. Wind and rain expected\nBody"
+    (a, b) = find_phrases(text, ["Storm hits coast. Wind and rain expected"])[0]
+    units = split_units(text, phrases=[(a, b)])
+    assert [text[u.start : u.end] for u in units] == [
+        "News > Weather >",
+        "Storm hits coast. Wind and rain expected",
+        "Body",
+    ]
+    # without the phrase, a short line is one unit
+    first = split_units(text)[0]
+    assert text[first.start : first.end] == text.split("\n")[0]
+
+
+# A title run together with its section name ("Weather"), no byline: what the page declares decides.
+HTML = _page(
+    '<meta property="og:title" content="Storm hits coast | Coast Daily">'
+    '<meta property="og:site_name" content="Coast Daily">'
+    '<meta name="author" content="Jane Doe">'
+    '<meta property="article:published_time" content="2025-06-09">',
+    '<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>'
+    "<div>Weather Storm hits coast</div>" + BODY + "<footer>Contact us</footer>",
+)
+
+
+def test_clean_html_uses_the_declared_title_authors_and_date() -> None:
+    result = Cleaner().clean_html(HTML)
+    main = result.main
+    assert main is not None
+    assert main.headline == "Storm hits coast"
+    assert main.authors == ["Jane Doe"]
+    assert main.published == "2025-06-09"
+    # the headline is a segment of the text, cut out of its line
+    heads = [s for s in result.segments if s.label == "headline"]
+    assert [s.text for s in heads] == ["Storm hits coast"]
+    # without the metadata, nothing of it is invented
+    plain = Cleaner(config=CleanerConfig(html_metadata=False)).clean_html(HTML).main
+    assert plain is not None and plain.authors == [] and plain.published is None
+    assert plain.headline != "Storm hits coast"
+
+
+def test_declared_title_missing_from_the_text_becomes_the_headline() -> None:
+    html = _page('<meta property="og:title" content="Harbour town braces for the storm">', BODY)
+    main = Cleaner().clean_html(html).main
+    assert main is not None and main.headline == "Harbour town braces for the storm"
+
+
+def test_clean_with_meta_on_raw_text_and_clean_many() -> None:
+    text, meta = read_html(HTML)
+    assert text == html_to_text(HTML) and meta is not None
+    cleaner = Cleaner()
+    one = cleaner.clean(text, meta=meta)
+    many = cleaner.clean_many([text, text], meta=[meta, None])
+    assert many[0] == one
+    assert many[1] == cleaner.clean(text)
+    assert many[0] != many[1]
+    with pytest.raises(ValueError):
+        cleaner.clean_many([text, text], meta=[meta])
+
+
+def test_cli_clean_html_and_no_metadata(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "storm.html"
+    page.write_text(HTML, encoding="utf-8")
+    assert main(["clean", str(page), "-f", "json"]) == 0
+    art = json.loads(capsys.readouterr().out)["articles"][0]
+    assert (art["headline"], art["authors"]) == ("Storm hits coast", ["Jane Doe"])
+    assert main(["clean", str(page), "-f", "json", "--no-metadata"]) == 0
+    art = json.loads(capsys.readouterr().out)["articles"][0]
+    assert art["authors"] == []
+
+
+def test_batch_html_pages_use_their_metadata(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "storm.html").write_text(HTML, encoding="utf-8")
+    (src / "plain.txt").write_text(html_to_text(HTML), encoding="utf-8")
+    out = tmp_path / "out"
+    report = run_batch(src, out, options=BatchOptions(jobs=1))
+    assert report.exit_code == 0
+    rows = {}
+    for name in sorted(out.glob("part-*.jsonl")):
+        for line in name.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            rows.setdefault(row["path"], []).append(row)
+    html_main = max(rows["storm.html"], key=lambda r: len(" ".join(r["body"])))
+    text_main = max(rows["plain.txt"], key=lambda r: len(" ".join(r["body"])))
+    assert html_main["headline"] == "Storm hits coast" and html_main["authors"] == ["Jane Doe"]
+    assert text_main["authors"] == []
+
+
+def test_a_stored_title_guides_cleaning_raw_text() -> None:
+    import cleaner
+
+    text = html_to_text(HTML)
+    meta = cleaner.PageMeta(title="Storm hits coast")
+    assert meta.titles == ("Storm hits coast",)
+    main = cleaner.clean(text, meta=meta).main
+    assert main is not None and main.headline == "Storm hits coast"
