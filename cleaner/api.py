@@ -16,7 +16,7 @@ from .features import PageFeatures, featurize
 from .headline import headline_chooser
 from .model import Model, load_model
 from .page_meta import PageMeta, apply_page_meta, read_html
-from .reassemble import assemble_articles, merge_units
+from .reassemble import assemble_articles, merge_units, with_credited_author
 from .segment import Unit, find_phrases, split_units
 
 __all__ = ["Cleaner", "clean", "clean_html", "default_cleaner"]
@@ -78,7 +78,7 @@ class Cleaner:
             reference_time=self.config.reference_time,
             keep_headline_only=self.config.keep_headline_only,
         )
-        result = CleanResult(articles=articles, segments=segments)
+        result = with_credited_author(text, CleanResult(articles=articles, segments=segments))
         return result if meta is None else apply_page_meta(result, meta, title_in_text=bool(spans))
 
     def _proba(self, model: Model, feats: Sequence[PageFeatures]) -> np.ndarray:

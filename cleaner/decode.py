@@ -59,7 +59,7 @@ from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
-from .bylines import is_date_line
+from .bylines import _MONTHS, is_date_line
 from .labels import Label
 from .segment import Unit
 
@@ -74,6 +74,7 @@ __all__ = [
     "LOOKBACK",
     "RESCUE_MIN_PROBA",
     "SUBHEAD_MAX_PROBA",
+    "credited_author",
     "decode_labels",
     "main_run",
 ]
@@ -458,6 +459,51 @@ def _prefixed_author(line: str) -> bool:
     if not forum and any(ch.isdigit() for ch in name.group(0)):
         return False
     return _credit_tail(rest[name.end() :])
+
+
+# A credit inside a line, where the segmenter found no cut: a capitalised prefix (running
+# text says "by" in lower case) that no word runs into ("Uhr Von: Jane Doe", "Datum
+# 28.04.2023 Autorin/Autor Jane Doe Themenseiten ...", "... VERSAMM10 By Jane Doe").
+_INLINE_CREDIT = re.compile(
+    r"(?<![\w'’])(?:By|BY|Von|VON|Written by|Words by|Interview by|Text by|Story by|Reported by|Posted by|"
+    r"Autorin/Autor|Autorin|Autor)\s*:?\s+"
+)
+_NOT_NAME_WORDS = frozenset("the at in on of and for to a an".split())
+
+
+def credited_author(text: str, start: int, end: int) -> str | None:
+    """The first author that ``text[start:end]`` credits in so many words inside a line,
+    or None.
+
+    The credit needs a capitalised prefix ("By", "Von:", "Autorin/Autor", "Written
+    by"), a person's name of two to four words, then what keeps a line a byline: its
+    end, a separator, a date, a role or another name (:func:`_credit_tail`). A month
+    name run onto the name is not part of it ("By Jane Doe Nov 12, 2025").
+
+    >>> credited_author("Politik 12:30 Uhr Von: Jane Doe | Kommentare", 0, 45)
+    'Jane Doe'
+    >>> credited_author("funded by Jane Doe and others", 0, 29) is None
+    True
+    """
+    for m in _INLINE_CREDIT.finditer(text, start, end):
+        name = _PERSON_NAME.match(text, m.end())
+        if name is None or name.end() > end:
+            continue
+        words = name.group(0).split()
+        if len(words) > 2 and words[-1].lower().rstrip(".") in _MONTHS:
+            words = words[:-1]
+        found = " ".join(words)
+        if (
+            any(ch.isdigit() for ch in found)
+            or found.lower() in _NOT_NAMES
+            or any(w.lower() in _NOT_NAME_WORDS for w in words)
+        ):
+            continue
+        line_end = text.find("\n", name.end(), end)
+        tail = text[m.end() + len(found) : end if line_end < 0 else line_end]
+        if _credit_tail(tail):
+            return found
+    return None
 
 
 def _credit_tail(tail: str) -> bool:

@@ -306,10 +306,12 @@ def choose_headline(
     """Make the ranker's choice the main article's headline, in place.
 
     ``titled`` are the units that hold exactly the title the page's HTML declares
-    (:mod:`cleaner.page_meta`): the last of them at or before the main run is chosen
-    over the ranker's pick, else the first inside the run (the run then starts with
-    something above the article, a teaser or a promotion); with none there, the
-    ranker (if any) chooses.
+    (:mod:`cleaner.page_meta`): of those at or before the main run, the last that the
+    classifier labelled headline, else the last, is chosen over the ranker's pick;
+    with none there, the first inside the run that stands on a line of its own (the run
+    then starts with something above the article, a teaser or a promotion); with none
+    at all, the ranker (if any) chooses. Other copies of the title labelled headline
+    become junk.
 
     Headlines between the chosen unit and the main run become junk: they would split
     the article. So do headlines before it with no body text in between: they would
@@ -321,11 +323,19 @@ def choose_headline(
     run = main_run(units, text, labels) if titled and Label.HEADLINE in classes else None
     if run is not None:
         before = [t for t in titled if t <= run[0]]
-        inside = [t for t in titled if run[0] < t < run[1]]
+        # inside the run, only a title on a line of its own: the run starts with a
+        # teaser or a promotion above it
+        inside = [t for t in titled if run[0] < t < run[1] and units[t].first and units[t].last]
         if before:
-            j, run_start = before[-1], run[0]
-        elif inside:  # the run starts with a teaser or a promotion above the title
+            # the copy the classifier already calls the headline, else the nearest one
+            headed = [t for t in before if labels[t] == Label.HEADLINE]
+            j, run_start = (headed or before)[-1], run[0]
+        elif inside:
             j = run_start = inside[0]
+        if j is not None:
+            for t in titled:  # other copies of the title would head articles of their own
+                if t != j and labels[t] == Label.HEADLINE:
+                    labels[t] = Label.JUNK
     if j is None:
         if ranker is None:
             return

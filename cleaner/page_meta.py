@@ -13,12 +13,13 @@ not declare stays empty.
 
 from __future__ import annotations
 
+import email.utils
 import html
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from lxml import etree
@@ -30,12 +31,12 @@ __all__ = ["PageMeta", "apply_page_meta", "page_meta", "read_html"]
 # JSON-LD types that describe an article (NewsArticle, BlogPosting, ReportageNewsArticle ...)
 _ARTICLE_TYPE = re.compile(r"(?:Article|BlogPosting|Posting|Report)$")
 # Separators between a title and a site name in <title> and og:title
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»:]\s+|\s*[|·•»]\s*")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»:]\s+|\s*[|»]\s*")
 _WS = re.compile(r"\s+")
 # A name: two to five words, none of them a URL or a handle
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b)\s*")
 _MAX_NAME_WORDS = 5
-_BY_PREFIX = re.compile(r"^(?:by|von|par|por|di|door)\s+", re.IGNORECASE)
+_BY_PREFIX = re.compile(r"^(?:[Bb]y|BY|[Vv]on|par|por|di|door)\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,11 @@ def _types(obj: dict[str, Any]) -> list[str]:
     return []
 
 
+def _is_organisation(obj: dict[str, Any]) -> bool:
+    """Organization, NewsMediaOrganization, Corporation ... (schema.org types, or their URLs)."""
+    return any(t.rsplit("/", 1)[-1].endswith(("Organization", "Corporation")) for t in _types(obj))
+
+
 def _names(value: Any) -> list[str]:
     """Author names from a JSON-LD ``author`` value: people only, not organisations."""
     out: list[str] = []
@@ -119,7 +125,7 @@ def _names(value: Any) -> list[str]:
     for item in items:
         if isinstance(item, str):
             out.append(_unescaped(item))
-        elif isinstance(item, dict) and "Organization" not in _types(item):
+        elif isinstance(item, dict) and not _is_organisation(item):
             name = item.get("name")
             if isinstance(name, str):
                 out.append(_unescaped(name))
@@ -131,76 +137,165 @@ _AUTHOR_HREF = re.compile(r"/(?:author|authors|profiles?|contributors?)/[^/?#]+"
 
 
 def _marked_authors(root: etree._Element) -> list[str]:
-    """Names the markup marks as the article's author: ``rel="author"`` or
-    ``itemprop="author"`` elements, else the first link to an author's page."""
+    """Names the markup marks as the article's author: the first ``rel="author"`` or
+    ``itemprop="author"`` element and its siblings marked alike (co-authors; marks in
+    teaser cards and comments further down are not read), else the first link to an
+    author's page."""
+    first: etree._Element | None = None
     marked: list[str] = []
-    linked: list[str] = []
-    for el in root.iter("a", "span", "div", "p", "address"):
-        if el.get("rel") == "author" or (el.get("itemprop") or "").lower() == "author":
-            name_el = el.find('.//*[@itemprop="name"]')
-            source = name_el if name_el is not None else el
-            marked.append(source.get("content") or _text_of(source))
-        elif el.tag == "a" and not linked and _AUTHOR_HREF.search(el.get("href") or ""):
-            linked.append(_text_of(el))
-    return marked or linked
+    for el in root.iter("a", "span", "div", "p", "address", "li"):
+        is_marked = "author" in (el.get("rel") or "").lower().split() or (el.get("itemprop") or "").lower() == "author"
+        if not is_marked or (first is not None and el.getparent() is not first.getparent()):
+            continue
+        first = el if first is None else first
+        name_el = el.find('.//*[@itemprop="name"]')
+        source = name_el if name_el is not None else el
+        marked.append(source.get("content") or _text_of(source))
+    if marked:
+        return marked
+    for el in root.iter("a"):
+        if _AUTHOR_HREF.search(el.get("href") or ""):
+            return [_text_of(el)]
+    return []
+
+
+# Credits that name a desk or an agency, not a person ("Reuters Staff", "AP National
+# Security Writer", "Our Foreign Staff")
+_NOT_PERSON_WORDS = frozenset(
+    "staff team press writer writers desk newsroom editor editors reporter reporters correspondent "
+    "agency agencies associated reuters news contributor contributors".split()
+)
 
 
 def _clean_names(values: list[str], site_name: str | None) -> tuple[str, ...]:
-    """Names split at "and" and commas, each of two to five words; no URL, handle or site name."""
+    """Names split at "and" and commas, each of two to five words; no URL, handle, site
+    name, desk or agency; the first of names equal but for case."""
     out: list[str] = []
-    site = (site_name or "").lower()
+    seen: set[str] = set()
+    site = (site_name or "").casefold()
     for value in values:
         value = _BY_PREFIX.sub("", _norm(value))
         for name in _NAME_SPLIT.split(value):
             name = name.strip(" .")
             words = name.split()
-            if not 2 <= len(words) <= _MAX_NAME_WORDS:
+            if not 2 <= len(words) <= _MAX_NAME_WORDS or name[0].islower():
                 continue
-            if any(c in name for c in "/@:|") or name.lower() == site or not name[0].isupper():
+            if any(c in name for c in "/@:|()") or name.casefold() == site:
                 continue
-            if name not in out:
+            if any(w.casefold() in _NOT_PERSON_WORDS for w in words):
+                continue
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
                 out.append(name)
     return tuple(out)
 
 
 def _iso(value: str | None) -> str | None:
-    """The date or time as an ISO string, if ``value`` is one (``2025-01-15``, with a time)."""
+    """The date or time as an ISO string, if ``value`` is one (``2025-01-15``, with a
+    time; or an e-mail style date, "Mon, 09 Jun 2025 08:30:00 GMT")."""
     value = _norm(value)
     if not value:
         return None
     try:
         stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        m = re.match(r"(\d{4}-\d{2}-\d{2})", value)
-        return m.group(1) if m else None
-    return stamp.isoformat() if ("T" in value or " " in value) else stamp.date().isoformat()
+        pass
+    else:
+        return stamp.isoformat() if ("T" in value or " " in value) else stamp.date().isoformat()
+    try:
+        return email.utils.parsedate_to_datetime(value).isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    m = re.match(r"(\d{4}-\d{2}-\d{2})", value)
+    if m is None:
+        return None
+    try:
+        return date.fromisoformat(m.group(1)).isoformat()
+    except ValueError:
+        return None
+
+
+def _separators(title: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _TITLE_SEPARATORS.finditer(title)]
 
 
 def _strip_site(title: str, site_name: str | None) -> str:
-    """The title without a site name run onto it after a separator ("Storm hits | Daily News")."""
-    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    """The title without a site name run onto it after a separator ("Storm hits | Daily
+    News", "Daily News - Storm hits"). Without a declared site name, only a last part
+    of at most four words, or a first of at most three before "|" or "»", is taken for
+    one ("Covid-19 - what you need to know" stays whole)."""
+    seps = _separators(title)
+    if not seps:
+        return title
+    bounds = [0, *(x for span in seps for x in span), len(title)]
+    parts = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]  # (start, end) of each part
+    parts = [(a, b) for a, b in parts if title[a:b].strip()]
     if len(parts) < 2:
         return title
+    words = [len(title[a:b].split()) for a, b in parts]
     if site_name:
-        site = site_name.lower()
-        kept = [p for p in parts if p.strip().lower() != site and site not in p.strip().lower()]
+        site = site_name.casefold()
+        kept = [(a, b) for a, b in parts if site not in title[a:b].casefold()]
         if kept and len(kept) < len(parts):
-            return _rejoin(title, kept)
-    # no declared site name: the longest part, if it holds most of the words
-    best = max(parts, key=lambda p: len(p.split()))
-    if 2 * len(best.split()) > len(title.split()):
-        return best.strip()
+            return title[kept[0][0] : kept[-1][1]].strip()
+        return title
+    if words[-1] <= 4 and sum(words[:-1]) > words[-1]:
+        return title[parts[0][0] : parts[-2][1]].strip()
+    first_sep = title[seps[0][0] : seps[0][1]].strip()
+    if first_sep in ("|", "»") and words[0] <= 3 and sum(words[1:]) > words[0]:
+        return title[parts[1][0] : parts[-1][1]].strip()
     return title
 
 
-def _rejoin(title: str, kept: list[str]) -> str:
-    start = title.find(kept[0])
-    end = title.rfind(kept[-1]) + len(kept[-1])
-    return title[start:end].strip() if 0 <= start < end else kept[0].strip()
+_TAG = re.compile(r"<[^>]{0,200}>")
+_MAX_TITLE_CHARS = 300
+# Scripts written without spaces between words: one "word" may be a whole title
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+def _title_form(value: str | None) -> str | None:
+    """A declared title as text to look for: tags dropped, at least two words (or a
+    title in a script without spaces), at most ``_MAX_TITLE_CHARS`` characters."""
+    if not value:
+        return None
+    value = _norm(_TAG.sub("", value))
+    if not value or len(value) > _MAX_TITLE_CHARS:
+        return None
+    if len(value.split()) < 2 and not (len(value) >= 4 and _UNSPACED.search(value)):
+        return None
+    return value
+
+
+def _published(root: etree._Element, meta: dict[str, str], declared: str | None) -> str | None:
+    """The declared date: JSON-LD, then meta tags, then a ``<time>`` marked as the
+    publication date or the first in the page's ``<article>``."""
+    for value in (declared, *(meta.get(k) for k in _DATE_KEYS)):
+        iso = _iso(value)
+        if iso is not None:
+            return iso
+    for el in root.iter("time"):
+        if el.get("datetime") and ((el.get("itemprop") or "").lower() == "datepublished" or "pubdate" in el.attrib):
+            return _iso(el.get("datetime"))
+    article = root.find(".//article")
+    if article is not None:
+        for el in article.iter("time"):
+            if el.get("datetime"):
+                return _iso(el.get("datetime"))
+    return None
+
+
+_AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+_DATE_KEYS = ("article:published_time", "datepublished", "parsely-pub-date", "pubdate", "date", "dc.date")
 
 
 def page_meta(root: etree._Element | None) -> PageMeta:
     """Read the title, authors, date and site name a parsed page declares.
+
+    The title's forms come from JSON-LD's ``headline``, ``og:title`` and
+    ``twitter:title``; ``<title>`` and a lone ``<h1>`` only where the page declares
+    none of those (they are often the site's name). A form equal to the site name is
+    never a title. Authors come from the first source that yields a person's name:
+    JSON-LD, author meta tags, then author markup and links.
 
     >>> from cleaner.html_text import parse_html
     >>> m = page_meta(parse_html(
@@ -217,64 +312,56 @@ def page_meta(root: etree._Element | None) -> PageMeta:
     meta: dict[str, str] = {}
     for el in root.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
-        content = el.get("content")
+        content = _unescaped(el.get("content"))
         if key and content and key not in meta:
-            meta[key] = _unescaped(content)
+            meta[key] = content
     headline = None
-    authors: list[str] = []
-    published = None
+    ld_authors: list[str] = []
+    declared_date = None
     site_name = meta.get("og:site_name")
     for obj in _json_ld(root):
         if not any(_ARTICLE_TYPE.search(t) for t in _types(obj)):
             continue
-        if headline is None and isinstance(obj.get("headline"), str):
+        if headline is None and isinstance(obj.get("headline"), str) and obj["headline"].strip():
             headline = _unescaped(obj["headline"])
-        if not authors:
-            authors = _names(obj.get("author"))
-        if published is None and isinstance(obj.get("datePublished"), str):
-            published = obj["datePublished"]
+        if not ld_authors:
+            ld_authors = _names(obj.get("author"))
+        if declared_date is None and isinstance(obj.get("datePublished"), str) and obj["datePublished"].strip():
+            declared_date = obj["datePublished"]
         publisher = obj.get("publisher")
         if site_name is None and isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
-            site_name = _unescaped(publisher["name"])
+            site_name = _unescaped(publisher["name"]) or None
+    authors: tuple[str, ...] = ()
+    for source in (ld_authors, *([meta[k]] for k in _AUTHOR_KEYS if k in meta)):
+        authors = _clean_names(source, site_name)
+        if authors:
+            break
     if not authors:
-        for key in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"):
-            if key in meta:
-                authors = [meta[key]]
-                break
-    if not authors:
-        authors = _marked_authors(root)
-    if published is None:
-        for key in ("article:published_time", "datepublished", "parsely-pub-date", "pubdate", "date", "dc.date"):
-            if key in meta:
-                published = meta[key]
-                break
-    if published is None:
-        for el in root.iter("time"):
-            if el.get("datetime"):
-                published = el.get("datetime")
-                break
+        authors = _clean_names(_marked_authors(root), site_name)
     title_el = root.find(".//title")
     h1s = [_text_of(h) for h in root.iter("h1")]
-    raw = [
+    declared = [
         headline,
         meta.get("og:title"),
         meta.get("twitter:title"),
         _text_of(title_el) if title_el is not None else None,
         h1s[0] if len(h1s) == 1 else None,
     ]
+    site = (site_name or "").casefold()
     forms: list[str] = []
-    for t in raw:
-        if not t:
+    for value in declared:
+        whole = _title_form(value)
+        if whole is None:
             continue
-        for form in (t, _strip_site(t, site_name)):
-            if form and form not in forms and len(form.split()) >= 2:
+        for form in (whole, _title_form(_strip_site(whole, site_name))):
+            if form and form not in forms and form.casefold() != site:
                 forms.append(form)
     title = _strip_site(forms[0], site_name) if forms else None
     return PageMeta(
         title=title,
         titles=tuple(sorted(forms, key=len, reverse=True)),
-        authors=_clean_names(authors, site_name),
-        published=_iso(published),
+        authors=authors,
+        published=_published(root, meta, declared_date),
         site_name=site_name,
     )
 
@@ -307,8 +394,8 @@ def apply_page_meta(result: CleanResult, meta: PageMeta, *, title_in_text: bool)
     if i is None:
         return result
     main = result.articles[i]
-    have = {a.lower() for a in main.authors}
-    authors = [*main.authors, *(a for a in meta.authors if a.lower() not in have)]
+    have = {_norm(a).casefold() for a in main.authors}
+    authors = [*main.authors, *(a for a in meta.authors if _norm(a).casefold() not in have)]
     headline = main.headline
     if meta.title is not None and (headline is None or not title_in_text):
         headline = meta.title

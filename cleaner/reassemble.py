@@ -18,17 +18,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from itertools import pairwise
 
 import numpy as np
 
 from .bylines import parse_bylines
-from .document import Article, Segment
+from .decode import credited_author
+from .document import Article, CleanResult, Segment
 from .labels import STANDARD_LABELS, Label
 from .segment import Unit
 
-__all__ = ["assemble_articles", "headline_text", "merge_units"]
+__all__ = ["assemble_articles", "headline_text", "merge_units", "with_credited_author"]
+
+# Where an author credit inside a line is looked for: characters before and after the
+# main article's start (its headline, or its first byline or paragraph).
+CREDIT_BEFORE = 500
+CREDIT_AFTER = 2000
 
 
 def merge_units(
@@ -215,3 +222,22 @@ def assemble_articles(
         held.clear()
     close()
     return articles
+
+
+def with_credited_author(text: str, result: CleanResult) -> CleanResult:
+    """``result`` with an author for its main article when its bylines name none but a
+    line near its start credits one inside it (:func:`cleaner.decode.credited_author`;
+    from ``CREDIT_BEFORE`` characters before the article's start to ``CREDIT_AFTER``
+    after). Collapsed lines run a byline into the title or the first paragraph
+    ("... 12:30 Uhr Von: Jane Doe Kommentare ..."), where no segment is a byline.
+    """
+    i = result.main_index
+    if i is None or result.articles[i].authors:
+        return result
+    main = result.articles[i]
+    name = credited_author(text, max(0, main.start - CREDIT_BEFORE), min(len(text), main.start + CREDIT_AFTER))
+    if name is None:
+        return result
+    articles = list(result.articles)
+    articles[i] = replace(main, authors=[name])
+    return CleanResult(articles=articles, segments=result.segments)

@@ -38,7 +38,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["LINE_RE", "Unit", "find_phrases", "split_units"]
+__all__ = ["LINE_RE", "MAX_PHRASE_REPEATS", "Unit", "find_phrases", "split_units"]
 
 LINE_RE = re.compile(r"[^\n\r]+")
 
@@ -331,23 +331,66 @@ def _page_titles(lines: list[str]) -> frozenset[str]:
     return frozenset(titles)
 
 
-def find_phrases(text: str, phrases: Sequence[str]) -> list[tuple[int, int]]:
-    """Where ``phrases`` stand in ``text`` as whole words: ``(start, end)`` spans in
-    text order, none overlapping (a longer phrase first claims its place).
+MAX_PHRASE_REPEATS = 20
+"""A phrase said more often than this on a page is a word of its menus or its running
+text, not a title standing apart: :func:`find_phrases` skips it."""
 
-    >>> find_phrases("Home > Storm hits coast\\nStorm hits coastline", ["Storm hits coast"])
-    [(7, 23)]
+
+def find_phrases(text: str, phrases: Sequence[str], *, max_repeats: int = MAX_PHRASE_REPEATS) -> list[tuple[int, int]]:
+    """Where ``phrases`` stand apart in ``text``: ``(start, end)`` spans in text order,
+    none overlapping (a longer phrase first claims its place).
+
+    A phrase is matched without regard to case, as whole words, and only where no
+    lowercase word runs into it from either side in its line ("the Storm Watch", "Storm
+    Watch continues"): there it is part of a sentence. A phrase found more than
+    ``max_repeats`` times is skipped.
+
+    >>> find_phrases("News Storm hits coast\\nA storm hits coast towns", ["Storm hits coast"])
+    [(5, 21)]
     """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # lower-casing changed lengths (rare letters): exact case
+        lowered = text
+    starts: list[int] = []
     spans: list[tuple[int, int]] = []
     for phrase in sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True):
-        pos = text.find(phrase)
-        while pos >= 0:
-            end = pos + len(phrase)
-            whole = (pos == 0 or not text[pos - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
-            if whole and not any(a < end and pos < b for a, b in spans):
-                spans.append((pos, end))
-            pos = text.find(phrase, end)
-    return sorted(spans)
+        needle = phrase.lower() if lowered is not text and len(phrase.lower()) == len(phrase) else phrase
+        found: list[tuple[int, int]] = []
+        pos = lowered.find(needle)
+        while pos >= 0 and len(found) <= max_repeats:
+            end = pos + len(needle)
+            k = bisect.bisect_left(starts, end)
+            free = k == 0 or spans[k - 1][1] <= pos
+            if free and _stands_apart(text, pos, end):
+                found.append((pos, end))
+            pos = lowered.find(needle, end)
+        if len(found) > max_repeats:
+            continue
+        for span in found:
+            k = bisect.bisect_left(starts, span[0])
+            starts.insert(k, span[0])
+            spans.insert(k, span)
+    return spans
+
+
+def _stands_apart(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is whole words that no lowercase word of its line
+    continues on either side."""
+    if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+        return False
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i >= 0 and text[i].isalpha():  # a word before: where does it start?
+        j = i
+        while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "'’-"):
+            j -= 1
+        if text[j].islower():
+            return False
+    k = end
+    while k < len(text) and text[k] in " \t":
+        k += 1
+    return not (k < len(text) and text[k].islower())
 
 
 def split_units(

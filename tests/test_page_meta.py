@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -12,7 +13,6 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, CleanerConfig
 from cleaner.batch import BatchOptions, run_batch
 from cleaner.cli import main
-from cleaner.errors import CleanerError
 from cleaner.html_text import html_to_text, parse_html
 from cleaner.page_meta import PageMeta, page_meta, read_html
 from cleaner.segment import find_phrases, split_units
@@ -117,16 +117,126 @@ def test_bad_json_ld_and_dates_are_ignored() -> None:
     assert m.title == "Storm hits the coast" and m.published is None
 
 
+_LD_KEYS = st.sampled_from(["@type", "headline", "author", "name", "@graph"])
+_VALUES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        ["NewsArticle", "Person", "Jane Doe", "JANE DOE", "admin", "Reuters Staff", "2025-06-09", ""]
+    ),
+)
+
+
 @settings(derandomize=True, max_examples=150)
-@given(st.text(max_size=300))
-def test_page_meta_never_crashes(s: str) -> None:
-    try:
-        root = parse_html(s)
-    except CleanerError:
-        return
-    m = page_meta(root)
-    assert all(len(a.split()) >= 2 for a in m.authors)
-    assert m.title is None or m.title.strip() == m.title
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["og:title", "author", "article:published_time", "og:site_name", "x"]), _VALUES),
+        max_size=6,
+    ),
+    st.one_of(
+        st.none(),
+        st.recursive(
+            _VALUES | st.integers(),
+            lambda c: st.lists(c) | st.dictionaries(_LD_KEYS, c),
+            max_leaves=12,
+        ),
+    ),
+    st.text(max_size=60),
+)
+def test_page_meta_never_crashes_and_keeps_its_promises(tags: list[tuple[str, str]], ld: object, title: str) -> None:
+    head = "".join(f'<meta property="{k}" content="{html.escape(v, quote=True)}">' for k, v in tags)
+    if ld is not None:
+        head += f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    head += f"<title>{html.escape(title)}</title>"
+    m = page_meta(parse_html(_page(head, "<p>text</p>")))
+    assert all(2 <= len(a.split()) <= 5 and not a[0].islower() for a in m.authors)
+    assert len({a.casefold() for a in m.authors}) == len(m.authors)
+    assert m.title is None or m.title == m.title.strip() != ""
+    assert all(len(t) <= 300 for t in m.titles)
+    assert m.published is None or m.published[:4].isdigit()
+
+
+def test_organisations_desks_and_caseless_duplicates_are_not_authors() -> None:
+    ld = {
+        "@type": "NewsArticle",
+        "author": [
+            {"@type": "NewsMediaOrganization", "name": "Coast Daily"},
+            {"@type": "Person", "name": "Reuters Staff"},
+            {"@type": "Person", "name": "Jane Doe"},
+            {"@type": "Person", "name": "JANE DOE"},
+            {"@type": "Person", "name": "Di Wang"},
+        ],
+    }
+    m = page_meta(parse_html(_page(f'<script type="application/ld+json">{json.dumps(ld)}</script>')))
+    assert m.authors == ("Jane Doe", "Di Wang")
+
+
+def test_unusable_author_values_fall_through_to_the_next_source() -> None:
+    m = page_meta(
+        parse_html(
+            _page(
+                '<meta property="article:author" content="https://facebook.com/coastdaily">'
+                '<meta name="parsely-author" content="Jane Doe">'
+            )
+        )
+    )
+    assert m.authors == ("Jane Doe",)
+    # names in scripts without case are people too
+    assert page_meta(parse_html(_page('<meta name="author" content="محمد علي">'))).authors == ("محمد علي",)
+
+
+def test_marked_authors_are_the_first_block_only() -> None:
+    body = (
+        '<div><a rel="author noopener" href="/a">Ann Lee</a>, <a rel="author" href="/b">Bo Li</a></div>'
+        '<aside><span itemprop="author">Carl Mayer</span></aside>'
+    )
+    assert page_meta(parse_html(_page("", body))).authors == ("Ann Lee", "Bo Li")
+
+
+def test_title_forms_site_names_separators_and_scripts() -> None:
+    def meta(head: str) -> object:
+        return page_meta(parse_html(_page(head)))
+
+    # a title that is the site's name is no title
+    site_only = meta('<meta property="og:site_name" content="Daily News"><title>Daily News</title>')
+    assert site_only.title is None and site_only.titles == ()
+    # a site name is cut where it stands, even when it repeats a word of the title
+    m = meta('<meta property="og:site_name" content="Daily News"><title>Storm hits | News | Daily News</title>')
+    assert m.title == "Storm hits | News"
+    # without a declared site name, only a short last part is taken for one
+    assert meta("<title>Covid-19 - what you need to know</title>").title == "Covid-19 - what you need to know"
+    assert meta("<title>Storm hits the coast - Daily News</title>").title == "Storm hits the coast"
+    # a middle dot inside a word is no separator (Catalan)
+    assert meta("<title>La intel·ligència artificial avança</title>").title == "La intel·ligència artificial avança"
+    # titles in scripts without spaces, markup dropped, overlong titles ignored
+    assert meta("<title>東京で大雨、交通に影響</title>").title == "東京で大雨、交通に影響"
+    ld = {"@type": "NewsArticle", "headline": "Storm <b>hits</b> coast"}
+    assert meta(f'<script type="application/ld+json">{json.dumps(ld)}</script>').title == "Storm hits coast"
+    assert meta(f"<title>{'word ' * 100}</title>").title is None
+    # an empty JSON-LD headline does not hide og:title
+    empty = {"@type": "NewsArticle", "headline": ""}
+    m = meta(
+        f'<script type="application/ld+json">{json.dumps(empty)}</script>'
+        '<meta property="og:title" content="Storm hits coast">'
+    )
+    assert m.title == "Storm hits coast"
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "published"),
+    [
+        ('<meta name="date" content="Mon, 09 Jun 2025 08:30:00 GMT">', "", "2025-06-09T08:30:00+00:00"),
+        ('<meta name="date" content="2025-13-45 bogus">', "", None),
+        (
+            '<meta property="article:published_time" content=" ">',
+            '<article><time datetime="2025-06-09">x</time></article>',
+            "2025-06-09",
+        ),
+        ("", '<time datetime="2020-01-01">comment</time>', None),
+        ("", '<time datetime="2025-06-09" itemprop="datePublished">9 June</time>', "2025-06-09"),
+    ],
+)
+def test_declared_dates(head: str, body: str, published: str | None) -> None:
+    assert page_meta(parse_html(_page(head, body))).published == published
 
 
 def test_find_phrases_whole_words_longest_first() -> None:
@@ -134,6 +244,15 @@ def test_find_phrases_whole_words_longest_first() -> None:
     spans = find_phrases(text, ["Storm hits coast", "Storm hits coast | Coast Daily"])
     assert [text[a:b] for a, b in spans] == ["Storm hits coast", "Storm hits coast | Coast Daily"]
     assert find_phrases(text, ["", "  "]) == []
+
+
+def test_find_phrases_skips_running_text_and_matches_any_case() -> None:
+    text = "Storm Watch\nDay three of the Storm Watch\nSTORM WATCH | News\nStorm Watch continues today"
+    spans = find_phrases(text, ["Storm Watch"])
+    assert [text[a:b] for a, b in spans] == ["Storm Watch", "STORM WATCH"]
+    many = "\n".join(["Storm Watch"] * 6)
+    assert len(find_phrases(many, ["Storm Watch"], max_repeats=5)) == 0
+    assert len(find_phrases(many, ["Storm Watch"], max_repeats=6)) == 6
 
 
 def test_split_units_cuts_around_a_phrase_never_inside() -> None:
@@ -234,3 +353,43 @@ def test_a_stored_title_guides_cleaning_raw_text() -> None:
     assert meta.titles == ("Storm hits coast",)
     main = cleaner.clean(text, meta=meta).main
     assert main is not None and main.headline == "Storm hits coast"
+
+
+def test_a_title_named_in_the_body_does_not_split_the_article() -> None:
+    html_page = _page(
+        "<title>Harbour Town</title>",
+        "<h2>Storm hits coast</h2>"
+        "<p>The storm reached Harbour Town on Monday night, and people in Harbour Town stayed inside "
+        "while the wind blew over the roofs until the early morning hours of Tuesday.</p>"
+        "<p>Fishermen in Harbour Town had pulled their boats onto the beach on Sunday, and the council "
+        "opened the school hall for families whose houses stood too close to the water.</p>",
+    )
+    result = Cleaner().clean_html(html_page)
+    assert len(result.articles) == 1
+    assert all("Harbour Town" in p for p in result.articles[0].body)
+
+
+def test_the_copy_of_the_title_heading_the_article_is_chosen_and_others_dropped() -> None:
+    text = (
+        "Home News Sport\n"
+        "Storm hits coast\n"
+        "Short teaser that mentions the storm.\n"
+        "Storm hits coast\n"
+        "By Jane Doe | June 9, 2025\n"
+        + "The storm reached the coast on Monday night, and people stayed inside while the wind blew. " * 4
+        + "\n"
+        + "Fishermen pulled their boats onto the beach, and the council opened the school hall for them. " * 4
+    )
+    meta = PageMeta(title="Storm hits coast")
+    result = Cleaner().clean(text, meta=meta)
+    heads = [s for s in result.segments if s.label == "headline"]
+    assert [h.text for h in heads] == ["Storm hits coast"]
+    main = result.main
+    assert main is not None and main.headline == "Storm hits coast" and main.authors == ["Jane Doe"]
+
+
+def test_declared_authors_join_without_repeats() -> None:
+    text = "Storm hits coast\nBy Jane Doe\n" + "The storm reached the coast on Monday night and the wind blew. " * 5
+    meta = PageMeta(title="Storm hits coast", authors=("JANE  DOE", "John Smith"))
+    main = Cleaner().clean(text, meta=meta).main
+    assert main is not None and main.authors == ["Jane Doe", "John Smith"]

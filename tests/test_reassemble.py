@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from cleaner.document import Segment
-from cleaner.reassemble import assemble_articles, headline_text, merge_units
+import pytest
+
+from cleaner.decode import credited_author
+from cleaner.document import CleanResult, Segment
+from cleaner.reassemble import assemble_articles, headline_text, merge_units, with_credited_author
 from cleaner.segment import split_units
 
 
@@ -104,3 +107,47 @@ def test_breadcrumb_run_onto_a_headline_is_dropped() -> None:
         "The long first item here > Second > Third part",  # an item of more than three words
     ):
         assert headline_text(kept) == kept, kept
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Politik 28.04.2023 Autorin/Autor Roman Goncharenko | Themenseiten Krim-Krise", "Roman Goncharenko"),
+        ("Weather 12:30 Uhr Von: Nadja Zinsmeister", "Nadja Zinsmeister"),
+        ("Deposit RM100 with the code VERSAMM10 By Yiswaree Palansamy", "Yiswaree Palansamy"),
+        ("Best earbuds under $50 By Nathan Birch Nov 12, 2025 We tested them", "Nathan Birch"),
+        ("Report card Written by Moses Kim and Kate Shokurova", "Moses Kim"),
+        # running text, weekdays, places and menus are not credits
+        ("The plan was funded by Jane Doe and her brother.", None),
+        ("By Tuesday Morning, rescue teams had reached the village", None),
+        ("Stand By Me Tonight at the Grand Hall in town", None),
+        ("Photos By The Sea Gallery opens", None),
+        ("By Jane Doe", "Jane Doe"),
+    ],
+)
+def test_credited_author_inside_a_line(line: str, name: str | None) -> None:
+    assert credited_author(line, 0, len(line)) == name
+
+
+def test_with_credited_author_fills_only_a_main_article_without_authors() -> None:
+    head = "Ukraine: was the Crimea vote legal"
+    credit = "Datum 28.04.2023 Autorin/Autor Roman Goncharenko | Themenseiten Krim-Krise"
+    body = "The vote was held under the eyes of soldiers, observers said on Monday in Kyiv."
+    text = f"{head}\n{credit} {body}"
+    segs = [
+        Segment(0, len(head), "headline", 1.0, head),
+        Segment(len(head) + 1, len(text), "body", 1.0, text[len(head) + 1 :]),
+    ]
+    result = CleanResult(articles=assemble_articles(segs), segments=segs)
+    assert result.articles[0].authors == []
+    credited = with_credited_author(text, result)
+    assert credited.articles[0].authors == ["Roman Goncharenko"]
+    assert credited.segments == result.segments and credited.articles[0].body == result.articles[0].body
+    # a credit far past the article's start is not read
+    far = f"{head}\n{body * 40} {credit}"
+    segs = [
+        Segment(0, len(head), "headline", 1.0, head),
+        Segment(len(head) + 1, len(far), "body", 1.0, far[len(head) + 1 :]),
+    ]
+    result = CleanResult(articles=assemble_articles(segs), segments=segs)
+    assert with_credited_author(far, result).articles[0].authors == []
