@@ -525,8 +525,16 @@ def compare_table(reports: Sequence[EvaluationReport], names: Sequence[str]) -> 
 
 
 def predict_pages(cleaner: Cleaner, pages: Sequence[LabelledPage]) -> list[CleanResult]:
-    """Clean the text of each page with a :class:`~cleaner.Cleaner`, in batches."""
-    return cleaner.clean_many([p.text for p in pages])
+    """Clean the text of each page with a :class:`~cleaner.Cleaner`, in batches; a
+    page rendered from a dataset record's HTML with what the HTML declares, as
+    :meth:`cleaner.Cleaner.clean_html` cleans it."""
+    from .page_meta import PageMeta
+
+    metas = []
+    for p in pages:
+        declared = p.meta.get("declared")
+        metas.append(PageMeta.from_dict(declared) if isinstance(declared, dict) else None)
+    return cleaner.clean_many([p.text for p in pages], meta=metas)
 
 
 def evaluate_results(
@@ -590,8 +598,9 @@ def evaluate_model(
 
 def page_from_record(record: dict[str, Any], *, mode: str = "browser") -> LabelledPage:
     """A dataset record (``{"id", "html", "gold", ...}``, see the datasets README) as a
-    page without labelled spans: its HTML rendered to text, its gold in ``meta``."""
-    from .html_text import html_to_text
+    page without labelled spans: its HTML rendered to text, its gold in ``meta``, and
+    what the HTML declares (:func:`cleaner.page_meta.page_meta`) in ``meta["declared"]``."""
+    from .page_meta import read_html
 
     html = record.get("html")
     if not isinstance(html, str):
@@ -599,9 +608,10 @@ def page_from_record(record: dict[str, Any], *, mode: str = "browser") -> Labell
     meta: dict[str, Any] = {k: record[k] for k in ("dataset", "url", "page_type", "lang") if k in record}
     meta["gold"] = record.get("gold") or {}
     meta["render"] = mode
-    return LabelledPage(
-        id=str(record.get("id", "?")), text=html_to_text(html, mode=mode), spans=(), site=None, meta=meta
-    )
+    text, declared = read_html(html, mode=mode)
+    if declared is not None:
+        meta["declared"] = declared.to_dict()
+    return LabelledPage(id=str(record.get("id", "?")), text=text, spans=(), site=None, meta=meta)
 
 
 def _first_record(path: Path) -> dict[str, Any] | None:

@@ -65,6 +65,27 @@ class PageMeta:
         if self.title and not self.titles:  # PageMeta(title="...") looks for the title itself
             object.__setattr__(self, "titles", (self.title,))
 
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a JSON-ready dict (lists for tuples)."""
+        return {
+            "title": self.title,
+            "titles": list(self.titles),
+            "authors": list(self.authors),
+            "published": self.published,
+            "site_name": self.site_name,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PageMeta:
+        """The inverse of :meth:`to_dict`; unknown keys are ignored."""
+        return cls(
+            title=data.get("title"),
+            titles=tuple(data.get("titles") or ()),
+            authors=tuple(data.get("authors") or ()),
+            published=data.get("published"),
+            site_name=data.get("site_name"),
+        )
+
 
 def _norm(text: str | None) -> str:
     return _WS.sub(" ", text or "").strip()

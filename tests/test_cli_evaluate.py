@@ -80,3 +80,22 @@ def test_unreadable_model_is_a_usage_error(tmp_path: Path, capsys: pytest.Captur
 def test_limit(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evaluate", str(SEED), "--limit", "0"]) == EXIT_USAGE
     capsys.readouterr()
+
+
+def test_records_with_and_without_declared_metadata(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    body = "The storm hit the coast on Monday and many people lost power for hours in the town."
+    record = {
+        "id": "ds/1",
+        "page_type": "article",
+        "html": '<html><head><meta name="author" content="Jane Doe"></head><body><h1>Storm hits coast</h1>'
+        f"<p>{body}</p><p>{body}</p></body></html>",
+        "gold": {"title": "Storm hits coast", "authors": ["Jane Doe"], "body": f"{body}\n\n{body}"},
+    }
+    path = tmp_path / "recs.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    found = []
+    for extra in ([], ["--no-metadata"]):
+        assert main(["evaluate", str(path), "--json", "--page-scores", *extra]) == EXIT_OK
+        (page,) = json.loads(capsys.readouterr().out)["page_scores"]
+        found.append(page["authors_found"])
+    assert found == [1, 0]

@@ -300,3 +300,22 @@ def test_dataset_records_are_rendered_and_scored(tmp_path: Path) -> None:
     assert report.labels.confusion == {}
     assert len(report.articles.pages) == 1
     assert report.articles.pages[0].page_type == "article"
+
+
+def test_dataset_records_are_cleaned_with_what_their_html_declares(tmp_path: Path) -> None:
+    body = "The storm hit the coast on Monday and many people lost power for hours in the town."
+    record = {
+        "id": "ds/2",
+        "page_type": "article",
+        "html": '<html><head><meta property="og:title" content="Storm hits coast">'
+        '<meta name="author" content="Jane Doe"></head><body><div>Weather Storm hits coast</div>'
+        f"<p>{body}</p><p>{body}</p></body></html>",
+        "gold": {"title": "Storm hits coast", "authors": ["Jane Doe"], "body": f"{body}\n\n{body}"},
+    }
+    path = tmp_path / "recs.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (page,) = iter_eval_pages([path])
+    assert page.meta["declared"]["title"] == "Storm hits coast"
+    score = evaluate_model(None, [page]).articles.pages[0]
+    assert score.headline_correct is True
+    assert score.authors_found == 1

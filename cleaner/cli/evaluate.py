@@ -37,6 +37,9 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    if args.no_metadata:
+        for p in pages:
+            p.meta.pop("declared", None)
     reports: list[tuple[str, EvaluationReport]] = []
     if args.compare_default:
         reports.append(("default", evaluate_model(None, pages, name="default")))
@@ -95,5 +98,10 @@ def add_parser(sub: Any) -> None:
         default="browser",
         choices=("browser", "collapsed"),
         help="how dataset records' HTML is rendered to text (default: browser)",
+    )
+    p.add_argument(
+        "--no-metadata",
+        action="store_true",
+        help="clean dataset records' rendered text without the title, authors and date their HTML declares",
     )
     p.set_defaults(func=_run)
