@@ -55,6 +55,7 @@ def clean_frame(
     html: bool = False,
     keep: Sequence[str] = (),
     main_only: bool = False,
+    title: str | None = None,
 ) -> pd.DataFrame:
     """Clean the pages in ``df[column]``; return one row per article.
 
@@ -65,11 +66,15 @@ def clean_frame(
             shipped model. Loaded once a process.
         config: how pages are cleaned; see :class:`cleaner.CleanerConfig`.
         html: the column holds HTML, rendered with
-            :func:`cleaner.html_text.html_to_text` before cleaning.
+            :func:`cleaner.html_text.html_to_text` before cleaning and cleaned with
+            the title, authors and date it declares (:meth:`cleaner.Cleaner.clean_html`).
         keep: columns of ``df`` to copy into each of a row's articles (an id or a
             URL, to join the articles back to their pages).
         main_only: one row a page at most: its main article
             (:attr:`cleaner.CleanResult.main`), with its index on the page.
+        title: a column of page titles known from elsewhere (a crawl's metadata), or
+            None; a title guides each page's main article as
+            ``clean(text, meta=PageMeta(title=...))`` does. Missing values are skipped.
 
     Returns:
         A DataFrame with the ``keep`` columns, then ``row`` (the page's index label in
@@ -81,7 +86,7 @@ def clean_frame(
     Raises:
         InputTypeError: a cell is neither text nor missing; the message names its row.
         InputTooLargeError: a page is longer than ``config.max_chars``.
-        KeyError: ``column`` or a ``keep`` column is not in ``df``.
+        KeyError: ``column``, ``title`` or a ``keep`` column is not in ``df``.
 
     >>> import pandas as pd
     >>> pages = pd.DataFrame({"id": [7, 8], "text": [
@@ -95,8 +100,9 @@ def clean_frame(
     import pandas as pd
 
     from .batch import cached_cleaner
+    from .page_meta import PageMeta
 
-    missing = [c for c in (column, *keep) if c not in df.columns]
+    missing = [c for c in (column, *keep, *([title] if title is not None else [])) if c not in df.columns]
     if missing:
         raise KeyError(f"clean_frame: no column {', '.join(map(repr, missing))} in the frame")
     keep = list(keep)
@@ -104,7 +110,8 @@ def clean_frame(
     cleaner = cached_cleaner(model, config) if len(df) else None
     rows: list[list[Any]] = []
     kept = df[keep].itertuples(index=False, name=None) if keep else ((),) * len(df)
-    for label, value, extra in zip(df.index, df[column], kept, strict=True):
+    titles = df[title] if title is not None else (None,) * len(df)
+    for label, value, extra, page_title in zip(df.index, df[column], kept, titles, strict=True):
         if _missing(value):
             continue
         if not isinstance(value, str | bytes) or (isinstance(value, bytes) and not html):
@@ -117,7 +124,11 @@ def clean_frame(
                 )
             )
         assert cleaner is not None
-        result = cleaner.clean_html(value) if html else cleaner.clean(str(value))
+        if html:
+            result = cleaner.clean_html(value)
+        else:
+            known = isinstance(page_title, str) and page_title.strip()
+            result = cleaner.clean(str(value), meta=PageMeta(title=page_title.strip()) if known else None)
         main = result.main_index if main_only else None
         for i, a in enumerate(result.articles):
             if main_only and i != main:

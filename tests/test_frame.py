@@ -126,3 +126,15 @@ def test_main_only_keeps_one_row_a_page() -> None:
         rows = every[every["id"] == row["id"]]
         words = [sum(len(p.split()) for p in body) for body in rows["body"]]
         assert row["article"] == rows["article"].iloc[words.index(max(words))]
+
+
+def test_a_title_column_guides_each_page() -> None:
+    body = "The storm reached the coast on Monday night, and people in the harbour town stayed inside. " * 3
+    text = f"Home News Sport\nWeather Storm hits coast\n{body}\nContact us"
+    df = pd.DataFrame({"text": [text, text, text], "title": ["Storm hits coast", None, float("nan")]})
+    out = clean_frame(df, "text", title="title", main_only=True)
+    heads = dict(zip(out["row"], out["headline"], strict=True))
+    assert heads[0] == "Storm hits coast"
+    assert heads[1] == heads[2] != "Storm hits coast"
+    with pytest.raises(KeyError, match="nope"):
+        clean_frame(df, "text", title="nope")
