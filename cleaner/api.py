@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from .document import CleanResult, Segment
 from .errors import InputTooLargeError, InputTypeError
 from .features import PageFeatures, featurize
 from .headline import headline_chooser
+from .labels import Label
 from .model import Model, load_model
 from .page_meta import PageMeta, apply_page_meta, read_html
 from .reassemble import assemble_articles, merge_units, with_credited_author
@@ -72,7 +74,7 @@ class Cleaner:
         spans = find_phrases(text, meta.titles) if meta is not None and meta.titles else []
         bounds = set(spans)
         titled = [i for i, u in enumerate(units) if (u.start, u.end) in bounds]
-        segments = self._segments(text, units, proba, model, titled)
+        segments = self._segments(text, units, proba, model, titled, meta.furniture if meta is not None else ())
         articles = assemble_articles(
             segments,
             reference_time=self.config.reference_time,
@@ -110,12 +112,20 @@ class Cleaner:
         return units, self._proba(model, [featurize(text, units)]), model
 
     def _segments(
-        self, text: str, units: Sequence[Unit], proba: np.ndarray, model: Model, titled: Sequence[int] = ()
+        self,
+        text: str,
+        units: Sequence[Unit],
+        proba: np.ndarray,
+        model: Model,
+        titled: Sequence[int] = (),
+        furniture: Sequence[tuple[int, int]] = (),
     ) -> list[Segment]:
         if not units:
             return []
         chooser = headline_chooser(model.headline_ranker, text, units, proba, self._classes, titled)
         labels, conf = decode_labels(text, units, proba, self._classes, chooser, titled)
+        if furniture:
+            _drop_furniture_body(units, labels, conf, proba, self._classes, furniture)
         return merge_units(text, units, labels, conf)
 
     def segments(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> list[Segment]:
@@ -194,6 +204,29 @@ class Cleaner:
         """
         text, meta = read_html(html, mode=self.config.html_mode, metadata=self.config.html_metadata)
         return self.clean(text, meta=meta)
+
+
+def _drop_furniture_body(
+    units: Sequence[Unit],
+    labels: list[str],
+    conf: np.ndarray,
+    proba: np.ndarray,
+    classes: Sequence[str],
+    furniture: Sequence[tuple[int, int]],
+) -> None:
+    """Body units that start inside page furniture (``<footer>``, ``<aside>``) become junk, in place."""
+    if Label.JUNK not in classes:
+        return
+    junk = list(classes).index(Label.JUNK)
+    spans = sorted(furniture)
+    starts = [a for a, _ in spans]
+    for i, u in enumerate(units):
+        if labels[i] != Label.BODY:
+            continue
+        k = bisect.bisect_right(starts, u.start) - 1
+        if k >= 0 and u.start < spans[k][1]:
+            labels[i] = Label.JUNK
+            conf[i] = proba[i, junk]
 
 
 _default: Cleaner | None = None

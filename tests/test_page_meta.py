@@ -393,3 +393,23 @@ def test_declared_authors_join_without_repeats() -> None:
     meta = PageMeta(title="Storm hits coast", authors=("JANE  DOE", "John Smith"))
     main = Cleaner().clean(text, meta=meta).main
     assert main is not None and main.authors == ["Jane Doe", "John Smith"]
+
+
+def test_footer_and_aside_text_is_never_body() -> None:
+    aside = (
+        "Our newsletter arrives every Friday morning, and readers who sign up before the end of the "
+        "month receive a free tote bag along with the weekly digest of stories from the harbour."
+    )
+    html_page = _page(
+        '<meta property="og:title" content="Storm hits coast">',
+        "<h1>Storm hits coast</h1>" + BODY + f"<aside><p>{aside}</p></aside><footer><p>{aside}</p></footer>",
+    )
+    text, meta = read_html(html_page)
+    assert meta is not None and len(meta.furniture) == 2
+    assert all(text[a:b] == aside for a, b in meta.furniture)
+    assert PageMeta.from_dict(meta.to_dict()) == meta
+    with_meta = Cleaner().clean_html(html_page)
+    assert not any(s.label == "body" and aside in s.text for s in with_meta.segments)
+    assert with_meta.main is not None and len(with_meta.main.body) == 2
+    plain = Cleaner(config=CleanerConfig(html_metadata=False)).clean_html(html_page)
+    assert any(s.label == "body" and aside in s.text for s in plain.segments)
