@@ -9,6 +9,7 @@ from .config import CleanerConfig
 from .document import Article, CleanResult, Segment
 from .errors import (
     CleanerError,
+    ConfigError,
     InputTooLargeError,
     InputTypeError,
     ModelError,
@@ -44,6 +45,7 @@ __all__ = [
     "Cleaner",
     "CleanerConfig",
     "CleanerError",
+    "ConfigError",
     "InputTooLargeError",
     "InputTypeError",
     "Label",

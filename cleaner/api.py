@@ -41,6 +41,14 @@ def _check_text(text: object, config: CleanerConfig) -> str:
     return text
 
 
+def _check_meta(meta: object) -> None:
+    if meta is not None and not isinstance(meta, PageMeta):
+        raise InputTypeError(
+            f"meta must be a cleaner.PageMeta or None, not {type(meta).__name__}; "
+            "for example meta=cleaner.PageMeta(title='...', authors=('...',))"
+        )
+
+
 class Cleaner:
     """Cleans page text with one model and configuration, loaded once and reused.
 
@@ -141,6 +149,7 @@ class Cleaner:
         the article's body, and its authors and date complete the article's.
         """
         text = _check_text(text, self.config)
+        _check_meta(meta)
         units, proba, model = self._predict(text, meta)
         return self._result(text, units, proba, model, meta)
 
@@ -159,12 +168,18 @@ class Cleaner:
         Raises:
             ValueError: ``meta`` and ``texts`` differ in length.
         """
+        if isinstance(texts, str | bytes | bytearray):
+            raise InputTypeError(
+                "clean_many() takes an iterable of pages (a list of str), not one "
+                f"{type(texts).__name__}; clean one page with clean()"
+            )
         out: list[CleanResult] = []
         batch: list[str] = []
         metas: list[PageMeta | None] = []
         pairs = zip(texts, meta, strict=True) if meta is not None else ((t, None) for t in texts)
         for text, page_meta in pairs:
             batch.append(_check_text(text, self.config))
+            _check_meta(page_meta)
             metas.append(page_meta)
             if len(batch) >= batch_size:
                 out.extend(self._clean_batch(batch, metas))

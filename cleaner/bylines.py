@@ -14,10 +14,12 @@ Bylines come in many shapes ("By Jane Doe and Max Roe | June 9, 2025",
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 __all__ = ["BylineInfo", "is_date_line", "parse_bylines"]
 
@@ -153,6 +155,29 @@ def _split_names(text: str) -> list[str]:
     return names
 
 
+_COMMON_WORDS_FILE = Path(__file__).resolve().parent / "models" / "common_words.txt"
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@functools.cache
+def _common_words() -> frozenset[str]:
+    """Words that many sites use (``python -m training.common_words``); empty if the
+    list is missing, so that nothing is dropped."""
+    try:
+        lines = _COMMON_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+def _common_phrase(name: str) -> bool:
+    """Whether every word of a capitalised phrase is a word many sites use: "Related
+    Topics", "Up Next", "React Native" look like names but are not."""
+    words = _LETTERS.findall(name.lower())
+    common = _common_words()
+    return bool(words) and all(w in common for w in words)
+
+
 def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = None) -> BylineInfo:
     """Read authors, source and date from an article's byline lines.
 
@@ -164,6 +189,12 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
     >>> info = parse_bylines(["Kyodo News", "2 hours ago"])
     >>> info.source, info.published, info.published_raw
     ('Kyodo News', None, '2 hours ago')
+
+    A bare capitalised phrase is an author only if some word of it is not a word that
+    many sites use (:func:`_common_phrase`); a name after "By" always is:
+
+    >>> parse_bylines(["Related Topics", "Jane Doe"]).authors
+    ['Jane Doe']
     """
     authors: list[str] = []
     source: str | None = None
@@ -186,7 +217,7 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
         if not head or re.search(r"\d", head):
             continue
         person = _ROLE.sub("", head).strip()
-        if person != head and _NAME.match(person):
+        if person != head and _NAME.match(person) and not _common_phrase(person):
             if person not in authors:
                 authors.append(person)
         elif _SOURCE_WORDS.search(head) or (head.isupper() and len(head) > 2):
@@ -194,6 +225,6 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
                 source = head
         elif _NAME.match(head) and len(head.split()) <= 4:
             for name in _split_names(head):
-                if name not in authors:
+                if name not in authors and not _common_phrase(name):
                     authors.append(name)
     return BylineInfo(authors, source, published, published_raw)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["CleanerConfig"]
+from .errors import ConfigError
+
+__all__ = ["HTML_MODES", "CleanerConfig"]
+
+HTML_MODES: tuple[str, ...] = ("browser", "collapsed")
+"""How HTML can be rendered to text (:func:`cleaner.html_text.html_to_text`)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,5 +45,16 @@ class CleanerConfig:
     html_metadata: bool = True
 
     def __post_init__(self) -> None:
-        if self.max_chars is not None and self.max_chars < 0:
-            raise ValueError(f"max_chars must be None or >= 0, not {self.max_chars}")
+        """Raises :class:`cleaner.errors.ConfigError` (a ``ValueError``) for an option of
+        the wrong type or value."""
+        for name in ("split_titles", "keep_headline_only", "html_metadata"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"{name} must be True or False, not {getattr(self, name)!r}")
+        if self.max_chars is not None and (
+            not isinstance(self.max_chars, int) or isinstance(self.max_chars, bool) or self.max_chars < 0
+        ):
+            raise ConfigError(f"max_chars must be None or a whole number >= 0, not {self.max_chars!r}")
+        if self.reference_time is not None and not isinstance(self.reference_time, datetime):
+            raise ConfigError(f"reference_time must be a datetime or None, not {type(self.reference_time).__name__}")
+        if self.html_mode not in HTML_MODES:
+            raise ConfigError(f"html_mode must be one of {', '.join(HTML_MODES)}, not {self.html_mode!r}")

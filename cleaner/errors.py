@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "BatchSetupError",
     "CleanerError",
+    "ConfigError",
     "InputReadError",
     "InputTooLargeError",
     "InputTypeError",
@@ -43,6 +44,10 @@ class ModelError(CleanerError):
 
 class ModelVersionError(ModelError):
     """A model file was made by another version of cleaner or scikit-learn."""
+
+
+class ConfigError(CleanerError, ValueError):
+    """An option of :class:`cleaner.CleanerConfig` has a wrong type or value."""
 
 
 class UnsupportedInputError(CleanerError, ValueError):

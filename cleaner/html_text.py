@@ -21,12 +21,14 @@ enclosing list item or card), which :mod:`training.align` uses to label the text
 
 from __future__ import annotations
 
+import codecs
 import random
 import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .config import HTML_MODES
 from .errors import InputTypeError, UnsupportedInputError
 
 __all__ = [
@@ -40,7 +42,7 @@ __all__ = [
     "render_tree",
 ]
 
-MODES: tuple[str, ...] = ("browser", "collapsed")
+MODES: tuple[str, ...] = HTML_MODES
 """The rendering modes :func:`html_to_text` accepts."""
 
 
@@ -120,8 +122,30 @@ class RenderedPage:
     mode: str
 
 
+def _decoded(data: bytes) -> str | bytes:
+    """HTML bytes as text where they are UTF-8 (a byte-order mark aside), else the bytes.
+
+    libxml2 reads bytes in the charset a ``<meta>`` declares, but only if the
+    declaration comes before any other non-ASCII byte, and in Latin-1 without one: a
+    UTF-8 page whose ``<title>`` precedes its ``<meta charset>`` came out as "mÃ¶gen".
+    Bytes that are valid UTF-8 are UTF-8 (a page in another charset almost never is);
+    the others go to libxml2 and its charset detection.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+
+
 def parse_html(html: str | bytes) -> etree._Element | None:
     """Parse HTML leniently; return the root element, or None for an empty document.
+
+    Bytes are read as UTF-8 when they are valid UTF-8, else in the charset the page
+    declares (libxml2's detection; Latin-1 without a declaration).
 
     Raises:
         InputTypeError: ``html`` is neither ``str`` nor ``bytes``.
@@ -131,12 +155,14 @@ def parse_html(html: str | bytes) -> etree._Element | None:
         html = bytes(html)
     if not isinstance(html, str | bytes):
         raise InputTypeError(
-            f"html_to_text() needs HTML as str or bytes, not {type(html).__name__}; "
+            f"HTML must be str or bytes, not {type(html).__name__}; "
             "read a file with open(path, 'rb').read() and pass the bytes, so that the "
             "page's own <meta charset> decides the encoding"
         )
     if not html.strip():
         return None
+    if isinstance(html, bytes):
+        html = _decoded(html)
     if isinstance(html, str):
         if html.lstrip().startswith("<?"):
             html = _XML_DECL.sub("", html, count=1)

@@ -587,7 +587,10 @@ def load_model(path: str | Path | None = None) -> Model:
             warnings.simplefilter("ignore", InconsistentVersionWarning)
             blob = joblib.load(p)
     except Exception as exc:  # a corrupt or foreign file can raise anything while unpickling
-        raise ModelError(f"{p} is not a readable cleaner model: {exc}") from exc
+        raise ModelError(
+            f"{p} is not a readable cleaner model (a file written by `cleaner train` or "
+            f"`python -m training.train`; unpickling failed: {type(exc).__name__}: {exc})"
+        ) from exc
     if not isinstance(blob, dict) or "manifest" not in blob or "estimator" not in blob:
         raise ModelError(f"{p} is not a cleaner model (no manifest)")
     manifest = blob["manifest"]

@@ -82,10 +82,16 @@ def render(result: CleanResult, fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def explain(result: CleanResult) -> str:
-    """Every segment with its label and probability, one a line: ``label  0.97  text``."""
+def explain(result: CleanResult, *, main_only: bool = False) -> str:
+    """Every segment with its label and probability, one a line: ``label  0.97  text``;
+    with ``main_only``, those of the result's first article only (a result from
+    :meth:`CleanResult.with_main_only` holds its main article alone)."""
     lines = []
-    for s in result.segments:
+    segments = result.segments
+    if main_only:
+        first = result.articles[0] if result.articles else None
+        segments = [] if first is None else [s for s in segments if first.start <= s.start < first.end]
+    for s in segments:
         text = " ".join(s.text.split())
         if len(text) > 160:
             text = text[:157] + "..."

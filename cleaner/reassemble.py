@@ -69,7 +69,8 @@ def merge_units(
         else:
             weights = [ends[k] - starts[k] for k in range(i, j)]
             c = float(sum(w * conf[k] for w, k in zip(weights, range(i, j), strict=True)) / sum(weights))
-        segments.append(Segment(start, end, labels[i], round(c, 4), text[start:end]))
+        # plain str, never a Label member: the same type whichever rule set the label
+        segments.append(Segment(start, end, str(labels[i]), round(c, 4), text[start:end]))
     return segments
 
 

@@ -111,8 +111,14 @@ class BaseDataMissingError(CleanerError):
 
 
 def base_data_dir() -> Path:
-    """Where the shipped training data lives in a repository checkout."""
-    return Path(__file__).resolve().parent.parent / "corpus" / "training"
+    """Where the shipped training data lives: ``corpus/training`` of the checkout the
+    package runs from (an editable install), else of the current directory when that
+    is a checkout (``pip install .`` run inside one)."""
+    beside_package = Path(__file__).resolve().parent.parent / "corpus" / "training"
+    if _split_files(beside_package, "train"):
+        return beside_package
+    here = Path.cwd() / "corpus" / "training"
+    return here if _split_files(here, "train") else beside_package
 
 
 def _split_files(base_dir: Path, name: str) -> list[Path]:
@@ -165,9 +171,9 @@ def load_base_data(base_dir: str | Path | None = None, *, limit: int | None = No
     if not train_files:
         raise BaseDataMissingError(
             f"the shipped training data is not available: no train.jsonl.gz in {d}. "
-            "It is part of the repository, not of the installed package: run from a checkout of the "
-            "repository, or give its folder with --base-data DIR, or train on your samples alone "
-            "(without --base)."
+            "It is part of the repository, not of the installed package: run from the top folder of "
+            "a checkout of the repository, or give its corpus/training folder with --base-data DIR, or "
+            "train on your samples alone (without --base)."
         )
     valid_files = _split_files(d, "validation")
     train = [p for p in iter_samples(train_files)]

@@ -105,3 +105,23 @@ def test_main_is_the_article_with_most_body_words() -> None:
     assert CleanResult([short, long_], []).main is long_
     assert CleanResult([long_, art("Twin", ["a b c d", "e f"])], []).main is long_  # the first of equals
     assert CleanResult([], []).main is None
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"max_chars": -1}, {"max_chars": "10"}, {"max_chars": True}, {"html_mode": "fancy"}, {"split_titles": 1},
+     {"reference_time": "2025-06-09"}],
+)
+def test_bad_config_raises_config_error(options: dict[str, object]) -> None:
+    with pytest.raises(cleaner.ConfigError) as info:
+        cleaner.CleanerConfig(**options)  # type: ignore[arg-type]
+    assert isinstance(info.value, ValueError) and isinstance(info.value, cleaner.CleanerError)
+    assert next(iter(options)) in str(info.value)
+
+
+def test_clean_many_of_one_string_and_meta_of_the_wrong_type_are_refused() -> None:
+    c = cleaner.Cleaner()
+    with pytest.raises(cleaner.InputTypeError, match="clean one page with clean"):
+        c.clean_many("one page of text")
+    with pytest.raises(cleaner.InputTypeError, match="PageMeta"):
+        c.clean("Some text here.", meta={"title": "Some"})  # type: ignore[arg-type]

@@ -64,3 +64,14 @@ def test_impossible_date_is_not_resolved() -> None:
     info = parse_bylines(["February 30, 2024"])
     assert info.published is None
     assert info.published_raw == "February 30, 2024"
+
+
+def test_capitalised_phrases_of_common_words_are_not_authors() -> None:
+    from cleaner.bylines import _common_words
+
+    assert len(_common_words()) > 1000  # the shipped list is there
+    info = parse_bylines(["Related Topics", "Up Next", "Story Timeline", "Jane Doe", "Senior Director"])
+    assert info.authors == ["Jane Doe"]
+    # a name after "By" is taken whatever its words
+    assert parse_bylines(["By Grant Price"]).authors == ["Grant Price"]
+    assert parse_bylines(["John Smith | Staff Writer"]).authors == ["John Smith"]

@@ -70,3 +70,53 @@ def test_main_only(capsys: pytest.CaptureFixture[str]) -> None:
     only = json.loads(capsys.readouterr().out)["articles"]
     words = [sum(len(p.split()) for p in a["body"]) for a in every]
     assert len(every) == 4 and only == [every[words.index(max(words))]]
+
+
+_LATIN1_PAGE = (
+    "<!DOCTYPE html><html><head><title>Sturm über der Küste</title><meta charset='iso-8859-1'></head>"
+    "<body><h1>Sturm über der Küste</h1><p>Ein starker Sturm traf am Montag die Küste, und viele Häuser "
+    "blieben stundenlang ohne Strom, während der Wind über die Dächer der Stadt fegte.</p></body></html>"
+)
+
+
+def test_html_in_any_charset_gzip_and_from_standard_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gzip
+    import io
+    import sys
+
+    data = _LATIN1_PAGE.encode("latin-1")
+    (tmp_path / "p.html").write_bytes(data)
+    (tmp_path / "p.html.gz").write_bytes(gzip.compress(data))
+    for name in ("p.html", "p.html.gz"):
+        assert main(["clean", str(tmp_path / name), "-f", "json"]) == 0
+        art = json.loads(capsys.readouterr().out)["articles"][0]
+        assert art["headline"] == "Sturm über der Küste", name
+    # piped HTML is recognised as HTML, not cleaned as text with its markup
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["clean", "-", "-f", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "<!DOCTYPE" not in out and "Sturm über der Küste" in out
+    # --text forces text: these bytes are not UTF-8
+    assert main(["clean", str(tmp_path / "p.html"), "--text"]) == 2
+    assert "--html" in capsys.readouterr().err
+
+
+def test_explain_options(capsys: pytest.CaptureFixture[str]) -> None:
+    seed = str(Path(__file__).resolve().parent.parent / "corpus" / "seed" / "daily8-kyodo-trade-talks.txt")
+    assert main(["clean", seed, "--explain", "-f", "json"]) == 2
+    assert "--explain" in capsys.readouterr().err
+    assert main(["clean", seed, "--explain"]) == 0
+    every = capsys.readouterr().out.splitlines()
+    assert main(["clean", seed, "--explain", "--main-only"]) == 0
+    main_only = capsys.readouterr().out.splitlines()
+    assert 0 < len(main_only) < len(every) and set(main_only) <= set(every)
+
+
+def test_a_page_without_article_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "menu.txt"
+    page.write_text("Home\nNews\nSport\n", encoding="utf-8")
+    assert main(["clean", str(page)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no article found" in captured.err

@@ -109,3 +109,16 @@ def test_noscript_kept_for_javascript_shells() -> None:
     text = "Article text here. " * 20
     normal = f"<html><body><p>{text}</p><noscript>Please enable JavaScript</noscript></body></html>"
     assert "enable JavaScript" not in html_to_text(normal)
+
+
+def test_utf8_bytes_whatever_the_place_of_the_charset() -> None:
+    page = (
+        "<html><head><title>Sie mögen „Ich“</title><meta charset='utf-8'></head>"
+        "<body><p>Grüße aus Köln</p></body></html>"
+    )
+    assert html_to_text(page.encode("utf-8")) == "Grüße aus Köln"
+    assert html_to_text(page.replace("<meta charset='utf-8'>", "").encode("utf-8")) == "Grüße aus Köln"
+    assert html_to_text(b"\xef\xbb\xbf" + page.encode("utf-8")) == "Grüße aus Köln"
+    # bytes that are not UTF-8 are read in the charset the page declares
+    latin = "<html><head><meta charset='iso-8859-1'></head><body><p>Grüße aus Köln</p></body></html>"
+    assert html_to_text(latin.encode("latin-1")) == "Grüße aus Köln"

@@ -36,18 +36,13 @@ from ..samples import LabelledPage, read_tsv
 from ..scope import SiteScope
 from ..trainer import DEFAULT_DESIGN, DESIGNS
 from . import EXIT_FAILURES, EXIT_OK, EXIT_USAGE
-from .clean import read_page
+from .clean import read_input
 
 __all__ = ["add_parser"]
 
 
 def _page_text(name: str, *, html: bool, text: bool) -> str:
-    raw = read_page(name)
-    if html or (name.lower().endswith((".html", ".htm")) and not text):
-        from ..html_text import html_to_text
-
-        return html_to_text(raw)
-    return raw
+    return read_input(name, html=html, text=text, mode="browser", metadata=False)[0]
 
 
 def _stem(path: str) -> str:
