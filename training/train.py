@@ -53,6 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"aggregator pages composed from the training pages and added (default {COMPOSED_PAGES})",
     )
     ap.add_argument(
+        "--random-state",
+        type=int,
+        default=None,
+        help="seed of the block classifier (default: the design's, 0); another seed measures the "
+        "rebuild's variance (training/README.md, 'How much a rebuild moves')",
+    )
+    ap.add_argument(
         "--refit",
         action="store_true",
         help="after scoring on validation, refit on train plus validation (the saved model's "
@@ -89,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     params = DESIGNS[args.design]
+    if args.random_state is not None:
+        params = {**params, "random_state": args.random_state}
     scores: dict[str, Any] = {}
     model = fit_pages(train, params)
     if valid:
