@@ -88,7 +88,9 @@ class Cleaner:
             reference_time=self.config.reference_time,
             keep_headline_only=self.config.keep_headline_only,
         )
-        result = with_credited_author(text, CleanResult(articles=articles, segments=segments))
+        result = CleanResult(articles=articles, segments=segments)
+        if meta is None or not meta.authors:  # the page's declared authors beat a guess
+            result = with_credited_author(text, result)
         return result if meta is None else apply_page_meta(result, meta, title_in_text=bool(spans))
 
     def _proba(self, model: Model, feats: Sequence[PageFeatures]) -> np.ndarray:
@@ -229,7 +231,9 @@ def _drop_furniture_body(
     classes: Sequence[str],
     furniture: Sequence[tuple[int, int]],
 ) -> None:
-    """Body units that start inside page furniture (``<footer>``, ``<aside>``) become junk, in place."""
+    """Body units most of whose characters lie in page furniture (``<footer>``,
+    ``<aside>``) become junk, in place (a collapsed rendering may run an aside and the
+    first paragraph together on one line, in one unit)."""
     if Label.JUNK not in classes:
         return
     junk = list(classes).index(Label.JUNK)
@@ -238,8 +242,12 @@ def _drop_furniture_body(
     for i, u in enumerate(units):
         if labels[i] != Label.BODY:
             continue
-        k = bisect.bisect_right(starts, u.start) - 1
-        if k >= 0 and u.start < spans[k][1]:
+        inside = 0
+        k = max(bisect.bisect_right(starts, u.start) - 1, 0)
+        while k < len(spans) and spans[k][0] < u.end:
+            inside += max(0, min(u.end, spans[k][1]) - max(u.start, spans[k][0]))
+            k += 1
+        if 2 * inside > u.end - u.start:
             labels[i] = Label.JUNK
             conf[i] = proba[i, junk]
 

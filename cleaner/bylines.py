@@ -68,7 +68,7 @@ _SOURCE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _ROLE = re.compile(
-    r",?\s*(?:staff writer|staff reporter|correspondent|reporter|contributor|editor|"
+    r"(?:,\s*|\s+)(?:staff writer|staff reporter|correspondent|reporter|contributor|editor|"
     r"senior writer|columnist|for .+|in .+)$",
     re.IGNORECASE,
 )
@@ -170,6 +170,26 @@ def _common_words() -> frozenset[str]:
     return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
+# Credits that name a desk or an agency, not a person ("Reuters Staff", "AP National
+# Security Writer", "Our Foreign Staff")
+NOT_PERSON_WORDS = frozenset(
+    "staff team press writer writers desk newsroom editor editors reporter reporters correspondent "
+    "agency agencies associated reuters news contributor contributors".split()
+)
+
+
+def common_word(word: str) -> bool:
+    """Whether a word (any case) is one that many sites use (``common_words.txt``)."""
+    return word.lower() in _common_words()
+
+
+def plausible_person(name: str) -> bool:
+    """Whether a capitalised phrase may be a person's name: not only words many sites
+    use, and no word of a desk or an agency ("Staff", "Reuters", "Newsroom")."""
+    words = _LETTERS.findall(name.lower())
+    return bool(words) and not _common_phrase(name) and not any(w in NOT_PERSON_WORDS for w in words)
+
+
 def _common_phrase(name: str) -> bool:
     """Whether every word of a capitalised phrase is a word many sites use: "Related
     Topics", "Up Next", "React Native" look like names but are not."""
@@ -217,7 +237,7 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
         if not head or re.search(r"\d", head):
             continue
         person = _ROLE.sub("", head).strip()
-        if person != head and _NAME.match(person) and not _common_phrase(person):
+        if person != head and _NAME.match(person):
             if person not in authors:
                 authors.append(person)
         elif _SOURCE_WORDS.search(head) or (head.isupper() and len(head) > 2):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,12 +49,18 @@ class CleanerConfig:
         """Raises :class:`cleaner.errors.ConfigError` (a ``ValueError``) for an option of
         the wrong type or value."""
         for name in ("split_titles", "keep_headline_only", "html_metadata"):
-            if not isinstance(getattr(self, name), bool):
-                raise ConfigError(f"{name} must be True or False, not {getattr(self, name)!r}")
-        if self.max_chars is not None and (
-            not isinstance(self.max_chars, int) or isinstance(self.max_chars, bool) or self.max_chars < 0
-        ):
-            raise ConfigError(f"max_chars must be None or a whole number >= 0, not {self.max_chars!r}")
+            value = getattr(self, name)
+            # True and False, also as 1 and 0 or NumPy booleans; stored as bool
+            numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
+            boolean = isinstance(value, bool | numbers.Integral) or numpy_bool
+            if not boolean or value not in (0, 1):
+                raise ConfigError(f"{name} must be True or False, not {value!r}")
+            object.__setattr__(self, name, bool(value))
+        if self.max_chars is not None:
+            whole = isinstance(self.max_chars, numbers.Integral) and not isinstance(self.max_chars, bool)
+            if not whole or self.max_chars < 0:
+                raise ConfigError(f"max_chars must be None or a whole number >= 0, not {self.max_chars!r}")
+            object.__setattr__(self, "max_chars", int(self.max_chars))
         if self.reference_time is not None and not isinstance(self.reference_time, datetime):
             raise ConfigError(f"reference_time must be a datetime or None, not {type(self.reference_time).__name__}")
         if self.html_mode not in HTML_MODES:

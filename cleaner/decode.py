@@ -59,7 +59,7 @@ from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
-from .bylines import _MONTHS, is_date_line
+from .bylines import _MONTHS, common_word, is_date_line, plausible_person
 from .labels import Label
 from .segment import Unit
 
@@ -471,14 +471,17 @@ _INLINE_CREDIT = re.compile(
 _NOT_NAME_WORDS = frozenset("the at in on of and for to a an".split())
 
 
-def credited_author(text: str, start: int, end: int) -> str | None:
+def credited_author(text: str, start: int, end: int, skip: Sequence[tuple[int, int]] = ()) -> str | None:
     """The first author that ``text[start:end]`` credits in so many words inside a line,
-    or None.
+    or None; credits that start inside a span of ``skip`` (headlines: "Beach Closed By
+    Coast Guard") are not read.
 
     The credit needs a capitalised prefix ("By", "Von:", "Autorin/Autor", "Written
-    by"), a person's name of two to four words, then what keeps a line a byline: its
+    by"), a person's name of two to four words on the prefix's line
+    (:func:`cleaner.bylines.plausible_person`), then what keeps a line a byline: its
     end, a separator, a date, a role or another name (:func:`_credit_tail`). A month
-    name run onto the name is not part of it ("By Jane Doe Nov 12, 2025").
+    name or a word many sites use run onto the name is not part of it ("By Jane Doe
+    Nov 12, 2025", "By Jane Doe News").
 
     >>> credited_author("Politik 12:30 Uhr Von: Jane Doe | Kommentare", 0, 45)
     'Jane Doe'
@@ -486,22 +489,27 @@ def credited_author(text: str, start: int, end: int) -> str | None:
     True
     """
     for m in _INLINE_CREDIT.finditer(text, start, end):
-        name = _PERSON_NAME.match(text, m.end())
-        if name is None or name.end() > end:
+        if any(a <= m.start() < b for a, b in skip):
+            continue
+        line_end = text.find("\n", m.end(), end)
+        stop = end if line_end < 0 else line_end
+        name = _PERSON_NAME.match(text, m.end(), stop)
+        if name is None:
             continue
         words = name.group(0).split()
-        if len(words) > 2 and words[-1].lower().rstrip(".") in _MONTHS:
+        run_on = False
+        while len(words) > 2 and (words[-1].lower().rstrip(".") in _MONTHS or common_word(words[-1])):
+            run_on = run_on or words[-1].lower().rstrip(".") not in _MONTHS
             words = words[:-1]
         found = " ".join(words)
         if (
             any(ch.isdigit() for ch in found)
             or found.lower() in _NOT_NAMES
             or any(w.lower() in _NOT_NAME_WORDS for w in words)
+            or not plausible_person(found)
         ):
             continue
-        line_end = text.find("\n", name.end(), end)
-        tail = text[m.end() + len(found) : end if line_end < 0 else line_end]
-        if _credit_tail(tail):
+        if run_on or _credit_tail(text[m.end() + len(found) : stop]):
             return found
     return None
 

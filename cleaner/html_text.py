@@ -131,14 +131,13 @@ def _decoded(data: bytes) -> str | bytes:
     Bytes that are valid UTF-8 are UTF-8 (a page in another charset almost never is);
     the others go to libxml2 and its charset detection.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data
+    bom = data.startswith(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8")
+        return data[len(codecs.BOM_UTF8) if bom else 0 :].decode("utf-8")
     except UnicodeDecodeError:
-        return data
+        return data  # with its byte-order mark, which libxml2 heeds
 
 
 def parse_html(html: str | bytes) -> etree._Element | None:

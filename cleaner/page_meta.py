@@ -24,6 +24,7 @@ from typing import Any
 
 from lxml import etree
 
+from .bylines import NOT_PERSON_WORDS
 from .document import CleanResult
 
 __all__ = ["PageMeta", "apply_page_meta", "page_meta", "read_html"]
@@ -187,12 +188,6 @@ def _marked_authors(root: etree._Element) -> list[str]:
     return []
 
 
-# Credits that name a desk or an agency, not a person ("Reuters Staff", "AP National
-# Security Writer", "Our Foreign Staff")
-_NOT_PERSON_WORDS = frozenset(
-    "staff team press writer writers desk newsroom editor editors reporter reporters correspondent "
-    "agency agencies associated reuters news contributor contributors".split()
-)
 
 
 def _clean_names(values: list[str], site_name: str | None) -> tuple[str, ...]:
@@ -210,7 +205,7 @@ def _clean_names(values: list[str], site_name: str | None) -> tuple[str, ...]:
                 continue
             if any(c in name for c in "/@:|()") or name.casefold() == site:
                 continue
-            if any(w.casefold() in _NOT_PERSON_WORDS for w in words):
+            if any(w.casefold() in NOT_PERSON_WORDS for w in words):
                 continue
             if name.casefold() not in seen:
                 seen.add(name.casefold())

@@ -229,14 +229,17 @@ def with_credited_author(text: str, result: CleanResult) -> CleanResult:
     """``result`` with an author for its main article when its bylines name none but a
     line near its start credits one inside it (:func:`cleaner.decode.credited_author`;
     from ``CREDIT_BEFORE`` characters before the article's start to ``CREDIT_AFTER``
-    after). Collapsed lines run a byline into the title or the first paragraph
-    ("... 12:30 Uhr Von: Jane Doe Kommentare ..."), where no segment is a byline.
+    after, within the article's end; never inside a headline). Collapsed lines run a
+    byline into the title or the first paragraph ("... 12:30 Uhr Von: Jane Doe |
+    Kommentare ..."), where no segment is a byline.
     """
     i = result.main_index
     if i is None or result.articles[i].authors:
         return result
     main = result.articles[i]
-    name = credited_author(text, max(0, main.start - CREDIT_BEFORE), min(len(text), main.start + CREDIT_AFTER))
+    headlines = [(s.start, s.end) for s in result.segments if s.label == Label.HEADLINE]
+    window = (max(0, main.start - CREDIT_BEFORE), min(main.end, main.start + CREDIT_AFTER))
+    name = credited_author(text, *window, skip=headlines)
     if name is None:
         return result
     articles = list(result.articles)

@@ -332,6 +332,9 @@ def _page_titles(lines: list[str]) -> frozenset[str]:
 
 
 MAX_PHRASE_REPEATS = 20
+# Lowercase words that start a byline right after a title on one line ("Storm hits
+# coast by Jane Doe", "... vor 2 Stunden")
+_CREDIT_WORDS = ("by ", "von ", "vor ", "par ", "por ", "am ", "on ", "um ", "updated", "published", "posted")
 """A phrase said more often than this on a page is a word of its menus or its running
 text, not a title standing apart: :func:`find_phrases` skips it."""
 
@@ -390,7 +393,9 @@ def _stands_apart(text: str, start: int, end: int) -> bool:
     k = end
     while k < len(text) and text[k] in " \t":
         k += 1
-    return not (k < len(text) and text[k].islower())
+    if k < len(text) and text[k].islower():  # a byline's lowercase cue may follow a title
+        return text.startswith(_CREDIT_WORDS, k)
+    return True
 
 
 def split_units(

@@ -109,8 +109,8 @@ def test_main_is_the_article_with_most_body_words() -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"max_chars": -1}, {"max_chars": "10"}, {"max_chars": True}, {"html_mode": "fancy"}, {"split_titles": 1},
-     {"reference_time": "2025-06-09"}],
+    [{"max_chars": -1}, {"max_chars": "10"}, {"max_chars": True}, {"max_chars": 1.5}, {"html_mode": "fancy"},
+     {"split_titles": 2}, {"split_titles": "yes"}, {"reference_time": "2025-06-09"}],
 )
 def test_bad_config_raises_config_error(options: dict[str, object]) -> None:
     with pytest.raises(cleaner.ConfigError) as info:
@@ -125,3 +125,11 @@ def test_clean_many_of_one_string_and_meta_of_the_wrong_type_are_refused() -> No
         c.clean_many("one page of text")
     with pytest.raises(cleaner.InputTypeError, match="PageMeta"):
         c.clean("Some text here.", meta={"title": "Some"})  # type: ignore[arg-type]
+
+
+def test_config_takes_numpy_numbers_and_stores_python_ones() -> None:
+    import numpy as np
+
+    c = cleaner.CleanerConfig(max_chars=np.int64(100), split_titles=np.True_, keep_headline_only=1)
+    assert (c.max_chars, c.split_titles, c.keep_headline_only) == (100, True, True)
+    assert type(c.max_chars) is int and type(c.split_titles) is bool and type(c.keep_headline_only) is bool

@@ -75,3 +75,12 @@ def test_capitalised_phrases_of_common_words_are_not_authors() -> None:
     # a name after "By" is taken whatever its words
     assert parse_bylines(["By Grant Price"]).authors == ["Grant Price"]
     assert parse_bylines(["John Smith | Staff Writer"]).authors == ["John Smith"]
+
+
+def test_names_ending_in_in_and_roles_keep_their_person() -> None:
+    assert parse_bylines(["By Kevin Smith"]).authors == ["Kevin Smith"]
+    assert parse_bylines(["Erin Spain"]).authors == ["Erin Spain"]
+    # a role says the line is a person, even one of common words
+    assert parse_bylines(["Mark Price, Staff Writer"]).authors == ["Mark Price"]
+    # given names of the training data's authors are not common words
+    assert parse_bylines(["John Green"]).authors == ["John Green"]

@@ -120,3 +120,17 @@ def test_a_page_without_article_says_so(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["clean", str(page)]) == 0
     captured = capsys.readouterr()
     assert captured.out == "" and "no article found" in captured.err
+
+
+def test_html_detection_and_exclusive_kind_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cleaner.cli.clean import looks_like_html
+
+    assert looks_like_html(b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- generated -->\n<html><body>x</body></html>")
+    assert looks_like_html(b"  <meta charset='utf-8'><title>T</title>")
+    assert not looks_like_html(b"Storm hits coast\nBy Jane Doe <jane@example.com>")
+    page = tmp_path / "p.txt"
+    page.write_text("Some text.", encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        main(["clean", str(page), "--html", "--text"])
+    assert info.value.code == 2
+    assert "not allowed with" in capsys.readouterr().err

@@ -6,6 +6,7 @@ import html
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -366,7 +367,8 @@ def test_a_title_named_in_the_body_does_not_split_the_article() -> None:
     )
     result = Cleaner().clean_html(html_page)
     assert len(result.articles) == 1
-    assert all("Harbour Town" in p for p in result.articles[0].body)
+    body = result.articles[0].body
+    assert len(body) == 2 and all("Harbour Town" in p for p in body)
 
 
 def test_the_copy_of_the_title_heading_the_article_is_chosen_and_others_dropped() -> None:
@@ -411,5 +413,16 @@ def test_footer_and_aside_text_is_never_body() -> None:
     with_meta = Cleaner().clean_html(html_page)
     assert not any(s.label == "body" and aside in s.text for s in with_meta.segments)
     assert with_meta.main is not None and len(with_meta.main.body) == 2
-    plain = Cleaner(config=CleanerConfig(html_metadata=False)).clean_html(html_page)
-    assert any(s.label == "body" and aside in s.text for s in plain.segments)
+
+
+def test_furniture_takes_a_unit_only_when_most_of_it_is_furniture() -> None:
+    from cleaner.api import _drop_furniture_body
+    from cleaner.segment import Unit
+
+    classes = ["body", "junk"]
+    units = [Unit(0, 100, 0, True, False, False), Unit(100, 110, 0, False, True, False)]
+    proba = np.asarray([[0.9, 0.1], [0.8, 0.2]])
+    labels, conf = ["body", "body"], np.asarray([0.9, 0.8])
+    # a ten-character aside run onto a long paragraph: only the aside's own unit goes
+    _drop_furniture_body(units, labels, conf, proba, classes, [(95, 110)])
+    assert labels == ["body", "junk"] and conf.tolist() == [0.9, 0.2]

@@ -122,7 +122,11 @@ def test_breadcrumb_run_onto_a_headline_is_dropped() -> None:
         ("By Tuesday Morning, rescue teams had reached the village", None),
         ("Stand By Me Tonight at the Grand Hall in town", None),
         ("Photos By The Sea Gallery opens", None),
+        ("By CNN Staff", None),
         ("By Jane Doe", "Jane Doe"),
+        # the name stays on its line; a word many sites use run onto it is dropped
+        ("Police said By Jane Doe\nResidents were told to stay inside", "Jane Doe"),
+        ("Updated 12:30 By Jane Doe News", "Jane Doe"),
     ],
 )
 def test_credited_author_inside_a_line(line: str, name: str | None) -> None:
@@ -151,3 +155,15 @@ def test_with_credited_author_fills_only_a_main_article_without_authors() -> Non
     ]
     result = CleanResult(articles=assemble_articles(segs), segments=segs)
     assert with_credited_author(far, result).articles[0].authors == []
+
+
+def test_credits_in_headlines_and_past_the_article_are_not_read() -> None:
+    head = "Swimmer Bitten By Great White Shark"
+    body = "The swimmer was taken to hospital on Sunday after the attack near the pier, police said."
+    text = f"{head}\n{body}\nRelated: Storm hits coast | By Max Roe"
+    segs = [
+        Segment(0, len(head), "headline", 1.0, head),
+        Segment(len(head) + 1, len(head) + 1 + len(body), "body", 1.0, body),
+    ]
+    result = CleanResult(articles=assemble_articles(segs), segments=segs)
+    assert with_credited_author(text, result).articles[0].authors == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import re
 import sys
 import zlib
 from pathlib import Path
@@ -48,10 +49,17 @@ def _utf8(data: bytes, name: str) -> str:
         ) from exc
 
 
+_PROLOG = re.compile(rb"^(?:\s+|<\?xml[^>]*>|<!--.*?-->)*", re.DOTALL)
+
+
 def looks_like_html(data: bytes) -> bool:
-    """Whether data starts as an HTML document does (``<!DOCTYPE html``, ``<html``)."""
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<!doctype html", b"<html"))
+    """Whether data starts as an HTML document does: ``<!DOCTYPE html``, ``<html``,
+    ``<head``, ``<meta``, ``<title`` or ``<body``, after an XML declaration, comments or
+    a byte-order mark."""
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf")
+    m = _PROLOG.match(head)
+    head = head[m.end() if m else 0 :].lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<title", b"<body"))
 
 
 def read_page(name: str) -> str:
@@ -127,8 +135,13 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--model", default=None, help="model file (default: the shipped model; a pickle: trusted files only)"
     )
-    p.add_argument("--html", action="store_true", help="the input is HTML (default for .html/.htm files)")
-    p.add_argument("--text", action="store_true", help="the input is raw text even if named .html")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument(
+        "--html",
+        action="store_true",
+        help="the input is HTML (default for .html/.htm files and data that starts as HTML)",
+    )
+    kind.add_argument("--text", action="store_true", help="the input is raw text even if named .html")
     p.add_argument("--html-mode", default="browser", choices=("browser", "collapsed"), help="how HTML is rendered")
     p.add_argument(
         "--no-metadata",

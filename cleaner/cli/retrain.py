@@ -47,6 +47,8 @@ def _page_text(name: str, *, html: bool, text: bool) -> str:
 
 def _stem(path: str) -> str:
     name = Path(path).name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
     for suffix in (".labels.tsv", ".tsv", ".txt", ".html", ".htm"):
         if name.lower().endswith(suffix):
             return name[: -len(suffix)]
@@ -227,8 +229,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--model", default=None, help=model_help)
     p.add_argument("--site", default=None, help="write a '# site: SITE' header (default: the folder's name)")
     p.add_argument("--force", action="store_true", help="overwrite existing TSVs (they may hold corrections)")
-    p.add_argument("--html", action="store_true", help="the pages are HTML")
-    p.add_argument("--text", action="store_true", help="the pages are text even if named .html")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--html", action="store_true", help="the pages are HTML")
+    kind.add_argument("--text", action="store_true", help="the pages are text even if named .html")
     p.set_defaults(func=_label)
 
     p = sub.add_parser(
@@ -249,8 +252,9 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--model", default=None, help=model_help)
     p.add_argument("--custom-labels", type=_labels_arg, default=[], metavar="A,B", help="labels of your own")
-    p.add_argument("--html", action="store_true", help="the page is HTML")
-    p.add_argument("--text", action="store_true", help="the page is text even if named .html")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--html", action="store_true", help="the page is HTML")
+    kind.add_argument("--text", action="store_true", help="the page is text even if named .html")
     p.set_defaults(func=_review)
 
     p = sub.add_parser(
