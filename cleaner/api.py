@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -15,7 +14,6 @@ from .document import CleanResult, Segment
 from .errors import InputTooLargeError, InputTypeError
 from .features import PageFeatures, featurize
 from .headline import headline_chooser
-from .labels import Label
 from .model import Model, load_model
 from .page_meta import PageMeta, apply_page_meta, read_html
 from .reassemble import assemble_articles, merge_units, with_credited_author
@@ -49,6 +47,11 @@ def _check_meta(meta: object) -> None:
         )
 
 
+def _title_spans(text: str, meta: PageMeta | None) -> list[tuple[int, int]]:
+    """Where the title ``meta`` declares stands in ``text`` (:func:`cleaner.segment.find_phrases`)."""
+    return find_phrases(text, meta.titles) if meta is not None and meta.titles else []
+
+
 class Cleaner:
     """Cleans page text with one model and configuration, loaded once and reused.
 
@@ -70,16 +73,22 @@ class Cleaner:
         self.config = CleanerConfig() if config is None else config
         self._classes = [str(c) for c in self.model.estimator.classes_]
 
-    def _units(self, text: str, meta: PageMeta | None = None) -> list[Unit]:
-        phrases = find_phrases(text, meta.titles) if meta is not None and meta.titles else ()
-        return split_units(text, split_titles=self.config.split_titles, phrases=phrases)
+    def _units(self, text: str, spans: Sequence[tuple[int, int]] = ()) -> list[Unit]:
+        return split_units(text, split_titles=self.config.split_titles, phrases=spans)
 
     def _result(
-        self, text: str, units: Sequence[Unit], proba: np.ndarray, model: Model, meta: PageMeta | None = None
+        self,
+        text: str,
+        units: Sequence[Unit],
+        proba: np.ndarray,
+        model: Model,
+        meta: PageMeta | None = None,
+        spans: Sequence[tuple[int, int]] = (),
     ) -> CleanResult:
+        """The result of a page; ``spans``: where the declared title stands in the text
+        (:func:`_title_spans`, as the units were cut)."""
         if not units:
             return CleanResult(articles=[], segments=[])
-        spans = find_phrases(text, meta.titles) if meta is not None and meta.titles else []
         bounds = set(spans)
         titled = [i for i, u in enumerate(units) if (u.start, u.end) in bounds]
         segments = self._segments(text, units, proba, model, titled, meta.furniture if meta is not None else ())
@@ -113,10 +122,12 @@ class Cleaner:
         units, proba, _ = self._predict(_check_text(text, self.config))
         return units, proba
 
-    def _predict(self, text: str, meta: PageMeta | None = None) -> tuple[list[Unit], np.ndarray, Model]:
+    def _predict(
+        self, text: str, spans: Sequence[tuple[int, int]] = ()
+    ) -> tuple[list[Unit], np.ndarray, Model]:
         """Units, probabilities and the model (of a scoped model's two) that gave them."""
         model = self.model.for_text(text)
-        units = self._units(text, meta)
+        units = self._units(text, spans)
         if not units:
             return units, np.zeros((0, len(self._classes))), model
         return units, self._proba(model, [featurize(text, units)]), model
@@ -133,9 +144,7 @@ class Cleaner:
         if not units:
             return []
         chooser = headline_chooser(model.headline_ranker, text, units, proba, self._classes, titled)
-        labels, conf = decode_labels(text, units, proba, self._classes, chooser, titled)
-        if furniture:
-            _drop_furniture_body(units, labels, conf, proba, self._classes, furniture)
+        labels, conf = decode_labels(text, units, proba, self._classes, chooser, titled, furniture)
         return merge_units(text, units, labels, conf)
 
     def segments(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> list[Segment]:
@@ -152,8 +161,9 @@ class Cleaner:
         """
         text = _check_text(text, self.config)
         _check_meta(meta)
-        units, proba, model = self._predict(text, meta)
-        return self._result(text, units, proba, model, meta)
+        spans = _title_spans(text, meta)
+        units, proba, model = self._predict(text, spans)
+        return self._result(text, units, proba, model, meta, spans)
 
     def clean_many(
         self,
@@ -191,7 +201,8 @@ class Cleaner:
         return out
 
     def _clean_batch(self, texts: Sequence[str], metas: Sequence[PageMeta | None]) -> list[CleanResult]:
-        all_units = [self._units(t, m) for t, m in zip(texts, metas, strict=True)]
+        all_spans = [_title_spans(t, m) for t, m in zip(texts, metas, strict=True)]
+        all_units = [self._units(t, s) for t, s in zip(texts, all_spans, strict=True)]
         models = [self.model.for_text(t) for t in texts]
         probas: list[np.ndarray] = [np.zeros((0, len(self._classes)))] * len(texts)
         # one call per model over its pages of the batch (a scoped model has two)
@@ -206,8 +217,10 @@ class Cleaner:
                 probas[i] = proba[pos : pos + n]
                 pos += n
         return [
-            self._result(text, units, proba, model, meta)
-            for text, units, proba, model, meta in zip(texts, all_units, probas, models, metas, strict=True)
+            self._result(text, units, proba, model, meta, spans)
+            for text, units, proba, model, meta, spans in zip(
+                texts, all_units, probas, models, metas, all_spans, strict=True
+            )
         ]
 
     def clean_html(self, html: str | bytes) -> CleanResult:
@@ -221,35 +234,6 @@ class Cleaner:
         """
         text, meta = read_html(html, mode=self.config.html_mode, metadata=self.config.html_metadata)
         return self.clean(text, meta=meta)
-
-
-def _drop_furniture_body(
-    units: Sequence[Unit],
-    labels: list[str],
-    conf: np.ndarray,
-    proba: np.ndarray,
-    classes: Sequence[str],
-    furniture: Sequence[tuple[int, int]],
-) -> None:
-    """Body units most of whose characters lie in page furniture (``<footer>``,
-    ``<aside>``) become junk, in place (a collapsed rendering may run an aside and the
-    first paragraph together on one line, in one unit)."""
-    if Label.JUNK not in classes:
-        return
-    junk = list(classes).index(Label.JUNK)
-    spans = sorted(furniture)
-    starts = [a for a, _ in spans]
-    for i, u in enumerate(units):
-        if labels[i] != Label.BODY:
-            continue
-        inside = 0
-        k = max(bisect.bisect_right(starts, u.start) - 1, 0)
-        while k < len(spans) and spans[k][0] < u.end:
-            inside += max(0, min(u.end, spans[k][1]) - max(u.start, spans[k][0]))
-            k += 1
-        if 2 * inside > u.end - u.start:
-            labels[i] = Label.JUNK
-            conf[i] = proba[i, junk]
 
 
 _default: Cleaner | None = None

@@ -187,7 +187,8 @@ def plausible_person(name: str) -> bool:
     """Whether a capitalised phrase may be a person's name: not only words many sites
     use, and no word of a desk or an agency ("Staff", "Reuters", "Newsroom")."""
     words = _LETTERS.findall(name.lower())
-    return bool(words) and not _common_phrase(name) and not any(w in NOT_PERSON_WORDS for w in words)
+    common = _common_words()
+    return bool(words) and not all(w in common for w in words) and not any(w in NOT_PERSON_WORDS for w in words)
 
 
 def _common_phrase(name: str) -> bool:

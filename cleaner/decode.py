@@ -54,6 +54,7 @@ The constants were set on the validation split (training/README.md, "Decoding").
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Collection, Sequence
 
@@ -155,6 +156,7 @@ def decode_labels(
     classes: Sequence[str],
     choose_headline: Callable[[list[str]], None] | None = None,
     titled: Collection[int] = (),
+    furniture: Sequence[tuple[int, int]] = (),
 ) -> tuple[list[str], np.ndarray]:
     """Labels and their probabilities for ``units``, given class probabilities.
 
@@ -162,7 +164,9 @@ def decode_labels(
     rules and may change them in place to move the main article's headline (the
     learned ranker of :mod:`cleaner.headline`); bylines are rescued after it.
     ``titled`` units hold a title the page's HTML declares: a headline among them
-    stays as it is, without the rest of its line.
+    stays as it is, without the rest of its line. Body units most of whose characters
+    lie in ``furniture`` (text the HTML marks as ``<footer>`` or ``<aside>``) become junk,
+    last.
 
     Returns the labels and, for each unit, the probability of the label it got.
     """
@@ -170,7 +174,9 @@ def decode_labels(
     best = proba.argmax(axis=1)
     labels = [classes[k] for k in best]
     if Label.HEADLINE not in classes or Label.BODY not in classes or n == 0:
-        return labels, proba[np.arange(n), best]
+        if furniture:
+            _furniture_to_junk(units, labels, classes, furniture)
+        return labels, _confidences(proba, labels, classes)
     h = list(classes).index(Label.HEADLINE)
     p_head = proba[:, h]
     p_body = proba[:, list(classes).index(Label.BODY)]
@@ -236,9 +242,37 @@ def decode_labels(
         if run is not None:
             _rescue_author_lines(text, units, labels, p_byline, run)
             _rescue_prefixed_authors(text, units, labels, run)
+    if furniture:
+        _furniture_to_junk(units, labels, classes, furniture)
+    return labels, _confidences(proba, labels, classes)
+
+
+def _confidences(proba: np.ndarray, labels: Sequence[str], classes: Sequence[str]) -> np.ndarray:
+    """Each unit's probability of the label it got."""
     index = {c: k for k, c in enumerate(classes)}
-    conf = np.asarray([proba[i, index[lbl]] for i, lbl in enumerate(labels)])
-    return labels, conf
+    return np.asarray([proba[i, index[lbl]] for i, lbl in enumerate(labels)], dtype=np.float64)
+
+
+def _furniture_to_junk(
+    units: Sequence[Unit], labels: list[str], classes: Sequence[str], furniture: Sequence[tuple[int, int]]
+) -> None:
+    """Body units most of whose characters lie in page furniture (``<footer>``,
+    ``<aside>``) become junk, in place (a collapsed rendering may run an aside and the
+    first paragraph together on one line, in one unit)."""
+    if Label.JUNK not in classes:
+        return
+    spans = sorted(furniture)
+    starts = [a for a, _ in spans]
+    for i, u in enumerate(units):
+        if labels[i] != Label.BODY:
+            continue
+        inside = 0
+        k = max(bisect.bisect_right(starts, u.start) - 1, 0)
+        while k < len(spans) and spans[k][0] < u.end:
+            inside += max(0, min(u.end, spans[k][1]) - max(u.start, spans[k][0]))
+            k += 1
+        if 2 * inside > u.end - u.start:
+            labels[i] = Label.JUNK
 
 
 def _body_follows(text: str, units: Sequence[Unit], labels: Sequence[str], i: int) -> bool:

@@ -332,11 +332,11 @@ def _page_titles(lines: list[str]) -> frozenset[str]:
 
 
 MAX_PHRASE_REPEATS = 20
+"""A phrase said more often than this on a page is a word of its menus or its running
+text, not a title standing apart: :func:`find_phrases` skips it."""
 # Lowercase words that start a byline right after a title on one line ("Storm hits
 # coast by Jane Doe", "... vor 2 Stunden")
 _CREDIT_WORDS = ("by ", "von ", "vor ", "par ", "por ", "am ", "on ", "um ", "updated", "published", "posted")
-"""A phrase said more often than this on a page is a word of its menus or its running
-text, not a title standing apart: :func:`find_phrases` skips it."""
 
 
 def find_phrases(text: str, phrases: Sequence[str], *, max_repeats: int = MAX_PHRASE_REPEATS) -> list[tuple[int, int]]:

@@ -416,13 +416,12 @@ def test_footer_and_aside_text_is_never_body() -> None:
 
 
 def test_furniture_takes_a_unit_only_when_most_of_it_is_furniture() -> None:
-    from cleaner.api import _drop_furniture_body
+    from cleaner.decode import decode_labels
     from cleaner.segment import Unit
 
     classes = ["body", "junk"]
     units = [Unit(0, 100, 0, True, False, False), Unit(100, 110, 0, False, True, False)]
     proba = np.asarray([[0.9, 0.1], [0.8, 0.2]])
-    labels, conf = ["body", "body"], np.asarray([0.9, 0.8])
     # a ten-character aside run onto a long paragraph: only the aside's own unit goes
-    _drop_furniture_body(units, labels, conf, proba, classes, [(95, 110)])
+    labels, conf = decode_labels("x" * 110, units, proba, classes, furniture=[(95, 110)])
     assert labels == ["body", "junk"] and conf.tolist() == [0.9, 0.2]
