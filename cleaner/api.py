@@ -122,9 +122,7 @@ class Cleaner:
         units, proba, _ = self._predict(_check_text(text, self.config))
         return units, proba
 
-    def _predict(
-        self, text: str, spans: Sequence[tuple[int, int]] = ()
-    ) -> tuple[list[Unit], np.ndarray, Model]:
+    def _predict(self, text: str, spans: Sequence[tuple[int, int]] = ()) -> tuple[list[Unit], np.ndarray, Model]:
         """Units, probabilities and the model (of a scoped model's two) that gave them."""
         model = self.model.for_text(text)
         units = self._units(text, spans)

@@ -181,9 +181,7 @@ class InputFile:
 
 def _matches(rel: str, patterns: Sequence[str]) -> bool:
     name = rel.rsplit("/", 1)[-1]
-    return any(
-        fnmatch.fnmatchcase(rel, p) or ("/" not in p and fnmatch.fnmatchcase(name, p)) for p in patterns
-    )
+    return any(fnmatch.fnmatchcase(rel, p) or ("/" not in p and fnmatch.fnmatchcase(name, p)) for p in patterns)
 
 
 def discover(
@@ -338,9 +336,7 @@ def _decode_text(stream: IO[bytes], max_chars: int | None) -> str:
     while True:
         chunk = stream.read(_CHUNK)
         if b"\x00" in chunk:
-            raise InputReadError(
-                "binary data (NUL bytes), not page text; batch inputs named .txt must be UTF-8 text"
-            )
+            raise InputReadError("binary data (NUL bytes), not page text; batch inputs named .txt must be UTF-8 text")
         try:
             text = decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as exc:
@@ -401,9 +397,7 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def _warc_pages(
-    root: Path, item_index: int, item: InputFile, config: CleanerConfig
-) -> Iterator[_Page | Failure]:
+def _warc_pages(root: Path, item_index: int, item: InputFile, config: CleanerConfig) -> Iterator[_Page | Failure]:
     """The pages of a WARC or WET file: HTML responses, text resources, conversions."""
     try:
         from warcio.archiveiterator import ArchiveIterator
@@ -454,9 +448,7 @@ def _warc_pages(
     except CleanerError as exc:
         yield Failure.of(item.path, None, exc)
     except Exception as exc:  # warcio raises assorted errors on corrupt or truncated files
-        error = InputReadError(
-            f"corrupt or truncated WARC file after {n:,} records ({type(exc).__name__}: {exc})"
-        )
+        error = InputReadError(f"corrupt or truncated WARC file after {n:,} records ({type(exc).__name__}: {exc})")
         yield Failure.of(item.path, None, error)
 
 
@@ -576,9 +568,7 @@ class _AtomicFile:
     def __enter__(self) -> _AtomicFile:
         return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if kind is None:
             self.commit()
         else:
@@ -864,10 +854,7 @@ class BatchReport:
         return d
 
     def __str__(self) -> str:
-        s = (
-            f"{self.pages:,} pages from {self.inputs:,} inputs, {self.articles:,} articles, "
-            f"{self.failures:,} failed"
-        )
+        s = f"{self.pages:,} pages from {self.inputs:,} inputs, {self.articles:,} articles, {self.failures:,} failed"
         if self.failures:
             s += f" (see {os.path.join(self.out_dir, FAILURES_FILE)})"
         if self.resumed_inputs:
@@ -911,9 +898,7 @@ class _Manifest:
                     if self.path.exists()
                     else ""
                 )
-                raise BatchSetupError(
-                    f"the output directory {out_dir} is not empty{hint}; choose an empty one"
-                )
+                raise BatchSetupError(f"the output directory {out_dir} is not empty{hint}; choose an empty one")
             out_dir.mkdir(parents=True, exist_ok=True)
             with _AtomicFile(self.path) as f:
                 f.write(json.dumps(header, sort_keys=True) + "\n")

@@ -48,9 +48,7 @@ _ISO = re.compile(r"\b((?:19|20)\d{2})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2})
 _MDY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 _DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
-_RELATIVE = re.compile(
-    r"\b(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week)s?\s+ago\b", re.IGNORECASE
-)
+_RELATIVE = re.compile(r"\b(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week)s?\s+ago\b", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?")
 _BY = re.compile(r"^\s*(?:by|von|par|por|written by|words by|author:?)\s+(.+)$", re.IGNORECASE)
 # "ByKathy Owen": rendered text drops the space between "By" and the linked name

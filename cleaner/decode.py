@@ -219,9 +219,7 @@ def decode_labels(
                 headed = [
                     j
                     for j in cands
-                    if labels[j] == Label.JUNK
-                    and labels[j + 1] == Label.BYLINE
-                    and _title_like(text, units[j])
+                    if labels[j] == Label.JUNK and labels[j + 1] == Label.BYLINE and _title_like(text, units[j])
                 ]
                 if headed:
                     labels[max(headed, key=lambda j: p_head[j])] = Label.HEADLINE

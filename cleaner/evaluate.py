@@ -80,9 +80,7 @@ def body_word_f1(predicted: str, gold: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def word_labels(
-    text: str, spans: Sequence[LabelSpan] | Sequence[Segment], default: str = Label.JUNK
-) -> list[str]:
+def word_labels(text: str, spans: Sequence[LabelSpan] | Sequence[Segment], default: str = Label.JUNK) -> list[str]:
     """The label of every word of ``text`` (words outside all spans get ``default``)."""
     out: list[str] = []
     k = 0
@@ -565,9 +563,7 @@ def evaluate_results(
                     page_type=page_type if isinstance(page_type, str) else None,
                 )
             )
-    return EvaluationReport(
-        labels=labels, articles=articles, pages=len(pages), labelled_pages=labelled, model=model
-    )
+    return EvaluationReport(labels=labels, articles=articles, pages=len(pages), labelled_pages=labelled, model=model)
 
 
 def evaluate_model(

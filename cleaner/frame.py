@@ -117,11 +117,7 @@ def clean_frame(
         if not isinstance(value, str | bytes) or (isinstance(value, bytes) and not html):
             raise InputTypeError(
                 f"clean_frame: row {label!r} of column {column!r} holds {type(value).__name__}, not text"
-                + (
-                    "; decode bytes first, for example .str.decode('utf-8')"
-                    if isinstance(value, bytes)
-                    else ""
-                )
+                + ("; decode bytes first, for example .str.decode('utf-8')" if isinstance(value, bytes) else "")
             )
         assert cleaner is not None
         if html:

@@ -71,9 +71,7 @@ OVERLAP_UNITS = 40
 _CRUMB_SEPARATORS = (" / ", " > ", " » ", " | ", " › ", " :: ")
 # Photo credits and captions: "Foto: Seznam Zprávy", "Image: Jose Mourinho has ...",
 # "Photo by Solen Feyissa on Unsplash" (not "Photos: ...", a gallery's title)
-_CAPTION = re.compile(
-    r"(?i)\(?(?:foto|photo|photograph|image|picture|pic|bild|credit|illustration)\s*(?::|by\s)"
-)
+_CAPTION = re.compile(r"(?i)\(?(?:foto|photo|photograph|image|picture|pic|bild|credit|illustration)\s*(?::|by\s)")
 
 
 @dataclass(frozen=True)
@@ -343,9 +341,7 @@ def choose_headline(
         if cands is None:
             return
         # a photo credit or caption is never the title, however title-like the ranker finds it
-        allowed = np.asarray(
-            [_CAPTION.match(text, units[i].start, units[i].end) is None for i in cands.index.tolist()]
-        )
+        allowed = np.asarray([_CAPTION.match(text, units[i].start, units[i].end) is None for i in cands.index.tolist()])
         j = ranker.choose(cands, allowed)
         if j is None:
             return

@@ -117,9 +117,7 @@ def _custom(labels: Sequence[str]) -> list[str]:
     return sorted({lbl for lbl in labels if lbl not in STANDARD_LABELS})
 
 
-def prelabel(
-    text: str, cleaner: Cleaner | None = None, *, id: str = "page", site: str | None = None
-) -> LabelledPage:
+def prelabel(text: str, cleaner: Cleaner | None = None, *, id: str = "page", site: str | None = None) -> LabelledPage:
     """Label a page with the model, as a sample that a person corrects.
 
     Every segment of the model becomes a span; a model's custom labels are declared in

@@ -188,8 +188,6 @@ def _marked_authors(root: etree._Element) -> list[str]:
     return []
 
 
-
-
 def _clean_names(values: list[str], site_name: str | None) -> tuple[str, ...]:
     """Names split at "and" and commas, each of two to five words; no URL, handle, site
     name, desk or agency; the first of names equal but for case."""

@@ -98,6 +98,7 @@ def default_user_weight(scoped: bool) -> float:
     """:data:`DEFAULT_SCOPED_USER_WEIGHT` for a scoped model, else :data:`DEFAULT_USER_WEIGHT`."""
     return DEFAULT_SCOPED_USER_WEIGHT if scoped else DEFAULT_USER_WEIGHT
 
+
 DEFAULT_FOLDS = 5
 """Folds of the cross-validation (fewer when there are fewer groups of pages)."""
 

@@ -132,9 +132,7 @@ def _allowed_labels(custom: Iterable[str], path: str, line: int | None) -> set[s
     allowed = set(STANDARD_LABELS)
     for name in custom:
         if not is_valid_label_name(name):
-            raise SampleFormatError(
-                path, line, f"custom label {name!r} must be lower-case letters, digits, '-' or '_'"
-            )
+            raise SampleFormatError(path, line, f"custom label {name!r} must be lower-case letters, digits, '-' or '_'")
         allowed.add(name)
     return allowed
 
@@ -171,9 +169,7 @@ def _segment_pattern(segment: str) -> re.Pattern[str]:
     return re.compile(r"\s*".join(re.escape(w) for w in words))
 
 
-def read_tsv(
-    path: PathLike, *, custom_labels: Collection[str] = (), page_text: str | None = None
-) -> LabelledPage:
+def read_tsv(path: PathLike, *, custom_labels: Collection[str] = (), page_text: str | None = None) -> LabelledPage:
     """Read one TSV sample; see the module docstring for the format.
 
     Args:
@@ -227,9 +223,7 @@ def read_tsv(
     for lineno, label, text in rows:
         m = _segment_pattern(text).search(page_text, pos)
         if m is None:
-            raise SampleFormatError(
-                spath, lineno, f"segment {text[:60]!r} is not in the page text after offset {pos}"
-            )
+            raise SampleFormatError(spath, lineno, f"segment {text[:60]!r} is not in the page text after offset {pos}")
         skipped = page_text[pos : m.start()]
         if skipped.strip():
             raise SampleFormatError(
@@ -278,9 +272,7 @@ def _page_from_record(record: Any, spath: str, lineno: int, custom_labels: Colle
         start, end, label = item
         _check_label(label, allowed, spath, lineno)
         if start < pos or end <= start or end > len(text):
-            raise SampleFormatError(
-                spath, lineno, f"span {item!r} is out of order, empty or outside the text"
-            )
+            raise SampleFormatError(spath, lineno, f"span {item!r} is out of order, empty or outside the text")
         if text[pos:start].strip():
             raise SampleFormatError(
                 spath, lineno, f"text {text[pos:start].strip()[:60]!r} at offset {pos} has no label"
@@ -333,9 +325,7 @@ def iter_samples(paths: Iterable[PathLike], *, custom_labels: Collection[str] = 
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            files = sorted(
-                f for f in p.rglob("*") if f.is_file() and (f.name.endswith(".tsv") or _is_jsonl(f))
-            )
+            files = sorted(f for f in p.rglob("*") if f.is_file() and (f.name.endswith(".tsv") or _is_jsonl(f)))
             yield from iter_samples(files, custom_labels=custom_labels)
         elif not p.exists():
             raise SampleFormatError(str(p), None, "no such file or directory")
@@ -344,9 +334,7 @@ def iter_samples(paths: Iterable[PathLike], *, custom_labels: Collection[str] = 
         elif p.name.endswith(".tsv"):
             yield read_tsv(p, custom_labels=custom_labels)
         else:
-            raise SampleFormatError(
-                str(p), None, "not a sample file: expected .tsv, .jsonl or .jsonl.gz"
-            )
+            raise SampleFormatError(str(p), None, "not a sample file: expected .tsv, .jsonl or .jsonl.gz")
 
 
 def load_samples(*paths: PathLike, custom_labels: Collection[str] = ()) -> list[LabelledPage]:

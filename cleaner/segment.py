@@ -398,9 +398,7 @@ def _stands_apart(text: str, start: int, end: int) -> bool:
     return True
 
 
-def split_units(
-    text: str, *, split_titles: bool = True, phrases: Sequence[tuple[int, int]] = ()
-) -> list[Unit]:
+def split_units(text: str, *, split_titles: bool = True, phrases: Sequence[tuple[int, int]] = ()) -> list[Unit]:
     """Split page text into units, in page order, with offsets into ``text``.
 
     ``phrases`` are spans of ``text`` known to be one unit each (a title the page's

@@ -109,8 +109,16 @@ def test_main_is_the_article_with_most_body_words() -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"max_chars": -1}, {"max_chars": "10"}, {"max_chars": True}, {"max_chars": 1.5}, {"html_mode": "fancy"},
-     {"split_titles": 2}, {"split_titles": "yes"}, {"reference_time": "2025-06-09"}],
+    [
+        {"max_chars": -1},
+        {"max_chars": "10"},
+        {"max_chars": True},
+        {"max_chars": 1.5},
+        {"html_mode": "fancy"},
+        {"split_titles": 2},
+        {"split_titles": "yes"},
+        {"reference_time": "2025-06-09"},
+    ],
 )
 def test_bad_config_raises_config_error(options: dict[str, object]) -> None:
     with pytest.raises(cleaner.ConfigError) as info:

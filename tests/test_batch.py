@@ -66,9 +66,7 @@ def warc_bytes(records: list[tuple[str, str, str]], *, compress: bool = True) ->
             http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
             rec = writer.create_warc_record(url, "response", payload=payload, http_headers=http)
         elif kind == "conversion":
-            rec = writer.create_warc_record(
-                url, "conversion", payload=payload, warc_content_type="text/plain"
-            )
+            rec = writer.create_warc_record(url, "conversion", payload=payload, warc_content_type="text/plain")
         else:
             rec = writer.create_warc_record(url, kind, payload=payload)
         writer.write_record(rec)
@@ -78,9 +76,7 @@ def warc_bytes(records: list[tuple[str, str, str]], *, compress: bool = True) ->
 
 def html_page(i: int) -> str:
     lines = page(i).split("\n")
-    return (
-        "<html><body><nav>Home World</nav>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
-    )
+    return "<html><body><nav>Home World</nav>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
 
 
 def make_corpus(root: Path, n: int = 12, *, bad: bool = True) -> Path:
@@ -154,9 +150,7 @@ def test_discover_kinds_order_and_globs(tmp_path: Path) -> None:
     ]
     excluded = [i.path for i in discover(root, exclude=["news/*", "bad/*"])]
     assert excluded == ["crawl.warc.gz"]
-    assert all(
-        not p.startswith("news/deep") for p in (i.path for i in discover(root, exclude=["news/deep/*"]))
-    )
+    assert all(not p.startswith("news/deep") for p in (i.path for i in discover(root, exclude=["news/deep/*"])))
 
 
 def test_output_inside_input_is_not_an_input(tmp_path: Path) -> None:
@@ -201,16 +195,12 @@ def test_jsonl_rows_and_failures(tmp_path: Path) -> None:
 
 
 def test_clean_corpus_exits_zero(tmp_path: Path) -> None:
-    report = run_batch(
-        make_corpus(tmp_path / "in", bad=False), tmp_path / "out", options=BatchOptions(jobs=1)
-    )
+    report = run_batch(make_corpus(tmp_path / "in", bad=False), tmp_path / "out", options=BatchOptions(jobs=1))
     assert report.exit_code == 0 and report.failures == 0
     assert (tmp_path / "out" / FAILURES_FILE).read_text() == ""
 
 
-def test_oversize_file_rejected_by_size_before_reading(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_oversize_file_rejected_by_size_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "in"
     root.mkdir()
     (root / "big.txt").write_bytes(b"x" * 50_000)
@@ -246,11 +236,7 @@ def test_mirror_outputs_never_collide(tmp_path: Path) -> None:
         assert made == sorted(
             [f"a.txt{suffix}", f"a.txt.gz{suffix}", f"a.html{suffix}", f"a.htm{suffix}", "x.warc.jsonl"]
         )
-    texts = {
-        p.name: p.read_text()
-        for p in (tmp_path / "json").iterdir()
-        if p.suffix == ".json" and p.name[0] != "_"
-    }
+    texts = {p.name: p.read_text() for p in (tmp_path / "json").iterdir() if p.suffix == ".json" and p.name[0] != "_"}
     assert all("articles" in json.loads(t) for t in texts.values())
     assert len(set(texts.values())) == len(texts)  # four different pages, four different outputs
 
@@ -281,9 +267,7 @@ def test_bad_warc_record_is_one_failure(tmp_path: Path) -> None:
     out = tmp_path / "out"
     report = run_batch(root, out, options=BatchOptions(jobs=1), config=SMALL)
     rows = [json.loads(line) for line in (out / FAILURES_FILE).read_text().splitlines()]
-    assert (
-        len(rows) == 1 and rows[0]["error"] == "InputTooLargeError" and rows[0]["record"].startswith("<urn:")
-    )
+    assert len(rows) == 1 and rows[0]["error"] == "InputTooLargeError" and rows[0]["record"].startswith("<urn:")
     assert report.pages == 1
 
 

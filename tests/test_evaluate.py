@@ -162,9 +162,7 @@ def test_headline_matches(predicted: str | None, gold: str, expected: bool) -> N
     assert headline_matches(predicted, gold) is expected
 
 
-def _article(
-    headline: str | None, body: list[str], bylines: list[str] = (), authors: list[str] = ()
-) -> Article:  # type: ignore[assignment]
+def _article(headline: str | None, body: list[str], bylines: list[str] = (), authors: list[str] = ()) -> Article:  # type: ignore[assignment]
     return Article(headline, list(bylines), list(authors), None, None, None, body, [])
 
 

@@ -95,6 +95,7 @@ def test_inside_pyspark_map_in_pandas() -> None:
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .getOrCreate()
     )
+
     def clean_batches(frames):  # type: ignore[no-untyped-def]  # docs/batch.md's function; local: pickled by value
         for pdf in frames:
             yield clean_frame(pdf, "text", keep=["id"])
@@ -111,9 +112,7 @@ def test_inside_pyspark_map_in_pandas() -> None:
     assert [list(b) for b in got.sort_values(["id", "article"])["body"]] == [
         list(b) for b in want.sort_values(["id", "article"])["body"]
     ]
-    assert list(got.sort_values(["id", "article"])["headline"]) == list(
-        want.sort_values(["id", "article"])["headline"]
-    )
+    assert list(got.sort_values(["id", "article"])["headline"]) == list(want.sort_values(["id", "article"])["headline"])
 
 
 def test_main_only_keeps_one_row_a_page() -> None:

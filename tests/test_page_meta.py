@@ -81,9 +81,7 @@ def test_marked_authors_rel_itemprop_and_author_links() -> None:
     )
     assert item.authors == ("Ann Lee",)
     # without markup, the first link to an author's page; later ones (other stories') are not read
-    linked = page_meta(
-        parse_html(_page("", '<a href="/author/ann-lee">Ann Lee</a> <a href="/author/bo-li">Bo Li</a>'))
-    )
+    linked = page_meta(parse_html(_page("", '<a href="/author/ann-lee">Ann Lee</a> <a href="/author/bo-li">Bo Li</a>')))
     assert linked.authors == ("Ann Lee",)
 
 
@@ -121,9 +119,7 @@ def test_bad_json_ld_and_dates_are_ignored() -> None:
 _LD_KEYS = st.sampled_from(["@type", "headline", "author", "name", "@graph"])
 _VALUES = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(
-        ["NewsArticle", "Person", "Jane Doe", "JANE DOE", "admin", "Reuters Staff", "2025-06-09", ""]
-    ),
+    st.sampled_from(["NewsArticle", "Person", "Jane Doe", "JANE DOE", "admin", "Reuters Staff", "2025-06-09", ""]),
 )
 
 

@@ -50,9 +50,7 @@ def _caption_samples(src: Path, dest: Path) -> Path:
     for tsv in sorted(src.glob("*.labels.tsv")):
         lines = tsv.read_text(encoding="utf-8").splitlines()
         out = ["# custom-labels: caption"]
-        out += [
-            ("caption\t" + ln.split("\t", 1)[1]) if ln.startswith("junk\tPicture:") else ln for ln in lines
-        ]
+        out += [("caption\t" + ln.split("\t", 1)[1]) if ln.startswith("junk\tPicture:") else ln for ln in lines]
         (dest / tsv.name).write_text("\n".join(out) + "\n", encoding="utf-8")
         txt = tsv.name.removesuffix(".labels.tsv") + ".txt"
         (dest / txt).write_bytes((src / txt).read_bytes())

@@ -591,9 +591,7 @@ def align_rendered(
             continue
         if head_k < k < first_body:  # a dek or author blurb, not a teaser
             continue
-        if (k > 0 and segs[k - 1].label == Label.BYLINE) or (
-            k + 1 < len(segs) and segs[k + 1].label == Label.BYLINE
-        ):
+        if (k > 0 and segs[k - 1].label == Label.BYLINE) or (k + 1 < len(segs) and segs[k + 1].label == Label.BYLINE):
             continue  # an author's job title or profile link
         blk = blocks[sg.block]
         if blk.zone in _FURNITURE_ZONES or blk.tag in ("figcaption", "caption"):

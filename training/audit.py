@@ -57,9 +57,7 @@ def _short(text: str, width: int) -> str:
     return f"{text[:half]} ... {text[-half:]}"
 
 
-def format_page(
-    page: LabelledPage, *, width: int = 160, fold_junk: bool = True, fold_body: bool = False
-) -> str:
+def format_page(page: LabelledPage, *, width: int = 160, fold_junk: bool = True, fold_body: bool = False) -> str:
     """Return the audit view of one page."""
     gold = page.meta.get("gold") or {}
     lines = [

@@ -248,9 +248,7 @@ def build(
         "sites": dict(sorted(site_split.items())),
         "seconds": round(time.perf_counter() - t0, 1),
     }
-    (out / "splits.json").write_text(
-        json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    (out / "splits.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     summary["errors"] = errors
     return summary
 

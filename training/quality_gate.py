@@ -84,9 +84,7 @@ def measure(model: Model | str | Path | None = None, *, root: Path = ROOT) -> di
     for name, folder in GATE_SETS.items():
         pages = list(iter_eval_pages([root / folder]))
         metrics = evaluate_model(loaded, pages, name=name).metrics()
-        out[name] = {
-            k: round(v, _DECIMALS) for k, v in metrics.items() if k in GATE_METRICS and v is not None
-        }
+        out[name] = {k: round(v, _DECIMALS) for k, v in metrics.items() if k in GATE_METRICS and v is not None}
     return out
 
 
@@ -153,9 +151,7 @@ def _model_info(model: Model) -> dict[str, Any]:
     return {k: m.get(k) for k in keys}
 
 
-def _print_table(
-    scores: Mapping[str, Mapping[str, float]], floors: Mapping[str, Mapping[str, float]]
-) -> None:
+def _print_table(scores: Mapping[str, Mapping[str, float]], floors: Mapping[str, Mapping[str, float]]) -> None:
     print(f"{'set':<6}{'metric':<20}{'score':>8}{'floor':>8}")
     for s in sorted(set(scores) | set(floors)):
         for m in GATE_METRICS:

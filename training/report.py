@@ -77,9 +77,7 @@ def report(pages: Iterable[LabelledPage]) -> str:
             key = (table, r)
             pages_cell = "" if table == "label" else f"{n_pages[key]:,}"
             share = 100 * n_words[key] / total_words
-            out.append(
-                f"{r:<{width}}  {pages_cell:>8}  {n_segs[key]:>10,}  {n_words[key]:>12,}  {share:>6.1f}%"
-            )
+            out.append(f"{r:<{width}}  {pages_cell:>8}  {n_segs[key]:>10,}  {n_words[key]:>12,}  {share:>6.1f}%")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

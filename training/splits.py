@@ -23,9 +23,7 @@ VALIDATION_PERCENT = 15
 # Second-level labels under which registrations happen (co.uk, com.au, ...). A short
 # list instead of the Public Suffix List, which is not a dependency; it covers the
 # countries in the datasets.
-_SECOND_LEVEL = frozenset(
-    {"co", "com", "net", "org", "gov", "ac", "edu", "or", "ne", "go", "gv", "nic", "gob", "mil"}
-)
+_SECOND_LEVEL = frozenset({"co", "com", "net", "org", "gov", "ac", "edu", "or", "ne", "go", "gv", "nic", "gob", "mil"})
 
 
 def registered_domain(url: str) -> str | None:

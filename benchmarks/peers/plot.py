@@ -28,8 +28,7 @@ def main() -> int:
             ys.append(r["body_f1"])
             names.append(tool)
         colours = [
-            "#d62828" if n.startswith("cleaner") else ("#1d3557" if mode == "html" else "#2a9d8f")
-            for n in names
+            "#d62828" if n.startswith("cleaner") else ("#1d3557" if mode == "html" else "#2a9d8f") for n in names
         ]
         ax.scatter(xs, ys, marker=marker, c=colours, s=60, label=label, edgecolors="black", linewidths=0.5)
         for x, y, n in zip(xs, ys, names, strict=True):

@@ -69,9 +69,7 @@ REFERENCE = {"text": "cleaner", "html": "cleaner-html"}
 
 
 def _split_map(path: Path | None) -> dict[str, str]:
-    candidates = (
-        [path] if path else [ROOT / "corpus" / "training" / "splits.json", ROOT / "out" / "splits.json"]
-    )
+    candidates = [path] if path else [ROOT / "corpus" / "training" / "splits.json", ROOT / "out" / "splits.json"]
     for p in candidates:
         if p is not None and p.is_file():
             data = json.loads(p.read_text(encoding="utf-8"))
@@ -83,9 +81,7 @@ def _split_map(path: Path | None) -> dict[str, str]:
     return {}
 
 
-def select_pages(
-    datasets: Path, split: str, split_file: Path | None, limit: int | None
-) -> list[dict[str, Any]]:
+def select_pages(datasets: Path, split: str, split_file: Path | None, limit: int | None) -> list[dict[str, Any]]:
     sites = _split_map(split_file)
     gold_ids = load_gold_ids(ROOT / "corpus" / "gold" / "ids.txt")
     records: list[dict[str, Any]] = []
@@ -125,9 +121,7 @@ def run_tool(tool: str, mode: str, pages_file: Path, out: Path, timeout: float, 
     cmd = [python, str(HERE / "worker.py"), tool, mode, str(pages_file), str(out), "--timeout", str(timeout)]
     t0 = time.perf_counter()
     try:
-        proc = subprocess.run(
-            cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60 + timeout * n
-        )
+        proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60 + timeout * n)
     except subprocess.TimeoutExpired:
         return {"failed": "the whole run timed out"}
     wall = time.perf_counter() - t0
@@ -172,9 +166,7 @@ def score_tool(tool: str, out: Path, pages: list[dict[str, Any]]) -> tuple[dict[
     scores = []
     for r in pages:
         rec = recs.get(r["id"], {"error": "missing"})
-        scores.append(
-            score_article(_articles(rec), _gold(r), id=r["id"], site=r["site"], page_type=r.get("page_type"))
-        )
+        scores.append(score_article(_articles(rec), _gold(r), id=r["id"], site=r["site"], page_type=r.get("page_type")))
     body = [s.body_f1 for s in scores if s.body_f1 is not None]
     q: dict[str, Any] = {"body_f1": _mean(body), "body_pages": len(body)}
     q["all_body_f1"] = _mean([s.all_body_f1 for s in scores if s.all_body_f1 is not None])
@@ -194,9 +186,7 @@ def score_tool(tool: str, out: Path, pages: list[dict[str, Any]]) -> tuple[dict[
     with_authors = [s for s in scores if s.authors_total]
     if tool in AUTHOR_TOOLS and with_authors:
         q["author_accuracy"] = _mean([float(s.authors_found == s.authors_total) for s in with_authors])
-        q["author_recall"] = sum(s.authors_found for s in with_authors) / sum(
-            s.authors_total for s in with_authors
-        )
+        q["author_recall"] = sum(s.authors_found for s in with_authors) / sum(s.authors_total for s in with_authors)
     else:
         q["author_accuracy"] = q["author_recall"] = None
     q["author_pages"] = len(with_authors)
@@ -292,9 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     html_path, text_path, render_s = write_inputs(pages, tmp)
     print(f"{len(pages)} pages; rendered to text in {render_s:.1f}s", file=sys.stderr)
     if not PEERS_PYTHON.exists():
-        print(
-            f"{PEERS_PYTHON} missing: run bash benchmarks/peers/setup.sh; peers are skipped", file=sys.stderr
-        )
+        print(f"{PEERS_PYTHON} missing: run bash benchmarks/peers/setup.sh; peers are skipped", file=sys.stderr)
     wanted = set(args.tools.split(",")) if args.tools else None
     results: dict[str, Any] = {"modes": {}}
     all_scores: dict[str, dict[str, list[PageScore]]] = {}

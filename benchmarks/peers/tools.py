@@ -223,8 +223,6 @@ HTML_TOOLS = (
     "cleaner-html", "trafilatura", "readability-lxml", "justext", "boilerpy3",
     "resiliparse", "newspaper4k", "goose3",
 )  # fmt: skip
-PEERS = frozenset(
-    {"trafilatura", "readability-lxml", "justext", "boilerpy3", "resiliparse", "newspaper4k", "goose3"}
-)
+PEERS = frozenset({"trafilatura", "readability-lxml", "justext", "boilerpy3", "resiliparse", "newspaper4k", "goose3"})
 # Tools given the lines of the rendered text wrapped in <p> in raw-text mode.
 WRAP_IN_TEXT_MODE = frozenset({"trafilatura", "justext", "boilerpy3"})

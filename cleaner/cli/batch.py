@@ -72,9 +72,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("input", metavar="IN", help="corpus directory, walked recursively")
     p.add_argument("output", metavar="OUT", help="output directory (empty or missing, unless --resume)")
-    p.add_argument(
-        "-f", "--format", choices=OUTPUT_FORMATS, default="jsonl", help="output format (default: jsonl)"
-    )
+    p.add_argument("-f", "--format", choices=OUTPUT_FORMATS, default="jsonl", help="output format (default: jsonl)")
     p.add_argument(
         "--include",
         action="append",
@@ -90,9 +88,7 @@ def add_parser(sub: Any) -> None:
         help="skip inputs matching GLOB (repeatable)",
     )
     p.add_argument("-j", "--jobs", type=_positive, default=None, help="worker processes (default: all cores)")
-    p.add_argument(
-        "--batch-size", type=_positive, default=128, metavar="N", help="inputs per task (default: 128)"
-    )
+    p.add_argument("--batch-size", type=_positive, default=128, metavar="N", help="inputs per task (default: 128)")
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -104,18 +100,12 @@ def add_parser(sub: Any) -> None:
         action="store_true",
         help="write each page's main article only (the one with the most body words)",
     )
-    p.add_argument(
-        "--resume", action="store_true", help="continue the run recorded in OUT, skipping done inputs"
-    )
-    p.add_argument(
-        "-q", "--quiet", action="store_true", help="no progress bar and no summary unless inputs fail"
-    )
+    p.add_argument("--resume", action="store_true", help="continue the run recorded in OUT, skipping done inputs")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary unless inputs fail")
     p.add_argument(
         "--model", default=None, help="model file (default: the shipped model; a pickle: trusted files only)"
     )
-    p.add_argument(
-        "--html-mode", default="browser", choices=("browser", "collapsed"), help="how HTML is rendered"
-    )
+    p.add_argument("--html-mode", default="browser", choices=("browser", "collapsed"), help="how HTML is rendered")
     p.add_argument(
         "--no-metadata",
         action="store_true",
@@ -126,7 +116,6 @@ def add_parser(sub: Any) -> None:
         type=_max_chars,
         default=CleanerConfig().max_chars,
         metavar="N",
-        help="reject pages longer than N characters (HTML: N bytes); 'none' for no limit "
-        "(default: %(default)s)",
+        help="reject pages longer than N characters (HTML: N bytes); 'none' for no limit (default: %(default)s)",
     )
     p.set_defaults(func=_run)

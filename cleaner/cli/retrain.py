@@ -71,9 +71,7 @@ def _label(args: argparse.Namespace) -> int:
             text = _page_text(page, html=args.html, text=args.text)
             if not args.force and sample_paths(out, name)[1].exists():
                 raise FileExistsError(f"{sample_paths(out, name)[1]} exists; --force overwrites it")
-            tsv = write_labelled(
-                prelabel(text, cleaner, id=name, site=args.site), out, name, overwrite=args.force
-            )
+            tsv = write_labelled(prelabel(text, cleaner, id=name, site=args.site), out, name, overwrite=args.force)
         except (CleanerError, OSError) as exc:
             print(f"cleaner label: {page}: {exc}", file=sys.stderr)
             failures += 1

@@ -63,9 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                 wrong += 1
                 others[name] += 1
     print(f"gold authors found: {found} of {total} ({found / max(total, 1):.3f})")
-    print(
-        f"names predicted: {right + wrong}, not a gold author: {wrong} ({wrong / max(right + wrong, 1):.2f} of them)"
-    )
+    print(f"names predicted: {right + wrong}, not a gold author: {wrong} ({wrong / max(right + wrong, 1):.2f} of them)")
     print("most frequent:", ", ".join(f"{n} ({k})" for n, k in others.most_common(15)))
     return 0
 

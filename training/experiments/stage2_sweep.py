@@ -59,8 +59,11 @@ TRUNCATED: dict[str, tuple[str, int, dict]] = {
     "lr 0.2 + max_iter 30": ("lr 0.2", 30, {"learning_rate": 0.2, "max_iter": 30}),
     "lr 0.2 + max_iter 20": ("lr 0.2", 20, {"learning_rate": 0.2, "max_iter": 20}),
     "lr 0.3 + max_iter 20": ("lr 0.3", 20, {"learning_rate": 0.3, "max_iter": 20}),
-    "lr 0.3 + max_leaf_nodes 15 + max_iter 20": ("lr 0.3 + max_leaf_nodes 15", 20,
-                                                 {"learning_rate": 0.3, "max_leaf_nodes": 15, "max_iter": 20}),
+    "lr 0.3 + max_leaf_nodes 15 + max_iter 20": (
+        "lr 0.3 + max_leaf_nodes 15",
+        20,
+        {"learning_rate": 0.3, "max_leaf_nodes": 15, "max_iter": 20},
+    ),
 }
 # second round, after lr 0.2/0.3 diverged (training loss went up: leaf values of Newton steps
 # with near-zero hessians, l2_regularization=0) and stopped early at 11-14 iterations
@@ -72,9 +75,7 @@ VARIANTS2: dict[str, dict] = {
     "l2 1": {"l2_regularization": 1.0},
 }
 TRUNCATED2: dict[str, tuple[str, int, dict]] = {
-    f"{src} + max_iter {k}": (src, k, {**VARIANTS2[src], "max_iter": k})
-    for src in VARIANTS2
-    for k in (20, 30, 40)
+    f"{src} + max_iter {k}": (src, k, {**VARIANTS2[src], "max_iter": k}) for src in VARIANTS2 for k in (20, 30, 40)
 }
 ALL = [*VARIANTS, *TRUNCATED, *VARIANTS2, *TRUNCATED2]
 VARIANTS = {**VARIANTS, **VARIANTS2}
