@@ -271,6 +271,7 @@ def test_bad_warc_record_is_one_failure(tmp_path: Path) -> None:
     assert report.pages == 1
 
 
+@pytest.mark.slow  # starts a pool of worker processes
 def test_same_output_for_any_number_of_jobs(tmp_path: Path) -> None:
     root = make_corpus(tmp_path / "in", n=30)
     one = run_batch(root, tmp_path / "one", options=BatchOptions(jobs=1, batch_size=4), config=SMALL)

@@ -11,7 +11,7 @@ from sklearn.exceptions import NotFittedError
 from cleaner import Cleaner, ModelError, ModelVersionError
 from cleaner.model import BlockClassifier, PageUnits, load_model, save_model
 from cleaner.samples import page_from_segments
-from cleaner.trainer import DESIGNS, fit_pages, pages_to_xy
+from cleaner.trainer import DEFAULT_DESIGN, DESIGNS, fit_pages, pages_to_xy
 
 
 def _pages(n: int = 12) -> list:
@@ -35,7 +35,11 @@ def _pages(n: int = 12) -> list:
     return pages
 
 
-@pytest.mark.parametrize("params", list(DESIGNS.values()), ids=list(DESIGNS))
+@pytest.mark.parametrize(
+    "params",
+    [pytest.param(v, marks=() if k == DEFAULT_DESIGN else pytest.mark.slow) for k, v in DESIGNS.items()],
+    ids=list(DESIGNS),
+)
 def test_fit_predict(params: dict) -> None:
     pages = _pages()
     model = fit_pages(pages, params)
