@@ -42,12 +42,14 @@ __all__ = [
     "evaluate_model",
     "evaluate_results",
     "gold_article",
+    "gold_article_count",
     "headline_matches",
     "iter_eval_pages",
     "main_article",
     "normalize_title",
     "page_from_record",
     "predict_pages",
+    "same_person",
     "score_article",
     "score_labels",
     "tokens",
@@ -300,6 +302,23 @@ class PageScore:
         authors_total: gold authors of the page.
         predicted_title: the main article's headline.
         gold_title: the gold title.
+        main_body_f1: body word-F1 of the page's main article as a user gets it
+            (:attr:`cleaner.CleanResult.main`, the article with the most body words),
+            whatever its headline (None: no gold body).
+        articles: how many articles the page gave.
+        gold_articles: how many it should give (None: unknown): 1 on a single-article
+            page (``page_type`` ``article``), the articles of the labelled spans on an
+            aggregator (a composed page, or labelled spans with two or more headed
+            articles).
+        aggregator: whether the page carries several articles.
+        title_in_text: whether some form of the gold title that
+            :func:`headline_matches` accepts stands in the page text (None: no gold
+            title); no cleaner of raw text can find the others.
+        authors_in_text: whether every gold author's name stands in the page text
+            (None: the page names no authors).
+        predicted_authors: the names in the main article's ``authors`` (on pages that
+            name gold authors; empty elsewhere, where a name cannot be judged).
+        correct_authors: how many of ``predicted_authors`` are gold authors.
     """
 
     id: str
@@ -312,6 +331,14 @@ class PageScore:
     authors_total: int
     predicted_title: str | None
     gold_title: str | None
+    main_body_f1: float | None = None
+    articles: int = 0
+    gold_articles: int | None = None
+    aggregator: bool = False
+    title_in_text: bool | None = None
+    authors_in_text: bool | None = None
+    predicted_authors: tuple[str, ...] = ()
+    correct_authors: int = 0
 
 
 def score_article(
@@ -321,17 +348,36 @@ def score_article(
     id: str = "page",
     site: str | None = None,
     page_type: str | None = None,
+    text: str | None = None,
+    gold_articles: int | None = None,
+    aggregator: bool = False,
 ) -> PageScore:
-    """Score the articles found on a page against the page's gold article."""
+    """Score the articles found on a page against the page's gold article.
+
+    ``text``, the page text, lets the score say whether the gold title and authors
+    stand in it; ``gold_articles`` is the number of articles the page should give.
+    """
     main = main_article(articles, gold)
-    body_f1 = all_f1 = None
+    body_f1 = all_f1 = main_f1 = None
     if gold.body is not None:
         body_f1 = body_word_f1(main.text if main else "", gold.body)
         all_f1 = body_word_f1("\n\n".join(a.text for a in articles), gold.body)
+        biggest = CleanResult(articles=list(articles), segments=[]).main
+        main_f1 = body_word_f1(biggest.text if biggest else "", gold.body)
     headline = None
     if gold.title is not None:
         headline = main is not None and headline_matches(main.headline, gold.title)
     found = sum(1 for name in gold.authors if main is not None and author_found(name, main))
+    predicted: tuple[str, ...] = tuple(main.authors) if main is not None and gold.authors else ()
+    correct = sum(1 for name in predicted if any(same_person(name, g) for g in gold.authors))
+    title_in = authors_in = None
+    if text is not None:
+        page = f" {normalize_title(text)} "
+        if gold.title is not None:
+            forms = {normalize_title(gold.title)} | _title_variants(gold.title)
+            title_in = any(f and f" {f} " in page for f in forms)
+        if gold.authors:
+            authors_in = all(f" {normalize_title(a)} " in page for a in gold.authors)
     return PageScore(
         id=id,
         site=site,
@@ -343,7 +389,58 @@ def score_article(
         authors_total=len(gold.authors),
         predicted_title=main.headline if main else None,
         gold_title=gold.title,
+        main_body_f1=main_f1,
+        articles=len(articles),
+        gold_articles=gold_articles,
+        aggregator=aggregator,
+        title_in_text=title_in,
+        authors_in_text=authors_in,
+        predicted_authors=predicted,
+        correct_authors=correct,
     )
+
+
+def same_person(name: str, gold: str) -> bool:
+    """Whether an output author name is a gold author: equal after normalization, or
+    one holds the other as whole words ("Jane Doe" and "Dr. Jane Doe").
+
+    >>> same_person("JANE DOE", "Jane Doe"), same_person("Dr Jane Doe", "Jane Doe")
+    (True, True)
+    >>> same_person("Jane", "Jane Doe"), same_person("Circular Motion", "Jane Doe")
+    (False, False)
+    """
+    a, b = normalize_title(name), normalize_title(gold)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return len(short.split()) >= 2 and f" {short} " in f" {long} "
+
+
+def gold_article_count(page: LabelledPage) -> tuple[int | None, bool]:
+    """How many articles a page should give, and whether it is an aggregator.
+
+    A page of type ``article`` (a dataset record of one article, in any rendering)
+    gives one. A composed page, or a labelled page whose spans hold two or more
+    articles (a headline followed by body), is an aggregator and gives as many
+    articles as its spans hold. Otherwise (listings, forums, products ...) unknown.
+    """
+    page_type = page.meta.get("page_type")
+    headed = 0
+    if page.spans:
+        seen_head = False
+        for label, _ in page.segments():
+            if label == Label.HEADLINE:
+                seen_head = True
+            elif label == Label.BODY and seen_head:
+                headed += 1
+                seen_head = False
+    if page.meta.get("render") == "composed" or headed >= 2:
+        return headed, True
+    if page_type == "article":
+        return 1, False
+    return None, False
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -382,6 +479,39 @@ class ArticleScores:
         """Share of pages that name authors on which every author was found."""
         return _mean([float(p.authors_found == p.authors_total) for p in self.pages if p.authors_total])
 
+    @property
+    def main_body_f1(self) -> float | None:
+        """Body word-F1 of :attr:`cleaner.CleanResult.main`, averaged over pages with a gold body."""
+        return _mean([p.main_body_f1 for p in self.pages if p.main_body_f1 is not None])
+
+    @property
+    def single_article_exact(self) -> float | None:
+        """Share of single-article pages that gave exactly one article."""
+        return _mean([float(p.articles == 1) for p in self.pages if p.gold_articles == 1 and not p.aggregator])
+
+    @property
+    def aggregator_count_exact(self) -> float | None:
+        """Share of aggregator pages that gave exactly as many articles as they carry."""
+        return _mean([float(p.articles == p.gold_articles) for p in self.pages if p.aggregator])
+
+    @property
+    def headline_accuracy_in_text(self) -> float | None:
+        """Headline accuracy over pages whose gold title stands in the page text."""
+        return _mean([float(bool(p.headline_correct)) for p in self.pages if p.title_in_text])
+
+    @property
+    def author_recall_in_text(self) -> float | None:
+        """Share of pages whose gold authors all stand in the text on which every gold
+        author was found."""
+        return _mean([float(p.authors_found == p.authors_total) for p in self.pages if p.authors_in_text])
+
+    @property
+    def author_precision(self) -> float | None:
+        """Share of the main articles' author names that are gold authors, over pages
+        that name gold authors."""
+        total = sum(len(p.predicted_authors) for p in self.pages)
+        return sum(p.correct_authors for p in self.pages) / total if total else None
+
     def by_page_type(self) -> dict[str, ArticleScores]:
         """The scores split by page type (pages of unknown type under ``"unknown"``)."""
         out: dict[str, ArticleScores] = {}
@@ -398,7 +528,44 @@ class ArticleScores:
             "headline_accuracy": self.headline_accuracy,
             "author_recall": self.author_recall,
             "author_accuracy": self.author_accuracy,
+            "main_body_f1": self.main_body_f1,
+            "single_article_exact": self.single_article_exact,
+            "aggregator_count_exact": self.aggregator_count_exact,
+            "headline_accuracy_in_text": self.headline_accuracy_in_text,
+            "author_recall_in_text": self.author_recall_in_text,
+            "author_precision": self.author_precision,
         }
+
+    def structure_table(self) -> str:
+        """Page structure: article counts, headlines where the title stands in the text,
+        author recall and precision, main-article body F1; on all pages and on article pages."""
+
+        def fmt(x: float | None, n: int) -> str:
+            return f"{'-' if x is None else f'{x:.3f}'} ({n})"
+
+        rows = [("all pages", self)]
+        articles = self.by_page_type().get("article")
+        if articles is not None and len(articles.pages) != len(self.pages):
+            rows.append(("article pages", articles))
+        out = []
+        for name, s in rows:
+            p = s.pages
+            single = sum(1 for x in p if x.gold_articles == 1 and not x.aggregator)
+            names = sum(len(x.predicted_authors) for x in p)
+            aggregators = sum(x.aggregator for x in p)
+            titled = sum(bool(x.title_in_text) for x in p)
+            credited = sum(bool(x.authors_in_text) for x in p)
+            bodies = sum(x.main_body_f1 is not None for x in p)
+            out += [
+                f"{name}:",
+                f"  one article on single-article pages   {fmt(s.single_article_exact, single)}",
+                f"  article count exact on aggregators    {fmt(s.aggregator_count_exact, aggregators)}",
+                f"  headline, title in the text           {fmt(s.headline_accuracy_in_text, titled)}",
+                f"  authors found, authors in the text    {fmt(s.author_recall_in_text, credited)}",
+                f"  author precision (names)              {fmt(s.author_precision, names)}",
+                f"  main article (most body words) F1     {fmt(s.main_body_f1, bodies)}",
+            ]
+        return "\n".join(out)
 
     def table(self) -> str:
         """A plain-text table of the averages, overall and by page type."""
@@ -464,6 +631,12 @@ class EvaluationReport:
         out["headline_accuracy"] = self.articles.headline_accuracy
         out["body_f1"] = self.articles.body_f1
         out["author_recall"] = self.articles.author_recall
+        out["main_body_f1"] = self.articles.main_body_f1
+        out["single_article_exact"] = self.articles.single_article_exact
+        out["aggregator_count_exact"] = self.articles.aggregator_count_exact
+        out["headline_accuracy_in_text"] = self.articles.headline_accuracy_in_text
+        out["author_recall_in_text"] = self.articles.author_recall_in_text
+        out["author_precision"] = self.articles.author_precision
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -497,7 +670,8 @@ class EvaluationReport:
         else:
             lines += ["word-level label scores: no labelled pages", ""]
         if self.articles.pages:
-            lines += ["article-level scores (main article)", self.articles.table()]
+            lines += ["article-level scores (main article)", self.articles.table(), ""]
+            lines += ["page structure (pages counted in brackets)", self.articles.structure_table()]
         else:
             lines += ["article-level scores: no pages with a gold article"]
         return "\n".join(lines)
@@ -554,6 +728,7 @@ def evaluate_results(
         gold = gold_article(page)
         if gold is not None:
             page_type = page.meta.get("page_type")
+            count, aggregator = gold_article_count(page)
             articles.pages.append(
                 score_article(
                     result.articles,
@@ -561,6 +736,9 @@ def evaluate_results(
                     id=page.id,
                     site=page.site,
                     page_type=page_type if isinstance(page_type, str) else None,
+                    text=page.text,
+                    gold_articles=count,
+                    aggregator=aggregator,
                 )
             )
     return EvaluationReport(labels=labels, articles=articles, pages=len(pages), labelled_pages=labelled, model=model)

@@ -22,6 +22,7 @@ from cleaner.evaluate import (
     evaluate_model,
     evaluate_results,
     gold_article,
+    gold_article_count,
     headline_matches,
     iter_eval_pages,
     main_article,
@@ -219,6 +220,41 @@ def test_score_article_by_hand() -> None:
     assert (empty.headline_correct, empty.body_f1, empty.authors_found) == (False, 0.0, 0)
     no_gold = score_article(arts, GoldArticle(None, None))
     assert (no_gold.headline_correct, no_gold.body_f1) == (None, None)
+
+
+def test_page_structure_scores_by_hand() -> None:
+    gold = GoldArticle("Storm hits coast", "The cat sat on mats", ("Jane Doe",))
+    text = "Home\nStorm hits coast\nBy Jane Doe\nThe cat sat on mats"
+    arts = [
+        _article("Storm hits coast", ["The cat sat on mats"], authors=("Jane Doe", "Circular Motion")),
+        _article("Comments", ["x y z w v u t s r q p o n m"]),  # a comment thread made an article
+    ]
+    s = score_article(arts, gold, page_type="article", text=text, gold_articles=1)
+    assert (s.articles, s.gold_articles, s.aggregator) == (2, 1, False)
+    assert s.title_in_text is True and s.authors_in_text is True
+    assert s.predicted_authors == ("Jane Doe", "Circular Motion") and s.correct_authors == 1
+    assert s.body_f1 == 1.0 and s.main_body_f1 == 0.0  # the user's main article is the thread
+    hidden = score_article(arts[:1], gold, page_type="article", text="Home\nThe cat sat on mats", gold_articles=1)
+    assert (hidden.title_in_text, hidden.authors_in_text, hidden.articles) == (False, False, 1)
+    scores = ArticleScores([s, hidden])
+    assert scores.single_article_exact == pytest.approx(0.5)
+    assert scores.headline_accuracy_in_text == 1.0  # the page without the title does not count
+    assert scores.author_recall_in_text == 1.0
+    assert scores.author_precision == pytest.approx(2 / 4)  # "Circular Motion" twice
+    assert scores.aggregator_count_exact is None
+    assert "one article on single-article pages   0.500 (2)" in scores.structure_table()
+
+
+def test_gold_article_count() -> None:
+    single = page_from_segments([("headline", "A title here"), ("body", "Some body text.")])
+    single.meta["page_type"] = "article"
+    assert gold_article_count(single) == (1, False)
+    agg = page_from_segments(
+        [("headline", "One"), ("byline", "By A"), ("body", "x."), ("junk", "Menu"), ("headline", "Two"), ("body", "y.")]
+    )
+    assert gold_article_count(agg) == (2, True)
+    listing = page_from_segments([("junk", "Menu"), ("body", "Some text.")])
+    assert gold_article_count(listing) == (None, False)
 
 
 def test_article_scores_average_and_group() -> None:
