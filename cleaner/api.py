@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ from .model import Model, load_model
 from .page_meta import PageMeta, apply_page_meta, read_html
 from .reassemble import assemble_articles, merge_units, with_credited_author
 from .segment import Unit, find_phrases, split_units
+from .structure import ArticleFilter, ArticleSpan, default_article_filter
 
 __all__ = ["Cleaner", "clean", "clean_html", "default_cleaner"]
 
@@ -72,6 +73,8 @@ class Cleaner:
         self.model = model if isinstance(model, Model) else load_model(model)
         self.config = CleanerConfig() if config is None else config
         self._classes = [str(c) for c in self.model.estimator.classes_]
+        self.article_filter: ArticleFilter | None = default_article_filter() if self.config.page_structure else None
+        self._observe_articles: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None
 
     def _units(self, text: str, spans: Sequence[tuple[int, int]] = ()) -> list[Unit]:
         return split_units(text, split_titles=self.config.split_titles, phrases=spans)
@@ -142,7 +145,17 @@ class Cleaner:
         if not units:
             return []
         chooser = headline_chooser(model.headline_ranker, text, units, proba, self._classes, titled)
-        labels, conf = decode_labels(text, units, proba, self._classes, chooser, titled, furniture)
+        labels, conf = decode_labels(
+            text,
+            units,
+            proba,
+            self._classes,
+            chooser,
+            titled,
+            furniture,
+            article_filter=self.article_filter,
+            observe_articles=self._observe_articles,
+        )
         return merge_units(text, units, labels, conf)
 
     def segments(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> list[Segment]:

@@ -36,6 +36,10 @@ class CleanerConfig:
         html_metadata: whether :meth:`cleaner.Cleaner.clean_html` uses the title,
             authors and date the page declares (JSON-LD, Open Graph, ``<meta>``,
             ``<title>``) to guide the main article. Default True.
+        page_structure: judge which of a page's articles are articles of their own
+            with the learned article filter (:mod:`cleaner.structure`): a menu
+            heading, a comment thread or a subheading does not make an article of a
+            single-article page. Default True; False keeps every headline's article.
     """
 
     split_titles: bool = True
@@ -44,11 +48,12 @@ class CleanerConfig:
     reference_time: datetime | None = None
     html_mode: str = "browser"
     html_metadata: bool = True
+    page_structure: bool = True
 
     def __post_init__(self) -> None:
         """Raises :class:`cleaner.errors.ConfigError` (a ``ValueError``) for an option of
         the wrong type or value."""
-        for name in ("split_titles", "keep_headline_only", "html_metadata"):
+        for name in ("split_titles", "keep_headline_only", "html_metadata", "page_structure"):
             value = getattr(self, name)
             # True and False, also as 1 and 0 or NumPy booleans; stored as bool
             numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")

@@ -63,6 +63,7 @@ import numpy as np
 from .bylines import _MONTHS, common_word, is_date_line, plausible_person
 from .labels import Label
 from .segment import Unit
+from .structure import ArticleFilter, ArticleSpan, apply_article_filter
 
 __all__ = [
     "AUTHOR_BEFORE_HEADLINE",
@@ -157,6 +158,8 @@ def decode_labels(
     choose_headline: Callable[[list[str]], None] | None = None,
     titled: Collection[int] = (),
     furniture: Sequence[tuple[int, int]] = (),
+    article_filter: ArticleFilter | None = None,
+    observe_articles: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None,
 ) -> tuple[list[str], np.ndarray]:
     """Labels and their probabilities for ``units``, given class probabilities.
 
@@ -166,7 +169,9 @@ def decode_labels(
     ``titled`` units hold a title the page's HTML declares: a headline among them
     stays as it is, without the rest of its line. Body units most of whose characters
     lie in ``furniture`` (text the HTML marks as ``<footer>`` or ``<aside>``) become junk,
-    last.
+    last. ``article_filter`` (:mod:`cleaner.structure`) judges, after the headline rules
+    and before the headline choice, which of the page's articles are articles of their
+    own; ``observe_articles`` is passed on to it (for fitting).
 
     Returns the labels and, for each unit, the probability of the label it got.
     """
@@ -229,6 +234,8 @@ def decode_labels(
                         labels[j] = Label.HEADLINE
         previous_body = i
     _smooth_collapsed_lines(text, units, labels, p_body, cards_only=True)
+    if article_filter is not None:
+        apply_article_filter(text, units, labels, proba, classes, article_filter, observe_articles)
     if choose_headline is not None:
         choose_headline(labels)
     _whole_line_headlines(text, units, labels, titled)

@@ -1,0 +1,393 @@
+"""Page structure: which of the articles a page's labels make are articles of their own.
+
+After the headline rules of :mod:`cleaner.decode`, every unit labelled headline opens
+an article (:func:`article_spans`). On a single-article page many of those are not
+articles: a menu heading over a few links, "Most Popular" over teasers, a reader's
+comment ("kanu sukha says:") over its text, a section heading inside the story. On an
+aggregator page (a front page, a news feed) several are. The rules cannot tell them
+apart, so a small learned model does: for every article but the page's largest (the
+one with the most body words), :class:`ArticleFilter` says one of
+
+* ``keep``: an article of its own (a card on an aggregator page);
+* ``merge``: part of the largest article's text (a subheading or a listicle item's
+  title after its start; before it, a title over a lede that the next headline cut
+  off): the two become one, the later headline turning into body;
+* ``junk``: not article text at all (widgets, comment threads): its headline, bylines
+  and body become junk.
+
+It is a multinomial logistic regression over :data:`FEATURES`, fitted on the model's
+view of the validation split's pages (which the block classifier did not see) by
+``python -m training.fit_structure`` and shipped as plain JSON
+(``cleaner/models/structure.json``): its coefficients, the scaling of its features
+and what it was fitted on.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Self
+
+import numpy as np
+
+from .errors import ModelError
+from .labels import Label
+from .segment import Unit
+
+__all__ = [
+    "ACTIONS",
+    "FEATURES",
+    "STRUCTURE_VERSION",
+    "ArticleFilter",
+    "ArticleSpan",
+    "apply_article_filter",
+    "article_features",
+    "article_spans",
+    "default_article_filter",
+]
+
+STRUCTURE_VERSION = "1"
+"""Names the layout of :data:`FEATURES`; a filter fitted on another layout is refused."""
+
+ACTIONS: tuple[str, ...] = ("keep", "merge", "junk")
+
+FEATURES: tuple[str, ...] = (
+    "log_words",  # log(1 + body words of the article)
+    "share_of_largest",  # its body words over the largest article's
+    "share_of_page",  # its body words over all articles' body words
+    "log_body_units",
+    "words_per_unit",  # log(1 + mean words a body unit): comments and menus are short
+    "sentence_share",  # share of its body units that end like a sentence
+    "bylines",  # bylines next to its headline (up to 3 before, or before its body)
+    "headline_words",
+    "headline_colon",  # the headline ends with a colon ("kanu sukha says:")
+    "headline_sentence",  # the headline ends with a full stop
+    "p_headline",  # the classifier's headline probability of its headline
+    "p_body",  # mean body probability of its body units
+    "before_largest",  # it stands before the largest article
+    "adjacent",  # at most GAP units between it and the article before it
+    "log_articles",  # log of the number of articles on the page
+    "similar_articles",  # share of the page's articles with at least a third of the largest's words
+    "has_headline",
+)
+
+PAGE_FEATURES: tuple[str, ...] = (
+    "log_articles",
+    "largest_share_of_page",  # the largest article's share of the page's body words
+    "log_bylined",  # log(1 + articles with a byline)
+    "bylined_share",
+    "similar_articles",
+    "mean_p_headline",  # mean headline probability of the articles' headlines
+    "second_share",  # the second largest article's words over the largest's
+    "mean_words_per_unit",
+)
+"""Features of a whole page for the aggregator gate: on a page the gate takes for an
+aggregator (a front page, a feed of cards) every article is kept."""
+
+_TERMINAL = frozenset('.!?"”’)')
+GAP = 3  # as cleaner.decode.GAP: body units closer than this are one run
+BYLINE_BEFORE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSpan:
+    """The units of one article as the labels make it: ``head`` (its headline unit, or
+    None for body before the page's first headline) and the unit range
+    ``[start, end)`` up to the next headline."""
+
+    head: int | None
+    start: int
+    end: int
+
+
+def page_features(feats: np.ndarray, largest: int) -> np.ndarray:
+    """:data:`PAGE_FEATURES` of a page from its articles' :data:`FEATURES`."""
+    col = {name: k for k, name in enumerate(FEATURES)}
+    bylined = feats[:, col["bylines"]] > 0
+    heads = feats[:, col["has_headline"]] > 0
+    shares = np.sort(feats[:, col["share_of_largest"]])[::-1]
+    return np.asarray(
+        [
+            feats[0, col["log_articles"]],
+            feats[largest, col["share_of_page"]],
+            math.log1p(int(bylined.sum())),
+            float(bylined.mean()),
+            feats[0, col["similar_articles"]],
+            float(feats[heads, col["p_headline"]].mean()) if heads.any() else 0.0,
+            float(shares[1]) if len(shares) > 1 else 0.0,
+            float(feats[:, col["words_per_unit"]].mean()),
+        ],
+        dtype=np.float64,
+    )
+
+
+def article_spans(labels: Sequence[str]) -> list[ArticleSpan]:
+    """The articles the labels make, as the reassembler groups them: each headline
+    opens one, up to the next headline (body before the first headline makes one with
+    no headline); a span without body is left out.
+
+    >>> [(s.head, s.start, s.end) for s in article_spans(["junk", "body", "headline", "body", "headline"])]
+    [(None, 0, 2), (2, 2, 4)]
+    """
+    heads = [i for i, lbl in enumerate(labels) if lbl == Label.HEADLINE]
+    bounds: list[tuple[int | None, int, int]] = []
+    first = heads[0] if heads else len(labels)
+    bounds.append((None, 0, first))
+    for k, h in enumerate(heads):
+        bounds.append((h, h, heads[k + 1] if k + 1 < len(heads) else len(labels)))
+    return [ArticleSpan(h, a, b) for h, a, b in bounds if any(labels[i] == Label.BODY for i in range(a, b))]
+
+
+def _words(text: str, unit: Unit) -> int:
+    return text.count(" ", unit.start, unit.end) + 1
+
+
+def article_features(
+    text: str,
+    units: Sequence[Unit],
+    labels: Sequence[str],
+    proba: np.ndarray,
+    classes: Sequence[str],
+    spans: Sequence[ArticleSpan],
+) -> tuple[np.ndarray, int]:
+    """The :data:`FEATURES` of every article span (rows in the order of ``spans``) and
+    the index of the largest one (most body words; the first of equals)."""
+    col = {c: k for k, c in enumerate(classes)}
+    p_head = proba[:, col[Label.HEADLINE]]
+    p_body = proba[:, col[Label.BODY]]
+    body_units = [[i for i in range(s.start, s.end) if labels[i] == Label.BODY] for s in spans]
+    words = [sum(_words(text, units[i]) for i in b) for b in body_units]
+    largest = int(np.argmax(words)) if words else 0
+    top = max(words[largest], 1) if words else 1
+    total = max(sum(words), 1)
+    similar = sum(1 for w in words if 3 * w >= top) / max(len(spans), 1)
+    rows = []
+    for k, (s, b, w) in enumerate(zip(spans, body_units, words, strict=True)):
+        first_body = b[0] if b else s.end
+        bylines = sum(
+            1 for i in range(max(0, (s.head or s.start) - BYLINE_BEFORE), first_body) if labels[i] == Label.BYLINE
+        )
+        head_words = _words(text, units[s.head]) if s.head is not None else 0
+        head_end = text[units[s.head].end - 1] if s.head is not None else ""
+        previous_body = max((i for i in range(0, s.start) if labels[i] == Label.BODY), default=-(10**9))
+        rows.append(
+            [
+                math.log1p(w),
+                w / top,
+                w / total,
+                math.log1p(len(b)),
+                math.log1p(w / max(len(b), 1)),
+                sum(text[units[i].end - 1] in _TERMINAL for i in b) / max(len(b), 1),
+                min(bylines, 3),
+                min(head_words, 40),
+                float(head_end == ":"),
+                float(head_end == "."),
+                float(p_head[s.head]) if s.head is not None else 0.0,
+                float(np.mean(p_body[b])) if b else 0.0,
+                float(k < largest),
+                float(first_body - previous_body <= GAP + 1 + (s.head is not None)),
+                math.log(len(spans)),
+                similar,
+                float(s.head is not None),
+            ]
+        )
+    return np.asarray(rows, dtype=np.float64).reshape(len(spans), len(FEATURES)), largest
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Says for each article of a page but the largest whether it is one of its own
+    (``keep``), part of the article before it (``merge``) or not article text
+    (``junk``): a multinomial logistic regression over standardised
+    :data:`FEATURES` (see the module docstring).
+
+    Attributes:
+        coef: ``(len(ACTIONS), len(FEATURES))`` weights.
+        intercept: ``(len(ACTIONS),)`` biases.
+        mean, scale: the standardisation of the features.
+        info: what it was fitted on and how it scored (plain data, for the record).
+        gate_coef, gate_intercept, gate_mean, gate_scale: the aggregator gate, a
+            logistic regression over standardised :data:`PAGE_FEATURES`: a page it
+            gives a probability of 0.5 or more of carrying several articles keeps them
+            all (None: no gate).
+        min_proba: an article is merged or made junk only when that action's
+            probability reaches this; else it is kept (chosen by cross-validation, see
+            ``training/fit_structure.py``: a wrong ``keep`` costs less than a lost card).
+    """
+
+    coef: np.ndarray
+    intercept: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    info: dict[str, Any]
+    min_proba: float = 0.0
+    gate_coef: np.ndarray | None = None
+    gate_intercept: float = 0.0
+    gate_mean: np.ndarray | None = None
+    gate_scale: np.ndarray | None = None
+
+    def decision(self, features: np.ndarray) -> np.ndarray:
+        """Class probabilities, ``(n, len(ACTIONS))``."""
+        z = ((features - self.mean) / self.scale) @ self.coef.T + self.intercept
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+    def aggregator_proba(self, page: np.ndarray) -> float:
+        """The gate's probability that a page with these :data:`PAGE_FEATURES` carries
+        several articles (0 without a gate)."""
+        if self.gate_coef is None or self.gate_mean is None or self.gate_scale is None:
+            return 0.0
+        z = float(((page - self.gate_mean) / self.gate_scale) @ self.gate_coef + self.gate_intercept)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+    def actions(self, features: np.ndarray) -> list[str]:
+        """The action for each row of ``features``."""
+        if len(features) == 0:
+            return []
+        p = self.decision(features)
+        best = p.argmax(axis=1)
+        keep = ACTIONS.index("keep")
+        return [ACTIONS[k] if p[i, k] >= self.min_proba else ACTIONS[keep] for i, k in enumerate(best)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The filter as plain data (JSON-ready)."""
+        return {
+            "version": STRUCTURE_VERSION,
+            "actions": list(ACTIONS),
+            "features": list(FEATURES),
+            "coef": self.coef.tolist(),
+            "intercept": self.intercept.tolist(),
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "min_proba": self.min_proba,
+            "page_features": list(PAGE_FEATURES),
+            "gate_coef": None if self.gate_coef is None else self.gate_coef.tolist(),
+            "gate_intercept": self.gate_intercept,
+            "gate_mean": None if self.gate_mean is None else self.gate_mean.tolist(),
+            "gate_scale": None if self.gate_scale is None else self.gate_scale.tolist(),
+            "info": self.info,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """A filter from :meth:`to_dict`'s data; another feature layout is refused."""
+        if data.get("version") != STRUCTURE_VERSION or tuple(data.get("features", ())) != FEATURES:
+            raise ModelError(
+                f"the article filter was fitted on feature layout {data.get('version')!r}, this version "
+                f"of cleaner computes layout {STRUCTURE_VERSION!r}: refit it with python -m training.fit_structure"
+            )
+        coef = np.asarray(data["coef"], dtype=np.float64)
+        intercept = np.asarray(data["intercept"], dtype=np.float64)
+        mean = np.asarray(data["mean"], dtype=np.float64)
+        scale = np.asarray(data["scale"], dtype=np.float64)
+        if coef.shape != (len(ACTIONS), len(FEATURES)) or intercept.shape != (len(ACTIONS),):
+            raise ModelError(
+                f"the article filter's weights have shape {coef.shape}, not {(len(ACTIONS), len(FEATURES))}"
+            )
+        if mean.shape != (len(FEATURES),) or scale.shape != (len(FEATURES),):
+            raise ModelError("the article filter's feature scaling does not match its features")
+        min_proba = float(data.get("min_proba", 0.0))
+        gate = [
+            None if data.get(k) is None else np.asarray(data[k], dtype=np.float64)
+            for k in ("gate_coef", "gate_mean", "gate_scale")
+        ]
+        if any(g is not None and g.shape != (len(PAGE_FEATURES),) for g in gate):
+            raise ModelError("the article filter's aggregator gate does not match its page features")
+        return cls(
+            coef,
+            intercept,
+            mean,
+            scale,
+            dict(data.get("info", {})),
+            min_proba,
+            gate[0],
+            float(data.get("gate_intercept", 0.0)),
+            gate[1],
+            gate[2],
+        )
+
+    def save(self, path: str | Path) -> None:
+        """Write the filter as JSON."""
+        Path(path).write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self:
+        """Read a filter written by :meth:`save`."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise ModelError(f"cannot read the article filter {path}: {err}") from err
+        if not isinstance(data, dict):
+            raise ModelError(f"{path} holds no article filter")
+        return cls.from_dict(data)
+
+
+def default_filter_path() -> Path:
+    """Where the shipped article filter is."""
+    return Path(__file__).resolve().parent / "models" / "structure.json"
+
+
+@cache
+def default_article_filter() -> ArticleFilter | None:
+    """The shipped article filter (None when the package has none)."""
+    path = default_filter_path()
+    return ArticleFilter.load(path) if path.exists() else None
+
+
+def apply_article_filter(
+    text: str,
+    units: Sequence[Unit],
+    labels: list[str],
+    proba: np.ndarray,
+    classes: Sequence[str],
+    article_filter: ArticleFilter,
+    observe: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None,
+) -> list[tuple[ArticleSpan, str]]:
+    """Apply ``article_filter`` to the page's articles, changing ``labels`` in place:
+    a ``merge`` article's headline becomes body, a ``junk`` article's headline, bylines
+    and body become junk. Returns each judged article with its action.
+
+    ``observe``, when given, is called with the spans, their features, the index of the
+    largest and a copy of the labels before the filter (for fitting it).
+    """
+    spans = article_spans(labels)
+    if len(spans) < 2 or Label.HEADLINE not in classes or Label.BODY not in classes:
+        return []
+    feats, largest = article_features(text, units, labels, proba, classes, spans)
+    if observe is not None:
+        observe(spans, feats, largest, list(labels))
+    if article_filter.aggregator_proba(page_features(feats, largest)) >= 0.5:
+        return [(s, "keep") for k, s in enumerate(spans) if k != largest]
+    others = [k for k in range(len(spans)) if k != largest]
+    actions = article_filter.actions(feats[others])
+    out = []
+    for k, action in zip(others, actions, strict=True):
+        s = spans[k]
+        out.append((s, action))
+        if action == "merge":
+            # one article with its neighbour towards the largest: before it, the next
+            # article's headline becomes body (this headline heads both: a title over
+            # its lede, then the story); after it, its own (a subheading)
+            absorbed = spans[k + 1] if k < largest else s
+            if absorbed.head is not None:
+                labels[absorbed.head] = Label.BODY
+        elif action == "junk":
+            first = s.head if s.head is not None else s.start
+            lo = max(0, first - BYLINE_BEFORE)
+            for i in range(lo, s.end):
+                if (i >= s.start and labels[i] in (Label.HEADLINE, Label.BODY)) or (
+                    labels[i] == Label.BYLINE and (i >= s.start or _only_bylines_between(labels, i, first))
+                ):
+                    labels[i] = Label.JUNK
+    return out
+
+
+def _only_bylines_between(labels: Sequence[str], i: int, head: int) -> bool:
+    """Whether the units from ``i`` to ``head`` are all bylines (a card's byline block
+    over its headline)."""
+    return all(labels[j] == Label.BYLINE for j in range(i, head))
