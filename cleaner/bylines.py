@@ -4,7 +4,8 @@ Bylines come in many shapes ("By Jane Doe and Max Roe | June 9, 2025",
 "KYODO NEWS - 17 hours ago - 09:29 | World, All", "Nikkei Asia", "2 hours ago").
 :func:`parse_bylines` pulls out what can be read without guessing:
 
-* ``authors``: names after "By"/"Von"/"Par"/"Written by", or a line that is only a
+* ``authors``: names after a credit (:func:`cleaner.lexicon.credit_prefix`: "By",
+  "Von", "Autorin:", "Par", "Por", "di", "Reported by" ...), or a line that is only a
   person's name (two to four capitalised words, not an agency or outlet name);
 * ``source``: an agency or outlet name ("KYODO NEWS", "- Nikkei Asia");
 * ``published``: an ISO date (``YYYY-MM-DD``) where a byline gives an absolute date,
@@ -21,36 +22,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from .lexicon import MONTH_PATTERN, MONTHS, credit_prefix
+
 __all__ = ["BylineInfo", "is_date_line", "parse_bylines"]
 
-_MONTHS = {
-    name: i + 1
-    for i, names in enumerate(
-        [
-            "january jan januar janvier enero gennaio",
-            "february feb februar février febrero febbraio",
-            "march mar märz mars marzo",
-            "april apr avril abril aprile",
-            "may mai mai mayo maggio",
-            "june jun juni juin junio giugno",
-            "july jul juli juillet julio luglio",
-            "august aug août agosto",
-            "september sep sept septembre septiembre settembre",
-            "october oct oktober octobre octubre ottobre",
-            "november nov novembre noviembre",
-            "december dec dezember décembre diciembre dicembre dez",
-        ]
-    )
-    for name in names.split()
-}
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTHS = MONTHS
+_MONTH_RE = MONTH_PATTERN
 _ISO = re.compile(r"\b((?:19|20)\d{2})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?")
 _MDY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 _DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
 _RELATIVE = re.compile(r"\b(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week)s?\s+ago\b", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?")
-_BY = re.compile(r"^\s*(?:by|von|par|por|written by|words by|author:?)\s+(.+)$", re.IGNORECASE)
 # "ByKathy Owen": rendered text drops the space between "By" and the linked name
 _BY_GLUED = re.compile(r"^\s*(?:By|Von|Par|Por)([A-ZÀ-Ý][a-zà-ÿ'’-]+\s.+)$")
 # a name ends where a date starts ("Kathy Owen January 21, 2025", "Jane Doe 3 min read")
@@ -214,6 +197,8 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
 
     >>> parse_bylines(["Related Topics", "Jane Doe"]).authors
     ['Jane Doe']
+    >>> [parse_bylines([x]).authors for x in ("Autorin: Jane Doe", "di Mario Rossi", "Reported by Jane Doe")]
+    [['Jane Doe'], ['Mario Rossi'], ['Jane Doe']]
     """
     authors: list[str] = []
     source: str | None = None
@@ -226,9 +211,11 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
             published_raw = raw
             if iso is not None:
                 published = iso
-        m = _BY.match(text) or _BY_GLUED.match(text)
-        if m:
-            for name in _split_names(m.group(1)):
+        at = credit_prefix(text)
+        glued = _BY_GLUED.match(text) if at is None else None
+        credited = text[at:] if at is not None else glued.group(1) if glued else None
+        if credited:
+            for name in _split_names(credited):
                 if name not in authors:
                     authors.append(name)
             continue

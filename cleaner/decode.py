@@ -60,8 +60,10 @@ from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
-from .bylines import _MONTHS, common_word, is_date_line, plausible_person
+from .bylines import common_word, is_date_line, plausible_person
 from .labels import Label
+from .lexicon import MONTHS as _MONTHS
+from .lexicon import credit_prefix
 from .segment import Unit
 from .structure import ArticleFilter, ArticleSpan, apply_article_filter
 
@@ -110,11 +112,7 @@ _RELATED_HEADER = re.compile(
     r"te puede interesar)\s*:?\s*"
 )
 _MAX_HEADLINE_WORDS = 30
-# Author lines: an optional prefix, a person's name, and an optional role or date after a separator.
-_AUTHOR_PREFIX = re.compile(
-    r"(?i)(?:(?:written|recipe|story|words|reported|posted|text|photos?) by|by|von|par|por|autor(?:in)?(?:/autor)?|"
-    r"author|reporter)\s*:?\s+"
-)
+# Author lines: an optional credit (cleaner.lexicon), a person's name, and an optional role or date after a separator.
 _AUTHOR_TAIL = re.compile(r"\s+[|/–—-]\s+|,\s+")
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _PERSON_NAME = re.compile(
@@ -419,12 +417,13 @@ def _author_line(line: str) -> bool:
     """Whether a short line names an author: a name alone ("Jane Doe"), after a prefix
     ("Written by Jane Doe", "Autorin/Autor Jane Doe") or before a role or date
     ("Jane Doe | Senior Writer | July 2, 2025", "Jane Doe – Journalist")."""
-    m = _AUTHOR_PREFIX.match(line)
-    rest = line[m.end() :] if m else line
+    at = credit_prefix(line)
+    m = at is not None
+    rest = line[at:] if at is not None else line
     name = _AUTHOR_TAIL.split(rest, maxsplit=1)[0].strip()
     if not _PERSON_NAME.fullmatch(name) or any(ch.isdigit() for ch in name):
         return False
-    return m is not None or name != rest.strip() or name.lower() not in _NOT_NAMES
+    return m or name != rest.strip() or name.lower() not in _NOT_NAMES
 
 
 def _rescue_author_lines(

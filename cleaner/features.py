@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .lexicon import FEATURE_CREDIT_PREFIXES
 from .segment import Unit
 
 __all__ = [
@@ -103,7 +104,7 @@ _CAP_WORD = re.compile(r"(?<!\w)[A-ZÀ-ÝĀ-Ž]")
 _ALL_CAPS = re.compile(r"(?<!\w)[A-Z]{2,}(?!\w)")
 _STOP_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_STOPWORDS, key=len, reverse=True)) + r")(?!\w)")
 _TERMINAL = frozenset('.!?"”’)')
-_BY_PREFIXES = ("by ", "von ", "par ", "por ", "written by", "author")
+_BY_PREFIXES = FEATURE_CREDIT_PREFIXES  # as the shipped model was trained
 # Words of a unit that are hashed: the first 20 and last 5 carry what a line is
 # (a byline's "By", a teaser's "Read more"); the rest of a long body sentence adds
 # little but cost.

@@ -26,6 +26,7 @@ from lxml import etree
 
 from .bylines import NOT_PERSON_WORDS
 from .document import CleanResult
+from .lexicon import credit_prefix
 
 __all__ = ["PageMeta", "apply_page_meta", "page_meta", "read_html"]
 
@@ -37,7 +38,6 @@ _WS = re.compile(r"\s+")
 # A name: two to five words, none of them a URL or a handle
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b)\s*")
 _MAX_NAME_WORDS = 5
-_BY_PREFIX = re.compile(r"^(?:[Bb]y|BY|[Vv]on|par|por|di|door)\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +195,8 @@ def _clean_names(values: list[str], site_name: str | None) -> tuple[str, ...]:
     seen: set[str] = set()
     site = (site_name or "").casefold()
     for value in values:
-        value = _BY_PREFIX.sub("", _norm(value))
+        value = _norm(value)
+        value = value[credit_prefix(value) or 0 :]
         for name in _NAME_SPLIT.split(value):
             name = name.strip(" .")
             words = name.split()

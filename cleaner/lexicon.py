@@ -1,0 +1,169 @@
+"""What credits, names, dates and titles look like: the project's one lexicon.
+
+Every stage that asks "is this an author credit?", "is this a month?", "how many
+words is this?" asks here, so that the byline parser, the decoding rules, the headline
+ranker and the page metadata reader agree. ``tests/test_lexicon.py`` pins it, with
+cases in English, German, French, Spanish, Italian, Portuguese, Dutch, Japanese and
+Chinese.
+
+* :data:`CREDIT_PREFIXES`: the words that credit an author before a name, by language
+  ("By", "Von", "Par", "Por", "Di", "Door", "Autorin:", "Reported by" ...), and
+  :func:`credit_prefix`, which finds one at the start of a line;
+* :data:`FORUM_CREDITS`: the credits of a forum post, followed by a user name;
+* :data:`MONTHS`: month names and abbreviations to their numbers, in the languages of
+  the training data;
+* :func:`count_words`: words as a reader counts them, where each character of a
+  script written without spaces (Chinese, Japanese) counts as a word;
+* :data:`NAME_PARTICLES`: lower-case words inside a person's name ("van", "de", "bin").
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "CREDIT_PREFIXES",
+    "FEATURE_CREDIT_PREFIXES",
+    "FORUM_CREDITS",
+    "MONTHS",
+    "MONTH_PATTERN",
+    "NAME_PARTICLES",
+    "count_words",
+    "credit_prefix",
+    "is_cjk",
+]
+
+CREDIT_PREFIXES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "by",
+        "written by",
+        "words by",
+        "story by",
+        "reported by",
+        "text by",
+        "recipe by",
+        "interview by",
+        "article by",
+        "review by",
+        "photos by",
+        "photo by",
+        "posted by",
+        "author",
+        "authors",
+        "reporter",
+        "additional reporting by",
+    ),
+    "de": ("von", "autor", "autorin", "autorin/autor", "autoren", "text", "ein beitrag von", "verfasst von"),
+    "fr": ("par", "auteur", "auteure", "rédigé par", "propos recueillis par"),
+    "es": ("por", "autor", "autora", "escrito por"),
+    "it": ("di", "a cura di", "autore", "autrice", "scritto da"),
+    "pt": ("por", "autor", "autora", "escrito por"),
+    "nl": ("door", "auteur"),
+    "ja": ("文", "記者", "著者"),
+    "zh": ("作者", "记者", "文", "編輯", "编辑"),
+}
+"""Words that credit an author before a name, by language (lower case)."""
+
+FORUM_CREDITS: tuple[str, ...] = ("thread starter", "started by", "post by", "posted by")
+"""Credits of a forum post; a user name follows ("Thread starter jdoe42")."""
+
+FEATURE_CREDIT_PREFIXES: tuple[str, ...] = ("by ", "von ", "par ", "por ", "written by", "author")
+"""The credit prefixes of the block classifier's ``by_prefix`` feature, as the shipped
+model was trained with them (:mod:`cleaner.features`): changing them needs a rebuild."""
+
+NAME_PARTICLES: frozenset[str] = frozenset("van von de der den da di del della la le bin al du dos das ten ter".split())
+"""Lower-case words that stand inside a person's name ("Ursula von der Leyen")."""
+
+MONTHS: dict[str, int] = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            "january jan januar janvier enero gennaio janeiro januari",
+            "february feb februar février febrero febbraio fevereiro februari",
+            "march mar märz mars marzo março maart",
+            "april apr avril abril aprile",
+            "may mai mayo maggio maio mei",
+            "june jun juni juin junio giugno junho",
+            "july jul juli juillet julio luglio julho",
+            "august aug août agosto augustus",
+            "september sep sept septembre septiembre settembre setembro",
+            "october oct oktober octobre octubre ottobre outubro",
+            "november nov novembre noviembre novembro",
+            "december dec dezember décembre diciembre dicembre dezembro dez",
+        ]
+    )
+    for name in names.split()
+}
+"""Month names and abbreviations (lower case) to month numbers."""
+
+MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
+"""An alternation of :data:`MONTHS`, longest first, for regular expressions."""
+
+_ALL_CREDITS = sorted({p for ps in CREDIT_PREFIXES.values() for p in ps}, key=len, reverse=True)
+
+
+def is_cjk(ch: str) -> bool:
+    """Whether a character belongs to a script written without spaces between words
+    (Han, Hiragana, Katakana; Hangul is written with spaces and is not one).
+
+    >>> is_cjk("漢"), is_cjk("か"), is_cjk("a"), is_cjk("한")
+    (True, True, False, False)
+    """
+    o = ord(ch)
+    return (
+        0x3040 <= o <= 0x30FF  # Hiragana, Katakana
+        or 0x3400 <= o <= 0x4DBF  # CJK Extension A
+        or 0x4E00 <= o <= 0x9FFF  # CJK Unified Ideographs
+        or 0xF900 <= o <= 0xFAFF  # CJK Compatibility Ideographs
+        or 0x20000 <= o <= 0x2FA1F  # Extensions B-F, compatibility supplement
+    )
+
+
+_CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"  # as is_cjk
+_WORD_OR_CJK = re.compile(rf"[{_CJK_CLASS}]|[^\s{_CJK_CLASS}]+")
+
+
+def count_words(text: str) -> int:
+    """Words in ``text`` as a reader counts them: runs of characters between spaces,
+    where each character of Chinese or Japanese script is a word of its own.
+
+    >>> count_words("The cat sat."), count_words("東京で会議"), count_words("Tokyo 東京")
+    (3, 5, 3)
+    """
+    return len(_WORD_OR_CJK.findall(text))
+
+
+_SPACED_CREDITS = [p for p in _ALL_CREDITS if not any(is_cjk(c) for c in p)]
+_CJK_CREDITS = [p for p in _ALL_CREDITS if any(is_cjk(c) for c in p)]
+# Credits that are everyday words too need a colon ("Text: Jane Doe", not "Text messages").
+COLON_ONLY: frozenset[str] = frozenset({"text"})
+# Credits that are names too when capitalised count in lower case only ("di Mario
+# Rossi", but "Di Wang" is a name).
+LOWER_ONLY: frozenset[str] = frozenset({"di"})
+# A spaced credit needs a colon or a space after it ("Autorin: Jane Doe", "di Mario
+# Rossi"); a CJK one a colon, a slash or a middle dot ("作者：张三", "文/李四").
+_CREDIT = re.compile(
+    r"(?i)\s*(?:(?:"
+    + "|".join(
+        f"(?-i:{re.escape(p)})" if p in LOWER_ONLY else re.escape(p) for p in _SPACED_CREDITS if p not in COLON_ONLY
+    )
+    + r")(?:\s*:\s*|\s+)|(?:"
+    + "|".join(re.escape(p) for p in COLON_ONLY)
+    + r")\s*:\s*|(?:"
+    + "|".join(re.escape(p) for p in _CJK_CREDITS)
+    + r")\s*[:：/／・·]\s*)"
+)
+
+
+def credit_prefix(line: str) -> int | None:
+    """Where the name starts after an author credit that opens ``line`` (None: the line
+    opens with no credit of :data:`CREDIT_PREFIXES`).
+
+    >>> [credit_prefix(x) for x in ("By Jane Doe", "Autorin: Jane Doe", "di Mario Rossi", "作者：张三")]
+    [3, 9, 3, 3]
+    >>> credit_prefix("Bystander says"), credit_prefix("Text messages"), credit_prefix("Text: Jane Doe")
+    (None, None, 6)
+    >>> credit_prefix("Di Wang")
+    """
+    m = _CREDIT.match(line)
+    return None if m is None else m.end()
