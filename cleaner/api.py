@@ -145,6 +145,7 @@ class Cleaner:
         if not units:
             return []
         chooser = headline_chooser(model.headline_ranker, text, units, proba, self._classes, titled)
+        why: list[str | None] = []
         labels, conf = decode_labels(
             text,
             units,
@@ -155,8 +156,9 @@ class Cleaner:
             furniture,
             article_filter=self.article_filter,
             observe_articles=self._observe_articles,
+            why=why,
         )
-        return merge_units(text, units, labels, conf)
+        return merge_units(text, units, labels, conf, why)
 
     def segments(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> list[Segment]:
         """Decoded, merged segments of a page from :meth:`predict_units`'s output."""

@@ -77,10 +77,12 @@ __all__ = [
     "GAP",
     "LOOKBACK",
     "RESCUE_MIN_PROBA",
+    "STEPS",
     "SUBHEAD_MAX_PROBA",
     "credited_author",
     "decode_labels",
     "main_run",
+    "step_parameters",
 ]
 
 LOOKBACK = 15
@@ -148,6 +150,65 @@ _MAX_ROLE_WORDS = 4
 _MAX_CREDIT_WORDS = 15
 
 
+STEPS: tuple[str, ...] = (
+    "collapsed-lines",
+    "related-lists",
+    "subheadings",
+    "one-headline-per-body",
+    "card-lines",
+    "article-structure",
+    "headline-ranker",
+    "whole-title-line",
+    "bylines-by-headlines",
+    "author-lines",
+    "credited-author",
+    "page-furniture",
+)
+"""The named steps of :func:`decode_labels`, in the order they run (see the module
+docstring; ``article-structure`` is :mod:`cleaner.structure`, ``headline-ranker``
+:mod:`cleaner.headline`). Each unit's label is the model's most probable class unless
+one of them changed it: :func:`decode_labels` says which, last."""
+
+
+def step_parameters() -> dict[str, dict[str, float | int]]:
+    """The tuned constants of each step (what a model's manifest records; see
+    training/README.md, "Decoding", for how they were set)."""
+    return {
+        "one-headline-per-body": {"GAP": GAP, "LOOKBACK": LOOKBACK, "RESCUE_MIN_PROBA": RESCUE_MIN_PROBA},
+        "subheadings": {"SUBHEAD_MAX_PROBA": SUBHEAD_MAX_PROBA},
+        "collapsed-lines": {
+            "LINE_BODY_MIN_PROBA": LINE_BODY_MIN_PROBA,
+            "LINE_AFTER_BYLINE_MIN_PROBA": LINE_AFTER_BYLINE_MIN_PROBA,
+        },
+        "bylines-by-headlines": {
+            "BYLINE_AFTER": BYLINE_AFTER,
+            "BYLINE_BEFORE": BYLINE_BEFORE,
+            "BYLINE_RESCUE_MIN_PROBA": BYLINE_RESCUE_MIN_PROBA,
+        },
+        "author-lines": {
+            "AUTHOR_BOX_AFTER": AUTHOR_BOX_AFTER,
+            "AUTHOR_BEFORE_HEADLINE": AUTHOR_BEFORE_HEADLINE,
+            "AUTHOR_MIN_PROBA": AUTHOR_MIN_PROBA,
+        },
+    }
+
+
+class _Steps:
+    """Runs decoding steps by name, recording for each unit the last step that changed
+    its label."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.labels = labels
+        self.why: list[str | None] = [None] * len(labels)
+
+    def run(self, name: str, step: Callable[[], object]) -> None:
+        before = list(self.labels)
+        step()
+        for i, (a, b) in enumerate(zip(before, self.labels, strict=True)):
+            if a != b:
+                self.why[i] = name
+
+
 def decode_labels(
     text: str,
     units: Sequence[Unit],
@@ -158,6 +219,7 @@ def decode_labels(
     furniture: Sequence[tuple[int, int]] = (),
     article_filter: ArticleFilter | None = None,
     observe_articles: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None,
+    why: list[str | None] | None = None,
 ) -> tuple[list[str], np.ndarray]:
     """Labels and their probabilities for ``units``, given class probabilities.
 
@@ -171,29 +233,70 @@ def decode_labels(
     and before the headline choice, which of the page's articles are articles of their
     own; ``observe_articles`` is passed on to it (for fitting).
 
+    ``why``, when given (a list), is filled with each unit's last step of
+    :data:`STEPS` that changed its label (None: the model's most probable class).
+
     Returns the labels and, for each unit, the probability of the label it got.
     """
     n = len(units)
     best = proba.argmax(axis=1)
     labels = [classes[k] for k in best]
+    steps = _Steps(labels)
+    if why is not None:
+        why[:] = steps.why
     if Label.HEADLINE not in classes or Label.BODY not in classes or n == 0:
         if furniture:
-            _furniture_to_junk(units, labels, classes, furniture)
+            steps.run("page-furniture", lambda: _furniture_to_junk(units, labels, classes, furniture))
+        if why is not None:
+            why[:] = steps.why
         return labels, _confidences(proba, labels, classes)
-    h = list(classes).index(Label.HEADLINE)
-    p_head = proba[:, h]
+    p_head = proba[:, list(classes).index(Label.HEADLINE)]
     p_body = proba[:, list(classes).index(Label.BODY)]
-    _smooth_collapsed_lines(text, units, labels, p_body)
+    steps.run("collapsed-lines", lambda: _smooth_collapsed_lines(text, units, labels, p_body))
     if Label.RELATED in classes:
-        _related_lists(text, units, labels)
-    # subheadings: weak headlines between two body units
-    for i in range(1, n - 1):
+        steps.run("related-lists", lambda: _related_lists(text, units, labels))
+    steps.run("subheadings", lambda: _subheadings(labels, p_head))
+    steps.run("one-headline-per-body", lambda: _one_headline_per_body(text, units, labels, p_head))
+    steps.run("card-lines", lambda: _smooth_collapsed_lines(text, units, labels, p_body, cards_only=True))
+    if article_filter is not None:
+        flt = article_filter
+        steps.run(
+            "article-structure",
+            lambda: apply_article_filter(text, units, labels, proba, classes, flt, observe_articles),
+        )
+    if choose_headline is not None:
+        chooser = choose_headline
+        steps.run("headline-ranker", lambda: chooser(labels))
+    steps.run("whole-title-line", lambda: _whole_line_headlines(text, units, labels, titled))
+    if Label.BYLINE in classes:
+        p_byline = proba[:, list(classes).index(Label.BYLINE)]
+        steps.run("bylines-by-headlines", lambda: _rescue_bylines(text, units, labels, p_byline))
+        # the rescues below turn junk into bylines, never body: the main run stands
+        run = main_run(units, text, labels)
+        if run is not None:
+            main = run
+            steps.run("author-lines", lambda: _rescue_author_lines(text, units, labels, p_byline, main))
+            steps.run("credited-author", lambda: _rescue_prefixed_authors(text, units, labels, main))
+    if furniture:
+        steps.run("page-furniture", lambda: _furniture_to_junk(units, labels, classes, furniture))
+    if why is not None:
+        why[:] = steps.why
+    return labels, _confidences(proba, labels, classes)
+
+
+def _subheadings(labels: list[str], p_head: np.ndarray) -> None:
+    """Weak headlines (under ``SUBHEAD_MAX_PROBA``) between two body units are body."""
+    for i in range(1, len(labels) - 1):
         if labels[i] != Label.HEADLINE or p_head[i] >= SUBHEAD_MAX_PROBA:
             continue
         prev = _neighbour(labels, i, -1)
         nxt = _neighbour(labels, i, +1)
         if prev == Label.BODY and nxt == Label.BODY:
             labels[i] = Label.BODY
+
+
+def _one_headline_per_body(text: str, units: Sequence[Unit], labels: list[str], p_head: np.ndarray) -> None:
+    """Before each new run of body text, one headline (see the module docstring)."""
     body_idx = [i for i, lbl in enumerate(labels) if lbl == Label.BODY]
     previous_body = -1
     for i in body_idx:
@@ -231,23 +334,6 @@ def decode_labels(
                     if p_head[j] >= RESCUE_MIN_PROBA:
                         labels[j] = Label.HEADLINE
         previous_body = i
-    _smooth_collapsed_lines(text, units, labels, p_body, cards_only=True)
-    if article_filter is not None:
-        apply_article_filter(text, units, labels, proba, classes, article_filter, observe_articles)
-    if choose_headline is not None:
-        choose_headline(labels)
-    _whole_line_headlines(text, units, labels, titled)
-    if Label.BYLINE in classes:
-        p_byline = proba[:, list(classes).index(Label.BYLINE)]
-        _rescue_bylines(text, units, labels, p_byline)
-        # the rescues below turn junk into bylines, never body: the main run stands
-        run = main_run(units, text, labels)
-        if run is not None:
-            _rescue_author_lines(text, units, labels, p_byline, run)
-            _rescue_prefixed_authors(text, units, labels, run)
-    if furniture:
-        _furniture_to_junk(units, labels, classes, furniture)
-    return labels, _confidences(proba, labels, classes)
 
 
 def _confidences(proba: np.ndarray, labels: Sequence[str], classes: Sequence[str]) -> np.ndarray:

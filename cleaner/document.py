@@ -26,6 +26,8 @@ class Segment:
         label: a :class:`cleaner.Label` value, or a custom label of a user's model.
         confidence: the model's probability for ``label`` (0 to 1).
         text: ``text[start:end]`` of the cleaned text.
+        rule: the named decoding step (:data:`cleaner.decode.STEPS`) that set the
+            label where it is not the model's most probable class, else None.
     """
 
     start: int
@@ -33,6 +35,7 @@ class Segment:
     label: str
     confidence: float
     text: str
+    rule: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,10 @@ def render(result: CleanResult, fmt: str) -> str:
 def explain(result: CleanResult, *, main_only: bool = False) -> str:
     """Every segment with its label and probability, one a line: ``label  0.97  text``;
     with ``main_only``, those of the result's first article only (a result from
-    :meth:`CleanResult.with_main_only` holds its main article alone)."""
+    :meth:`CleanResult.with_main_only` holds its main article alone). After the
+    probability, what set the label: ``model`` (its most probable class) or the
+    decoding step that changed it (:data:`cleaner.decode.STEPS`, for example
+    ``headline 0.03 one-headline-per-body``: the probability stays the model's)."""
     lines = []
     segments = result.segments
     if main_only:
@@ -95,5 +98,5 @@ def explain(result: CleanResult, *, main_only: bool = False) -> str:
         text = " ".join(s.text.split())
         if len(text) > 160:
             text = text[:157] + "..."
-        lines.append(f"{s.label:<13} {s.confidence:.2f}  {s.start:>6}-{s.end:<6} {text}")
+        lines.append(f"{s.label:<13} {s.confidence:.2f} {s.rule or 'model':<21} {s.start:>6}-{s.end:<6} {text}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -39,9 +39,16 @@ CREDIT_AFTER = 2000
 
 
 def merge_units(
-    text: str, units: Sequence[Unit], labels: Sequence[str], confidences: Sequence[float] | np.ndarray
+    text: str,
+    units: Sequence[Unit],
+    labels: Sequence[str],
+    confidences: Sequence[float] | np.ndarray,
+    why: Sequence[str | None] | None = None,
 ) -> list[Segment]:
     """Join same-labelled neighbouring units of a line into segments.
+
+    ``why`` (from :func:`cleaner.decode.decode_labels`) names the step that set each
+    unit's label; a segment takes its first unit's that has one.
 
     Units marked ``separate`` (list items told apart by a title found elsewhere on
     the page) start a segment of their own.
@@ -70,7 +77,8 @@ def merge_units(
             weights = [ends[k] - starts[k] for k in range(i, j)]
             c = float(sum(w * conf[k] for w, k in zip(weights, range(i, j), strict=True)) / sum(weights))
         # plain str, never a Label member: the same type whichever rule set the label
-        segments.append(Segment(start, end, str(labels[i]), round(c, 4), text[start:end]))
+        rule = next((why[k] for k in range(i, j) if why[k] is not None), None) if why is not None else None
+        segments.append(Segment(start, end, str(labels[i]), round(c, 4), text[start:end], rule))
     return segments
 
 

@@ -38,6 +38,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GroupKFold
 
 from .api import Cleaner
+from .decode import STEPS, step_parameters
 from .errors import CleanerError, SampleFormatError
 from .evaluate import LabelScores, score_labels
 from .labels import STANDARD_LABELS
@@ -340,6 +341,7 @@ def train_model(
         "user_weight": user_weight if extra else 1.0,
         "custom_labels": sorted(labels - set(STANDARD_LABELS)),
         "training_pages": len(pages),
+        "decoding_steps": {"order": list(STEPS), "parameters": step_parameters()},
         "not_converged_fits": not_converged,
     }
     ranker = None

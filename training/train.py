@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from cleaner.decode import STEPS, step_parameters
 from cleaner.model import default_model_path, save_model, training_data_hash
 from cleaner.samples import LabelledPage, load_samples
 from cleaner.trainer import (
@@ -129,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "composed_pages_added": args.compose,
             "scores_are_held_out": not args.refit,
             "command": "python -m training.train " + " ".join(sys.argv[1:] if argv is None else argv),
+            "decoding_steps": {"order": list(STEPS), "parameters": step_parameters()},
             "scores": scores,
             "scores_note": "block classifier on validation, before the headline ranker (fitted on validation)",
         },
