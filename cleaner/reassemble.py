@@ -102,6 +102,10 @@ def headline_text(text: str) -> str:
     >>> headline_text("Ukraine war: Kyiv / Kharkiv / Odesa under fire")
     'Ukraine war: Kyiv / Kharkiv / Odesa under fire'
     """
+    return _trim_title(_without_breadcrumb(text))
+
+
+def _without_breadcrumb(text: str) -> str:
     seps = _CRUMB.findall(text)
     if len(seps) < 2:
         return text
@@ -112,6 +116,33 @@ def headline_text(text: str) -> str:
     if sep == "/" and items[0].lower() not in _CRUMB_ROOTS and len(items) < 4:
         return text
     return items[-1] if items[-1].count(" ") >= 1 else text
+
+
+# What a collapsed rendering runs onto a title: a kicker in capitals before it ("MIDDLE
+# EAST CRISIS Legal opinion ..."), a date and time after it ("... tutuklandı
+# 10.11.2025 17:59"), an explicit credit after it ("... Is Done Written By Jane Doe").
+_KICKER = re.compile(r"^(?:[A-Z][A-Z&'’.-]{2,}\s+){2,4}(?=[A-Z][a-z])")
+_TRAILING_DATE = re.compile(r"\s+\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}(?:,?\s+\d{1,2}:\d{2})?$")
+_TRAILING_CREDIT = re.compile(r"\s+(?:Written|Posted|Reported|Words|Story) [Bb]y\s+\S.*$")
+_MIN_TITLE_WORDS = 3
+
+
+def _trim_title(text: str) -> str:
+    """A title without what a collapsed rendering ran onto it (see ``_KICKER``); left
+    whole when fewer than ``_MIN_TITLE_WORDS`` words would remain.
+
+    >>> _trim_title("MIDDLE EAST CRISIS Legal opinion expected after ICJ hearings")
+    'Legal opinion expected after ICJ hearings'
+    >>> _trim_title('"Pos tefeciliği" soruşturması: 4 şüpheli tutuklandı 10.11.2025 17:59')
+    '"Pos tefeciliği" soruşturması: 4 şüpheli tutuklandı'
+    >>> _trim_title("NASA Launches New Telescope"), _trim_title("US UK Sign Trade Deal")
+    ('NASA Launches New Telescope', 'US UK Sign Trade Deal')
+    """
+    out = _TRAILING_CREDIT.sub("", _TRAILING_DATE.sub("", text))
+    m = _KICKER.match(out)
+    if m:
+        out = out[m.end() :]
+    return out if len(out.split()) >= _MIN_TITLE_WORDS else text
 
 
 class _Draft:
