@@ -1,11 +1,11 @@
-"""The quality gate: the shipped model's scores on the gold set may rise, never silently fall.
+"""The quality gate: the shipped model's scores on the gate sets may rise, never silently fall.
 
-``tests/test_quality_gate.py`` scores the shipped model (``cleaner/models/default.joblib``)
-on each evaluation set of :data:`GATE_SETS` and compares every metric of
-:data:`GATE_METRICS` with the floor pinned for it in ``tests/quality_baseline.json``. A
-score below ``floor - tolerance`` fails the test. The tolerance (:data:`TOLERANCE`,
-0.01 absolute, stored in the baseline file) absorbs small numeric differences between
-platforms and library patch versions; prediction itself is deterministic.
+``tests/test_quality_gate.py`` scores the shipped model on each evaluation set of
+:data:`GATE_SETS` and compares every metric of :data:`GATE_METRICS` with the floor
+pinned for it in ``tests/quality_baseline.json``. A score below ``floor - tolerance``
+fails the test. The tolerances (:data:`TOLERANCES`, by set and metric, stored in the
+baseline file) are the measured spread of a rebuild with another seed, so that the
+gate fails a real loss, not a rebuild's luck.
 
 Usage::
 
@@ -36,20 +36,33 @@ __all__ = [
     "BASELINE",
     "GATE_METRICS",
     "GATE_SETS",
+    "SLOW_SETS",
     "TOLERANCE",
+    "TOLERANCES",
     "Drop",
     "check",
     "load_baseline",
     "main",
     "measure",
+    "tolerance_for",
     "update_floors",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "tests" / "quality_baseline.json"
 
-GATE_SETS: dict[str, str] = {"gold": "corpus/gold", "seed": "corpus/seed"}
-"""Evaluation sets of the gate: name -> folder of labelled TSV pages, relative to the repo."""
+GATE_SETS: dict[str, str] = {
+    "gold": "corpus/gold",
+    "seed": "corpus/seed",
+    "test": "corpus/training/test.jsonl.gz",
+}
+"""Evaluation sets of the gate: name -> labelled pages (a folder of TSV pages or a JSONL
+file), relative to the repo. ``test`` is the training build's test split (723 pages of
+sites the model never saw): the large set, where a change can be told from a rebuild's
+noise; its check is in the slow test tier."""
+
+SLOW_SETS: frozenset[str] = frozenset({"test"})
+"""Sets whose check runs in the slow test tier (about a minute each)."""
 
 GATE_METRICS: tuple[str, ...] = (
     "f1_body",
@@ -59,29 +72,82 @@ GATE_METRICS: tuple[str, ...] = (
     "macro_f1",
     "headline_accuracy",
     "body_f1",
+    "main_body_f1",
+    "single_article_exact",
+    "aggregator_count_exact",
+    "headline_accuracy_in_text",
+    "author_recall_in_text",
+    "author_precision",
 )
 """Metrics of :meth:`cleaner.evaluate.EvaluationReport.metrics` that have floors: word-level
 F1 of body, headline, byline and related-item, their macro F1 (with junk), the share of
-pages whose main headline is right, and mean body word-F1 of the main article."""
+pages whose main headline is right, mean body word-F1 of the main article, and the page
+structure (article counts, headlines where the title stands in the text, authors found
+where they stand in it and author precision). A metric without data on a set (no gold
+authors on the seed page, say) has no floor there."""
 
 TOLERANCE = 0.01
-"""How far below its floor a score may fall before the gate fails (absolute). Prediction
-is deterministic, so this only absorbs floating-point and library patch-level
-differences (and the 4-decimal rounding of pinned floors); it is a third of what one
-page changes headline accuracy by on the 34-page gold set (1/34 = 0.029), so a single
-page's headline going wrong fails the gate."""
+"""The tolerance of a set and metric that :data:`TOLERANCES` does not name (absolute)."""
+
+TOLERANCES: dict[str, dict[str, float]] = {
+    "gold": {
+        "default": 0.05,
+        "headline_accuracy": 0.09,
+        "headline_accuracy_in_text": 0.09,
+        "body_f1": 0.05,
+        "main_body_f1": 0.05,
+        "macro_f1": 0.04,
+        "aggregator_count_exact": 0.17,
+    },
+    "seed": {"default": 0.03},
+    "test": {
+        "default": 0.01,
+        "headline_accuracy": 0.03,
+        "headline_accuracy_in_text": 0.03,
+        "author_recall_in_text": 0.02,
+        "author_precision": 0.03,
+        "aggregator_count_exact": 0.05,
+        "single_article_exact": 0.02,
+    },
+}
+"""How far below its floor a score may fall before the gate fails, by set and metric
+(``default`` for the rest). A rebuild that changes nothing but the classifier's seed
+moves the scores (training/README.md, "How much a rebuild moves": three seeds), and a
+gate tighter than that spread fails every rebuild, good or bad. Measured ranges over
+the three seeds: gold headline 0.088, gold body word-F1 0.043, gold macro F1 0.036;
+test headline 0.022, test body word-F1 0.005, word accuracy 0.006, macro F1 0.004,
+authors 0.010. Each tolerance is its measured range rounded up; where no range was
+measured (the page-structure metrics, the seed page's "a few points") it is one or two
+pages' worth of the set (gold aggregators: one of six pages; test aggregators: three of
+65) and says so here. Judge a change on ``test``, the large set."""
 
 _DECIMALS = 4
 
 
-def measure(model: Model | str | Path | None = None, *, root: Path = ROOT) -> dict[str, dict[str, float]]:
-    """Score a model (default: the shipped one) on every gate set; metric -> score per set.
+def tolerance_for(tolerance: float | Mapping[str, Any], set_name: str, metric: str) -> float:
+    """The tolerance of one set's metric: ``tolerance`` is one number for all, or
+    :data:`TOLERANCES`' shape (set -> metric or ``default`` -> number)."""
+    if isinstance(tolerance, int | float):
+        return float(tolerance)
+    per_set = tolerance.get(set_name, {})
+    if isinstance(per_set, int | float):
+        return float(per_set)
+    return float(per_set.get(metric, per_set.get("default", TOLERANCE)))
+
+
+def measure(
+    model: Model | str | Path | None = None, *, root: Path = ROOT, sets: Sequence[str] | None = None
+) -> dict[str, dict[str, float]]:
+    """Score a model (default: the shipped one) on the gate sets (default: all of
+    :data:`GATE_SETS`); metric -> score per set.
 
     Metrics without data on a set (no gold authors, say) are left out.
     """
     loaded = model if isinstance(model, Model) else load_model(model)
     out: dict[str, dict[str, float]] = {}
     for name, folder in GATE_SETS.items():
+        if sets is not None and name not in sets:
+            continue
         pages = list(iter_eval_pages([root / folder]))
         metrics = evaluate_model(loaded, pages, name=name).metrics()
         out[name] = {k: round(v, _DECIMALS) for k, v in metrics.items() if k in GATE_METRICS and v is not None}
@@ -109,14 +175,17 @@ class Drop:
 
 
 def check(
-    scores: Mapping[str, Mapping[str, float]], floors: Mapping[str, Mapping[str, float]], tolerance: float
+    scores: Mapping[str, Mapping[str, float]],
+    floors: Mapping[str, Mapping[str, float]],
+    tolerance: float | Mapping[str, Any],
 ) -> list[Drop]:
-    """The metrics that fell more than ``tolerance`` below their floors (a missing score counts)."""
+    """The metrics that fell more than their tolerance (:func:`tolerance_for`) below
+    their floors (a missing score counts)."""
     drops: list[Drop] = []
     for set_name, set_floors in floors.items():
         for metric, floor in set_floors.items():
             score = scores.get(set_name, {}).get(metric)
-            if score is None or math.isnan(score) or score < floor - tolerance:
+            if score is None or math.isnan(score) or score < floor - tolerance_for(tolerance, set_name, metric):
                 drops.append(Drop(set_name, metric, floor, score))
     return drops
 
@@ -178,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores = measure(model)
     baseline = load_baseline(args.baseline) if args.baseline.exists() else {}
     floors: dict[str, dict[str, float]] = baseline.get("floors", {})
-    tolerance = float(baseline.get("tolerance", TOLERANCE))
+    tolerance: float | dict[str, Any] = baseline.get("tolerance", TOLERANCES)
     _print_table(scores, floors)
     if not args.update:
         if not floors:
@@ -186,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         drops = check(scores, floors, tolerance)
         for d in drops:
-            print(f"BELOW FLOOR: {d} - tolerance {tolerance}", file=sys.stderr)
+            print(f"BELOW FLOOR: {d} - tolerance {tolerance_for(tolerance, d.set, d.metric)}", file=sys.stderr)
         print("gate passed" if not drops else f"gate FAILED: {len(drops)} metric(s) below floor")
         return 1 if drops else 0
     new, lowered = update_floors(scores, floors, allow_lower=args.allow_lower)
@@ -204,8 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = {
         "about": "Quality floors of the shipped model (tests/test_quality_gate.py). Re-pin with "
         "`python -m training.quality_gate --update`; it refuses to lower a floor without "
-        "--allow-lower. A score fails the gate when below floor - tolerance.",
-        "tolerance": tolerance,
+        "--allow-lower. A score fails the gate when below floor - tolerance (by set and metric; "
+        "training/quality_gate.py, TOLERANCES, says where each comes from).",
+        "tolerance": TOLERANCES,
         "sets": GATE_SETS,
         "model": _model_info(model),
         "floors": new,
