@@ -75,6 +75,7 @@ class Cleaner:
         self._classes = [str(c) for c in self.model.estimator.classes_]
         self.article_filter: ArticleFilter | None = default_article_filter() if self.config.page_structure else None
         self._observe_articles: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None
+        self._observe_edges: Callable[[list[tuple[int, bool, int]], np.ndarray], None] | None = None
 
     def _units(self, text: str, spans: Sequence[tuple[int, int]] = ()) -> list[Unit]:
         return split_units(text, split_titles=self.config.split_titles, phrases=spans)
@@ -157,6 +158,7 @@ class Cleaner:
             article_filter=self.article_filter,
             observe_articles=self._observe_articles,
             why=why,
+            observe_edges=self._observe_edges,
         )
         return merge_units(text, units, labels, conf, why)
 

@@ -65,7 +65,7 @@ from .labels import Label
 from .lexicon import MONTHS as _MONTHS
 from .lexicon import credit_prefix
 from .segment import Unit
-from .structure import ArticleFilter, ArticleSpan, apply_article_filter
+from .structure import ArticleFilter, ArticleSpan, apply_article_filter, extend_run
 
 __all__ = [
     "AUTHOR_BEFORE_HEADLINE",
@@ -162,6 +162,7 @@ STEPS: tuple[str, ...] = (
     "bylines-by-headlines",
     "author-lines",
     "credited-author",
+    "run-edges",
     "page-furniture",
 )
 """The named steps of :func:`decode_labels`, in the order they run (see the module
@@ -220,6 +221,7 @@ def decode_labels(
     article_filter: ArticleFilter | None = None,
     observe_articles: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None,
     why: list[str | None] | None = None,
+    observe_edges: Callable[[list[tuple[int, bool, int]], np.ndarray], None] | None = None,
 ) -> tuple[list[str], np.ndarray]:
     """Labels and their probabilities for ``units``, given class probabilities.
 
@@ -277,6 +279,15 @@ def decode_labels(
             main = run
             steps.run("author-lines", lambda: _rescue_author_lines(text, units, labels, p_byline, main))
             steps.run("credited-author", lambda: _rescue_prefixed_authors(text, units, labels, main))
+    if article_filter is not None and article_filter.edges is not None:
+        edges = article_filter.edges
+        body_run = main_run(units, text, labels)
+        if body_run is not None:
+            found = body_run
+            steps.run(
+                "run-edges",
+                lambda: extend_run(text, units, labels, proba, classes, found, edges, observe_edges),
+            )
     if furniture:
         steps.run("page-furniture", lambda: _furniture_to_junk(units, labels, classes, furniture))
     if why is not None:

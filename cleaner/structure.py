@@ -210,6 +210,7 @@ class ArticleFilter:
         intercept: ``(len(ACTIONS),)`` biases.
         mean, scale: the standardisation of the features.
         info: what it was fitted on and how it scored (plain data, for the record).
+        edges: the model of the main run's lead and ending (:class:`RunEdges`), or None.
         gate_coef, gate_intercept, gate_mean, gate_scale: the aggregator gate, a
             logistic regression over standardised :data:`PAGE_FEATURES`: a page it
             gives a probability of 0.5 or more of carrying several articles keeps them
@@ -229,6 +230,7 @@ class ArticleFilter:
     gate_intercept: float = 0.0
     gate_mean: np.ndarray | None = None
     gate_scale: np.ndarray | None = None
+    edges: RunEdges | None = None
 
     def decision(self, features: np.ndarray) -> np.ndarray:
         """Class probabilities, ``(n, len(ACTIONS))``."""
@@ -270,6 +272,7 @@ class ArticleFilter:
             "gate_intercept": self.gate_intercept,
             "gate_mean": None if self.gate_mean is None else self.gate_mean.tolist(),
             "gate_scale": None if self.gate_scale is None else self.gate_scale.tolist(),
+            "run_edges": None if self.edges is None else self.edges.to_dict(),
             "info": self.info,
         }
 
@@ -309,6 +312,7 @@ class ArticleFilter:
             float(data.get("gate_intercept", 0.0)),
             gate[1],
             gate[2],
+            None if data.get("run_edges") is None else RunEdges.from_dict(data["run_edges"]),
         )
 
     def save(self, path: str | Path) -> None:
@@ -391,3 +395,155 @@ def _only_bylines_between(labels: Sequence[str], i: int, head: int) -> bool:
     """Whether the units from ``i`` to ``head`` are all bylines (a card's byline block
     over its headline)."""
     return all(labels[j] == Label.BYLINE for j in range(i, head))
+
+
+# --------------------------------------------------------------------------------------
+# The edges of the main article's body run
+# --------------------------------------------------------------------------------------
+
+EDGE_FEATURES: tuple[str, ...] = (
+    "p_body",
+    "p_junk",
+    "p_related",
+    "p_byline",
+    "p_headline",
+    "log_words",
+    "sentence_end",  # the unit ends like a sentence
+    "first",  # it starts its line
+    "after",  # it stands after the run (else before it)
+    "distance",  # units between it and the run
+    "line_has_body",  # its line holds a unit of the run
+    "log_run_words",
+)
+EDGE_REACH = 4
+"""How many units before and after the main run are judged."""
+
+
+def edge_candidates(
+    text: str, units: Sequence[Unit], labels: Sequence[str], run: tuple[int, int]
+) -> list[tuple[int, bool, int]]:
+    """The units next to the main run that may be its lead or its ending: ``(index,
+    after, distance)`` for up to :data:`EDGE_REACH` units on each side that are junk or
+    related items, stopping at a headline (the article's title, or the next one's)."""
+    s, e = run
+    out = []
+    for after, rng in (
+        (False, range(s - 1, max(-1, s - 1 - EDGE_REACH), -1)),
+        (True, range(e + 1, min(len(units), e + 1 + EDGE_REACH))),
+    ):
+        for d, i in enumerate(rng):
+            if labels[i] == Label.HEADLINE:
+                break
+            if labels[i] in (Label.JUNK, Label.RELATED):
+                out.append((i, after, d))
+    return out
+
+
+def edge_features(
+    text: str,
+    units: Sequence[Unit],
+    labels: Sequence[str],
+    proba: np.ndarray,
+    classes: Sequence[str],
+    run: tuple[int, int],
+    cands: Sequence[tuple[int, bool, int]],
+) -> np.ndarray:
+    """:data:`EDGE_FEATURES` of each candidate of :func:`edge_candidates`."""
+    col = {c: k for k, c in enumerate(classes)}
+
+    def p(i: int, label: str) -> float:
+        return float(proba[i, col[label]]) if label in col else 0.0
+
+    s, e = run
+    run_lines = {units[k].line for k in range(s, e + 1) if labels[k] == Label.BODY}
+    run_words = sum(_words(text, units[k]) for k in range(s, e + 1) if labels[k] == Label.BODY)
+    rows = [
+        [
+            p(i, Label.BODY),
+            p(i, Label.JUNK),
+            p(i, Label.RELATED),
+            p(i, Label.BYLINE),
+            p(i, Label.HEADLINE),
+            math.log1p(_words(text, units[i])),
+            float(text[units[i].end - 1] in _TERMINAL),
+            float(units[i].first),
+            float(after),
+            float(d),
+            float(units[i].line in run_lines),
+            math.log1p(run_words),
+        ]
+        for i, after, d in cands
+    ]
+    return np.asarray(rows, dtype=np.float64).reshape(len(cands), len(EDGE_FEATURES))
+
+
+@dataclass(frozen=True)
+class RunEdges:
+    """Says which units next to the main article's body run are its lead or its ending
+    (body the classifier missed: "the opening paragraph before the first long one", "the
+    last two paragraphs"): a logistic regression over standardised
+    :data:`EDGE_FEATURES`; a candidate whose probability reaches ``min_proba`` becomes
+    body. Fitted by ``python -m training.fit_structure`` beside the article filter."""
+
+    coef: np.ndarray
+    intercept: float
+    mean: np.ndarray
+    scale: np.ndarray
+    min_proba: float
+    info: dict[str, Any]
+
+    def proba(self, features: np.ndarray) -> np.ndarray:
+        z = ((features - self.mean) / self.scale) @ self.coef + self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50))))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": STRUCTURE_VERSION,
+            "features": list(EDGE_FEATURES),
+            "coef": self.coef.tolist(),
+            "intercept": self.intercept,
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "min_proba": self.min_proba,
+            "info": self.info,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        if tuple(data.get("features", ())) != EDGE_FEATURES:
+            raise ModelError(
+                "the run-edge model was fitted on other features: refit it with python -m training.fit_structure"
+            )
+        arrays = [np.asarray(data[k], dtype=np.float64) for k in ("coef", "mean", "scale")]
+        if any(a.shape != (len(EDGE_FEATURES),) for a in arrays):
+            raise ModelError("the run-edge model's weights do not match its features")
+        return cls(
+            arrays[0],
+            float(data["intercept"]),
+            arrays[1],
+            arrays[2],
+            float(data["min_proba"]),
+            dict(data.get("info", {})),
+        )
+
+
+def extend_run(
+    text: str,
+    units: Sequence[Unit],
+    labels: list[str],
+    proba: np.ndarray,
+    classes: Sequence[str],
+    run: tuple[int, int],
+    edges: RunEdges,
+    observe: Callable[[list[tuple[int, bool, int]], np.ndarray], None] | None = None,
+) -> None:
+    """Make the main run's lead and ending body, in place (see :class:`RunEdges`)."""
+    cands = edge_candidates(text, units, labels, run)
+    if not cands:
+        return
+    feats = edge_features(text, units, labels, proba, classes, run, cands)
+    if observe is not None:
+        observe(cands, feats)
+    for (i, _, _), p in zip(cands, edges.proba(feats), strict=True):
+        if p >= edges.min_proba:
+            labels[i] = Label.BODY

@@ -13,13 +13,17 @@ from cleaner.labels import Label
 from cleaner.segment import split_units
 from cleaner.structure import (
     ACTIONS,
+    EDGE_FEATURES,
     FEATURES,
     PAGE_FEATURES,
     ArticleFilter,
+    RunEdges,
     apply_article_filter,
     article_features,
     article_spans,
     default_article_filter,
+    edge_candidates,
+    extend_run,
 )
 
 H, B, Y, J = Label.HEADLINE, Label.BODY, Label.BYLINE, Label.JUNK
@@ -136,3 +140,38 @@ def test_shipped_filter_is_used_and_can_be_switched_off() -> None:
     assert Cleaner(config=CleanerConfig(page_structure=False)).article_filter is None
     with pytest.raises(ValueError, match="page_structure"):
         CleanerConfig(page_structure="yes")  # type: ignore[arg-type]
+
+
+def _edges(intercept: float, min_proba: float = 0.5) -> RunEdges:
+    n = len(EDGE_FEATURES)
+    return RunEdges(np.zeros(n), intercept, np.zeros(n), np.ones(n), min_proba, {})
+
+
+def test_edge_candidates_are_junk_next_to_the_run_up_to_a_headline() -> None:
+    labels = [J, H, J, B, B, J, Y, J, H, J]
+    text, units, _ = _page(labels)
+    cands = edge_candidates(text, units, labels, (3, 4))
+    assert cands == [(2, False, 0), (5, True, 0), (7, True, 2)]  # not past a headline, not a byline
+
+
+def test_extend_run_makes_likely_edges_body() -> None:
+    labels = [H, J, B, B, J, J]
+    text, units, proba = _page(labels)
+    extend_run(text, units, labels, proba, CLASSES, (2, 3), _edges(-5.0))
+    assert labels == [H, J, B, B, J, J]
+    extend_run(text, units, labels, proba, CLASSES, (2, 3), _edges(5.0))
+    assert labels == [H, B, B, B, B, B]
+
+
+def test_edge_model_round_trip_and_refusal() -> None:
+    flt = replace(_constant("keep"), edges=_edges(1.0, 0.7))
+    back = ArticleFilter.from_dict(flt.to_dict())
+    assert back.edges is not None and back.edges.min_proba == 0.7 and back.edges.intercept == 1.0
+    with pytest.raises(ModelError, match="other features"):
+        RunEdges.from_dict({**_edges(1.0).to_dict(), "features": ["x"]})
+
+
+def test_shipped_filter_has_a_run_edge_model() -> None:
+    shipped = default_article_filter()
+    assert shipped is not None and shipped.edges is not None
+    assert 0.0 < shipped.edges.min_proba < 1.0

@@ -45,7 +45,16 @@ from cleaner.labels import Label
 from cleaner.model import Model
 from cleaner.samples import LabelledPage, load_samples
 from cleaner.segment import Unit
-from cleaner.structure import ACTIONS, FEATURES, ArticleFilter, ArticleSpan, default_filter_path, page_features
+from cleaner.structure import (
+    ACTIONS,
+    EDGE_FEATURES,
+    FEATURES,
+    ArticleFilter,
+    ArticleSpan,
+    RunEdges,
+    default_filter_path,
+    page_features,
+)
 
 __all__ = ["main"]
 
@@ -195,6 +204,85 @@ def _row(name: str, s: ArticleScores) -> str:
     )
 
 
+def _edge_rows(
+    cleaner: Cleaner, items: Sequence[_Page], flt: ArticleFilter
+) -> list[tuple[list[np.ndarray], list[bool]]]:
+    """Each page's run-edge candidates' features and targets (gold body), as the
+    pipeline with ``flt`` (and no edge model) sees them."""
+    out = []
+    n = len(EDGE_FEATURES)
+    never = RunEdges(np.zeros(n), 0.0, np.zeros(n), np.ones(n), 2.0, {})  # sees the candidates, changes nothing
+    cleaner.article_filter = replace(flt, edges=never)
+    for it in items:
+        rows: list[np.ndarray] = []
+        targets: list[bool] = []
+        gold = _unit_gold(it.page, it.units) if it.page.spans else None
+
+        def observe(
+            cands: list[tuple[int, bool, int]],
+            feats: np.ndarray,
+            gold: list[str] | None = gold,
+            rows: list[np.ndarray] = rows,
+            targets: list[bool] = targets,
+        ) -> None:
+            if gold is None:
+                return
+            for (i, _, _), row in zip(cands, feats, strict=True):
+                rows.append(row)
+                targets.append(gold[i] == Label.BODY)
+
+        cleaner._observe_edges = observe
+        cleaner._result(it.page.text, it.units, it.proba, it.model)
+        cleaner._observe_edges = None
+        out.append((rows, targets))
+    return out
+
+
+def _fit_edge_model(
+    rows: Sequence[tuple[list[np.ndarray], list[bool]]], min_proba: float, info: dict[str, Any]
+) -> RunEdges:
+    X = np.vstack([r for rs, _ in rows for r in rs])
+    y = np.asarray([t for _, ts in rows for t in ts])
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale == 0] = 1.0
+    lr = LogisticRegression(C=1.0, max_iter=2000).fit((X - mean) / scale, y)
+    return RunEdges(lr.coef_[0].copy(), float(lr.intercept_[0]), mean, scale, min_proba, {**info, "rows": len(y)})
+
+
+def _fit_edges(
+    cleaner: Cleaner,
+    items: Sequence[_Page],
+    flt: ArticleFilter,
+    folds: Sequence[tuple[np.ndarray, np.ndarray]],
+    thresholds: Sequence[float],
+    info: dict[str, Any],
+) -> RunEdges | None:
+    """The run-edge model: grouped CV over ``thresholds`` against the article filter
+    alone; the best threshold by main-article body F1, or None when none gains."""
+    rows = _edge_rows(cleaner, items, flt)
+    pages = [it.page for it in items]
+    base = evaluate_results(pages, _clean(cleaner, items, flt)).articles
+    print(_row("article filter, no run edges", base), flush=True)
+    best: tuple[float, float] | None = None
+    fold_models = [_fit_edge_model([rows[i] for i in train_idx], 0.5, {}) for train_idx, _ in folds]
+    for t in thresholds:
+        results: list[CleanResult | None] = [None] * len(items)
+        for (_, test_idx), edges in zip(folds, fold_models, strict=True):
+            fold_flt = replace(flt, edges=replace(edges, min_proba=t))
+            for i, r in zip(test_idx, _clean(cleaner, [items[i] for i in test_idx], fold_flt), strict=True):
+                results[i] = r
+        s = evaluate_results(pages, [r for r in results if r is not None]).articles
+        print(_row(f"+ run edges, min_proba={t} (CV)", s), flush=True)
+        gain = (s.main_body_f1 or 0.0) - (base.main_body_f1 or 0.0)
+        if gain > 0 and (best is None or gain > best[0]):
+            best = (gain, t)
+    if best is None:
+        print("run edges: no threshold gains main body F1; none shipped", file=sys.stderr)
+        return None
+    return _fit_edge_model(rows, best[1], {**info, "chosen_by": "grouped 5-fold CV on validation: main body F1"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.fit_structure", description=__doc__.split("\n\n")[0])
     ap.add_argument("data", type=Path, help="folder with validation.jsonl.gz (python -m training.build_data)")
@@ -205,6 +293,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--min-proba", type=float, nargs="*", default=[0.0, 0.5, 0.7, 0.85], help="action thresholds compared"
     )
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument(
+        "--edge-min-proba",
+        type=float,
+        nargs="*",
+        default=[0.5, 0.6, 0.7],
+        help="thresholds compared for the main run's lead and ending (RunEdges)",
+    )
     ap.add_argument(
         "--splits",
         default="validation",
@@ -259,6 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "main body F1 and headline where the title is in the text",
     }
     flt = replace(_fit(items, c, info), min_proba=t)
+    flt = replace(flt, edges=_fit_edges(cleaner, items, flt, folds, args.edge_min_proba, info))
     out = args.out or default_filter_path()
     flt.save(out)
     print(f"wrote {out} (C={c}, min_proba={t})", file=sys.stderr)
