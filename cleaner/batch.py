@@ -9,7 +9,13 @@ articles to an output directory. The stages, in the order a page meets them:
   :func:`cleaner.html_text.html_to_text`), gzip-compressed versions of both
   (``.txt.gz``, ``.html.gz``, ``.htm.gz``), and WARC or Common Crawl WET files
   (``.warc``, ``.warc.gz``, ``.wet``, ``.wet.gz``: every HTML response, text resource
-  and conversion record is one page). Other files are ignored.
+  and conversion record is one page). Other files are ignored. A FIFO, socket or
+  device with such a name is a failure, found from its ``stat`` and never opened.
+  In the formats that mirror the input tree, an input whose output would bear a
+  directory's name (``x.txt`` beside ``x.txt.md/``) fails alone (``OutputClashError``).
+* **lock** (:mod:`cleaner.batch_lock`): the run holds ``OUT/_run.lock`` while it
+  lives; a second run, or a ``--resume`` beside a running run, is refused with an
+  error naming the first (pid, host); a killed run's lock is taken over.
 * **tasks**: consecutive inputs, ``batch_size`` at a time, numbered in discovery
   order; a WARC file is a task of its own. Numbering depends only on the input tree
   and the options, never on timing, so every run writes the same files.
@@ -17,27 +23,40 @@ articles to an output directory. The stages, in the order a page meets them:
   futures on a Dask cluster). A worker loads the model once (:func:`cached_cleaner`), reads its
   inputs, cleans them in small batches and writes its output atomically. Pages are
   streamed: neither the corpus nor a whole WARC file is ever held in memory.
+  Whatever reading, cleaning or rendering one page raises is that page's failure
+  (inside a WARC file, that record's); each page has a time budget
+  (``page_timeout``, :mod:`cleaner.page_clock`). A worker ends itself when the
+  process that started it dies, and renames an output into OUT only while its
+  run holds OUT's lock.
 * **manifest**: after a task's output is in place, the parent appends a line naming
   the task, its inputs, counts and failures to ``OUT/_manifest.jsonl`` (fsync'd).
-  With ``resume=True`` finished tasks are skipped and leftover temporary files
-  removed, so a run killed at any moment (``kill -9`` included) and resumed ends
-  with the same output as an uninterrupted run.
+  Its header holds the options and the model file's sha256. With ``resume=True``
+  finished tasks are skipped (their failures too, unless ``retry_failed``) and
+  leftover temporary files removed, so a run killed at any moment (``kill -9``
+  included) and resumed ends with the same output as an uninterrupted run.
 * **crashes**: when a worker process dies (a crash, the out-of-memory killer), the
   tasks in flight run again alone in fresh local processes (on Dask, the one task the
   cluster gave up on, ``KilledWorker``); the inputs that kill a process
   even alone are found (:func:`_isolate`), skipped and reported as failures
-  (:data:`WORKER_CRASH`), and the run goes on.
+  (:data:`WORKER_CRASH`), and the run goes on. A process stopped for a page stuck
+  past its budget left a note of the page: its task runs again and skips it
+  (:data:`PAGE_TIMEOUT`).
 * **report** (:class:`BatchReport`): pages, articles, failures and time, written to
   ``OUT/_report.json``; failures, one JSON line each with the input's path, WARC
-  record id, error type and message, to ``OUT/_failures.jsonl``. The report owns the
-  exit code: 0 all done, 1 some inputs failed or the run stopped early.
+  record id, error type and message, to ``OUT/_failures.jsonl``; WARC records not
+  read as pages (responses to other URIs than http(s)) with the reason to
+  ``OUT/_skipped.jsonl``. The report owns the exit code: 0 all done, 1 some inputs
+  failed or the run stopped early.
 
 Outputs (``BatchOptions.format``):
 
 * ``"jsonl"`` (default): ``OUT/part-NNNNN.jsonl``, one file a task, one article a
   line: ``path`` (the input, relative to IN), ``record`` (WARC record id or null),
   ``url`` (WARC target URI or null), ``article`` (index on the page), then every
-  :class:`cleaner.Article` field.
+  :class:`cleaner.Article` field. A page with no article has one row all the same,
+  with ``article`` null and empty fields, so that it can be told from a lost page.
+  A path that is not UTF-8 keeps its undecodable bytes as ``\\udcXX`` escapes
+  (``os.fsencode(row["path"])`` gives the file name back).
 * ``"text"``, ``"markdown"``, ``"json"``: a tree mirroring IN, one file an input,
   named by *appending* ``.txt``, ``.md`` or ``.json`` to the input's name
   (``news/a.html.gz`` -> ``news/a.html.gz.md``), so that two inputs never share an
@@ -138,10 +157,12 @@ _STUCK_SUFFIX = ".cleaner-stuck"
 DEFAULT_PAGE_TIMEOUT = 30.0
 """Seconds a page may take to be read and cleaned in a batch run (``--page-timeout``).
 
-The shipped model cleans a median page in about 8 ms and, at its linear rate (about
-1.5 million characters a second on the project's machine), the largest page
-``max_chars`` admits (20 million characters) in about 15 s: 30 s stops only pages
-that are pathological (super-linear paths, parser traps), never a merely long one.
+``python benchmarks/long_pages.py /work/shared/datasets`` on the project's 2-core
+machine under load (load average about 5): an ordinary page 50 ms (median), pages of
+real articles joined to 1 and 4 million characters 4.1 s and 19.6 s. 30 s lets pages
+of about six million characters through on a busy machine and stops a hostile page
+(issue 15: one 100 KB page held a worker about 3 minutes). Pages near ``max_chars``
+(20 million characters) need a larger budget.
 """
 PAGE_TIMEOUT = "PageTimeoutError"
 """The error type recorded for a page over its time budget."""
