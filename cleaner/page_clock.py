@@ -181,7 +181,12 @@ class PageClock:
         try:
             yield
         finally:
-            self._disarm(ident, running)
+            for _ in range(3):  # an interrupt raised inside _disarm: the work is done all the same
+                try:
+                    self._disarm(ident, running)
+                    break
+                except PageOverrun:
+                    continue
 
     def _disarm(self, ident: int, running: _Running) -> None:
         with self._lock:
@@ -200,18 +205,24 @@ class PageClock:
     def _interrupt(self, ident: int, running: _Running) -> None:
         running.requested = True
         main = threading.main_thread().ident
-        if ident == main and signal.getsignal(signal.SIGALRM) == self._on_alarm:
-            signal.pthread_kill(ident, signal.SIGALRM)
-        elif ident != main:
+        if ident == main:
+            if hasattr(signal, "pthread_kill") and signal.getsignal(signal.SIGALRM) == self._on_alarm:
+                signal.pthread_kill(ident, signal.SIGALRM)
+        else:
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(PageOverrun))
 
     def _watch(self) -> None:
+        idle = 0
         while True:
             time.sleep(_TICK)
             if self._parent is not None and os.getppid() != self._parent:
                 os._exit(EXIT_ORPHANED)  # the run is gone: write nothing more into its output
             now = time.monotonic()
             with self._lock:
+                idle = idle + 1 if self._parent is None and not self._running else 0
+                if idle > 10:  # nothing to watch for a second: end, until the next page
+                    self._thread = None
+                    return
                 for ident, running in list(self._running.items()):
                     over = now - running.start - running.budget
                     if over < 0:
