@@ -638,3 +638,23 @@ def test_a_worker_of_a_run_that_lost_out_writes_nothing(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == [LOCK_FILE]  # no output, no temporary file
     (out / LOCK_FILE).write_text(json.dumps({"pid": 1, "host": "elsewhere", "token": "ours"}))
     assert batch.run_task(task, job).pages == 1 and (out / "a.txt.md").is_file()
+
+
+def test_an_unexpected_error_is_an_aborted_run_in_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(result: Any, main_only: bool) -> int:
+        raise KeyError("a bug outside any page's handling")
+
+    monkeypatch.setattr(batch, "_count", broken)
+    root = make_corpus(tmp_path / "in", n=2, bad=False)
+    out = tmp_path / "out"
+    report = run_batch(root, out, options=BatchOptions(jobs=1))
+    assert report.exit_code == 1 and "KeyError" in str(report.aborted)
+    saved = json.loads((out / REPORT_FILE).read_text())
+    assert saved["exit_code"] == 1 and "KeyError" in saved["aborted"]
+
+
+def test_cli_retry_failed_needs_resume(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_corpus(tmp_path / "in", n=1, bad=False)
+    assert main(["batch", str(root), str(tmp_path / "out"), "-q", "--retry-failed"]) == 2
+    assert "--retry-failed needs --resume" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -27,6 +27,12 @@ exit codes: 0 all inputs cleaned; 1 some inputs failed or the run stopped early
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.retry_failed and not args.resume:
+        print(
+            "cleaner batch: error: --retry-failed needs --resume (it retries the failures of the run in OUT)",
+            file=sys.stderr,
+        )
+        return 2
     config = CleanerConfig(html_mode=args.html_mode, max_chars=args.max_chars, html_metadata=not args.no_metadata)
     options = BatchOptions(
         format=args.format,
@@ -41,9 +47,6 @@ def _run(args: argparse.Namespace) -> int:
         page_timeout=args.page_timeout,
         progress=False if args.quiet else None,
     )
-    if args.retry_failed and not args.resume:
-        print("cleaner batch: error: --retry-failed needs --resume", file=sys.stderr)
-        return 2
     report = run_batch(args.input, args.output, options=options, model=args.model, config=config)
     if not args.quiet or report.exit_code:
         print(f"cleaner batch: {report}", file=sys.stderr)
