@@ -15,6 +15,8 @@ __all__ = [
     "InputTypeError",
     "ModelError",
     "ModelVersionError",
+    "OutputClashError",
+    "PageTimeoutError",
     "SampleFormatError",
     "UnsupportedInputError",
 ]
@@ -72,4 +74,20 @@ class BatchSetupError(CleanerError):
     (continue it with ``--resume``, or choose an empty directory); or ``--resume``
     was given options or an input tree that differ from the run being resumed, which
     would mix two different outputs; or the Dask scheduler cannot be reached.
+    """
+
+
+class PageTimeoutError(CleanerError):
+    """A page took longer than its time budget (``cleaner batch --page-timeout``).
+
+    Batch runs report it with the page's path (and WARC record) and go on. (Not a
+    ``TimeoutError``: that is an ``OSError``, which batch runs treat as a failing disk.)
+    """
+
+
+class OutputClashError(CleanerError):
+    """An input's output file would have the name of a directory of outputs.
+
+    ``cleaner batch -f markdown`` writes ``x.txt`` to ``OUT/x.txt.md``; when the input
+    tree also holds a directory ``x.txt.md/``, the two cannot both exist in ``OUT``.
     """

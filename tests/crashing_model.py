@@ -32,8 +32,12 @@ class CrashingEstimator:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        # hashed-word columns the trigger word sets and an ordinary word does not
-        self.columns = np.asarray(sorted(_columns(f"Hello {TRIGGER} world") - _columns("Hello ordinary world")))
+        self.columns = self.columns_of(TRIGGER)
+
+    @staticmethod
+    def columns_of(word: str) -> Any:
+        """The hashed-word feature columns ``word`` sets and an ordinary word does not."""
+        return np.asarray(sorted(_columns(f"Hello {word} world") - _columns("Hello ordinary world")))
 
     @property
     def classes_(self) -> Any:

@@ -399,7 +399,7 @@ def test_kill_9_gives_the_uninterrupted_output(tmp_path: Path, victim: str) -> N
             proc.wait(timeout=60)
         else:
             os.kill(workers[0], signal.SIGKILL)
-            err = proc.communicate(timeout=60)[1]
+            err = proc.communicate(timeout=180)[1]  # recovery from the kill alone takes ~40 s on a loaded machine
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -417,8 +417,9 @@ def test_kill_9_gives_the_uninterrupted_output(tmp_path: Path, victim: str) -> N
     done = (out / MANIFEST_FILE).read_text().count("\n") - 1
     assert done < 61, "the run finished before the kill; make the corpus larger"
     assert proc.returncode == -signal.SIGKILL
-    # A killed parent's workers live on until loky's idle timeout; they may still be
-    # finishing a task while the resumed run redoes it (same content, atomic renames).
+    # A killed parent's workers end themselves within a tenth of a second
+    # (test_batch_hostile.py::test_workers_stop_when_their_parent_is_killed); any left
+    # are killed below all the same.
     try:
         resumed = _cli(str(root), str(out), "-j", "2", "--resume", *args)
         resumed.communicate(timeout=120)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from ..batch import OUTPUT_FORMATS, BatchOptions, run_batch
+from ..batch import DEFAULT_PAGE_TIMEOUT, OUTPUT_FORMATS, BatchOptions, run_batch
 from ..config import CleanerConfig
 
 __all__ = ["add_parser"]
@@ -15,13 +15,24 @@ _EPILOG = """\
 inputs: .txt, .html, .htm (also .gz-compressed), .warc, .warc.gz, .wet, .wet.gz
 outputs: jsonl writes OUT/part-NNNNN.jsonl, one article a line; text, markdown and json
   mirror the input tree, appending .txt, .md or .json to each input's name.
-  OUT/_report.json holds the counts, OUT/_failures.jsonl every input that failed.
+  OUT/_report.json holds the counts, OUT/_failures.jsonl every input that failed,
+  OUT/_skipped.jsonl every WARC record not read as a page (with the reason).
+bad pages: whatever one page raises, or a page over --page-timeout, is reported in
+  _failures.jsonl and the run goes on; --resume does not retry reported failures
+  unless --retry-failed is given.
 exit codes: 0 all inputs cleaned; 1 some inputs failed or the run stopped early
-  (rerun with --resume); 2 usage error (bad arguments, OUT holds another run).
+  (rerun with --resume); 2 usage error (bad arguments, OUT unusable, holds another
+  run or is in use by a running one, --resume with other options or model file).
 """
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.retry_failed and not args.resume:
+        print(
+            "cleaner batch: error: --retry-failed needs --resume (it retries the failures of the run in OUT)",
+            file=sys.stderr,
+        )
+        return 2
     config = CleanerConfig(html_mode=args.html_mode, max_chars=args.max_chars, html_metadata=not args.no_metadata)
     options = BatchOptions(
         format=args.format,
@@ -32,6 +43,8 @@ def _run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         scheduler=args.scheduler,
         resume=args.resume,
+        retry_failed=args.retry_failed,
+        page_timeout=args.page_timeout,
         progress=False if args.quiet else None,
     )
     report = run_batch(args.input, args.output, options=options, model=args.model, config=config)
@@ -47,6 +60,18 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
+def _seconds(text: str) -> float | None:
+    if text.lower() in ("none", "0"):
+        return None
+    try:
+        n = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds or 'none': {text!r}") from None
+    if not 0 < n < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds (or 'none' for no limit), not {text}")
     return n
 
 
@@ -101,6 +126,19 @@ def add_parser(sub: Any) -> None:
         help="write each page's main article only (the one with the most body words)",
     )
     p.add_argument("--resume", action="store_true", help="continue the run recorded in OUT, skipping done inputs")
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="with --resume: clean again the inputs of tasks that reported failures (default: failures are final)",
+    )
+    p.add_argument(
+        "--page-timeout",
+        type=_seconds,
+        default=DEFAULT_PAGE_TIMEOUT,
+        metavar="SECONDS",
+        help="time budget of each page (read, render, clean); a page over it is reported and skipped, and one "
+        "stuck in C code has its worker process stopped; 'none' for no limit (default: %(default)g)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary unless inputs fail")
     p.add_argument(
         "--model", default=None, help="model file (default: the shipped model; a pickle: trusted files only)"
