@@ -82,7 +82,8 @@ from typing import IO, Any, BinaryIO
 from .api import Cleaner
 from .config import CleanerConfig
 from .document import CleanResult
-from .errors import BatchSetupError, CleanerError, InputReadError, InputTooLargeError
+from .errors import BatchSetupError, CleanerError, InputReadError, InputTooLargeError, MissingExtraError
+from .extras import available, require
 from .output import render
 from .page_meta import PageMeta
 
@@ -397,13 +398,15 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
+_WARC_FEATURE = "reading .warc and .wet inputs"
+
+
 def _warc_pages(root: Path, item_index: int, item: InputFile, config: CleanerConfig) -> Iterator[_Page | Failure]:
     """The pages of a WARC or WET file: HTML responses, text resources, conversions."""
     try:
         from warcio.archiveiterator import ArchiveIterator
-    except ImportError:  # pragma: no cover - depends on the installation
-        error = InputReadError("reading WARC files needs warcio: pip install 'cleaner[batch]'")
-        yield Failure.of(item.path, None, error)
+    except ImportError:  # a Dask worker without warcio (run_batch checks its own process)
+        yield Failure.of(item.path, None, MissingExtraError(_WARC_FEATURE, "warcio", "warc"))
         return
     n = 0
     try:
@@ -980,7 +983,7 @@ class _Progress:
         try:
             from tqdm import tqdm
         except ImportError:
-            log.info("no progress bar: tqdm is not installed (pip install 'cleaner[batch]')")
+            log.info("no progress bar: tqdm is not installed (pip install tqdm)")
             return
         self._bar = tqdm(total=total, unit="input", file=sys.stderr, dynamic_ncols=True, smoothing=0.05)
 
@@ -1000,10 +1003,9 @@ class _Progress:
 
 def _connect(scheduler: str) -> Any:
     """A ``distributed.Client`` for the scheduler at ``scheduler``."""
-    try:
-        from distributed import Client
-    except ImportError as exc:
-        raise BatchSetupError("--scheduler needs dask.distributed: pip install 'cleaner[batch]'") from exc
+    require("distributed", extra="dask", feature="cleaner batch --scheduler")
+    from distributed import Client
+
     try:
         return Client(scheduler, set_as_default=False)  # type: ignore[no-untyped-call]
     except OSError as exc:
@@ -1110,6 +1112,8 @@ def run_batch(
     Raises:
         BatchSetupError: ``in_dir`` is not a directory, ``out_dir`` holds another
             run, resume options differ, or the scheduler cannot be reached.
+        MissingExtraError: the inputs hold WARC files and warcio is not installed
+            (``cleaner[warc]``), or a scheduler is given without ``cleaner[dask]``.
     """
     options = BatchOptions() if options is None else options
     config = CleanerConfig() if config is None else config
@@ -1119,6 +1123,11 @@ def run_batch(
         raise BatchSetupError(f"the input {in_dir} is not a directory")
     if src == dst or src.is_relative_to(dst):
         raise BatchSetupError(f"the output directory {out_dir} must not contain the input directory")
+    if not available("warcio"):  # refuse now: failed WARC inputs would count as done for --resume
+        skip = dst if dst.is_relative_to(src) else None
+        inputs = discover(src, include=options.include, exclude=options.exclude, skip=skip)
+        if any(item.kind is InputKind.WARC for item in inputs):
+            raise MissingExtraError(_WARC_FEATURE, "warcio", "warc")
     model_path = None if model is None else str(Path(model).resolve())
     job = _Job(str(src), str(dst), options.format, model_path, config, options.main_only)
     client = None if options.scheduler is None else _connect(options.scheduler)

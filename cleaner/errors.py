@@ -13,6 +13,7 @@ __all__ = [
     "InputReadError",
     "InputTooLargeError",
     "InputTypeError",
+    "MissingExtraError",
     "ModelError",
     "ModelVersionError",
     "SampleFormatError",
@@ -73,3 +74,27 @@ class BatchSetupError(CleanerError):
     was given options or an input tree that differ from the run being resumed, which
     would mix two different outputs; or the Dask scheduler cannot be reached.
     """
+
+
+class MissingExtraError(CleanerError, ImportError):
+    """An entry point needs an optional dependency that is not installed.
+
+    The message names the extra that brings it (``pip install 'cleaner[pandas]'``).
+    Also an :class:`ImportError`, so code that guards an import keeps working.
+
+    Attributes:
+        feature: what was called (``"cleaner.clean_frame"``).
+        module: the module that could not be imported (``"pandas"``).
+        extra: the extra of ``cleaner`` that installs it (``"pandas"``).
+    """
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        self.feature = feature
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs {module}, which is not installed: pip install 'cleaner[{extra}]'", name=module
+        )
+
+    def __reduce__(self) -> tuple[type[MissingExtraError], tuple[str, str, str]]:
+        return type(self), (self.feature, self.module, self.extra)
