@@ -153,3 +153,16 @@ def test_import_clean_and_batch_work_without_any_extra(tmp_path: Path) -> None:
     assert json.loads(done.stdout[done.stdout.index('{\n  "articles"') :])["articles"]
     report = json.loads((tmp_path / "out" / "_report.json").read_text())
     assert report["inputs"] == 2 and report["failures"] == 0
+
+
+def test_a_missing_pyspark_fails_the_spark_tests_where_ci_requires_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """.ci/run sets CLEANER_REQUIRE_SPARK: the Spark tests then fail, not skip, without PySpark."""
+    from test_spark import _pyspark_sql
+
+    _hide(monkeypatch, "pyspark", "pyspark.sql")
+    monkeypatch.delenv("CLEANER_REQUIRE_SPARK", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"cleaner\[spark\]"):
+        _pyspark_sql()
+    monkeypatch.setenv("CLEANER_REQUIRE_SPARK", "1")
+    with pytest.raises(pytest.fail.Exception, match="CLEANER_REQUIRE_SPARK is set, but PySpark is not installed"):
+        _pyspark_sql()
