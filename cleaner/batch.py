@@ -109,7 +109,15 @@ from .api import Cleaner
 from .batch_lock import LOCK_FILE, lock_token, take_lock
 from .config import CleanerConfig
 from .document import Article, CleanResult
-from .errors import BatchSetupError, CleanerError, ConfigError, InputReadError, InputTooLargeError
+from .errors import (
+    BatchSetupError,
+    CleanerError,
+    ConfigError,
+    InputReadError,
+    InputTooLargeError,
+    MissingExtraError,
+)
+from .extras import available, require
 from .output import render
 from .page_clock import PageClock, PageKey, PageOverrun, read_stuck
 from .page_meta import PageMeta
@@ -587,6 +595,9 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
+_WARC_FEATURE = "reading .warc and .wet inputs"
+
+
 def _not_http(url: str | None) -> str | None:
     """Why a response record for ``url`` is not read as a page, or None for HTTP(S)."""
     if not url:
@@ -630,9 +641,8 @@ def _warc_pages(
     """
     try:
         from warcio.archiveiterator import ArchiveIterator
-    except ImportError:  # pragma: no cover - depends on the installation
-        error = InputReadError("reading WARC files needs warcio: pip install 'cleaner[batch]'")
-        yield Failure.of(item.path, None, error)
+    except ImportError:  # a Dask worker without warcio (run_batch checks its own process)
+        yield Failure.of(item.path, None, MissingExtraError(_WARC_FEATURE, "warcio", "warc"))
         return
     try:
         f = _open_regular(root / item.path)
@@ -1464,7 +1474,7 @@ class _Progress:
         try:
             from tqdm import tqdm
         except ImportError:
-            log.info("no progress bar: tqdm is not installed (pip install 'cleaner[batch]')")
+            log.info("no progress bar: tqdm is not installed (pip install tqdm)")
             return
         self._bar = tqdm(total=total, unit="input", file=sys.stderr, dynamic_ncols=True, smoothing=0.05)
 
@@ -1484,10 +1494,8 @@ class _Progress:
 
 def _connect(scheduler: str) -> Any:
     """A ``distributed.Client`` for the scheduler at ``scheduler``."""
-    try:
-        from distributed import Client
-    except ImportError as exc:
-        raise BatchSetupError("--scheduler needs dask.distributed: pip install 'cleaner[batch]'") from exc
+    require("distributed", extra="dask", feature="cleaner batch --scheduler")
+    from distributed import Client
     from distributed.comm.addressing import parse_address
     from distributed.comm.registry import get_backend
 
@@ -1606,6 +1614,8 @@ def run_batch(
             message names its pid and host); resume options, inputs or the model
             file differ; the scheduler address is wrong or cannot be reached; or the
             model file changed during the run.
+        MissingExtraError: the inputs hold WARC files and warcio is not installed
+            (``cleaner[warc]``), or a scheduler is given without ``cleaner[dask]``.
     """
     options = BatchOptions() if options is None else options
     config = CleanerConfig() if config is None else config
@@ -1617,6 +1627,11 @@ def run_batch(
         raise BatchSetupError(f"the output directory {out_dir} must not contain the input directory")
     if dst.exists() and not dst.is_dir():
         raise BatchSetupError(f"the output {out_dir} is a file; give a directory (new, or empty)")
+    if not available("warcio"):  # refuse now: failed WARC inputs would count as done for --resume
+        skip = dst if dst.is_relative_to(src) else None
+        inputs = discover(src, include=options.include, exclude=options.exclude, skip=skip)
+        if any(item.kind is InputKind.WARC for item in inputs):
+            raise MissingExtraError(_WARC_FEATURE, "warcio", "warc")
     model_path = None if model is None else str(Path(model).resolve())
     model_file = _model_file(model_path)
     try:

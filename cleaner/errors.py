@@ -13,6 +13,7 @@ __all__ = [
     "InputReadError",
     "InputTooLargeError",
     "InputTypeError",
+    "MissingExtraError",
     "ModelError",
     "ModelVersionError",
     "OutputClashError",
@@ -91,3 +92,27 @@ class OutputClashError(CleanerError):
     ``cleaner batch -f markdown`` writes ``x.txt`` to ``OUT/x.txt.md``; when the input
     tree also holds a directory ``x.txt.md/``, the two cannot both exist in ``OUT``.
     """
+
+
+class MissingExtraError(CleanerError, ImportError):
+    """An entry point needs an optional dependency that is not installed.
+
+    The message names the extra that brings it (``pip install 'cleaner[pandas]'``).
+    Also an :class:`ImportError`, so code that guards an import keeps working.
+
+    Attributes:
+        feature: what was called (``"cleaner.clean_frame"``).
+        module: the module that could not be imported (``"pandas"``).
+        extra: the extra of ``cleaner`` that installs it (``"pandas"``).
+    """
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        self.feature = feature
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs {module}, which is not installed: pip install 'cleaner[{extra}]'", name=module
+        )
+
+    def __reduce__(self) -> tuple[type[MissingExtraError], tuple[str, str, str]]:
+        return type(self), (self.feature, self.module, self.extra)

@@ -2,8 +2,9 @@
 
 It is a plain function of one DataFrame, so it runs as it is inside Dask DataFrame
 ``map_partitions`` and PySpark ``mapInPandas`` (examples in ``docs/batch.md``). The
-model is loaded once a process and reused across calls. pandas is imported when the
-function runs, so ``import cleaner`` stays cheap.
+model is loaded once a process and reused across calls. pandas is an optional
+dependency (``pip install 'cleaner[pandas]'``), imported when the function runs, so
+``import cleaner`` stays cheap and works without it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .config import CleanerConfig
 from .document import Article
 from .errors import InputTypeError
+from .extras import require
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,6 +86,7 @@ def clean_frame(
         columns, usable as Dask's ``meta``.
 
     Raises:
+        MissingExtraError: pandas is not installed (``pip install 'cleaner[pandas]'``).
         InputTypeError: a cell is neither text nor missing; the message names its row.
         InputTooLargeError: a page is longer than ``config.max_chars``.
         KeyError: ``column``, ``title`` or a ``keep`` column is not in ``df``.
@@ -97,6 +100,7 @@ def clean_frame(
     >>> list(out.columns[:5]), sorted(set(out["id"])), sorted(set(out["row"]))
     (['id', 'row', 'article', 'headline', 'bylines'], [7], [0])
     """
+    require("pandas", extra="pandas", feature="cleaner.clean_frame")
     import pandas as pd
 
     from .batch import cached_cleaner

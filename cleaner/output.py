@@ -1,4 +1,11 @@
-"""Output formats: a cleaned page as plain text, JSON or Markdown, and the explain view."""
+"""Output formats: a cleaned page as plain text, JSON or Markdown, and the explain view.
+
+Text and Markdown show each article's headline, its bylines as they stand on the page,
+then its authors and date (:attr:`Article.authors`, :attr:`Article.published`) whatever
+their source, the bylines or what an HTML page declares, then its body. JSON holds the
+articles as :meth:`Article.to_dict` gives them and ``"main"``, the index of the main
+article (:attr:`CleanResult.main_index`, null without articles).
+"""
 
 from __future__ import annotations
 
@@ -12,11 +19,22 @@ __all__ = ["FORMATS", "articles_to_markdown", "articles_to_text", "explain", "re
 FORMATS = ("text", "json", "markdown")
 
 
+def _credits(article: Article) -> list[tuple[str, str]]:
+    """The article's authors and date as (label, value) lines, those it has."""
+    lines = []
+    if article.authors:
+        lines.append(("Authors", ", ".join(article.authors)))
+    if article.published is not None:
+        lines.append(("Published", article.published))
+    return lines
+
+
 def _article_text(article: Article) -> str:
     parts: list[str] = []
     if article.headline:
         parts.append(article.headline)
     parts.extend(article.bylines)
+    parts.extend(f"{label}: {value}" for label, value in _credits(article))
     if parts:
         parts.append("")
     parts.append("\n\n".join(article.body))
@@ -41,15 +59,17 @@ def _md_escape(text: str) -> str:
 
 
 def articles_to_markdown(articles: Sequence[Article]) -> str:
-    """Articles as Markdown: ``#`` headline, italic bylines, paragraphs, a related list."""
+    """Articles as Markdown: ``#`` headline, italic bylines, bold-labelled authors and
+    date, paragraphs, a related list."""
     out: list[str] = []
     for a in articles:
         if a.headline:
             out.append(f"# {_md_escape(a.headline)}\n")
-        for b in a.bylines:
-            out.append(f"*{_md_escape(b)}*  ")
-        if a.bylines:
-            out.append("")
+        lines = [f"*{_md_escape(b)}*" for b in a.bylines]
+        lines += [f"**{label}:** {_md_escape(value)}" for label, value in _credits(a)]
+        if lines:  # a hard line break (two spaces) after each but the last
+            out.extend(f"{line}  " for line in lines[:-1])
+            out.append(lines[-1] + "\n")
         for p in a.body:
             out.append(_md_escape(p) + "\n")
         for label, texts in a.extra.items():
@@ -64,8 +84,9 @@ def articles_to_markdown(articles: Sequence[Article]) -> str:
 
 
 def result_to_json(result: CleanResult, *, segments: bool = False) -> str:
-    """The articles (and optionally segments) as JSON."""
-    data: dict[str, object] = {"articles": [a.to_dict() for a in result.articles]}
+    """The articles, the index of the main one (``"main"``, null without articles) and
+    optionally the segments, as JSON."""
+    data: dict[str, object] = {"articles": [a.to_dict() for a in result.articles], "main": result.main_index}
     if segments:
         data["segments"] = result.to_dict()["segments"]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

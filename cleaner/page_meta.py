@@ -3,8 +3,10 @@
 Raw text carries no markup, but HTML usually says what its article is: schema.org
 JSON-LD (``"headline"``, ``"author"``, ``"datePublished"``), Open Graph and Twitter
 tags (``og:title``, ``article:published_time``), ``<meta name="author">`` and the
-``<title>``. :func:`page_meta` reads them from a parsed tree, and
-:meth:`cleaner.Cleaner.clean_html` uses them as hints: the title is cut out of the
+``<title>``. :func:`read_html` takes a page's HTML and gives its text and what it
+declares; :func:`page_meta_from_tree` reads the declarations from a tree already
+parsed (:func:`cleaner.html_text.parse_html`). :meth:`cleaner.Cleaner.clean_html`
+uses them as hints: the title is cut out of the
 line it sits in and becomes the main article's headline where it stands in the text
 before the article's body, and the authors and date fill the main article's where
 its bylines give none. Nothing here is guessed from the text; a field the page does
@@ -28,7 +30,7 @@ from .bylines import NOT_PERSON_WORDS
 from .document import CleanResult
 from .lexicon import credit_prefix
 
-__all__ = ["PageMeta", "apply_page_meta", "page_meta", "read_html"]
+__all__ = ["PageMeta", "apply_page_meta", "page_meta_from_tree", "read_html"]
 
 # JSON-LD types that describe an article (NewsArticle, BlogPosting, ReportageNewsArticle ...)
 _ARTICLE_TYPE = re.compile(r"(?:Article|BlogPosting|Posting|Report)$")
@@ -57,7 +59,7 @@ class PageMeta:
         furniture: ``(start, end)`` spans of the rendered text that the markup marks
             as page furniture, inside ``<footer>`` or ``<aside>``: never the article's
             body (filled by :func:`read_html`, which knows the rendering; empty from
-            :func:`page_meta`).
+            :func:`page_meta_from_tree`).
     """
 
     title: str | None = None
@@ -310,8 +312,11 @@ _AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author",
 _DATE_KEYS = ("article:published_time", "datepublished", "parsely-pub-date", "pubdate", "date", "dc.date")
 
 
-def page_meta(root: etree._Element | None) -> PageMeta:
+def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
     """Read the title, authors, date and site name a parsed page declares.
+
+    For a page's HTML, use :func:`read_html`, which parses it once for both its text
+    and this.
 
     The title's forms come from JSON-LD's ``headline``, ``og:title`` and
     ``twitter:title``; ``<title>`` and a lone ``<h1>`` only where the page declares
@@ -320,7 +325,7 @@ def page_meta(root: etree._Element | None) -> PageMeta:
     JSON-LD, author meta tags, then author markup and links.
 
     >>> from cleaner.html_text import parse_html
-    >>> m = page_meta(parse_html(
+    >>> m = page_meta_from_tree(parse_html(
     ...     '<html><head><title>Storm hits coast | Daily News</title>'
     ...     '<meta property="og:site_name" content="Daily News">'
     ...     '<meta name="author" content="Jane Doe and John Smith">'
@@ -395,8 +400,17 @@ _FURNITURE_ZONES = frozenset({"footer", "aside"})
 
 
 def read_html(html: str | bytes, *, mode: str = "browser", metadata: bool = True) -> tuple[str, PageMeta | None]:
-    """Parse HTML once: its text (:func:`cleaner.html_text.render_tree`) and what it
-    declares (:func:`page_meta`; None with ``metadata=False``).
+    """A page's text and what it declares, from its HTML: the entry point for HTML.
+
+    The HTML is parsed once for its text (:func:`cleaner.html_text.render_tree`) and
+    its declared title, authors, date and furniture (:func:`page_meta_from_tree`;
+    None with ``metadata=False``). ``cleaner.clean(text, meta=meta)`` then cleans it
+    as :func:`cleaner.clean_html` does.
+
+    >>> text, meta = read_html('<html><head><meta name="author" content="Jane Doe"></head>'
+    ...                        '<body><p>The storm reached the coast.</p></body></html>')
+    >>> text, meta.authors
+    ('The storm reached the coast.', ('Jane Doe',))
 
     Raises:
         InputTypeError, HTMLInputError, UnsupportedInputError: as
@@ -409,7 +423,7 @@ def read_html(html: str | bytes, *, mode: str = "browser", metadata: bool = True
     if not metadata:
         return page.text, None
     furniture = tuple((b.start, b.end) for b in page.blocks if b.zone in _FURNITURE_ZONES)
-    return page.text, replace(page_meta(root), furniture=furniture)
+    return page.text, replace(page_meta_from_tree(root), furniture=furniture)
 
 
 def apply_page_meta(result: CleanResult, meta: PageMeta, *, title_in_text: bool) -> CleanResult:

@@ -1,8 +1,8 @@
-"""Tests of :func:`cleaner.clean_frame`, with pandas and inside Dask DataFrame ``map_partitions``."""
+"""Tests of :func:`cleaner.clean_frame`, with pandas and inside Dask DataFrame ``map_partitions``
+(inside PySpark ``mapInPandas``: tests/test_spark.py)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -76,43 +76,6 @@ def test_inside_dask_map_partitions() -> None:
         got = ddf.map_partitions(clean_frame, "text", keep=["id"], meta=meta).compute()
     want = clean_frame(df, "text", keep=["id"])
     pd.testing.assert_frame_equal(got.reset_index(drop=True), want)
-
-
-@pytest.mark.slow
-@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
-@pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")  # inside PySpark's toPandas, with pandas 3
-def test_inside_pyspark_map_in_pandas() -> None:
-    """The docs/batch.md example, on a local Spark session. PySpark (and Java) are not
-    dependencies of cleaner: the test is skipped where they are not installed (as on
-    CI); `pip install pyspark` with a Java runtime runs it."""
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    if shutil.which("java") is None:
-        pytest.skip("PySpark needs a Java runtime")
-    spark = (
-        pyspark_sql.SparkSession.builder.master("local[1]")
-        .appName("cleaner-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
-    )
-
-    def clean_batches(frames):  # type: ignore[no-untyped-def]  # docs/batch.md's function; local: pickled by value
-        for pdf in frames:
-            yield clean_frame(pdf, "text", keep=["id"])
-
-    try:
-        df = pages()
-        sdf = spark.createDataFrame(df.astype(object).where(df.notna(), None))
-        got = sdf.mapInPandas(clean_batches, schema="id string, " + SPARK_SCHEMA).toPandas()
-    finally:
-        spark.stop()
-    want = clean_frame(df, "text", keep=["id"])
-    assert len(got) == len(want) >= 2
-    assert sorted(got["id"]) == sorted(want["id"])
-    assert [list(b) for b in got.sort_values(["id", "article"])["body"]] == [
-        list(b) for b in want.sort_values(["id", "article"])["body"]
-    ]
-    assert list(got.sort_values(["id", "article"])["headline"]) == list(want.sort_values(["id", "article"])["headline"])
 
 
 def test_main_only_keeps_one_row_a_page() -> None:

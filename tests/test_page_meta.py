@@ -15,7 +15,7 @@ from cleaner import Cleaner, CleanerConfig
 from cleaner.batch import BatchOptions, run_batch
 from cleaner.cli import main
 from cleaner.html_text import html_to_text, parse_html
-from cleaner.page_meta import PageMeta, page_meta, read_html
+from cleaner.page_meta import PageMeta, page_meta_from_tree, read_html
 from cleaner.segment import find_phrases, split_units
 
 BODY = (
@@ -48,7 +48,7 @@ def test_json_ld_article_with_graph_people_and_publisher() -> None:
             },
         ],
     }
-    m = page_meta(parse_html(_page(f'<script type="application/ld+json">{json.dumps(ld)}</script>')))
+    m = page_meta_from_tree(parse_html(_page(f'<script type="application/ld+json">{json.dumps(ld)}</script>')))
     assert m.title == "Storm hits coast & harbour"
     assert m.authors == ("Jane Doe", "John Smith")
     assert m.published == "2025-06-09"
@@ -56,7 +56,7 @@ def test_json_ld_article_with_graph_people_and_publisher() -> None:
 
 
 def test_open_graph_title_site_name_removed_and_meta_author_split() -> None:
-    m = page_meta(
+    m = page_meta_from_tree(
         parse_html(
             _page(
                 '<meta property="og:title" content="Storm hits coast | Coast Daily">'
@@ -74,19 +74,20 @@ def test_open_graph_title_site_name_removed_and_meta_author_split() -> None:
 
 
 def test_marked_authors_rel_itemprop_and_author_links() -> None:
-    rel = page_meta(parse_html(_page("", '<a rel="author" href="/jd">Jane Doe</a>')))
+    rel = page_meta_from_tree(parse_html(_page("", '<a rel="author" href="/jd">Jane Doe</a>')))
     assert rel.authors == ("Jane Doe",)
-    item = page_meta(
+    item = page_meta_from_tree(
         parse_html(_page("", '<span itemprop="author"><span itemprop="name">Ann Lee</span> (editor)</span>'))
     )
     assert item.authors == ("Ann Lee",)
     # without markup, the first link to an author's page; later ones (other stories') are not read
-    linked = page_meta(parse_html(_page("", '<a href="/author/ann-lee">Ann Lee</a> <a href="/author/bo-li">Bo Li</a>')))
+    links = '<a href="/author/ann-lee">Ann Lee</a> <a href="/author/bo-li">Bo Li</a>'
+    linked = page_meta_from_tree(parse_html(_page("", links)))
     assert linked.authors == ("Ann Lee",)
 
 
 def test_names_that_are_not_people_are_dropped() -> None:
-    m = page_meta(
+    m = page_meta_from_tree(
         parse_html(
             _page(
                 '<meta property="og:site_name" content="Coast Daily">'
@@ -98,13 +99,13 @@ def test_names_that_are_not_people_are_dropped() -> None:
 
 
 def test_nothing_declared_gives_an_empty_meta() -> None:
-    assert page_meta(None) == PageMeta()
-    m = page_meta(parse_html(_page("", "<p>Just text.</p>")))
+    assert page_meta_from_tree(None) == PageMeta()
+    m = page_meta_from_tree(parse_html(_page("", "<p>Just text.</p>")))
     assert (m.title, m.titles, m.authors, m.published) == (None, (), (), None)
 
 
 def test_bad_json_ld_and_dates_are_ignored() -> None:
-    m = page_meta(
+    m = page_meta_from_tree(
         parse_html(
             _page(
                 '<script type="application/ld+json">{"@type": "NewsArticle", broken</script>'
@@ -144,7 +145,7 @@ def test_page_meta_never_crashes_and_keeps_its_promises(tags: list[tuple[str, st
     if ld is not None:
         head += f'<script type="application/ld+json">{json.dumps(ld)}</script>'
     head += f"<title>{html.escape(title)}</title>"
-    m = page_meta(parse_html(_page(head, "<p>text</p>")))
+    m = page_meta_from_tree(parse_html(_page(head, "<p>text</p>")))
     assert all(2 <= len(a.split()) <= 5 and not a[0].islower() for a in m.authors)
     assert len({a.casefold() for a in m.authors}) == len(m.authors)
     assert m.title is None or m.title == m.title.strip() != ""
@@ -163,12 +164,12 @@ def test_organisations_desks_and_caseless_duplicates_are_not_authors() -> None:
             {"@type": "Person", "name": "Di Wang"},
         ],
     }
-    m = page_meta(parse_html(_page(f'<script type="application/ld+json">{json.dumps(ld)}</script>')))
+    m = page_meta_from_tree(parse_html(_page(f'<script type="application/ld+json">{json.dumps(ld)}</script>')))
     assert m.authors == ("Jane Doe", "Di Wang")
 
 
 def test_unusable_author_values_fall_through_to_the_next_source() -> None:
-    m = page_meta(
+    m = page_meta_from_tree(
         parse_html(
             _page(
                 '<meta property="article:author" content="https://facebook.com/coastdaily">'
@@ -178,7 +179,7 @@ def test_unusable_author_values_fall_through_to_the_next_source() -> None:
     )
     assert m.authors == ("Jane Doe",)
     # names in scripts without case are people too
-    assert page_meta(parse_html(_page('<meta name="author" content="محمد علي">'))).authors == ("محمد علي",)
+    assert page_meta_from_tree(parse_html(_page('<meta name="author" content="محمد علي">'))).authors == ("محمد علي",)
 
 
 def test_marked_authors_are_the_first_block_only() -> None:
@@ -186,12 +187,12 @@ def test_marked_authors_are_the_first_block_only() -> None:
         '<div><a rel="author noopener" href="/a">Ann Lee</a>, <a rel="author" href="/b">Bo Li</a></div>'
         '<aside><span itemprop="author">Carl Mayer</span></aside>'
     )
-    assert page_meta(parse_html(_page("", body))).authors == ("Ann Lee", "Bo Li")
+    assert page_meta_from_tree(parse_html(_page("", body))).authors == ("Ann Lee", "Bo Li")
 
 
 def test_title_forms_site_names_separators_and_scripts() -> None:
     def meta(head: str) -> object:
-        return page_meta(parse_html(_page(head)))
+        return page_meta_from_tree(parse_html(_page(head)))
 
     # a title that is the site's name is no title
     site_only = meta('<meta property="og:site_name" content="Daily News"><title>Daily News</title>')
@@ -233,7 +234,7 @@ def test_title_forms_site_names_separators_and_scripts() -> None:
     ],
 )
 def test_declared_dates(head: str, body: str, published: str | None) -> None:
-    assert page_meta(parse_html(_page(head, body))).published == published
+    assert page_meta_from_tree(parse_html(_page(head, body))).published == published
 
 
 def test_find_phrases_whole_words_longest_first() -> None:
@@ -421,3 +422,16 @@ def test_furniture_takes_a_unit_only_when_most_of_it_is_furniture() -> None:
     # a ten-character aside run onto a long paragraph: only the aside's own unit goes
     labels, conf = decode_labels("x" * 110, units, proba, classes, furniture=[(95, 110)])
     assert labels == ["body", "junk"] and conf.tolist() == [0.9, 0.2]
+
+
+def test_public_functions_are_named_for_what_they_take() -> None:
+    """read_html takes HTML; page_meta_from_tree a parsed tree (it was ``page_meta``,
+    a name that read as if it took a page)."""
+    import cleaner.page_meta as module
+
+    assert {"read_html", "page_meta_from_tree"} <= set(module.__all__)
+    assert not hasattr(module, "page_meta")
+    html = _page('<meta name="author" content="Jane Doe"><title>Storm hits coast | Daily News</title>', "<p>Text.</p>")
+    text, meta = read_html(html)
+    assert text == html_to_text(html)
+    assert meta == page_meta_from_tree(parse_html(html)) and meta is not None and meta.authors == ("Jane Doe",)
