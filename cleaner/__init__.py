@@ -14,8 +14,10 @@ from .errors import (
     InputTypeError,
     MissingExtraError,
     ModelError,
+    ModelFormatError,
     ModelVersionError,
     SampleFormatError,
+    UnsafeModelFileError,
     UnsupportedInputError,
 )
 from .labels import Label
@@ -53,10 +55,12 @@ __all__ = [
     "Label",
     "MissingExtraError",
     "ModelError",
+    "ModelFormatError",
     "ModelVersionError",
     "PageMeta",
     "SampleFormatError",
     "Segment",
+    "UnsafeModelFileError",
     "UnsupportedInputError",
     "clean",
     "clean_frame",

@@ -58,8 +58,11 @@ class Cleaner:
 
     Args:
         model: a :class:`cleaner.model.Model`, a path to a model file, or None for the
-            shipped default model. Model files are pickles: load only trusted ones.
+            shipped default model.
         config: options; see :class:`CleanerConfig`.
+        trust_pickle: also load a pickle (joblib) model file, as cleaner wrote them
+            before; **loading a pickle runs any code it holds** (see
+            :func:`cleaner.model.load_model`).
 
     >>> c = Cleaner()
     >>> r = c.clean("Lovely weather returns\\nBy Jane Doe | June 9, 2025\\n"
@@ -69,8 +72,14 @@ class Cleaner:
     ('Lovely weather returns', ['Jane Doe'])
     """
 
-    def __init__(self, model: Model | str | Path | None = None, *, config: CleanerConfig | None = None) -> None:
-        self.model = model if isinstance(model, Model) else load_model(model)
+    def __init__(
+        self,
+        model: Model | str | Path | None = None,
+        *,
+        config: CleanerConfig | None = None,
+        trust_pickle: bool = False,
+    ) -> None:
+        self.model = model if isinstance(model, Model) else load_model(model, trust_pickle=trust_pickle)
         self.config = CleanerConfig() if config is None else config
         self._classes = [str(c) for c in self.model.estimator.classes_]
         self.article_filter: ArticleFilter | None = default_article_filter() if self.config.page_structure else None

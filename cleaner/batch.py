@@ -73,7 +73,9 @@ when that is enough), an HTML input larger than ``max_chars`` bytes before parsi
 A worker's memory is bounded by the model, a batch of pages, and one page of at most
 ``max_chars`` characters.
 
-Model files are pickles: pass only a model path you trust.
+The model file is loaded once in this process before the run starts (a file that is
+no usable model, or a pickle without ``trust_pickle``, stops it with a
+:class:`~cleaner.errors.ModelError` before OUT is touched), then once in each worker.
 """
 
 from __future__ import annotations
@@ -118,6 +120,7 @@ from .errors import (
     MissingExtraError,
 )
 from .extras import available, require
+from .model import load_model
 from .output import render
 from .page_clock import PageClock, PageKey, PageOverrun, read_stuck
 from .page_meta import PageMeta
@@ -742,7 +745,7 @@ def _pages(
 
 # --------------------------------------------------------------------------- cleaning
 
-_CLEANERS: dict[tuple[str | None, CleanerConfig, str | None], Cleaner] = {}
+_CLEANERS: dict[tuple[str | None, CleanerConfig, str | None, bool], Cleaner] = {}
 _CLEANERS_LOCK = threading.Lock()
 
 
@@ -758,18 +761,23 @@ def _model_file(model: str | Path | None) -> Path:
 
 
 def cached_cleaner(
-    model: str | Path | None = None, config: CleanerConfig | None = None, *, sha256: str | None = None
+    model: str | Path | None = None,
+    config: CleanerConfig | None = None,
+    *,
+    sha256: str | None = None,
+    trust_pickle: bool = False,
 ) -> Cleaner:
     """The :class:`Cleaner` for a model path and configuration, loaded once a process.
 
     Workers call this for every task, so each loads the model once; worker threads
     (a Dask worker with several threads) share it. With ``sha256``, the model file
     must still be the one that hash names (the file a run began with).
+    ``trust_pickle``: see :func:`cleaner.model.load_model`.
 
     Raises:
         BatchSetupError: the model file is not the one ``sha256`` names.
     """
-    key = (None if model is None else str(model), CleanerConfig() if config is None else config, sha256)
+    key = (None if model is None else str(model), CleanerConfig() if config is None else config, sha256, trust_pickle)
     with _CLEANERS_LOCK:
         cleaner = _CLEANERS.get(key)
         if cleaner is None:
@@ -785,7 +793,7 @@ def cached_cleaner(
                         f"began, {now[:12]}... now): its outputs would mix two models; put the first file "
                         "back and --resume, or start again into a new output directory"
                     )
-            cleaner = _CLEANERS[key] = Cleaner(key[0], config=key[1])
+            cleaner = _CLEANERS[key] = Cleaner(key[0], config=key[1], trust_pickle=trust_pickle)
     return cleaner
 
 
@@ -946,6 +954,7 @@ class _Job:
     parent: tuple[int, str] = (0, "")  # the pid and host of the process that runs the batch
     token: str | None = None  # the run's token in OUT's lock (batch_lock)
     watch_parent: bool = False  # workers are that process's children: end them when it dies
+    trust_pickle: bool = False  # load a pickle model file (cleaner.model.load_model)
 
     def in_parent(self) -> bool:
         return os.getpid() == self.parent[0] and socket.gethostname() == self.parent[1]
@@ -1010,7 +1019,7 @@ def run_task(task: Task, job: _Job) -> TaskResult:
     skipped: list[Skipped] = []
     pages = articles = 0
     with clock.alarm_handler():
-        cleaner = cached_cleaner(job.model, job.config, sha256=job.model_sha256)
+        cleaner = cached_cleaner(job.model, job.config, sha256=job.model_sha256, trust_pickle=job.trust_pickle)
         cleaned = _cleaned(_pages(root, task, job.config, budget), cleaner, failures, skipped, budget)
         # A WARC task has one input, written as JSON Lines; other inputs are one page.
         warc = task.inputs[0].kind is InputKind.WARC
@@ -1063,7 +1072,7 @@ def _probe_inputs(task: Task, first: int, job: _Job, marker: str) -> None:
     stuck = _stuck_marker(job.out_dir, task.index)
     budget = _Budget(clock, job.page_timeout, stuck, *read_stuck(stuck))
     with clock.alarm_handler():
-        cleaner = cached_cleaner(job.model, job.config, sha256=job.model_sha256)
+        cleaner = cached_cleaner(job.model, job.config, sha256=job.model_sha256, trust_pickle=job.trust_pickle)
         for i in range(first, len(task.inputs)):
             if i in task.skip:
                 continue
@@ -1590,6 +1599,7 @@ def run_batch(
     model: str | Path | None = None,
     config: CleanerConfig | None = None,
     on_result: Callable[[TaskResult], None] | None = None,
+    trust_pickle: bool = False,
 ) -> BatchReport:
     """Clean every page under ``in_dir`` into ``out_dir``; see the module docstring.
 
@@ -1598,10 +1608,14 @@ def run_batch(
         out_dir: where outputs, the manifest, the report and the failures list go;
             empty or missing unless ``options.resume``.
         options: see :class:`BatchOptions`.
-        model: a model file path (a pickle: trusted files only), or None for the
-            shipped model.
+        model: a model file path, or None for the shipped model. It is loaded here
+            once, before anything is written, so that a file that is no usable
+            model stops the run at once (a :class:`~cleaner.errors.ModelError`).
         config: how pages are cleaned; its ``max_chars`` also limits every input.
         on_result: called in this process after each task is recorded.
+        trust_pickle: also load a pickle (joblib) model file, in this process and in
+            every worker; **loading a pickle runs any code it holds** (see
+            :func:`cleaner.model.load_model`).
 
     Returns:
         The :class:`BatchReport`; ``report.exit_code`` is 0 when all inputs were
@@ -1616,6 +1630,8 @@ def run_batch(
             model file changed during the run.
         MissingExtraError: the inputs hold WARC files and warcio is not installed
             (``cleaner[warc]``), or a scheduler is given without ``cleaner[dask]``.
+        ModelError: ``model`` is missing, damaged, of another version, or a pickle
+            without ``trust_pickle``.
     """
     options = BatchOptions() if options is None else options
     config = CleanerConfig() if config is None else config
@@ -1633,6 +1649,8 @@ def run_batch(
         if any(item.kind is InputKind.WARC for item in inputs):
             raise MissingExtraError(_WARC_FEATURE, "warcio", "warc")
     model_path = None if model is None else str(Path(model).resolve())
+    if model_path is not None:  # refused here, before OUT is touched, rather than in every worker
+        load_model(model_path, trust_pickle=trust_pickle)
     model_file = _model_file(model_path)
     try:
         model_sha256 = _file_sha256(model_file)
@@ -1654,6 +1672,7 @@ def run_batch(
             parent=(os.getpid(), socket.gethostname()),
             token=lock.token,
             watch_parent=client is None,
+            trust_pickle=trust_pickle,
         )
         try:
             return _run(src, dst, job, options, client, on_result, start)

@@ -15,10 +15,12 @@ __all__ = [
     "InputTypeError",
     "MissingExtraError",
     "ModelError",
+    "ModelFormatError",
     "ModelVersionError",
     "OutputClashError",
     "PageTimeoutError",
     "SampleFormatError",
+    "UnsafeModelFileError",
     "UnsupportedInputError",
 ]
 
@@ -47,6 +49,20 @@ class ModelError(CleanerError):
 
 class ModelVersionError(ModelError):
     """A model file was made by another version of cleaner or scikit-learn."""
+
+
+class UnsafeModelFileError(ModelError):
+    """A model file is in a format whose loading runs code (a pickle, as joblib writes).
+
+    Refused before any of its content is read; load it with ``trust_pickle=True``
+    (``--trust-pickle``) only if you trust its source, and convert it once to the
+    safe format (``cleaner model convert``).
+    """
+
+
+class ModelFormatError(ModelError):
+    """A model file is damaged or tampered with: a member missing or unexpected, a value
+    of the wrong type, an array of the wrong dtype or shape (:mod:`cleaner.model_file`)."""
 
 
 class ConfigError(CleanerError, ValueError):

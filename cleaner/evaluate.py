@@ -751,7 +751,9 @@ def evaluate_model(
 
     Args:
         model: a :class:`~cleaner.model.Model`, a :class:`~cleaner.Cleaner`, a model
-            file path (a pickle: trusted files only) or None for the shipped default.
+            file path or None for the shipped default. (A pickle model file of an older
+            cleaner is refused: load it with ``load_model(path, trust_pickle=True)``
+            if you trust it, or convert it with ``cleaner model convert``.)
         pages: labelled pages (:func:`cleaner.samples.load_samples`) or dataset
             records rendered to pages (:func:`pages_from_records`).
         name: how the report names the model (default: the path, or ``"default"``).

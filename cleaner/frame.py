@@ -64,8 +64,9 @@ def clean_frame(
     Args:
         df: a frame with one page a row.
         column: the column holding page text (or HTML, with ``html=True``).
-        model: a model file path (a pickle: trusted files only), or None for the
-            shipped model. Loaded once a process.
+        model: a model file path, or None for the shipped model. Loaded once a
+            process. (A pickle model file of an older cleaner is refused: convert it
+            with ``cleaner model convert``.)
         config: how pages are cleaned; see :class:`cleaner.CleanerConfig`.
         html: the column holds HTML, rendered with
             :func:`cleaner.html_text.html_to_text` before cleaning and cleaned with

@@ -48,6 +48,7 @@ from .segment import Unit
 
 __all__ = [
     "MAX_WORDS",
+    "N_CANDIDATE_FEATURES",
     "RANKER_FEATURE_VERSION",
     "WINDOW",
     "Candidates",
@@ -61,6 +62,9 @@ __all__ = [
 RANKER_FEATURE_VERSION = "2"
 """Names the layout of :func:`candidates`' features; a ranker fitted on another layout
 is refused (:func:`check_ranker`). 2: the word overlap with the body added."""
+N_CANDIDATE_FEATURES = 3 * len(STANDARD_LABELS) + 20
+"""Columns of :func:`candidates`' features in layout :data:`RANKER_FEATURE_VERSION`: the
+probabilities of the candidate and of the units before and after it, and 20 more."""
 WINDOW = 40
 MAX_WORDS = 30
 _TERMINAL = ".!?"

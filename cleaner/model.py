@@ -10,25 +10,27 @@ sequences. It labels each unit from the unit's own features and its page context
   unit and its neighbours, so that "a byline next to a headline" and "a run of body"
   are learned from the predictions around a unit, not only from its own text.
 
-A model file is a joblib pickle of ``{"manifest": {...}, "estimator": ...}``. The
-manifest names the cleaner, scikit-learn and feature versions, the labels, a hash of
-the training data, the command that made it and its scores; :func:`load_model`
-refuses a file whose versions do not match this installation. **Model files are
-pickles: loading one runs code. Load only files from sources you trust.**
+A model file (:mod:`cleaner.model_file`) is a zip of a manifest, the estimators'
+structure and their arrays, all plain data (:mod:`cleaner.model_state`): loading one
+runs no code from it. The manifest names the cleaner, scikit-learn and feature
+versions, the labels, a hash of the training data, the command that made it and its
+scores; :func:`load_model` refuses a file whose versions do not match this
+installation. Model files of cleaner before this format are joblib pickles, which run
+code when loaded: :func:`load_model` refuses them unless told ``trust_pickle=True``,
+and :func:`convert_model` rewrites a trusted one in the safe format.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.resources
-import json
+import io
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
-import joblib
 import numpy as np
 import scipy.sparse as sp
 import sklearn
@@ -40,21 +42,24 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from .errors import ModelError, ModelVersionError
+from .errors import ModelError, ModelFormatError, ModelVersionError
 from .features import FEATURE_VERSION, NUMERIC_FEATURES, PageFeatures, featurize, shift_rows, with_context
+from .model_file import FILE_FORMAT, file_kind, model_file_hash, pickle_refusal, read_model_file, write_model_file
 from .segment import Unit
 
 __all__ = [
     "BlockClassifier",
     "Model",
     "PageUnits",
+    "convert_model",
     "default_model_path",
     "load_model",
+    "model_file_hash",
     "save_model",
     "training_data_hash",
 ]
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = FILE_FORMAT
 _STACK_OFFSETS = (-3, -2, -1, 1, 2, 3)
 
 
@@ -197,6 +202,15 @@ class _WideLogistic:
         coef[used] = model.coef_.T
         self.coef_ = coef
         self.intercept_ = model.intercept_.copy()
+
+    @classmethod
+    def from_state(cls, classes: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> _WideLogistic:
+        """The model with these arrays (as a model file holds them)."""
+        wide = cls.__new__(cls)
+        wide.classes_ = classes
+        wide.coef_ = coef
+        wide.intercept_ = intercept
+        return wide
 
     def predict_proba(self, M: Any) -> np.ndarray:
         return self.proba_from_scores(np.asarray(M @ self.coef_))
@@ -462,6 +476,8 @@ class Model:
             page is this model's).
         fallback: with a scope, the model that cleans pages outside it (the model it
             was retrained from); its labels are a subset of this model's.
+        file_sha256: the SHA-256 of the file bytes it was loaded from or saved to (as
+            :func:`model_file_hash` gives it), or None for a model made in memory.
     """
 
     estimator: BlockClassifier
@@ -469,6 +485,7 @@ class Model:
     headline_ranker: Any = None
     scope: Any = None
     fallback: Model | None = None
+    file_sha256: str | None = None
 
     @property
     def labels(self) -> list[str]:
@@ -484,7 +501,7 @@ class Model:
 
 def default_model_path() -> Path:
     """Where the shipped default model lives inside the package."""
-    return Path(str(importlib.resources.files("cleaner") / "models" / "default.joblib"))
+    return Path(str(importlib.resources.files("cleaner") / "models" / "default.model.zip"))
 
 
 def _versions() -> dict[str, str]:
@@ -518,7 +535,17 @@ def save_model(
 ) -> Model:
     """Save a fitted estimator with its manifest (versions and labels are filled in) and,
     if given, its headline ranker, and its scope with the fallback model outside it
-    (both or neither; the fallback is stored in the file, whole)."""
+    (both or neither; the fallback is stored in the file, whole).
+
+    The file is written atomically, in the format of :mod:`cleaner.model_file`.
+
+    Raises:
+        ModelError: a scope without a fallback or the reverse, a fallback with labels
+            the model lacks or a fallback of its own, a manifest that is not plain JSON
+            data, or an estimator of a kind a model file cannot hold.
+    """
+    from .model_state import model_state  # it imports this module
+
     check_is_fitted(estimator, "stage1_")
     if (scope is None) != (fallback is None):
         raise ModelError("a model's scope and its fallback model go together: give both or neither")
@@ -534,58 +561,117 @@ def save_model(
         **_versions(),
         "labels": labels,
         "params": estimator.get_params(),
-        **manifest,
+        **manifest,  # a converted model keeps the versions it was made with
         "headline_ranker": headline_ranker is not None,
     }
+    full["format"] = MODEL_FORMAT
+    full["labels"] = labels
     if fallback is not None:  # and so a scope (both or neither, checked above)
         full["scope"] = scope.describe()
         full["fallback"] = {
             key: fallback.manifest.get(key) for key in ("training_data_sha256", "cleaner_version", "command")
         }
-    json.dumps(full)  # the manifest must be plain data
-    blob: dict[str, Any] = {"manifest": full, "estimator": estimator, "headline_ranker": headline_ranker}
-    if fallback is not None:
-        blob["scope"] = scope
-        blob["fallback"] = {
-            "manifest": fallback.manifest,
-            "estimator": fallback.estimator,
-            "headline_ranker": fallback.headline_ranker,
-        }
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(p.name + ".tmp")
-    joblib.dump(blob, tmp, compress=3)
-    tmp.replace(p)
-    return Model(estimator, full, headline_ranker, scope, fallback)
+    structure, arrays = model_state(estimator, headline_ranker, scope, fallback)
+    sha256 = write_model_file(path, full, structure, arrays)
+    return Model(estimator, full, headline_ranker, scope, fallback, sha256)
 
 
 def _minor(version: str) -> str:
-    """``"1.9.1"`` -> ``"1.9"``: pickles of scikit-learn estimators keep within a minor version."""
+    """``"1.9.1"`` -> ``"1.9"``: scikit-learn's tree layout keeps within a minor version."""
     return ".".join(version.split(".")[:2])
 
 
-def load_model(path: str | Path | None = None) -> Model:
-    """Load a model file (the shipped default when ``path`` is None).
+def _check_versions(manifest: dict[str, Any], source: Path) -> None:
+    mine = _versions()
+    for key, what in (("feature_version", "feature layout"), ("sklearn_version", "scikit-learn")):
+        if _minor(str(manifest.get(key))) != _minor(mine[key]):
+            raise ModelVersionError(
+                f"{source} was made with {what} {manifest.get(key)}, but this installation has "
+                f"{mine[key]}; retrain it with this version (`cleaner train ...`) or install "
+                f"the matching version"
+            )
 
-    Raises:
-        ModelError: the file is missing or is not a cleaner model.
-        ModelVersionError: it was made with another cleaner feature layout (of the
-            block classifier or of the headline ranker) or scikit-learn version; the
-            message names both versions.
-    """
-    p = default_model_path() if path is None else Path(path)
+
+def _read_bytes(p: Path, default: bool) -> bytes:
+    from .model_file import MAX_FILE_BYTES
+
+    if p.is_dir():
+        raise ModelError(f"{p} is a directory, not a model file")
     if not p.is_file():
         hint = (
             " The default model ships inside the package; rebuild it with `python -m training.train corpus/training`."
-            if path is None
+            if default
             else ""
         )
         raise ModelError(f"no model file at {p}.{hint}")
     try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ModelError(f"{p} is {size / 1e6:.0f} MB, larger than any model file; is it the right file?")
+        return p.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"cannot read the model file {p}: {exc.strerror}") from exc
+
+
+def load_model(path: str | Path | None = None, *, trust_pickle: bool = False) -> Model:
+    """Load a model file (the shipped default when ``path`` is None).
+
+    Nothing in the file runs: it is read as plain data and arrays, checked, and the
+    estimators are rebuilt from them (:mod:`cleaner.model_file`).
+
+    Args:
+        path: the model file.
+        trust_pickle: also load a pickle (joblib) model file, as cleaner wrote them
+            before. **Loading a pickle runs any code it holds**: only for files from a
+            source you trust, and better converted once (:func:`convert_model`).
+
+    Raises:
+        ModelError: the file is missing or is not a cleaner model.
+        UnsafeModelFileError: the file is a pickle and ``trust_pickle`` is false; its
+            content was not read.
+        ModelFormatError: the file is damaged or tampered with (a member missing or
+            unexpected, a value of the wrong type, an array of the wrong shape).
+        ModelVersionError: it was made with another cleaner feature layout (of the
+            block classifier or of the headline ranker) or scikit-learn version; the
+            message names both versions.
+    """
+    from .headline import check_ranker  # headline imports this module
+    from .model_state import rebuild_model
+
+    p = default_model_path() if path is None else Path(path)
+    data = _read_bytes(p, default=path is None)
+    kind = file_kind(data)
+    if kind == "pickle":
+        if not trust_pickle:
+            raise pickle_refusal(p)
+        return _load_pickle(p, data)
+    if kind != "zip":
+        raise ModelFormatError(
+            f"{p} is not a cleaner model file (it starts with {data[:8]!r}; a model file is a zip written by "
+            "`cleaner train` or `python -m training.train`)"
+        )
+    content = read_model_file(data, str(p))
+    manifest = content.manifest
+    _check_versions(manifest, p)
+    parts = rebuild_model(content.structure, content.arrays)
+    labels = [str(c) for c in parts.estimator.classes_]
+    if manifest.get("labels") != labels:
+        raise ModelFormatError(f"{p}: the manifest's labels are not the classifier's ({labels})")
+    check_ranker(parts.headline_ranker, str(p))
+    if parts.fallback is not None:
+        check_ranker(parts.fallback.headline_ranker, f"{p} (its fallback model)")
+    return Model(parts.estimator, manifest, parts.headline_ranker, parts.scope, parts.fallback, content.sha256)
+
+
+def _load_pickle(p: Path, data: bytes) -> Model:
+    """A pickle (joblib) model file, as cleaner wrote them before: runs the file's code."""
+    import joblib
+
+    try:
         with warnings.catch_warnings():
             # a patch-level scikit-learn difference is checked below, by minor version
             warnings.simplefilter("ignore", InconsistentVersionWarning)
-            blob = joblib.load(p)
+            blob = joblib.load(io.BytesIO(data))
     except Exception as exc:  # a corrupt or foreign file can raise anything while unpickling
         raise ModelError(
             f"{p} is not a readable cleaner model (a file written by `cleaner train` or "
@@ -594,14 +680,7 @@ def load_model(path: str | Path | None = None) -> Model:
     if not isinstance(blob, dict) or "manifest" not in blob or "estimator" not in blob:
         raise ModelError(f"{p} is not a cleaner model (no manifest)")
     manifest = blob["manifest"]
-    mine = _versions()
-    for key, what in (("feature_version", "feature layout"), ("sklearn_version", "scikit-learn")):
-        if _minor(str(manifest.get(key))) != _minor(mine[key]):
-            raise ModelVersionError(
-                f"{p} was made with {what} {manifest.get(key)}, but this installation has "
-                f"{mine[key]}; retrain it with this version (`cleaner train ...`) or install "
-                f"the matching version"
-            )
+    _check_versions(manifest, p)
     from .headline import check_ranker  # headline imports this module
 
     check_ranker(blob.get("headline_ranker"), str(p))
@@ -610,4 +689,27 @@ def load_model(path: str | Path | None = None) -> Model:
         fb = blob["fallback"]
         check_ranker(fb.get("headline_ranker"), f"{p} (its fallback model)")
         fallback = Model(fb["estimator"], fb["manifest"], fb.get("headline_ranker"))
-    return Model(blob["estimator"], manifest, blob.get("headline_ranker"), blob.get("scope"), fallback)
+    sha256 = hashlib.sha256(data).hexdigest()
+    return Model(blob["estimator"], manifest, blob.get("headline_ranker"), blob.get("scope"), fallback, sha256)
+
+
+def convert_model(source: str | Path, target: str | Path, *, trust_pickle: bool = False) -> Model:
+    """Rewrite a model file in the safe format (:mod:`cleaner.model_file`); return the
+    model as saved.
+
+    The manifest is kept (its ``format`` becomes this format's, versions and labels are
+    those of the estimator) and says what it was converted from; predictions do not
+    change. Converting a pickle loads it, which runs its code: ``trust_pickle=True``
+    is needed for one, as for :func:`load_model`.
+    """
+    model = load_model(source, trust_pickle=trust_pickle)
+    manifest = dict(model.manifest)
+    manifest["converted_from"] = {"file": Path(source).name, "sha256": model.file_sha256}
+    return save_model(
+        model.estimator,
+        target,
+        manifest,
+        headline_ranker=model.headline_ranker,
+        scope=model.scope,
+        fallback=model.fallback,
+    )

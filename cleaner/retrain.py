@@ -13,8 +13,8 @@ A user whose pages the default model gets wrong labels a few of them (see
 user's pages it has not seen: grouped k-fold over the user's pages
 (:class:`sklearn.model_selection.GroupKFold`, one group a site), per-label precision,
 recall and F1 over words, overall and per site. :func:`save_retrained` writes the
-model with its manifest (:func:`cleaner.model.save_model`). Model files are pickles:
-share them only with people who trust you, and load only files you trust.
+model with its manifest (:func:`cleaner.model.save_model`), in a format that holds
+only plain data and arrays (:mod:`cleaner.model_file`).
 
 The shipped training data (``corpus/training/{train,validation}.jsonl.gz``) is in the
 repository, not in the installed package: ``base=True`` needs a checkout, or the

@@ -2,8 +2,10 @@
 
 For the batch tests: a page that crashes the worker cleaning it (a segfault in a
 parser, or the kernel's out-of-memory killer, look the same to the parent). The
-classifier is the shipped one for every other page. The worker processes unpickle
-the model from this module, so it must stay importable from the tests folder.
+classifier is the shipped one for every other page. A model file holds no code, so
+this one is a pickle (of the old joblib format), loaded with ``trust_pickle=True``:
+the worker processes unpickle the model from this module, so it must stay
+importable from the tests folder.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import joblib
 import numpy as np
 
 from cleaner.features import PageFeatures, featurize
-from cleaner.model import default_model_path
+from cleaner.model import load_model
 from cleaner.segment import split_units
 
 TRIGGER = "Xylophonequartz"
@@ -51,7 +53,12 @@ class CrashingEstimator:
 
 
 def write_crashing_model(path: Path) -> Path:
-    blob = joblib.load(default_model_path())
-    blob["estimator"] = CrashingEstimator(blob["estimator"])
+    """Write the crashing model as a pickle (load it with ``trust_pickle=True``)."""
+    shipped = load_model()
+    blob = {
+        "manifest": shipped.manifest,
+        "estimator": CrashingEstimator(shipped.estimator),
+        "headline_ranker": shipped.headline_ranker,
+    }
     joblib.dump(blob, path)
     return path

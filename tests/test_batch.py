@@ -501,12 +501,19 @@ def test_a_page_that_kills_dask_workers_is_skipped_and_the_run_goes_on(
     out = tmp_path / "out"
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         opts = BatchOptions(batch_size=3, scheduler=cluster.scheduler_address)
-        report = run_batch(root, out, options=opts, model=model, config=SMALL)
+        report = run_batch(root, out, options=opts, model=model, config=SMALL, trust_pickle=True)
     assert report.aborted is None and report.worker_deaths == 1
     assert failures(out) == {"p04.txt": WORKER_CRASH}
     assert report.pages == 5 and report.exit_code == 1
     clean = tmp_path / "clean"
-    run_batch(root, clean, options=BatchOptions(jobs=1, batch_size=3, exclude=("p04.txt",)), model=model, config=SMALL)
+    run_batch(
+        root,
+        clean,
+        options=BatchOptions(jobs=1, batch_size=3, exclude=("p04.txt",)),
+        model=model,
+        config=SMALL,
+        trust_pickle=True,
+    )
     key = json.dumps
     assert sorted(map(key, jsonl_rows(out))) == sorted(map(key, jsonl_rows(clean)))
 
@@ -526,7 +533,9 @@ def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
 def test_a_page_that_kills_its_worker_is_skipped_and_the_run_goes_on(tmp_path: Path) -> None:
     model, root = _crash_corpus(tmp_path, 10)
     out = tmp_path / "out"
-    report = run_batch(root, out, options=BatchOptions(jobs=2, batch_size=3), model=model, config=SMALL)
+    report = run_batch(
+        root, out, options=BatchOptions(jobs=2, batch_size=3), model=model, config=SMALL, trust_pickle=True
+    )
     assert report.aborted is None and report.worker_deaths == 1
     assert report.exit_code == 1
     assert failures(out) == {"p04.txt": WORKER_CRASH}
@@ -535,7 +544,12 @@ def test_a_page_that_kills_its_worker_is_skipped_and_the_run_goes_on(tmp_path: P
     # run without the page writes them
     clean = tmp_path / "clean"
     expected = run_batch(
-        root, clean, options=BatchOptions(jobs=1, batch_size=3, exclude=("p04.txt",)), model=model, config=SMALL
+        root,
+        clean,
+        options=BatchOptions(jobs=1, batch_size=3, exclude=("p04.txt",)),
+        model=model,
+        config=SMALL,
+        trust_pickle=True,
     )
     assert expected.exit_code == 0
     key = json.dumps

@@ -71,7 +71,7 @@ def test_bad_label_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_unreadable_model_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    junk = tmp_path / "model.joblib"
+    junk = tmp_path / "model.model.zip"
     junk.write_bytes(b"not a model")
     assert main(["evaluate", str(TSV), "--model", str(junk)]) == EXIT_USAGE
     assert "cleaner: error" in capsys.readouterr().err

@@ -13,6 +13,7 @@ from cleaner.decode import _author_line, _prefixed_author, decode_labels, main_r
 from cleaner.errors import ModelVersionError
 from cleaner.headline import (
     _CAPTION,
+    N_CANDIDATE_FEATURES,
     RANKER_FEATURE_VERSION,
     Candidates,
     HeadlineRanker,
@@ -306,7 +307,7 @@ def _fit_on_gold() -> tuple[HeadlineRanker, Any]:
 
 def test_ranker_round_trips_through_the_model_file(tmp_path: Path) -> None:
     ranker, model = _fit_on_gold()
-    path = tmp_path / "m.joblib"
+    path = tmp_path / "m.model.zip"
     saved = save_model(model.estimator, path, {"note": "test"}, headline_ranker=ranker)
     loaded = load_model(path)
     assert saved.manifest["headline_ranker"] is True
@@ -322,9 +323,11 @@ def test_ranker_of_another_feature_layout_is_refused(tmp_path: Path) -> None:
     ranker, model = _fit_on_gold()
     assert ranker.feature_version_ == RANKER_FEATURE_VERSION
     ranker.feature_version_ = "1"  # as a model file from before the word-overlap feature
-    path = tmp_path / "old.joblib"
+    path = tmp_path / "old.model.zip"
     save_model(model.estimator, path, {"note": "test"}, headline_ranker=ranker)
-    with pytest.raises(ModelVersionError, match=r"old\.joblib has a headline ranker for candidate feature layout 1"):
+    with pytest.raises(
+        ModelVersionError, match=r"old\.model\.zip has a headline ranker for candidate feature layout 1"
+    ):
         load_model(path)
 
 
@@ -334,6 +337,7 @@ def test_overlap_feature_is_the_share_of_words_in_the_body() -> None:
     labels, _ = decode_labels(PAGE, units, proba, cleaner._classes)
     cands = candidates(PAGE, units, labels, proba, cleaner._classes)
     assert cands is not None
+    assert cands.features.shape[1] == N_CANDIDATE_FEATURES  # what a model file's ranker is checked against
     overlap = dict(zip(cands.index.tolist(), cands.features[:, -1].tolist(), strict=True))
     text_of = {j: PAGE[units[j].start : units[j].end] for j in overlap}
     title = next(j for j, t in text_of.items() if t == "Storm floods the old harbour town")

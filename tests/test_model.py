@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import zipfile
 from pathlib import Path
 
 import joblib
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from cleaner import Cleaner, ModelError, ModelVersionError
+from cleaner import Cleaner, ModelError, ModelFormatError, ModelVersionError
 from cleaner.model import BlockClassifier, PageUnits, load_model, save_model
 from cleaner.samples import page_from_segments
 from cleaner.trainer import DEFAULT_DESIGN, DESIGNS, fit_pages, pages_to_xy
@@ -67,30 +69,37 @@ def test_mismatched_lengths_raise() -> None:
 
 def test_save_load_roundtrip_and_version_check(tmp_path: Path) -> None:
     model = fit_pages(_pages(), DESIGNS["logistic"])
-    path = tmp_path / "m.joblib"
+    path = tmp_path / "m.model.zip"
     save_model(model, path, {"command": "test"})
     loaded = load_model(path)
     assert loaded.manifest["command"] == "test"
     assert set(loaded.manifest["labels"]) == {"headline", "byline", "body", "related-item", "junk"}
     text = "Council approves new park plan\nBy Jane Doe | June 1, 2025\nThe city council voted on Monday."
     assert Cleaner(loaded).clean(text).segments
-    blob = joblib.load(path)
-    blob["manifest"]["sklearn_version"] = "0.1.0"
-    joblib.dump(blob, path)
+    with zipfile.ZipFile(path) as zf:
+        members = {name: zf.read(name) for name in zf.namelist()}
+    manifest = json.loads(members["manifest.json"])
+    manifest["sklearn_version"] = "0.1.0"
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
     with pytest.raises(ModelVersionError, match=r"scikit-learn 0\.1\.0"):
         load_model(path)
 
 
 def test_bad_model_files(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no model file"):
-        load_model(tmp_path / "missing.joblib")
-    junk = tmp_path / "junk.joblib"
-    junk.write_bytes(b"not a pickle")
-    with pytest.raises(ModelError, match="not a readable"):
+        load_model(tmp_path / "missing.model.zip")
+    with pytest.raises(ModelError, match="is a directory, not a model file"):
+        load_model(tmp_path)
+    junk = tmp_path / "junk.model.zip"
+    junk.write_bytes(b"not a model")
+    with pytest.raises(ModelFormatError, match="not a cleaner model file"):
         load_model(junk)
     joblib.dump({"x": 1}, tmp_path / "other.joblib")
-    with pytest.raises(ModelError, match="no manifest"):
-        load_model(tmp_path / "other.joblib")
+    with pytest.raises(ModelError, match="no manifest"):  # an old pickle, trusted, that is no model
+        load_model(tmp_path / "other.joblib", trust_pickle=True)
 
 
 def test_shipped_model_has_manifest() -> None:

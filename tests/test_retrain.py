@@ -68,16 +68,16 @@ def test_unknown_label_names_file_and_line(tmp_path: Path, capsys: pytest.Captur
         load_user_samples([tmp_path])
     assert err.value.path == str(tsv) and err.value.line == 3
     assert "unknown label 'bdoy'" in str(err.value) and "custom-labels" in str(err.value)
-    assert main(["train", str(tmp_path), "-o", str(tmp_path / "m.joblib")]) == 2
+    assert main(["train", str(tmp_path), "-o", str(tmp_path / "m.model.zip")]) == 2
     assert f"{tsv}:3: unknown label 'bdoy'" in capsys.readouterr().err
-    assert not (tmp_path / "m.joblib").exists()
+    assert not (tmp_path / "m.model.zip").exists()
 
 
 def test_text_not_in_page_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "p.txt").write_text("A title\nSome body text here.\nFooter\n", encoding="utf-8")
     tsv = tmp_path / "p.labels.tsv"
     tsv.write_text("headline\tA title\nbody\tSome body text, edited.\njunk\tFooter\n", encoding="utf-8")
-    assert main(["train", str(tsv), "-o", str(tmp_path / "m.joblib")]) == 2
+    assert main(["train", str(tsv), "-o", str(tmp_path / "m.model.zip")]) == 2
     err = capsys.readouterr().err
     assert f"{tsv}:2: segment 'Some body text, edited.' is not in the page text" in err
 
@@ -101,7 +101,7 @@ def test_custom_label_is_trained_and_kept_in_extra(tmp_path: Path) -> None:
     held_dir = _caption_samples(DEMO / "heldout", tmp_path / "heldout")
     samples = load_user_samples([train_dir])
     assert samples.custom_labels == ["caption"]
-    model_path = tmp_path / "caption.joblib"
+    model_path = tmp_path / "caption.model.zip"
     assert main(["train", str(train_dir), "-o", str(model_path), "--folds", "0"]) == 0
     model = load_model(model_path)
     assert "caption" in model.labels and model.manifest["custom_labels"] == ["caption"]
@@ -119,7 +119,7 @@ def test_custom_label_is_trained_and_kept_in_extra(tmp_path: Path) -> None:
 
 def test_clean_cli_uses_the_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     train_dir = _caption_samples(DEMO / "train", tmp_path / "train")
-    model_path = tmp_path / "caption.joblib"
+    model_path = tmp_path / "caption.model.zip"
     assert main(["train", str(train_dir), "-o", str(model_path), "--folds", "0"]) == 0
     capsys.readouterr()
     page = DEMO / "heldout" / "almanac-07.txt"
@@ -129,7 +129,7 @@ def test_clean_cli_uses_the_model(tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_a_scope_needs_the_base_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    model_path = tmp_path / "scoped.joblib"
+    model_path = tmp_path / "scoped.model.zip"
     assert main(["train", str(DEMO / "train"), "-o", str(model_path), "--folds", "0", "--scope", "site"]) == 2
     assert "--scope site needs --base" in capsys.readouterr().err
     assert not model_path.exists()

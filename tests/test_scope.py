@@ -135,17 +135,17 @@ def test_scoped_model_file_keeps_scope_and_fallback(
     tmp_path: Path, default: Model, capsys: pytest.CaptureFixture[str]
 ) -> None:
     scope = build_scope(_site_pages())
-    path = tmp_path / "scoped.joblib"
+    path = tmp_path / "scoped.model.zip"
     save_model(default.estimator, path, {"retrained": True}, scope=scope, fallback=default)
     loaded = load_model(path)
     assert loaded.scope == scope and loaded.fallback is not None
     assert loaded.manifest["scope"]["template_lines"] == {"river.example": 4}
     assert loaded.fallback.manifest == default.manifest
     with pytest.raises(ModelError, match="give both or neither"):
-        save_model(default.estimator, tmp_path / "x.joblib", {}, scope=scope)
+        save_model(default.estimator, tmp_path / "x.model.zip", {}, scope=scope)
     with pytest.raises(ModelError, match="fallback of its own"):
-        save_model(default.estimator, tmp_path / "x.joblib", {}, scope=scope, fallback=loaded)
-    assert not (tmp_path / "x.joblib").exists()
+        save_model(default.estimator, tmp_path / "x.model.zip", {}, scope=scope, fallback=loaded)
+    assert not (tmp_path / "x.model.zip").exists()
     # `cleaner clean --explain` says which model cleaned the page
     page = tmp_path / "river.txt"
     page.write_text("\n".join([*NAV[:2], "Ferry returns", "The ferry came back on Monday.", *NAV[2:]]), "utf-8")
@@ -157,7 +157,7 @@ def test_scoped_model_file_keeps_scope_and_fallback(
     assert "cleaned by the default model it falls back on" in capsys.readouterr().err
     junk = dataclasses.replace(default, estimator=_AllJunk())
     with pytest.raises(ModelError, match="labels the model lacks: caption"):
-        save_model(default.estimator, tmp_path / "x.joblib", {}, scope=scope, fallback=junk)
+        save_model(default.estimator, tmp_path / "x.model.zip", {}, scope=scope, fallback=junk)
 
 
 def test_demo_pages_are_in_the_scope_of_their_site_only() -> None:

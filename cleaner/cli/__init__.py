@@ -14,14 +14,26 @@ from collections.abc import Sequence
 
 from ..errors import CleanerError
 
-__all__ = ["EXIT_FAILURES", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_FAILURES", "EXIT_OK", "EXIT_USAGE", "add_model_arguments", "main"]
 
 EXIT_OK = 0
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
 
 # Subcommand modules, in the order `cleaner --help` lists them.
-_COMMANDS = ("clean", "batch", "evaluate", "retrain")
+_COMMANDS = ("clean", "batch", "evaluate", "retrain", "model")
+
+TRUST_PICKLE_HELP = (
+    "also load a pickle (joblib) model file, as cleaner wrote them before: loading a pickle RUNS ANY "
+    "CODE IT HOLDS, so only for a file from a source you trust (better: convert it once with "
+    "`cleaner model convert`)"
+)
+
+
+def add_model_arguments(p: argparse.ArgumentParser) -> None:
+    """``--model`` and ``--trust-pickle``, as every command that loads a model takes them."""
+    p.add_argument("--model", default=None, help="model file (default: the shipped model)")
+    p.add_argument("--trust-pickle", action="store_true", help=TRUST_PICKLE_HELP)
 
 
 def build_parser() -> argparse.ArgumentParser:

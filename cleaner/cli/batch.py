@@ -8,6 +8,7 @@ from typing import Any
 
 from ..batch import DEFAULT_PAGE_TIMEOUT, OUTPUT_FORMATS, BatchOptions, run_batch
 from ..config import CleanerConfig
+from . import add_model_arguments
 
 __all__ = ["add_parser"]
 
@@ -47,7 +48,9 @@ def _run(args: argparse.Namespace) -> int:
         page_timeout=args.page_timeout,
         progress=False if args.quiet else None,
     )
-    report = run_batch(args.input, args.output, options=options, model=args.model, config=config)
+    report = run_batch(
+        args.input, args.output, options=options, model=args.model, config=config, trust_pickle=args.trust_pickle
+    )
     if not args.quiet or report.exit_code:
         print(f"cleaner batch: {report}", file=sys.stderr)
     return report.exit_code
@@ -140,9 +143,7 @@ def add_parser(sub: Any) -> None:
         "stuck in C code has its worker process stopped; 'none' for no limit (default: %(default)g)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary unless inputs fail")
-    p.add_argument(
-        "--model", default=None, help="model file (default: the shipped model; a pickle: trusted files only)"
-    )
+    add_model_arguments(p)
     p.add_argument("--html-mode", default="browser", choices=("browser", "collapsed"), help="how HTML is rendered")
     p.add_argument(
         "--no-metadata",

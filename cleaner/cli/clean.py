@@ -14,7 +14,7 @@ from ..api import Cleaner
 from ..config import CleanerConfig
 from ..errors import InputTypeError
 from ..output import FORMATS, explain, render
-from . import EXIT_USAGE
+from . import EXIT_USAGE, add_model_arguments
 
 if TYPE_CHECKING:
     from ..page_meta import PageMeta
@@ -99,7 +99,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.explain and args.format != "text":
         print("cleaner clean: error: --explain prints a table; it cannot be combined with -f", file=sys.stderr)
         return EXIT_USAGE
-    cleaner = Cleaner(args.model, config=config)
+    cleaner = Cleaner(args.model, config=config, trust_pickle=args.trust_pickle)
     # what Cleaner.clean_html cleans, with the text kept for --explain
     text, meta = read_input(
         args.file, html=args.html, text=args.text, mode=config.html_mode, metadata=config.html_metadata
@@ -132,9 +132,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--main-only", action="store_true", help="print the main article only (the one with the most body words)"
     )
-    p.add_argument(
-        "--model", default=None, help="model file (default: the shipped model; a pickle: trusted files only)"
-    )
+    add_model_arguments(p)
     kind = p.add_mutually_exclusive_group()
     kind.add_argument(
         "--html",

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..evaluate import EvaluationReport, compare_table, evaluate_model, iter_eval_pages
 from ..model import load_model
-from . import EXIT_OK, EXIT_USAGE
+from . import EXIT_OK, EXIT_USAGE, add_model_arguments
 
 __all__ = ["add_parser"]
 
@@ -44,7 +44,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.compare_default:
         reports.append(("default", evaluate_model(None, pages, name="default")))
     name = "default" if args.model is None else args.model
-    model = load_model(args.model)
+    model = load_model(args.model, trust_pickle=args.trust_pickle)
     reports.append((name, evaluate_model(model, pages, name=name)))
     if model.scope is not None:
         inside = sum(model.for_text(p.text) is model for p in pages)
@@ -82,9 +82,7 @@ def add_parser(sub: Any) -> None:
         ),
     )
     p.add_argument("samples", nargs="+", metavar="SAMPLES", help="sample files, record files or directories")
-    p.add_argument(
-        "--model", default=None, help="model file (default: the shipped model; a pickle: trusted files only)"
-    )
+    add_model_arguments(p)
     p.add_argument(
         "--compare-default",
         action="store_true",

@@ -2,7 +2,7 @@
 
     cleaner label pages/*.txt -o samples/          # the model's labels, as TSV to correct
     cleaner review samples/page1.labels.tsv        # see them coloured in a browser
-    cleaner train samples/ -o mysite.joblib --base # train, cross-validate, save
+    cleaner train samples/ -o mysite.model.zip --base  # train, cross-validate, save
 
 A thin shell over :mod:`cleaner.labelling` and :mod:`cleaner.retrain`.
 """
@@ -35,7 +35,7 @@ from ..retrain import (
 from ..samples import LabelledPage, read_tsv
 from ..scope import SiteScope
 from ..trainer import DEFAULT_DESIGN, DESIGNS
-from . import EXIT_FAILURES, EXIT_OK, EXIT_USAGE
+from . import EXIT_FAILURES, EXIT_OK, EXIT_USAGE, add_model_arguments
 from .clean import read_input
 
 __all__ = ["add_parser"]
@@ -56,7 +56,7 @@ def _stem(path: str) -> str:
 
 
 def _label(args: argparse.Namespace) -> int:
-    cleaner = Cleaner(args.model)
+    cleaner = Cleaner(args.model, trust_pickle=args.trust_pickle)
     out = Path(args.output)
     names: dict[str, str] = {}
     failures = 0
@@ -94,7 +94,7 @@ def _review(args: argparse.Namespace) -> int:
         html = review_html(page, name=name, title=f"{name}: labels from {Path(src).name}")
     else:
         text = _page_text(src, html=args.html, text=args.text)
-        pred = predict_page(text, Cleaner(args.model))
+        pred = predict_page(text, Cleaner(args.model, trust_pickle=args.trust_pickle))
         html = review_html(pred, name=name, title=f"{name}: labels from the model")
     if args.output == "-":
         sys.stdout.write(html)
@@ -211,8 +211,6 @@ def _positive(value: str) -> float:
 
 
 def add_parser(sub: Any) -> None:
-    model_help = "model file (default: the shipped model; a pickle: trusted files only)"
-
     p = sub.add_parser(
         "label",
         help="write the model's labels of pages as TSV samples to correct",
@@ -224,7 +222,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("pages", nargs="+", metavar="PAGE", help="page text files (HTML is rendered)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the samples")
-    p.add_argument("--model", default=None, help=model_help)
+    add_model_arguments(p)
     p.add_argument("--site", default=None, help="write a '# site: SITE' header (default: the folder's name)")
     p.add_argument("--force", action="store_true", help="overwrite existing TSVs (they may hold corrections)")
     kind = p.add_mutually_exclusive_group()
@@ -248,7 +246,7 @@ def add_parser(sub: Any) -> None:
         default=None,
         help="HTML file (default: NAME.review.html beside the input; - for stdout)",
     )
-    p.add_argument("--model", default=None, help=model_help)
+    add_model_arguments(p)
     p.add_argument("--custom-labels", type=_labels_arg, default=[], metavar="A,B", help="labels of your own")
     kind = p.add_mutually_exclusive_group()
     kind.add_argument("--html", action="store_true", help="the page is HTML")
@@ -261,12 +259,12 @@ def add_parser(sub: Any) -> None:
         description=(
             "Train a model on your labelled samples (TSV/JSONL files or folders), alone or with the "
             "shipped training data (--base). Prints cross-validated per-label scores over your pages, "
-            "grouped by site, and saves the model with its manifest. Model files are pickles: share "
-            "and load only trusted ones."
+            "grouped by site, and saves the model with its manifest (a zip of JSON and arrays, which "
+            "runs no code when loaded)."
         ),
     )
     p.add_argument("samples", nargs="+", metavar="SAMPLES", help="sample files or folders")
-    p.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write (.joblib)")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write (NAME.model.zip)")
     p.add_argument("--base", action="store_true", help="train together with the shipped training data")
     p.add_argument(
         "--base-data",

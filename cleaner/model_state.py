@@ -1,0 +1,442 @@
+"""A model's fitted estimators as plain data and arrays, and back: what a model file holds.
+
+:func:`model_state` takes a model's estimators apart into a *structure* (JSON: each
+part's type, from the closed list below, its parameters and the names of its arrays)
+and named arrays of numbers; :func:`rebuild_model` puts them together again from those
+alone, checking every value on the way, so that a file can only ever yield these
+types, with arrays of the shapes their predictions index with:
+
+* ``BlockClassifier`` (:class:`cleaner.model.BlockClassifier`): its parameters, labels
+  and stages;
+* ``WideLogistic``: a stage-1 logistic model (``coef`` over the numeric features with
+  their context and the hashed words, ``intercept``);
+* ``HistGradientBoosting``: scikit-learn's ``HistGradientBoostingClassifier`` (a
+  stage-1 or stage-2 model, the headline ranker's model): its parameters, labels,
+  baseline scores and trees (scikit-learn's node records, all trees in one array, with
+  the number of nodes of each); the rebuilt estimator holds what prediction reads, and
+  predicts as the fitted one did, bit for bit;
+* ``ScaledLogistic``: the stage-2 ``StandardScaler`` + ``LogisticRegression``
+  pipeline;
+* ``HeadlineRanker`` (:class:`cleaner.headline.HeadlineRanker`);
+* ``SiteScope`` (:class:`cleaner.scope.SiteScope`): its sites' template lines;
+* a fallback model (a retrained model's, outside its scope): its manifest, block
+  classifier and headline ranker.
+
+Trees are checked before they are used: every split's children come after it and
+inside its tree (so walking a tree ends at a leaf), every split's feature is one the
+model has, and no split is categorical (the project never fits categorical features).
+A value that breaks these rules is a :class:`~cleaner.errors.ModelFormatError`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble._hist_gradient_boosting.binning import _BinMapper
+from sklearn.ensemble._hist_gradient_boosting.common import PREDICTOR_RECORD_DTYPE, X_BITSET_INNER_DTYPE
+from sklearn.ensemble._hist_gradient_boosting.predictor import TreePredictor
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from .errors import ModelError, ModelFormatError
+from .features import NUMERIC_FEATURES, featurize, with_context
+from .headline import N_CANDIDATE_FEATURES, HeadlineRanker
+from .model import _STACK_OFFSETS, BlockClassifier, Model, _WideLogistic
+from .model_file import ArrayReader
+from .scope import SiteScope
+from .segment import split_units
+
+__all__ = ["ModelParts", "model_state", "rebuild_model"]
+
+
+@dataclass(frozen=True)
+class ModelParts:
+    """What :func:`rebuild_model` gives: the parts of a :class:`cleaner.model.Model`."""
+
+    estimator: BlockClassifier
+    headline_ranker: HeadlineRanker | None
+    scope: SiteScope | None
+    fallback: Model | None
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _Arrays:
+    """Arrays collected while a structure is written, each under a name given once."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def put(self, name: str, array: np.ndarray) -> str:
+        if name in self.arrays:  # pragma: no cover - names follow the structure's paths
+            raise ModelError(f"array {name!r} written twice")
+        self.arrays[name] = array
+        return name
+
+
+def _classes_state(classes: np.ndarray) -> dict[str, Any]:
+    if classes.dtype == object:
+        kind = "object"
+    elif classes.dtype.kind == "U":
+        kind = "str"
+    elif classes.dtype == bool:
+        kind = "bool"
+    else:
+        raise ModelError(f"a model's classes must be labels or booleans, not {classes.dtype}")
+    return {"dtype": kind, "values": classes.tolist()}
+
+
+def _hgb_state(model: HistGradientBoostingClassifier, out: _Arrays, at: str) -> dict[str, Any]:
+    if getattr(model, "is_categorical_", None) is not None or getattr(model, "_preprocessor", None) is not None:
+        raise ModelError(f"{at}: gradient boosting with categorical features cannot be saved")
+    k = model.n_trees_per_iteration_
+    trees = [tree for iteration in model._predictors for tree in iteration]
+    for tree in trees:
+        if tree.nodes["is_categorical"].any() or len(tree.raw_left_cat_bitsets):
+            raise ModelError(f"{at}: gradient boosting with categorical splits cannot be saved")
+    sizes = np.asarray([tree.nodes.shape[0] for tree in trees], dtype=np.int64).reshape(-1, k)
+    nodes = np.concatenate([tree.nodes for tree in trees]) if trees else np.zeros(0, PREDICTOR_RECORD_DTYPE)
+    return {
+        "type": "HistGradientBoosting",
+        "params": model.get_params(deep=False),
+        "classes": _classes_state(model.classes_),
+        "n_features": int(model.n_features_in_),
+        "baseline": out.put(f"{at}.baseline", np.asarray(model._baseline_prediction)),
+        "tree_sizes": out.put(f"{at}.tree_sizes", sizes),
+        "nodes": out.put(f"{at}.nodes", nodes),
+    }
+
+
+def _stage_state(model: Any, out: _Arrays, at: str) -> dict[str, Any]:
+    if isinstance(model, _WideLogistic):
+        return {
+            "type": "WideLogistic",
+            "classes": _classes_state(np.asarray(model.classes_)),
+            "coef": out.put(f"{at}.coef", model.coef_),
+            "intercept": out.put(f"{at}.intercept", model.intercept_),
+        }
+    if isinstance(model, HistGradientBoostingClassifier):
+        return _hgb_state(model, out, at)
+    if isinstance(model, Pipeline) and [type(s) for _, s in model.steps] == [StandardScaler, LogisticRegression]:
+        scaler, logistic = model.steps[0][1], model.steps[1][1]
+        return {
+            "type": "ScaledLogistic",
+            "scaler_params": scaler.get_params(deep=False),
+            "mean": out.put(f"{at}.mean", scaler.mean_),
+            "scale": out.put(f"{at}.scale", scaler.scale_),
+            "logistic_params": logistic.get_params(deep=False),
+            "classes": _classes_state(logistic.classes_),
+            "coef": out.put(f"{at}.coef", logistic.coef_),
+            "intercept": out.put(f"{at}.intercept", logistic.intercept_),
+        }
+    raise ModelError(f"{at}: a {type(model).__name__} cannot be saved in a model file")
+
+
+def _classifier_state(est: BlockClassifier, out: _Arrays, at: str) -> dict[str, Any]:
+    return {
+        "type": "BlockClassifier",
+        "params": est.get_params(deep=False),
+        "classes": _classes_state(est.classes_),
+        "stage1": [_stage_state(m, out, f"{at}.stage1.{i}") for i, m in enumerate(est.stage1_)],
+        "stage2": None if est.stage2_ is None else _stage_state(est.stage2_, out, f"{at}.stage2"),
+    }
+
+
+def _ranker_state(ranker: HeadlineRanker | None, out: _Arrays, at: str) -> dict[str, Any] | None:
+    if ranker is None:
+        return None
+    return {
+        "type": "HeadlineRanker",
+        "params": ranker.get_params(deep=False),
+        "feature_version": ranker.feature_version_,
+        "model": _hgb_state(ranker.model_, out, f"{at}.model"),
+    }
+
+
+def model_state(
+    estimator: BlockClassifier,
+    headline_ranker: HeadlineRanker | None = None,
+    scope: SiteScope | None = None,
+    fallback: Model | None = None,
+) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """A model's structure (plain data) and its arrays, by name.
+
+    Raises:
+        ModelError: a part is of a type a model file cannot hold.
+    """
+    out = _Arrays()
+    structure: dict[str, Any] = {
+        "estimator": _classifier_state(estimator, out, "estimator"),
+        "headline_ranker": _ranker_state(headline_ranker, out, "headline_ranker"),
+        "scope": None,
+        "fallback": None,
+    }
+    if scope is not None:
+        structure["scope"] = {
+            "type": "SiteScope",
+            "sites": {site: sorted(lines) for site, lines in sorted(scope.sites.items())},
+            "min_shared": scope.min_shared,
+        }
+    if fallback is not None:
+        structure["fallback"] = {
+            "manifest": fallback.manifest,
+            "estimator": _classifier_state(fallback.estimator, out, "fallback.estimator"),
+            "headline_ranker": _ranker_state(fallback.headline_ranker, out, "fallback.headline_ranker"),
+        }
+    return structure, out.arrays
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Reader:
+    """Reads a structure's values, each checked; errors name the file and the value's place."""
+
+    def __init__(self, arrays: ArrayReader) -> None:
+        self.arrays = arrays
+        self.source = arrays.source
+
+    def fail(self, at: str, message: str) -> ModelFormatError:
+        return ModelFormatError(f"{self.source}: {at} {message} (a damaged or tampered model file)")
+
+    def obj(self, value: object, at: str, type_name: str | None = None) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(at, f"must be an object, not {type(value).__name__}")
+        if type_name is not None and value.get("type") != type_name:
+            raise self.fail(at, f"must be of type {type_name}, not {value.get('type')!r}")
+        return value
+
+    def key(self, d: dict[str, Any], key: str, at: str) -> Any:
+        if key not in d:
+            raise self.fail(f"{at}.{key}", "is missing")
+        return d[key]
+
+    def integer(self, d: dict[str, Any], key: str, at: str, *, minimum: int = 0) -> int:
+        value = self.key(d, key, at)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail(f"{at}.{key}", f"must be an integer of at least {minimum}, not {value!r:.60}")
+        return value
+
+    def params(self, d: dict[str, Any], key: str, cls: type, at: str) -> dict[str, Any]:
+        """An estimator's constructor parameters: exactly its parameters' names, JSON values."""
+        params = self.obj(self.key(d, key, at), f"{at}.{key}")
+        expected = set(cls().get_params(deep=False))
+        if set(params) != expected:
+            diff = sorted(set(params) ^ expected)
+            raise self.fail(f"{at}.{key}", f"must hold the parameters of {cls.__name__} (differs in {diff[:5]})")
+        return params
+
+    def classes(self, d: dict[str, Any], at: str) -> np.ndarray:
+        c = self.obj(self.key(d, "classes", at), f"{at}.classes")
+        kind, values = c.get("dtype"), c.get("values")
+        if not isinstance(values, list) or len(values) < 2:
+            raise self.fail(f"{at}.classes", "must list two or more classes")
+        if kind in ("object", "str"):
+            if not all(isinstance(v, str) for v in values):
+                raise self.fail(f"{at}.classes", "must be labels (strings)")
+        elif kind != "bool" or not all(isinstance(v, bool) for v in values):
+            raise self.fail(f"{at}.classes", "must be labels or booleans")
+        if values != sorted(set(values)):
+            raise self.fail(f"{at}.classes", "must be sorted and distinct")
+        dtype: Any = {"object": object, "str": str, "bool": bool}[kind]
+        return np.asarray(values, dtype=dtype)
+
+    def array(self, d: dict[str, Any], key: str, dtype: Any, shape: tuple[int | None, ...], at: str) -> np.ndarray:
+        return self.arrays.get(self.key(d, key, at), dtype, shape, at=f"{at}.{key}")
+
+
+@functools.cache
+def _stage1_widths() -> tuple[int, int]:
+    """Columns of the stage-1 input: numeric features with their context, and hashed words."""
+    f = featurize("x", split_units("x"))
+    return with_context(f.numeric, f.line).shape[1], f.words.shape[1]
+
+
+def _same_classes(r: _Reader, have: np.ndarray, want: np.ndarray, at: str) -> None:
+    if have.tolist() != want.tolist():
+        raise r.fail(f"{at}.classes", f"must be the classifier's labels {want.tolist()}")
+
+
+def _rebuild_trees(r: _Reader, d: dict[str, Any], k: int, n_features: int, at: str) -> list[list[TreePredictor]]:
+    sizes = r.array(d, "tree_sizes", np.int64, (None, k), at)
+    if (sizes < 1).any():
+        raise r.fail(f"{at}.tree_sizes", "must be positive")
+    nodes = r.array(d, "nodes", PREDICTOR_RECORD_DTYPE, (int(sizes.sum()),), at)
+    flat = sizes.ravel()
+    ends = np.cumsum(flat)
+    starts = ends - flat
+    local = np.arange(nodes.shape[0]) - np.repeat(starts, flat)
+    size = np.repeat(flat, flat)
+    split = nodes["is_leaf"] == 0
+    if not np.isin(nodes["is_leaf"], (0, 1)).all() or not np.isin(nodes["missing_go_to_left"], (0, 1)).all():
+        raise r.fail(f"{at}.nodes", "hold flags other than 0 and 1")
+    if nodes["is_categorical"].any():
+        raise r.fail(f"{at}.nodes", "hold categorical splits, which cleaner never fits")
+    for child in ("left", "right"):
+        c = nodes[child][split].astype(np.int64)
+        if ((c <= local[split]) | (c >= size[split])).any():
+            raise r.fail(f"{at}.nodes", f"hold a split whose {child} child is not after it in its tree")
+    f = nodes["feature_idx"][split]
+    if ((f < 0) | (f >= n_features)).any():
+        raise r.fail(f"{at}.nodes", f"hold a split on a feature the model does not have (it has {n_features})")
+    empty = np.zeros((0, 8), dtype=X_BITSET_INNER_DTYPE)
+    trees = [TreePredictor(nodes[s:e], empty, empty) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return [trees[i * k : (i + 1) * k] for i in range(sizes.shape[0])]
+
+
+def _rebuild_hgb(
+    r: _Reader, value: object, at: str, *, n_features: int, classes: np.ndarray | None = None
+) -> HistGradientBoostingClassifier:
+    d = r.obj(value, at, "HistGradientBoosting")
+    params = r.params(d, "params", HistGradientBoostingClassifier, at)
+    if params["loss"] != "log_loss":
+        raise r.fail(f"{at}.params.loss", "must be 'log_loss'")
+    have_classes = r.classes(d, at)
+    if classes is not None:
+        _same_classes(r, have_classes, classes, at)
+    if r.integer(d, "n_features", at, minimum=1) != n_features:
+        raise r.fail(f"{at}.n_features", f"must be {n_features}, the width of the features it is given")
+    k = 1 if len(have_classes) == 2 else len(have_classes)
+    model = HistGradientBoostingClassifier(**params)
+    model.classes_ = have_classes
+    model.n_trees_per_iteration_ = k
+    model.n_features_in_ = n_features
+    model._baseline_prediction = r.array(d, "baseline", np.float64, (1, k), at)
+    model._predictors = _rebuild_trees(r, d, k, n_features, at)
+    # what prediction reads: no categorical features, so no preprocessor and no known categories
+    model.is_categorical_ = None
+    model._preprocessor = None
+    model._is_categorical_remapped = None
+    bin_mapper = _BinMapper(n_bins=params["max_bins"] + 1)
+    bin_mapper.is_categorical_ = np.zeros(n_features, dtype=np.uint8)
+    bin_mapper.bin_thresholds_ = []
+    model._bin_mapper = bin_mapper
+    model._loss = model._get_loss(sample_weight=None)
+    return model
+
+
+def _rebuild_stage(r: _Reader, value: object, at: str, kind: str, classes: np.ndarray, width: int) -> Any:
+    d = r.obj(value, at)
+    n_out = 1 if len(classes) == 2 else len(classes)
+    if kind == "logistic":
+        d = r.obj(value, at, "WideLogistic")
+        _same_classes(r, r.classes(d, at), classes, at)
+        return _WideLogistic.from_state(
+            r.classes(d, at),
+            r.array(d, "coef", np.float64, (width, n_out), at),
+            r.array(d, "intercept", np.float64, (n_out,), at),
+        )
+    if kind == "boosting":
+        return _rebuild_hgb(r, d, at, n_features=width, classes=classes)
+    d = r.obj(value, at, "ScaledLogistic")
+    scaler = StandardScaler(**r.params(d, "scaler_params", StandardScaler, at))
+    if not all(isinstance(getattr(scaler, a), bool) for a in ("with_mean", "with_std", "copy")):
+        raise r.fail(f"{at}.scaler_params", "must hold booleans")
+    scaler.mean_ = r.array(d, "mean", np.float64, (width,), at)
+    scaler.scale_ = r.array(d, "scale", np.float64, (width,), at)
+    scaler.n_features_in_ = width
+    logistic = LogisticRegression(**r.params(d, "logistic_params", LogisticRegression, at))
+    logistic.classes_ = r.classes(d, at)
+    _same_classes(r, logistic.classes_, classes, at)
+    logistic.coef_ = r.array(d, "coef", np.float64, (n_out, width), at)
+    logistic.intercept_ = r.array(d, "intercept", np.float64, (n_out,), at)
+    logistic.n_features_in_ = width
+    return make_pipeline(scaler, logistic)
+
+
+def _rebuild_classifier(r: _Reader, value: object, at: str) -> BlockClassifier:
+    d = r.obj(value, at, "BlockClassifier")
+    est = BlockClassifier(**r.params(d, "params", BlockClassifier, at))
+    try:
+        kinds = est._kinds
+    except (ValueError, AttributeError) as exc:
+        raise r.fail(f"{at}.params.first_stage", f"is not a block classifier's ({exc})") from exc
+    if est.second_stage not in ("none", "logistic", "boosting"):
+        raise r.fail(f"{at}.params.second_stage", f"is not a block classifier's ({est.second_stage!r})")
+    classes = r.classes(d, at)
+    if classes.dtype != object:
+        raise r.fail(f"{at}.classes", "must be labels")
+    est.classes_ = classes
+    stage1 = r.key(d, "stage1", at)
+    if not isinstance(stage1, list) or len(stage1) != len(kinds):
+        raise r.fail(f"{at}.stage1", f"must list {len(kinds)} model(s), one for each of {est.first_stage!r}")
+    dense, words = _stage1_widths()
+    est.stage1_ = [
+        _rebuild_stage(r, m, f"{at}.stage1.{i}", kind, classes, dense + words if kind == "logistic" else dense)
+        for i, (m, kind) in enumerate(zip(stage1, kinds, strict=True))
+    ]
+    stage2 = r.key(d, "stage2", at)
+    if (stage2 is None) != (est.second_stage == "none"):
+        raise r.fail(f"{at}.stage2", f"does not match second_stage={est.second_stage!r}")
+    est.stage2_ = None
+    if stage2 is not None:
+        p = len(classes) * len(kinds)
+        width = len(NUMERIC_FEATURES) + p + len(_STACK_OFFSETS) * (p + 1)
+        kind = "boosting" if est.second_stage == "boosting" else "scaled"
+        est.stage2_ = _rebuild_stage(r, stage2, f"{at}.stage2", kind, classes, width)
+    est.n_features_in_ = len(NUMERIC_FEATURES)
+    return est
+
+
+def _rebuild_ranker(r: _Reader, value: object, at: str) -> HeadlineRanker | None:
+    if value is None:
+        return None
+    d = r.obj(value, at, "HeadlineRanker")
+    ranker = HeadlineRanker(**r.params(d, "params", HeadlineRanker, at))
+    if isinstance(ranker.min_score, bool) or not isinstance(ranker.min_score, int | float):
+        raise r.fail(f"{at}.params.min_score", "must be a number")
+    version = r.key(d, "feature_version", at)
+    if not isinstance(version, str):
+        raise r.fail(f"{at}.feature_version", "must be a string")
+    ranker.feature_version_ = version
+    ranker.model_ = _rebuild_hgb(
+        r, r.key(d, "model", at), f"{at}.model", n_features=N_CANDIDATE_FEATURES, classes=np.asarray([False, True])
+    )
+    return ranker
+
+
+def _rebuild_scope(r: _Reader, value: object, at: str) -> SiteScope | None:
+    if value is None:
+        return None
+    d = r.obj(value, at, "SiteScope")
+    sites = r.obj(r.key(d, "sites", at), f"{at}.sites")
+    for site, lines in sites.items():
+        if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+            raise r.fail(f"{at}.sites", f"must list each site's lines as strings ({site!r} does not)")
+    return SiteScope(
+        {site: frozenset(lines) for site, lines in sites.items()}, r.integer(d, "min_shared", at, minimum=1)
+    )
+
+
+def rebuild_model(structure: dict[str, Any], arrays: ArrayReader) -> ModelParts:
+    """Rebuild a model's parts from a model file's structure and arrays (:func:`model_state`'s
+    output, as :func:`cleaner.model_file.read_model_file` reads it back).
+
+    Raises:
+        ModelFormatError: a value or array is not what the structure's types allow.
+    """
+    r = _Reader(arrays)
+    estimator = _rebuild_classifier(r, r.key(structure, "estimator", "model.json"), "estimator")
+    ranker = _rebuild_ranker(r, r.key(structure, "headline_ranker", "model.json"), "headline_ranker")
+    scope = _rebuild_scope(r, r.key(structure, "scope", "model.json"), "scope")
+    fallback = None
+    fb = r.key(structure, "fallback", "model.json")
+    if (fb is None) != (scope is None):
+        raise r.fail("scope", "and fallback go together: both or neither")
+    if fb is not None:
+        fb = r.obj(fb, "fallback")
+        manifest = r.obj(r.key(fb, "manifest", "fallback"), "fallback.manifest")
+        fb_est = _rebuild_classifier(r, r.key(fb, "estimator", "fallback"), "fallback.estimator")
+        missing = set(fb_est.classes_.tolist()) - set(estimator.classes_.tolist())
+        if missing:
+            raise r.fail("fallback.estimator.classes", f"hold labels the model lacks: {sorted(missing)}")
+        fb_ranker = _rebuild_ranker(r, r.key(fb, "headline_ranker", "fallback"), "fallback.headline_ranker")
+        fallback = Model(fb_est, manifest, fb_ranker)
+    arrays.check_all_read()
+    return ModelParts(estimator, ranker, scope, fallback)
