@@ -333,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         "datasets": str(args.datasets),
         "pages_by_dataset": dict(sorted(Counter(r["dataset"] for r in pages).items())),
         "pages_by_type": dict(sorted(Counter(r.get("page_type") or "unknown" for r in pages).items())),
-        "model": f"cleaner/models/default.joblib ({manifest.get('design')}, "
+        "model": f"cleaner/models/default.model.zip ({manifest.get('design')}, "
         f"{manifest.get('training_pages')} training pages, data sha256 "
         f"{str(manifest.get('training_data_sha256'))[:12]})",
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
