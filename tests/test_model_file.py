@@ -317,6 +317,12 @@ def _members(path: Path) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
+@pytest.fixture(scope="module")
+def small_members(small: tuple[Path, BlockClassifier, HeadlineRanker]) -> dict[str, bytes]:
+    """The small model file's members, unpacked once (tests change copies)."""
+    return _members(small[0])
+
+
 def _write(path: Path, members: dict[str, bytes] | list[tuple[str, bytes]]) -> Path:
     items = list(members.items()) if isinstance(members, dict) else members
     with warnings.catch_warnings():
@@ -499,21 +505,19 @@ TAMPERED: dict[str, tuple[Callable[[dict[str, bytes]], None], type[ModelError], 
 
 @pytest.mark.parametrize("case", list(TAMPERED))
 def test_a_tampered_model_file_is_refused_with_a_typed_error(
-    tmp_path: Path, small: tuple[Path, BlockClassifier, HeadlineRanker], case: str
+    tmp_path: Path, small_members: dict[str, bytes], case: str
 ) -> None:
     change, error, match = TAMPERED[case]
-    members = _members(small[0])
+    members = dict(small_members)
     change(members)
     path = _write(tmp_path / "tampered.model.zip", members)
     with pytest.raises(error, match=match):
         load_model(path)
 
 
-def test_an_array_holding_a_pickle_is_refused_unread(
-    tmp_path: Path, small: tuple[Path, BlockClassifier, HeadlineRanker]
-) -> None:
+def test_an_array_holding_a_pickle_is_refused_unread(tmp_path: Path, small_members: dict[str, bytes]) -> None:
     marker = tmp_path / "ran"
-    members = _members(small[0])
+    members = dict(small_members)
     members["arrays/estimator.stage1.0.intercept.npy"] = _npy(np.asarray([_Payload(marker)]), allow_pickle=True)
     with pytest.raises(ModelFormatError, match=r"holds a object array"):
         load_model(_write(tmp_path / "tampered.model.zip", members))
@@ -522,13 +526,15 @@ def test_an_array_holding_a_pickle_is_refused_unread(
     assert marker.is_dir()  # the control: read with allow_pickle=True, that array runs its code
 
 
-def test_damaged_zips_are_refused(tmp_path: Path, small: tuple[Path, BlockClassifier, HeadlineRanker]) -> None:
+def test_damaged_zips_are_refused(
+    tmp_path: Path, small: tuple[Path, BlockClassifier, HeadlineRanker], small_members: dict[str, bytes]
+) -> None:
     data = small[0].read_bytes()
     cut = tmp_path / "cut.model.zip"
     cut.write_bytes(data[: len(data) // 2])
     with pytest.raises(ModelFormatError, match="damaged zip file"):
         load_model(cut)
-    members = list(_members(small[0]).items())
+    members = list(small_members.items())
     twice = _write(tmp_path / "twice.model.zip", [*members, members[0]])
     with pytest.raises(ModelFormatError, match="twice"):
         load_model(twice)
