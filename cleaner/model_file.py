@@ -32,6 +32,7 @@ import io
 import json
 import lzma
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -72,7 +73,12 @@ _ARRAY_NAME = re.compile(r"[A-Za-z0-9_.-]{1,200}")
 MAX_FILE_BYTES = 512 << 20
 MAX_UNPACKED_BYTES = 1 << 30
 MAX_JSON_BYTES = 64 << 20
+# The zip's central directory is parsed whole when the file is opened: its size bounds
+# the number of members (a model file has a dozen; 46 bytes or more each).
+MAX_DIRECTORY_BYTES = 1 << 20
 _ZIP_MAGIC = b"PK\x03\x04"
+_END_RECORD = struct.Struct("<4s4H2LH")  # the zip's end of central directory record
+_ZIP64_LOCATOR = b"PK\x06\x07"
 _DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -168,7 +174,7 @@ class ArrayReader:
         if name in self._read:
             raise ModelFormatError(f"{self.source}: the array {name!r} is named twice (again at {at})")
         self._read.add(name)
-        data = self._zip.read(member)
+        data = _read_member(self._zip, member, self.source)
         want = np.dtype(dtype)
         fp = io.BytesIO(data)
         try:
@@ -222,9 +228,33 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _read_member(zf: zipfile.ZipFile, name: str, source: str) -> bytes:
+    """A member's bytes (at most the size it declares), its CRC checked."""
+    try:
+        return zf.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise ModelFormatError(f"{source}: {name} is damaged ({exc}); write the file again") from exc
+
+
+def _check_end_record(data: bytes, source: str) -> None:
+    """The zip ends as cleaner writes it: an end record without a comment or ZIP64 records,
+    whose central directory is small (opening a zip reads its whole directory)."""
+    if len(data) < _END_RECORD.size + len(_ZIP_MAGIC):
+        raise ModelFormatError(f"{source} is a damaged zip file (too short); write it again")
+    sig, _, _, _, members, directory, _, comment = _END_RECORD.unpack_from(data, len(data) - _END_RECORD.size)
+    if sig != b"PK\x05\x06" or comment:
+        raise ModelFormatError(
+            f"{source} is a damaged zip file (it does not end with a zip's end record); write it again"
+        )
+    if data[-_END_RECORD.size - 20 : -_END_RECORD.size - 16] == _ZIP64_LOCATOR:
+        raise ModelFormatError(f"{source} is a ZIP64 file, which cleaner never writes: not a model file")
+    if directory > MAX_DIRECTORY_BYTES:
+        raise ModelFormatError(f"{source} lists {members} members in a {directory:,}-byte directory: not a model file")
+
+
 def _json_member(zf: zipfile.ZipFile, name: str, source: str) -> dict[str, Any]:
     try:
-        value = json.loads(zf.read(name).decode("utf-8"))
+        value = json.loads(_read_member(zf, name, source).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ModelFormatError(f"{source}: {name} is not readable JSON ({type(exc).__name__}: {exc})") from exc
     if not isinstance(value, dict):
@@ -243,10 +273,11 @@ def read_model_file(data: bytes, source: str) -> ModelFile:
         ModelFormatError: not a zip, or its members or JSON are not a model file's.
         ModelVersionError: the file's layout is of a newer cleaner.
     """
+    _check_end_record(data, source)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
         raise ModelFormatError(f"{source} is a damaged zip file ({exc}); write it again") from exc
     names = [i.filename for i in infos]
     if len(set(names)) != len(names):

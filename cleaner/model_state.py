@@ -251,6 +251,11 @@ class _Reader:
         return self.arrays.get(self.key(d, key, at), dtype, shape, at=f"{at}.{key}")
 
 
+# Nodes of one tree: scikit-learn's trees have 2 * max_leaf_nodes - 1 (61 by default);
+# the bound keeps the sums of node counts far from overflowing.
+_MAX_TREE_NODES = 1 << 24
+
+
 @functools.cache
 def _stage1_widths() -> tuple[int, int]:
     """Columns of the stage-1 input: numeric features with their context, and hashed words."""
@@ -265,8 +270,8 @@ def _same_classes(r: _Reader, have: np.ndarray, want: np.ndarray, at: str) -> No
 
 def _rebuild_trees(r: _Reader, d: dict[str, Any], k: int, n_features: int, at: str) -> list[list[TreePredictor]]:
     sizes = r.array(d, "tree_sizes", np.int64, (None, k), at)
-    if (sizes < 1).any():
-        raise r.fail(f"{at}.tree_sizes", "must be positive")
+    if ((sizes < 1) | (sizes > _MAX_TREE_NODES)).any():
+        raise r.fail(f"{at}.tree_sizes", f"must be from 1 to {_MAX_TREE_NODES:,}")
     nodes = r.array(d, "nodes", PREDICTOR_RECORD_DTYPE, (int(sizes.sum()),), at)
     flat = sizes.ravel()
     ends = np.cumsum(flat)
@@ -313,7 +318,7 @@ def _rebuild_hgb(
     model.is_categorical_ = None
     model._preprocessor = None
     model._is_categorical_remapped = None
-    bin_mapper = _BinMapper(n_bins=params["max_bins"] + 1)
+    bin_mapper = _BinMapper()
     bin_mapper.is_categorical_ = np.zeros(n_features, dtype=np.uint8)
     bin_mapper.bin_thresholds_ = []
     model._bin_mapper = bin_mapper

@@ -468,6 +468,11 @@ TAMPERED: dict[str, tuple[Callable[[dict[str, bytes]], None], type[ModelError], 
         ModelFormatError,
         f"n_features must be {N_CANDIDATE_FEATURES}",
     ),
+    "an empty tree": (
+        _array_edit(f"{RANKER}.tree_sizes", lambda a: a * 0),
+        ModelFormatError,
+        "tree_sizes must be from 1",
+    ),
     "tree sizes that do not add up": (
         _array_edit(f"{RANKER}.tree_sizes", lambda a: a + 1),
         ModelFormatError,
@@ -538,6 +543,31 @@ def test_damaged_zips_are_refused(
     twice = _write(tmp_path / "twice.model.zip", [*members, members[0]])
     with pytest.raises(ModelFormatError, match="twice"):
         load_model(twice)
+    flipped = bytearray(_write(tmp_path / "flipped.model.zip", small_members).read_bytes())  # stored, not deflated
+    at = bytes(flipped).index(small_members[INTERCEPT]) + len(small_members[INTERCEPT]) - 1
+    flipped[at] ^= 0xFF  # the intercept's last byte, after its CRC was written
+    (tmp_path / "flipped.model.zip").write_bytes(bytes(flipped))
+    with pytest.raises(ModelFormatError, match=r"intercept.npy is damaged \(Bad CRC-32"):
+        load_model(tmp_path / "flipped.model.zip")
+    with zipfile.ZipFile(tmp_path / "comment.model.zip", "w") as zf:
+        for name, member in members:
+            zf.writestr(name, member)
+        zf.comment = b"a comment"
+    with pytest.raises(ModelFormatError, match="does not end with a zip's end record"):
+        load_model(tmp_path / "comment.model.zip")
+
+
+def test_zip64_files_and_large_directories_are_refused_before_opening(
+    tmp_path: Path, small: tuple[Path, BlockClassifier, HeadlineRanker], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as m:
+        m.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 2)  # more members than that: zipfile writes ZIP64 records
+        zip64 = _write(tmp_path / "zip64.model.zip", _members(small[0]))
+    with pytest.raises(ModelFormatError, match="ZIP64"):
+        load_model(zip64)
+    monkeypatch.setattr("cleaner.model_file.MAX_DIRECTORY_BYTES", 100)
+    with pytest.raises(ModelFormatError, match=r"lists 11 members in a 858-byte directory"):
+        load_model(small[0])
 
 
 # --------------------------------------------------------------------------- hash, convert
