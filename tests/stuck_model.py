@@ -3,8 +3,10 @@
 For the batch tests of the per-page time budget: a page stuck inside C code (a
 libxml2 parse, a native library) cannot be interrupted from Python, so only stopping
 its worker process ends it. The classifier blocks the interrupting signal and sleeps,
-which looks the same from outside. The worker processes unpickle the model from this
-module, so it must stay importable from the tests folder (as ``crashing_model``).
+which looks the same from outside. A model file holds no code, so this one is a
+pickle (of the old joblib format), loaded with ``trust_pickle=True``: the worker
+processes unpickle the model from this module, so it must stay importable from the
+tests folder (as ``crashing_model``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import joblib
 
 from cleaner.features import PageFeatures
-from cleaner.model import default_model_path
+from cleaner.model import load_model
 
 TRIGGER = "Quagmirezeppelin"
 
@@ -46,7 +48,12 @@ class StuckEstimator:
 
 
 def write_stuck_model(path: Path) -> Path:
-    blob = joblib.load(default_model_path())
-    blob["estimator"] = StuckEstimator(blob["estimator"])
+    """Write the stuck model as a pickle (load it with ``trust_pickle=True``)."""
+    shipped = load_model()
+    blob = {
+        "manifest": shipped.manifest,
+        "estimator": StuckEstimator(shipped.estimator),
+        "headline_ranker": shipped.headline_ranker,
+    }
     joblib.dump(blob, path)
     return path

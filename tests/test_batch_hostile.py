@@ -51,7 +51,7 @@ from cleaner.batch import (
 )
 from cleaner.cli import main
 from cleaner.errors import BatchSetupError
-from cleaner.model import default_model_path
+from cleaner.model import default_model_path, load_model, save_model
 
 MARK = "Zanzibarquill"  # a word no generated page holds: the patched library misbehaves on it
 
@@ -375,7 +375,7 @@ def test_a_page_stuck_where_it_cannot_be_interrupted_has_its_worker_stopped(
     (root / "w.warc").write_bytes(warc_bytes(records, compress=False))
     out = tmp_path / "out"
     opts = BatchOptions(jobs=2, batch_size=3, page_timeout=1.0)
-    report = run_batch(root, out, options=opts, model=model)
+    report = run_batch(root, out, options=opts, model=model, trust_pickle=True)
     rows = _rows(out / FAILURES_FILE)
     assert [(r["path"], r["error"]) for r in rows] == [("p3.txt", "PageTimeoutError"), ("w.warc", "PageTimeoutError")]
     assert rows[1]["record"] is not None and "stopped" in rows[1]["message"]
@@ -480,15 +480,15 @@ def test_two_runs_started_together_are_not_both_accepted(tmp_path: Path, monkeyp
 
 def test_resume_with_another_model_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_corpus(tmp_path / "in", n=2, bad=False)
-    model = tmp_path / "m.joblib"
+    model = tmp_path / "m.model.zip"
     shutil.copyfile(default_model_path(), model)
     out = tmp_path / "out"
     args = ["batch", str(root), str(out), "-j", "1", "-q", "--model", str(model)]
     assert main(args) == 0
     header = _rows(out / MANIFEST_FILE)[0]
     assert header["model_sha256"] == hashlib.sha256(model.read_bytes()).hexdigest()
-    with open(model, "ab") as f:  # another file at the same path
-        f.write(b"\n")
+    shipped = load_model()  # another (valid) model file at the same path
+    save_model(shipped.estimator, model, {**shipped.manifest, "note": "another file"})
     capsys.readouterr()
     assert main([*args, "--resume"]) == 2
     err = capsys.readouterr().err
@@ -615,7 +615,7 @@ def _zombie(pid: int) -> bool:
 
 
 def test_a_worker_refuses_a_model_file_changed_during_the_run(tmp_path: Path) -> None:
-    model = tmp_path / "m.joblib"
+    model = tmp_path / "m.model.zip"
     shutil.copyfile(default_model_path(), model)
     with pytest.raises(BatchSetupError, match="changed during the run"):
         batch.cached_cleaner(model, sha256="0" * 64)
