@@ -31,6 +31,7 @@ import hashlib
 import io
 import json
 import lzma
+import math
 import re
 import struct
 import zipfile
@@ -198,12 +199,13 @@ class ArrayReader:
                 raise ModelFormatError(
                     f"{self.source}: {at} ({member}) has shape {have_shape}, where shape {shown} belongs"
                 )
-        if len(data) - fp.tell() != int(np.prod(have_shape, dtype=np.int64)) * want.itemsize:
+        # in Python integers: a product of crafted dimensions must not wrap around
+        if min(have_shape, default=0) < 0 or len(data) - fp.tell() != math.prod(have_shape) * want.itemsize:
             raise ModelFormatError(f"{self.source}: {member}'s data does not match its shape {have_shape}")
         fp.seek(0)
         try:
             return np.lib.format.read_array(fp, allow_pickle=False)
-        except ValueError as exc:  # pragma: no cover - the checks above leave nothing for it to refuse
+        except ValueError as exc:
             raise ModelFormatError(f"{self.source}: {member} is not a readable array ({exc})") from exc
 
     def check_all_read(self) -> None:

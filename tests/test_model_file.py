@@ -38,7 +38,7 @@ from cleaner.model import (
     model_file_hash,
     save_model,
 )
-from cleaner.model_file import file_kind
+from cleaner.model_file import ArrayReader, file_kind
 from cleaner.samples import page_from_segments
 from cleaner.scope import build_scope
 from cleaner.segment import split_units
@@ -616,3 +616,18 @@ def test_an_old_pickle_model_converts_to_the_same_predictions(
     assert info["sha256"] == model_file_hash(new) and info["manifest"]["command"] == "test"
     assert main(["clean", "--trust-pickle", "--model", str(old), str(SEED)]) == 0
     assert main(["clean", "--model", str(new), str(SEED)]) == 0
+
+
+def test_an_array_header_whose_size_wraps_around_is_refused() -> None:
+    """Dimensions whose product overflows 64 bits to the data's length (here 3 items)."""
+    n = 3 * pow(5, -1, 2**64) % 2**64
+    assert n < 2**63 and n * 5 % 2**64 == 3
+    npy = io.BytesIO()
+    np.lib.format.write_array_header_1_0(npy, {"descr": "<f8", "fortran_order": False, "shape": (n, 5)})
+    npy.write(np.zeros(3).tobytes())
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as zf:
+        zf.writestr("arrays/a.npy", npy.getvalue())
+    reader = ArrayReader("crafted", zipfile.ZipFile(zipped), frozenset(["arrays/a.npy"]))
+    with pytest.raises(ModelFormatError, match=r"data does not match its shape \(7378697629483820647, 5\)"):
+        reader.get("a", np.float64, (None, 5), at="sizes")
