@@ -324,11 +324,14 @@ class ArticleFilter:
         """Read a filter written by :meth:`save`."""
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
+        except (OSError, ValueError, RecursionError) as err:
             raise ModelError(f"cannot read the article filter {path}: {err}") from err
         if not isinstance(data, dict):
             raise ModelError(f"{path} holds no article filter")
-        return cls.from_dict(data)
+        try:
+            return cls.from_dict(data)
+        except (KeyError, TypeError, ValueError) as err:
+            raise ModelError(f"{path} holds no usable article filter: {err!r}") from err
 
 
 def default_filter_path() -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -127,9 +128,10 @@ def test_file_round_trip_and_refusals(tmp_path: Path) -> None:
         ArticleFilter.from_dict({**data, "features": ["x"]})
     with pytest.raises(ModelError, match="shape"):
         ArticleFilter.from_dict({**data, "coef": [[0.0]]})
-    (tmp_path / "bad.json").write_text("[1, 2]", encoding="utf-8")
-    with pytest.raises(ModelError):
-        ArticleFilter.load(tmp_path / "bad.json")
+    for bad in ("[1, 2]", "[" * 100_000, '{"version": "1"}', json.dumps({**data, "coef": "x"})):
+        (tmp_path / "bad.json").write_text(bad, encoding="utf-8")
+        with pytest.raises(ModelError):
+            ArticleFilter.load(tmp_path / "bad.json")
 
 
 def test_shipped_filter_is_used_and_can_be_switched_off() -> None:
