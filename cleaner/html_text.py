@@ -104,7 +104,8 @@ class Block:
         card: an id of the innermost ``li``/``article``/``tr``/``dd`` enclosing it, or -1.
         links: ``(start, end)`` offsets of the text of links to other pages inside the
             block (``<a href>``, except ``href="#..."`` and ``javascript:`` links).
-        ancestors: ids of the enclosing block elements, outermost first.
+        ancestors: ids of the enclosing block elements, outermost first: the innermost
+            :data:`_MAX_ANCESTORS` of them (the most on the peers' pages is 50).
     """
 
     start: int
@@ -401,10 +402,15 @@ def _is_hidden(el: etree._Element) -> bool:
     return style is not None and _DISPLAY_NONE.search(style) is not None
 
 
+# The most enclosing block elements a Block lists (Block.ancestors): the time to list
+# them grows with the nesting, which a hostile page takes to libxml2's limit of 2,048.
+_MAX_ANCESTORS = 256
+
+
 def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
     b = _Builder()
     # Stacks describing where we are; each entry is pushed on "start", popped on "end".
-    block_stack: list[tuple[str, int]] = []  # (tag, id)
+    block_stack: list[tuple[str, int, tuple[int, ...]]] = []  # (tag, id, ancestors: ids up to it)
     heading_stack: list[int] = []
     zone_stack: list[str] = []
     card_stack: list[int] = []
@@ -418,7 +424,7 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
             heading_stack[-1] if heading_stack else 0,
             zone_stack[-1] if zone_stack else "",
             card_stack[-1] if card_stack else -1,
-            tuple(i for _, i in block_stack),
+            block_stack[-1][2] if block_stack else (),
         )
 
     walker = etree.iterwalk(root, events=("start", "end"))
@@ -439,7 +445,8 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
             flags = 0
             if tag in _BLOCK:
                 b.flush(*ctx())
-                block_stack.append((tag, next_id))
+                outer = block_stack[-1][2][1 - _MAX_ANCESTORS :] if block_stack else ()
+                block_stack.append((tag, next_id, (*outer, next_id)))
                 next_id += 1
                 flags |= 1
                 if tag in _HEADING:
