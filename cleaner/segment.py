@@ -347,10 +347,16 @@ class _PageTitles:
                 titles.append(line)
         middles = [set(title.split(" ")[1:-1]) for title in titles]
         counts = Counter(word for words in middles for word in words)
-        self._by_word: dict[str, list[str]] = {}
+        by_word: dict[str, list[str]] = {}
         for title, words in zip(titles, middles, strict=True):
             word = min(sorted(words), key=lambda w: (counts[w], -len(w)))
-            self._by_word.setdefault(word, []).append(title)
+            by_word.setdefault(word, []).append(title)
+        # each word's titles, shortest first, with their lengths: a line is searched
+        # only for titles shorter than itself
+        self._by_word = {
+            word: ([len(t) for t in group], group)
+            for word, group in ((w, sorted(g, key=len)) for w, g in by_word.items())
+        }
         self._left = _TITLE_SCAN_PER_CHAR * page_chars + _TITLE_SCAN_MIN
 
     def __bool__(self) -> bool:
@@ -361,9 +367,8 @@ class _PageTitles:
         right, without overlap)."""
         words = self._by_word.keys() & set(line.split(" "))
         for word in sorted(words):
-            for title in self._by_word[word]:
-                if len(title) >= len(line) - 1:
-                    continue
+            lengths, group = self._by_word[word]
+            for title in group[: bisect.bisect_left(lengths, len(line) - 1)]:
                 if self._left < len(line):
                     return
                 self._left -= len(line)
@@ -504,10 +509,10 @@ def split_units(
                 b -= 1
             if a < b:
                 pieces.append((a, b, a0 in hard))
+        if max_units is not None and len(units) + len(pieces) > max_units:
+            raise _too_many_units(max_units)
         for k, (a, b, sep) in enumerate(pieces):
             units.append(Unit(s + a, s + b, index, k == 0, k == len(pieces) - 1, sep))
-        if max_units is not None and len(units) > max_units:
-            raise _too_many_units(max_units)
         after_header = line.endswith(":") and line.count(" ") < 4
     return units
 

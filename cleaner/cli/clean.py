@@ -179,8 +179,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.explain and args.format != "text":
         print("cleaner clean: error: --explain prints a table; it cannot be combined with -f", file=sys.stderr)
         return EXIT_USAGE
-    cleaner = Cleaner(args.model, config=config, trust_pickle=args.trust_pickle)
-    # what Cleaner.clean_html cleans, with the text kept for --explain
+    # what Cleaner.clean_html cleans, with the text kept for --explain; read before the
+    # model is loaded, so that a bad input is told at once
     text, meta = read_input(
         args.file,
         html=args.html,
@@ -189,6 +189,7 @@ def _run(args: argparse.Namespace) -> int:
         metadata=config.html_metadata,
         max_chars=config.max_chars,
     )
+    cleaner = Cleaner(args.model, config=config, trust_pickle=args.trust_pickle)
     result = cleaner.clean(text, meta=meta)
     if args.main_only:
         result = result.with_main_only()
