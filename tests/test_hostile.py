@@ -19,7 +19,8 @@ import pytest
 import cleaner
 from cleaner import Cleaner, CleanerConfig, CleanerError, InputTooLargeError, errors
 from cleaner.html_text import HTMLInputError, html_to_text
-from cleaner.page_meta import page_meta, read_html
+from cleaner.page_meta import page_meta_from_tree as page_meta
+from cleaner.page_meta import read_html
 
 ROOT = Path(__file__).resolve().parent.parent
 # far above the linear code's time (under a second each), far below the old code's
