@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from cleaner import clean, clean_html  # noqa: E402
 from cleaner.errors import CleanerError  # noqa: E402
-from cleaner.output import render, result_to_json, terminal_safe  # noqa: E402
+from cleaner.output import render, result_to_json  # noqa: E402
 from cleaner.samples import read_jsonl  # noqa: E402
 
 DEFAULT_OUT = Path("/tmp/cleaner-same-outputs.json")
@@ -104,8 +104,14 @@ def _same_data(old: str, new: str) -> bool:
     return bool(json.loads(old) == json.loads(new))
 
 
+def _terminal_safe(text: str) -> str:
+    from cleaner.output import terminal_safe  # the new code's (snapshot may run on code without it)
+
+    return terminal_safe(text)
+
+
 def _same_shown(old: str, new: str) -> bool:
-    return terminal_safe(old) == new
+    return _terminal_safe(old) == new
 
 
 _UNESCAPE = re.compile(r"\\([\\*_#`\[\]])")
@@ -115,7 +121,7 @@ def _same_read(old: str, new: str) -> bool:
     def read(md: str) -> str:
         return _UNESCAPE.sub(r"\1", md).replace("&lt;", "<").replace("&amp;", "&")
 
-    return read(terminal_safe(old)) == read(new)
+    return read(_terminal_safe(old)) == read(new)
 
 
 _OUTPUTS: tuple[tuple[str, Callable[[str, str], bool]], ...] = (
