@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from .budget import PageBudget, running
+from .budget import check as check_budget
 from .config import CleanerConfig
 from .decode import decode_labels
 from .document import CleanResult, Segment
@@ -87,7 +90,12 @@ class Cleaner:
         self._observe_edges: Callable[[list[tuple[int, bool, int]], np.ndarray], None] | None = None
 
     def _units(self, text: str, spans: Sequence[tuple[int, int]] = ()) -> list[Unit]:
-        return split_units(text, split_titles=self.config.split_titles, phrases=spans)
+        return split_units(text, split_titles=self.config.split_titles, phrases=spans, max_units=self.config.max_units)
+
+    def _clock(self) -> PageBudget | None:
+        """A new page's time budget (:mod:`cleaner.budget`), or None without one."""
+        timeout = self.config.page_timeout
+        return None if timeout is None else PageBudget(timeout)
 
     def _result(
         self,
@@ -105,6 +113,7 @@ class Cleaner:
         bounds = set(spans)
         titled = [i for i, u in enumerate(units) if (u.start, u.end) in bounds]
         segments = self._segments(text, units, proba, model, titled, meta.furniture if meta is not None else ())
+        check_budget("assembling articles")
         articles = assemble_articles(
             segments,
             reference_time=self.config.reference_time,
@@ -132,7 +141,8 @@ class Cleaner:
         The first steps of :meth:`clean`, for tools that show or correct the model's
         view of a page (``cleaner review``, ``cleaner label``).
         """
-        units, proba, _ = self._predict(_check_text(text, self.config))
+        with running(self._clock()):
+            units, proba, _ = self._predict(_check_text(text, self.config))
         return units, proba
 
     def _predict(self, text: str, spans: Sequence[tuple[int, int]] = ()) -> tuple[list[Unit], np.ndarray, Model]:
@@ -141,7 +151,12 @@ class Cleaner:
         units = self._units(text, spans)
         if not units:
             return units, np.zeros((0, len(self._classes))), model
-        return units, self._proba(model, [featurize(text, units)]), model
+        check_budget("computing features")
+        feats = featurize(text, units)
+        check_budget("classifying")
+        proba = self._proba(model, [feats])
+        check_budget("classifying")
+        return units, proba, model
 
     def _segments(
         self,
@@ -155,6 +170,7 @@ class Cleaner:
         if not units:
             return []
         chooser = headline_chooser(model.headline_ranker, text, units, proba, self._classes, titled)
+        check_budget("decoding labels")
         why: list[str | None] = []
         labels, conf = decode_labels(
             text,
@@ -169,6 +185,7 @@ class Cleaner:
             why=why,
             observe_edges=self._observe_edges,
         )
+        check_budget("decoding labels")
         return merge_units(text, units, labels, conf, why)
 
     def segments(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> list[Segment]:
@@ -185,6 +202,10 @@ class Cleaner:
         """
         text = _check_text(text, self.config)
         _check_meta(meta)
+        with running(self._clock()):
+            return self._clean(text, meta)
+
+    def _clean(self, text: str, meta: PageMeta | None) -> CleanResult:
         spans = _title_spans(text, meta)
         units, proba, model = self._predict(text, spans)
         return self._result(text, units, proba, model, meta, spans)
@@ -225,8 +246,16 @@ class Cleaner:
         return out
 
     def _clean_batch(self, texts: Sequence[str], metas: Sequence[PageMeta | None]) -> list[CleanResult]:
-        all_spans = [_title_spans(t, m) for t, m in zip(texts, metas, strict=True)]
-        all_units = [self._units(t, s) for t, s in zip(texts, all_spans, strict=True)]
+        """Clean pages together: each page is segmented and featurized on its own, the
+        pages of one model are classified in one call. A page's time budget counts its
+        own steps and its share of the shared call, in proportion to its units."""
+        clocks = [self._clock() for _ in texts]
+        all_spans: list[list[tuple[int, int]]] = []
+        all_units: list[list[Unit]] = []
+        for text, meta, clock in zip(texts, metas, clocks, strict=True):
+            with running(clock):
+                all_spans.append(_title_spans(text, meta))
+                all_units.append(self._units(text, all_spans[-1]))
         models = [self.model.for_text(t) for t in texts]
         probas: list[np.ndarray] = [np.zeros((0, len(self._classes)))] * len(texts)
         # one call per model over its pages of the batch (a scoped model has two)
@@ -234,18 +263,30 @@ class Cleaner:
             idx = [i for i, m in enumerate(models) if m is model and all_units[i]]
             if not idx:
                 continue
-            proba = self._proba(model, [featurize(texts[i], all_units[i]) for i in idx])
+            feats = []
+            for i in idx:
+                with running(clocks[i]):
+                    check_budget("computing features")
+                    feats.append(featurize(texts[i], all_units[i]))
+            start = time.monotonic()
+            proba = self._proba(model, feats)
+            shared = time.monotonic() - start
+            total = sum(len(all_units[i]) for i in idx)
             pos = 0
             for i in idx:
                 n = len(all_units[i])
                 probas[i] = proba[pos : pos + n]
                 pos += n
-        return [
-            self._result(text, units, proba, model, meta, spans)
-            for text, units, proba, model, meta, spans in zip(
-                texts, all_units, probas, models, metas, all_spans, strict=True
-            )
-        ]
+                clock = clocks[i]
+                if clock is not None:
+                    clock.charge(shared * n / total, "classifying")
+        out = []
+        for text, units, proba, model, meta, spans, clock in zip(
+            texts, all_units, probas, models, metas, all_spans, clocks, strict=True
+        ):
+            with running(clock):
+                out.append(self._result(text, units, proba, model, meta, spans))
+        return out
 
     def clean_html(self, html: str | bytes) -> CleanResult:
         """Render HTML to text (:func:`cleaner.html_text.html_to_text`) and clean it,
@@ -255,9 +296,26 @@ class Cleaner:
 
         Offsets in the result refer to the rendered text, ``result.segments[i].text``
         holds the text itself.
+
+        Raises:
+            InputTooLargeError: the HTML is longer than ``max_chars`` (characters, or
+                bytes for bytes), checked before it is parsed; or its text is.
+            PageTimeoutError: the page took longer than ``page_timeout``, parsing and
+                rendering included.
         """
-        text, meta = read_html(html, mode=self.config.html_mode, metadata=self.config.html_metadata)
-        return self.clean(text, meta=meta)
+        max_chars = self.config.max_chars
+        if max_chars is not None and isinstance(html, str | bytes | bytearray) and len(html) > max_chars:
+            unit = "characters" if isinstance(html, str) else "bytes"
+            raise InputTooLargeError(
+                f"the HTML has {len(html):,} {unit}, more than max_chars={max_chars:,} allows (checked before "
+                "parsing it); raise CleanerConfig(max_chars=...) or pass None to accept it"
+            )
+        with running(self._clock()):
+            text, meta = read_html(html, mode=self.config.html_mode, metadata=self.config.html_metadata)
+            check_budget("rendering HTML")
+            text = _check_text(text, self.config)
+            _check_meta(meta)
+            return self._clean(text, meta)
 
 
 _default: Cleaner | None = None

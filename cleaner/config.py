@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,19 @@ class CleanerConfig:
         max_chars: the largest input accepted, in characters; a larger one raises
             :class:`cleaner.InputTooLargeError` instead of using unbounded memory.
             Default 20,000,000 (about 2,000 typical pages); None for no limit.
+            :meth:`cleaner.Cleaner.clean_html` applies it to the HTML too, before
+            parsing it (in characters, or bytes for bytes).
+        max_units: the most units (lines, and the sentences and blocks lines are cut
+            into) a page may have; a page with more raises
+            :class:`cleaner.InputTooLargeError` as soon as it is segmented. Each unit
+            takes about 3 KB of memory while the page is cleaned, so this bounds a
+            page's memory: a page of two million one-letter lines would take 6 GB.
+            Default 100,000, 37 times the most of any page in the training data and
+            the peers' datasets (2,729 units; ``docs/security.md``); None for no limit.
+        page_timeout: the most time in seconds a page may take; a page that takes
+            longer raises :class:`cleaner.errors.PageTimeoutError` (checked between the
+            steps of cleaning and inside their long loops: :mod:`cleaner.budget`).
+            Default None: no limit. A normal page takes a few milliseconds.
         reference_time: the time a page was fetched; relative dates in bylines
             ("17 hours ago") are resolved against it. Default None: they are kept as
             ``published_raw`` only.
@@ -45,6 +59,8 @@ class CleanerConfig:
     split_titles: bool = True
     keep_headline_only: bool = False
     max_chars: int | None = 20_000_000
+    max_units: int | None = 100_000
+    page_timeout: float | None = None
     reference_time: datetime | None = None
     html_mode: str = "browser"
     html_metadata: bool = True
@@ -61,11 +77,18 @@ class CleanerConfig:
             if not boolean or value not in (0, 1):
                 raise ConfigError(f"{name} must be True or False, not {value!r}")
             object.__setattr__(self, name, bool(value))
-        if self.max_chars is not None:
-            whole = isinstance(self.max_chars, numbers.Integral) and not isinstance(self.max_chars, bool)
-            if not whole or self.max_chars < 0:
-                raise ConfigError(f"max_chars must be None or a whole number >= 0, not {self.max_chars!r}")
-            object.__setattr__(self, "max_chars", int(self.max_chars))
+        for name in ("max_chars", "max_units"):
+            value = getattr(self, name)
+            if value is not None:
+                whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+                if not whole or value < 0:
+                    raise ConfigError(f"{name} must be None or a whole number >= 0, not {value!r}")
+                object.__setattr__(self, name, int(value))
+        if self.page_timeout is not None:
+            real = isinstance(self.page_timeout, numbers.Real) and not isinstance(self.page_timeout, bool)
+            if not real or not math.isfinite(self.page_timeout) or self.page_timeout <= 0:
+                raise ConfigError(f"page_timeout must be None or a number of seconds > 0, not {self.page_timeout!r}")
+            object.__setattr__(self, "page_timeout", float(self.page_timeout))
         if self.reference_time is not None and not isinstance(self.reference_time, datetime):
             raise ConfigError(f"reference_time must be a datetime or None, not {type(self.reference_time).__name__}")
         if self.html_mode not in HTML_MODES:

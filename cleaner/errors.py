@@ -74,7 +74,8 @@ class UnsupportedInputError(CleanerError, ValueError):
 
 
 class InputTooLargeError(CleanerError, ValueError):
-    """The input is larger than :attr:`cleaner.CleanerConfig.max_chars`."""
+    """The input is larger than :attr:`cleaner.CleanerConfig.max_chars` allows, or
+    holds more units than :attr:`cleaner.CleanerConfig.max_units` allows."""
 
 
 class InputReadError(CleanerError, ValueError):
@@ -95,7 +96,9 @@ class BatchSetupError(CleanerError):
 
 
 class PageTimeoutError(CleanerError):
-    """A page took longer than its time budget (``cleaner batch --page-timeout``).
+    """A page took longer than its time budget: ``cleaner batch --page-timeout`` (a
+    watchdog, :mod:`cleaner.page_clock`) or :attr:`cleaner.CleanerConfig.page_timeout`
+    (checks between the steps of cleaning, :mod:`cleaner.budget`).
 
     Batch runs report it with the page's path (and WARC record) and go on. (Not a
     ``TimeoutError``: that is an ``OSError``, which batch runs treat as a failing disk.)

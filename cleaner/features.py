@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .budget import check as check_budget
 from .lexicon import FEATURE_CREDIT_PREFIXES
 from .segment import Unit
 
@@ -168,6 +169,12 @@ _TOKEN_STOP = np.zeros(1024, dtype=bool)  # whether the token is a stop word
 # Bound on the token cache: enough for the vocabulary of a large batch, small in memory.
 _TOKEN_CACHE_MAX = 500_000
 _SEP = "\x00"  # joins a page's units: no pattern below matches it, and it is neither \w nor \s
+# What a NUL of the page's own text is read as: like NUL, neither \w nor \s, and
+# matched by no pattern below (U+FFFD, the replacement character).
+_SEP_IN_TEXT = "\ufffd"
+# Tokens longer than this are hashed but not cached: a page of long random "words"
+# would otherwise fill the cache, which lives as long as the process, with megabytes.
+_TOKEN_CACHE_MAX_CHARS = 64
 
 
 def _hash(token: str, mask: int) -> int:
@@ -180,13 +187,15 @@ def _token_ids(tokens: list[str], mask: int) -> tuple[np.ndarray, np.ndarray, np
     local: dict[str, int] = {}
     if None in ids:
         # new tokens: into the cache while it has room, else ids past its end for this page only
-        for k in [k for k, i in enumerate(ids) if i is None]:
+        for n, k in enumerate([k for k, i in enumerate(ids) if i is None]):
+            if not n & 0xFFFF:
+                check_budget("computing features")
             t = tokens[k]
             i = _TOKEN_IDS.get(t)
             if i is None:
                 i = local.get(t)
                 if i is None:
-                    if len(_TOKEN_IDS) < _TOKEN_CACHE_MAX:
+                    if len(_TOKEN_IDS) < _TOKEN_CACHE_MAX and len(t) <= _TOKEN_CACHE_MAX_CHARS:
                         i = _add_token(t, mask)
                     else:
                         i = local[t] = _TOKEN_CACHE_MAX + len(local)
@@ -272,6 +281,8 @@ def featurize(text: str, units: Sequence[Unit]) -> PageFeatures:
         empty = np.zeros((0, len(NUMERIC_FEATURES)))
         return PageFeatures(empty, sp.csr_matrix((0, mask + 1)), np.zeros(0, dtype=np.int64))
     texts = [text[u.start : u.end] for u in units]
+    if _SEP in text:  # the separator stands for a unit's bounds: in the text it is a symbol like any other
+        texts = [t.replace(_SEP, _SEP_IN_TEXT) for t in texts]
     lowers = list(map(str.lower, texts))
     lines = np.fromiter(map(_get_line, units), dtype=np.int64, count=n)
     first = _flags(_get_first, units, n)

@@ -22,16 +22,19 @@ enclosing list item or card), which :mod:`training.align` uses to label the text
 from __future__ import annotations
 
 import codecs
+import logging
 import random
 import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .budget import check as check_budget
 from .config import HTML_MODES
 from .errors import InputTypeError, UnsupportedInputError
 
 __all__ = [
+    "MAX_ATTRIBUTES",
     "MODES",
     "Block",
     "HTMLInputError",
@@ -41,6 +44,8 @@ __all__ = [
     "render_blocks",
     "render_tree",
 ]
+
+logger = logging.getLogger(__name__)
 
 MODES: tuple[str, ...] = HTML_MODES
 """The rendering modes :func:`html_to_text` accepts."""
@@ -77,7 +82,11 @@ _ZONE = frozenset({"nav", "header", "footer", "aside", "form", "menu"})
 _CARD = frozenset({"li", "article", "tr", "dd"})
 
 _WS = re.compile(r"\s+")
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# An XML declaration (or any processing instruction) opening the page: up to the first
+# ">" as libxml2 reads it, or the whole page if none follows. lxml looks for an encoding
+# in a declaration a str opens with, with a pattern that takes quadratic time on a
+# declaration that does not end.
+_XML_DECL = re.compile(r"^\s*<\?[^>]*+(?:>|\Z)")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -95,7 +104,8 @@ class Block:
         card: an id of the innermost ``li``/``article``/``tr``/``dd`` enclosing it, or -1.
         links: ``(start, end)`` offsets of the text of links to other pages inside the
             block (``<a href>``, except ``href="#..."`` and ``javascript:`` links).
-        ancestors: ids of the enclosing block elements, outermost first.
+        ancestors: ids of the enclosing block elements, outermost first: the innermost
+            :data:`_MAX_ANCESTORS` of them (the most on the peers' pages is 50).
     """
 
     start: int
@@ -146,9 +156,20 @@ def parse_html(html: str | bytes) -> etree._Element | None:
     Bytes are read as UTF-8 when they are valid UTF-8, else in the charset the page
     declares (libxml2's detection; Latin-1 without a declaration).
 
+    Shapes that libxml2 parses in more than linear time, or not to their end, are made
+    harmless first: a tag with more than :data:`MAX_ATTRIBUTES` attributes keeps its
+    first ones (libxml2 compares each attribute with all before it: a tag with 40,000
+    took 3 s), an XML declaration that does not end is dropped (lxml's check for its
+    encoding took 15 s on 80,000 spaces), and a page nested deeper than libxml2's limit
+    of 2,048 elements, past which it drops the rest of the page, is parsed again with
+    its nesting flattened (:func:`_flatten`): every block element a line break, other
+    inline elements dropped, so its text is all there, without the structure that
+    marks hidden and furniture parts.
+
     Raises:
         InputTypeError: ``html`` is neither ``str`` nor ``bytes``.
-        HTMLInputError: lxml cannot parse it at all.
+        HTMLInputError: lxml cannot parse it at all, or even its flattened form
+            nests deeper than libxml2's limit.
     """
     if isinstance(html, bytearray | memoryview):
         html = bytes(html)
@@ -165,14 +186,138 @@ def parse_html(html: str | bytes) -> etree._Element | None:
     if isinstance(html, str):
         if html.lstrip().startswith("<?"):
             html = _XML_DECL.sub("", html, count=1)
+            if not html.strip():
+                return None
         if "\x00" in html:
             html = html.replace("\x00", "")
+    html = _cap_attributes(html)
+    check_budget("parsing HTML")
+    root, too_deep = _parse(html)
+    if too_deep:
+        logger.info("HTML nested deeper than %d elements: parsed again with its nesting flattened", _MAX_DEPTH)
+        check_budget("parsing HTML")
+        root, too_deep = _parse(_flatten(html))
+        if too_deep:
+            raise HTMLInputError(
+                f"the page nests elements deeper than {_MAX_DEPTH:,} levels, even with its inline and block "
+                "elements flattened; libxml2, the HTML parser, would drop everything past that depth. Such a "
+                "page is broken or hostile input"
+            )
+    return root
+
+
+def _parse(html: str | bytes) -> tuple[etree._Element | None, bool]:
+    """The parsed tree, and whether libxml2 stopped at its depth limit."""
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, no_network=True)
     try:
         root = etree.fromstring(html, parser)
     except (etree.ParserError, ValueError) as exc:
         raise HTMLInputError(f"cannot parse the input as HTML: {exc}") from exc
-    return root
+    log = parser.error_log
+    last = log.last_error
+    too_deep = any(_is_depth_error(e) for e in log.filter_types([etree.ErrorTypes.ERR_RESOURCE_LIMIT])) or (
+        last is not None and _is_depth_error(last)
+    )
+    return root, too_deep
+
+
+def _is_depth_error(error: etree._LogEntry) -> bool:
+    return "depth" in error.message.lower()
+
+
+# libxml2's limit on nesting (with huge_tree, XML_PARSE_HUGE; 256 without)
+_MAX_DEPTH = 2048
+
+MAX_ATTRIBUTES = 256
+"""The most attributes of one tag that :func:`parse_html` hands to libxml2; it drops
+the others. The most in any tag of the 2,237 pages of the peers' datasets is about
+100 (a run-away ``<p`` whose "attributes" are a sentence's words)."""
+
+# Tags, comments and the bodies of <script> and <style> as an HTML5 tokenizer reads
+# them (white space, "/" and quoted values that may hold "<" and ">"), written so that
+# the regular expression engine never goes back over what it read: atomic groups and
+# possessive quantifiers. _SKIP reads from a place up to the first tag with more than
+# MAX_ATTRIBUTES attributes, or to the end.
+_ASCII_SPACE = r"\t\n\v\f\r "
+_ATTR = (
+    rf"[^{_ASCII_SPACE}/>][^{_ASCII_SPACE}/>=]*+"
+    rf"""(?>[{_ASCII_SPACE}]*+=[{_ASCII_SPACE}]*+(?>"[^"]*+"?|'[^']*+'?|[^{_ASCII_SPACE}>]*+))?+"""
+)
+_TAG_NAME = rf"<[a-zA-Z][^{_ASCII_SPACE}/>]*+"
+_TAG_REST = rf"(?>[{_ASCII_SPACE}/]++|{_ATTR})*+>?"
+_SHORT_REST = rf"(?>[{_ASCII_SPACE}/]*+{_ATTR}){{0,{MAX_ATTRIBUTES}}}+[{_ASCII_SPACE}/]*+(?:>|\Z)"
+_RAW_TEXT = "|".join(
+    rf"<{name}(?=[{_ASCII_SPACE}/>]){_SHORT_REST}(?>[^<]++|<(?!/{name}))*+" for name in ("script", "style")
+)
+_COMMENT = r"<!--(?>[^-]++|-(?!-!?>))*+(?:--!?>)?"
+_SKIP = re.compile(
+    rf"(?>{_COMMENT}|{_RAW_TEXT}|{_TAG_NAME}{_SHORT_REST}|[^<]++|<(?![a-zA-Z]))*+", re.IGNORECASE | re.ASCII
+)
+_ONE_ATTR = re.compile(rf"[{_ASCII_SPACE}/]*+({_ATTR})")
+_TAG = re.compile(_TAG_NAME + _TAG_REST)
+_TAG_NAME_RE = re.compile(_TAG_NAME)
+# Attributes that rendering reads: kept where they stand past the first MAX_ATTRIBUTES.
+_READ_ATTRIBUTES = frozenset({"hidden", "aria-hidden", "style", "href", "type", "rel", "itemprop"})
+
+
+def _cap_attributes(html: str | bytes) -> str | bytes:
+    """``html`` with every tag cut to its first :data:`MAX_ATTRIBUTES` attributes (and
+    the later ones that rendering reads); the same object if no tag has more. Bytes
+    are read as Latin-1, which maps every byte to one character and back."""
+    text = html if isinstance(html, str) else html.decode("latin-1")
+    parts: list[str] = []
+    pos = 0
+    while True:
+        start = _match(_SKIP, text, pos).end()
+        if start >= len(text):
+            break
+        end = _match(_TAG, text, start).end()
+        name_end = _match(_TAG_NAME_RE, text, start).end()
+        parts.append(text[pos:name_end])
+        for k, m in enumerate(_ONE_ATTR.finditer(text, name_end, end)):
+            if k < MAX_ATTRIBUTES or m.group(1).split("=", 1)[0].strip().lower() in _READ_ATTRIBUTES:
+                parts.append(m.group(0))
+        parts.append(">" if text[end - 1 : end] == ">" else "")
+        pos = end
+    if not parts:
+        return html
+    parts.append(text[pos:])
+    capped = "".join(parts)
+    return capped if isinstance(html, str) else capped.encode("latin-1")
+
+
+def _match(pattern: re.Pattern[str], text: str, pos: int) -> re.Match[str]:
+    """A match of a pattern that matches everywhere (it may match nothing)."""
+    m = pattern.match(text, pos)
+    assert m is not None
+    return m
+
+
+# In a flattened page (_flatten): tags kept as they are (elements whose content is
+# never shown, or which hold what page_meta reads), and the rest turned into line
+# breaks (block elements and table cells) or dropped.
+_FLAT_KEEP = frozenset({*_DROP, "a", "br", "time"})
+_ANY_TAG = re.compile(
+    rf"{_COMMENT}|{_RAW_TEXT}|</?([a-zA-Z][^{_ASCII_SPACE}/>]*+){_TAG_REST}", re.IGNORECASE | re.ASCII
+)
+
+
+def _flatten(html: str | bytes) -> str | bytes:
+    """``html`` without nesting: block elements and cells become ``<br>``, other
+    elements lose their tags (keeping their text), but for :data:`_FLAT_KEEP`."""
+    if isinstance(html, str):
+        return _ANY_TAG.sub(_flat_tag, html)
+    return _ANY_TAG.sub(_flat_tag, html.decode("latin-1")).encode("latin-1")
+
+
+def _flat_tag(m: re.Match[str]) -> str:
+    name = m.group(1)
+    if name is None:  # a comment, or a script or style with its body
+        return m.group(0)
+    name = name.lower()
+    if name in _FLAT_KEEP:
+        return m.group(0)
+    return "<br>" if name in _BLOCK or name in _CELL else ""
 
 
 class _Builder:
@@ -257,10 +402,15 @@ def _is_hidden(el: etree._Element) -> bool:
     return style is not None and _DISPLAY_NONE.search(style) is not None
 
 
+# The most enclosing block elements a Block lists (Block.ancestors): the time to list
+# them grows with the nesting, which a hostile page takes to libxml2's limit of 2,048.
+_MAX_ANCESTORS = 256
+
+
 def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
     b = _Builder()
     # Stacks describing where we are; each entry is pushed on "start", popped on "end".
-    block_stack: list[tuple[str, int]] = []  # (tag, id)
+    block_stack: list[tuple[str, int, tuple[int, ...]]] = []  # (tag, id, ancestors: ids up to it)
     heading_stack: list[int] = []
     zone_stack: list[str] = []
     card_stack: list[int] = []
@@ -274,11 +424,13 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
             heading_stack[-1] if heading_stack else 0,
             zone_stack[-1] if zone_stack else "",
             card_stack[-1] if card_stack else -1,
-            tuple(i for _, i in block_stack),
+            block_stack[-1][2] if block_stack else (),
         )
 
     walker = etree.iterwalk(root, events=("start", "end"))
-    for event, el in walker:
+    for n, (event, el) in enumerate(walker):
+        if not n & 4095:
+            check_budget("rendering HTML")
         tag = el.tag
         if not isinstance(tag, str):  # comments, processing instructions, entities
             if event == "end" and el.tail:
@@ -293,7 +445,8 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
             flags = 0
             if tag in _BLOCK:
                 b.flush(*ctx())
-                block_stack.append((tag, next_id))
+                outer = block_stack[-1][2][1 - _MAX_ANCESTORS :] if block_stack else ()
+                block_stack.append((tag, next_id, (*outer, next_id)))
                 next_id += 1
                 flags |= 1
                 if tag in _HEADING:

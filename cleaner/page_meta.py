@@ -118,7 +118,7 @@ def _json_ld(root: etree._Element) -> Iterator[dict[str, Any]]:
             continue
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's recursion limit
             continue
         stack = [data]
         while stack:

@@ -51,6 +51,7 @@ from .trainer import (
     DESIGNS,
     fit_headline_ranker,
     fit_pages,
+    pages_to_xy,
     with_composed,
 )
 
@@ -168,6 +169,8 @@ def load_base_data(base_dir: str | Path | None = None, *, limit: int | None = No
     Raises:
         BaseDataMissingError: the folder or its training file is not there.
     """
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise CleanerError(f"limit (--base-limit) must be a whole number of pages >= 1, not {limit!r}")
     d = base_data_dir() if base_dir is None else Path(base_dir)
     train_files = _split_files(d, "train")
     if not train_files:
@@ -321,6 +324,8 @@ def train_model(
     labels = {lbl for p in samples for lbl in p.labels}
     if len(labels | {lbl for p in extra for lbl in p.labels}) < 2:
         raise CleanerError("the samples use only one label; a model needs at least two")
+    if not extra:
+        _check_unit_labels(samples)
     with warnings.catch_warnings(record=True) as caught:
         # a few pages can leave the solver short of convergence; the model is still
         # usable and cross-validation shows how good it is: record it, do not fail
@@ -366,6 +371,26 @@ def train_model(
             ", ".join(site or "(no site)" for site in empty),
         )
     return Model(estimator, manifest, ranker, scope, load_model())
+
+
+def _check_unit_labels(pages: Sequence[LabelledPage]) -> None:
+    """Refuse samples whose units, as the model sees them, hold one label only.
+
+    The model labels units (lines, and the sentences and blocks lines are cut into,
+    :func:`cleaner.segment.split_units`), and each unit takes the label of most of its
+    text: labels given to pieces of one unit are lost, and pages whose every unit ends
+    up with the same label leave the model one label to learn.
+    """
+    _, y, _ = pages_to_xy(pages)
+    seen = {label for labels in y for label in labels}
+    if len(seen) < 2:
+        got = ", ".join(sorted(seen)) or "no units"
+        raise CleanerError(
+            f"the samples label pieces of text smaller than the units the model labels: every unit of their "
+            f"pages takes the label of most of its text, which leaves one label ({got}) to learn from. A unit "
+            "is a line, or a sentence or block of a line of 16 or more words; label whole lines, label more "
+            "pages, or train with --base"
+        )
 
 
 @functools.lru_cache(maxsize=1)

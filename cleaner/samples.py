@@ -181,7 +181,7 @@ def read_tsv(path: PathLike, *, custom_labels: Collection[str] = (), page_text: 
     p = Path(path)
     spath = str(p)
     try:
-        raw = p.read_text(encoding="utf-8")
+        raw = p.read_text(encoding="utf-8-sig")  # a byte-order mark is no part of the first label
     except UnicodeDecodeError as exc:
         raise SampleFormatError(spath, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     header: dict[str, str] = {}
@@ -213,7 +213,7 @@ def read_tsv(path: PathLike, *, custom_labels: Collection[str] = (), page_text: 
         sibling = _sibling_page(p)
         if sibling is not None:
             # newline="": keep "\r\n" as it is, so offsets match the page file's characters
-            with sibling.open(encoding="utf-8", newline="") as fh:
+            with sibling.open(encoding="utf-8-sig", newline="") as fh:
                 page_text = fh.read()
     if page_text is None:
         page = page_from_segments(((label, text) for _, label, text in rows), id=p.name, site=site)
@@ -242,9 +242,10 @@ def read_tsv(path: PathLike, *, custom_labels: Collection[str] = (), page_text: 
 
 
 def _open_text(path: Path) -> IO[str]:
+    # utf-8-sig: a byte-order mark that an editor put first is no part of the first record
     if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open(encoding="utf-8")
+        return gzip.open(path, "rt", encoding="utf-8-sig")
+    return path.open(encoding="utf-8-sig")
 
 
 def _page_from_record(record: Any, spath: str, lineno: int, custom_labels: Collection[str]) -> LabelledPage:
@@ -257,6 +258,8 @@ def _page_from_record(record: Any, spath: str, lineno: int, custom_labels: Colle
     if not isinstance(raw_spans, list):
         raise SampleFormatError(spath, lineno, "field 'spans' must be a list of [start, end, label]")
     declared = record.get("custom_labels") or []
+    if not isinstance(declared, list) or not all(isinstance(x, str) for x in declared):
+        raise SampleFormatError(spath, lineno, "field 'custom_labels' must be a list of label names")
     allowed = _allowed_labels([*custom_labels, *declared], spath, lineno)
     spans: list[LabelSpan] = []
     pos = 0
@@ -313,6 +316,10 @@ def read_jsonl(path: PathLike, *, custom_labels: Collection[str] = ()) -> Iterat
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise SampleFormatError(spath, lineno, f"not valid JSON: {exc.msg}") from exc
+            except RecursionError as exc:
+                raise SampleFormatError(
+                    spath, lineno, "not a sample: its JSON nests lists or objects thousands deep"
+                ) from exc
             yield _page_from_record(record, spath, lineno, custom_labels)
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import re
 import sys
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from ..api import Cleaner
 from ..config import CleanerConfig
-from ..errors import InputTypeError
+from ..errors import InputTooLargeError, InputTypeError
 from ..output import FORMATS, explain, render
 from . import EXIT_USAGE, add_model_arguments
 
@@ -22,20 +23,62 @@ if TYPE_CHECKING:
 __all__ = ["add_parser", "read_input", "read_page"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
+# UTF-8 takes at most this many bytes a character: the most bytes a text of max_chars can have
+_MAX_UTF8_BYTES = 4
+_DEFAULT_MAX_CHARS = CleanerConfig().max_chars
 
 
-def _read_bytes(name: str) -> bytes:
-    """A file's bytes, or standard input's for ``-``; gzip-compressed data decompressed."""
+def _read_bytes(name: str, max_chars: int | None = None, *, html: bool = False) -> bytes:
+    """A file's bytes, or standard input's for ``-``; gzip-compressed data decompressed.
+
+    At most what a page of ``max_chars`` can take is read (None: no limit): that many
+    bytes of HTML (``html``), else :data:`_MAX_UTF8_BYTES` times that many bytes of
+    text. A larger file is refused before it is read, a larger stream or decompressed
+    file as soon as it passes the limit.
+
+    Raises:
+        InputTypeError: the file cannot be read, or is damaged gzip.
+        InputTooLargeError: it holds more bytes than the limit.
+    """
+    what = "standard input" if name == "-" else name
+    limit = None if max_chars is None else max_chars * (1 if html else _MAX_UTF8_BYTES)
     try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        if name == "-":
+            return _read_stream(sys.stdin.buffer, what, limit, max_chars)
+        path = Path(name)
+        with path.open("rb") as fh:
+            if limit is not None and max_chars is not None and path.is_file():
+                size = path.stat().st_size
+                if size > limit and fh.read(2) != _GZIP_MAGIC:
+                    raise _too_large(f"{what} has {size:,} bytes,", max_chars)
+                fh.seek(0)
+            return _read_stream(fh, what, limit, max_chars)
     except OSError as exc:
-        raise InputTypeError(f"cannot read {name}: {exc.strerror}") from exc
-    if data.startswith(_GZIP_MAGIC):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputTypeError(f"{name} is a damaged or truncated gzip file ({exc})") from exc
+        raise InputTypeError(f"cannot read {what}: {exc.strerror or exc}") from exc
+
+
+def _read_stream(stream: BinaryIO, what: str, limit: int | None, max_chars: int | None) -> bytes:
+    """The stream's bytes, decompressed if they are gzip, up to ``limit``."""
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, stream))
+    compressed = buffered.peek(2)[:2] == _GZIP_MAGIC
+    source: io.BufferedIOBase = gzip.GzipFile(fileobj=buffered, mode="rb") if compressed else buffered
+    try:
+        data = source.read() if limit is None else source.read(limit + 1)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise InputTypeError(f"{what} is a damaged or truncated gzip file ({exc})") from exc
+    if limit is not None and max_chars is not None and len(data) > limit:
+        unpacked = " once decompressed" if compressed else ""
+        raise _too_large(f"{what} has more than {limit:,} bytes{unpacked},", max_chars)
     return data
+
+
+def _too_large(what: str, max_chars: int) -> InputTooLargeError:
+    return InputTooLargeError(
+        f"{what} more than a page of max_chars={max_chars:,} can take (that many characters of text, "
+        f"at most {_MAX_UTF8_BYTES} bytes of UTF-8 each; that many bytes of HTML); it was not read on. A page "
+        "this large is nearly always broken input, or many pages in one: split it, or clean it in Python "
+        "with CleanerConfig(max_chars=...)"
+    )
 
 
 def _utf8(data: bytes, name: str) -> str:
@@ -62,22 +105,59 @@ def looks_like_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<title", b"<body"))
 
 
-def read_page(name: str) -> str:
-    """Read page text from a file or ``-`` (standard input), as UTF-8 (gzip allowed)."""
-    return _utf8(_read_bytes(name), name)
+def _checked(text: str, name: str, max_chars: int | None) -> str:
+    if max_chars is not None and len(text) > max_chars:
+        raise InputTooLargeError(
+            f"{name} has {len(text):,} characters, more than max_chars={max_chars:,}; split it, or clean it "
+            "in Python with CleanerConfig(max_chars=...)"
+        )
+    return text
 
 
-def read_input(name: str, *, html: bool, text: bool, mode: str, metadata: bool) -> tuple[str, PageMeta | None]:
+def read_page(name: str, *, max_chars: int | None = _DEFAULT_MAX_CHARS) -> str:
+    """Read page text from a file or ``-`` (standard input), as UTF-8 (gzip allowed).
+
+    Raises:
+        InputTypeError: it cannot be read, or is not UTF-8 text.
+        InputTooLargeError: it has more than ``max_chars`` characters (None: no limit),
+            found out before reading far past them.
+    """
+    return _checked(_utf8(_read_bytes(name, max_chars), name), name, max_chars)
+
+
+def read_input(
+    name: str,
+    *,
+    html: bool,
+    text: bool,
+    mode: str,
+    metadata: bool,
+    max_chars: int | None = _DEFAULT_MAX_CHARS,
+) -> tuple[str, PageMeta | None]:
     """A page's text, and what it declares if it is HTML: ``--html``, a ``.html``/``.htm``
     name (also ``.gz``), or data that starts as HTML does, unless ``--text``. HTML is
-    read as bytes, so that its own ``<meta charset>`` counts."""
-    data = _read_bytes(name)
+    read as bytes, so that its own ``<meta charset>`` counts.
+
+    ``max_chars`` limits the page as :class:`cleaner.CleanerConfig` does: text to that
+    many characters, HTML to that many bytes, both checked before parsing and while
+    reading and decompressing (a gzip bomb stops at the limit).
+
+    Raises:
+        InputTypeError: it cannot be read, or (text) is not UTF-8.
+        InputTooLargeError: it is larger than ``max_chars`` allows.
+    """
     base = name[:-3] if name.lower().endswith(".gz") else name
-    if html or (not text and (base.lower().endswith((".html", ".htm")) or looks_like_html(data))):
+    html_by_name = html or (not text and base.lower().endswith((".html", ".htm")))
+    data = _read_bytes(name, max_chars, html=html_by_name)
+    if html_by_name or (not text and looks_like_html(data)):
+        if max_chars is not None and len(data) > max_chars:
+            what = "standard input" if name == "-" else name
+            raise _too_large(f"{what} has {len(data):,} bytes of HTML,", max_chars)
         from ..page_meta import read_html  # lxml: only for HTML
 
-        return read_html(data, mode=mode, metadata=metadata)
-    return _utf8(data, name), None
+        page, meta = read_html(data, mode=mode, metadata=metadata)
+        return _checked(page, name, max_chars), meta
+    return _checked(_utf8(data, name), name, max_chars), None
 
 
 def _explain_scope(cleaner: Cleaner, text: str) -> None:
@@ -99,11 +179,17 @@ def _run(args: argparse.Namespace) -> int:
     if args.explain and args.format != "text":
         print("cleaner clean: error: --explain prints a table; it cannot be combined with -f", file=sys.stderr)
         return EXIT_USAGE
-    cleaner = Cleaner(args.model, config=config, trust_pickle=args.trust_pickle)
-    # what Cleaner.clean_html cleans, with the text kept for --explain
+    # what Cleaner.clean_html cleans, with the text kept for --explain; read before the
+    # model is loaded, so that a bad input is told at once
     text, meta = read_input(
-        args.file, html=args.html, text=args.text, mode=config.html_mode, metadata=config.html_metadata
+        args.file,
+        html=args.html,
+        text=args.text,
+        mode=config.html_mode,
+        metadata=config.html_metadata,
+        max_chars=config.max_chars,
     )
+    cleaner = Cleaner(args.model, config=config, trust_pickle=args.trust_pickle)
     result = cleaner.clean(text, meta=meta)
     if args.main_only:
         result = result.with_main_only()

@@ -210,6 +210,16 @@ def _positive(value: str) -> float:
     return x
 
 
+def _page_count(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of pages, not {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a number of pages >= 1, not {value}")
+    return n
+
+
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "label",
@@ -274,7 +284,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument(
         "--base-limit",
-        type=int,
+        type=_page_count,
         default=None,
         metavar="N",
         help="use a random sample of N base pages (faster; a full --base fit takes minutes)",
