@@ -188,6 +188,19 @@ class Cleaner:
         check_budget("decoding labels")
         return merge_units(text, units, labels, conf, why)
 
+    def cleaned_by(self, text: str) -> str:
+        """Which model cleans this page (``"cleaned_by"`` of ``cleaner clean -f json``):
+
+        * ``"default"``: a model not retrained on a user's pages (the shipped one);
+        * ``"retrained"``: a user's retrained model (``cleaner train``): a model
+          without a scope, or a scoped one on a page in its scope;
+        * ``"fallback"``: the default model stored in a scoped retrained model, on a
+          page outside its scope (:mod:`cleaner.scope`).
+        """
+        if self.model.for_text(text) is not self.model:
+            return "fallback"
+        return "retrained" if self.model.manifest.get("retrained") else "default"
+
     def segments(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> list[Segment]:
         """Decoded, merged segments of a page from :meth:`predict_units`'s output."""
         return self._segments(text, units, proba, self.model.for_text(text))

@@ -43,7 +43,7 @@ from .errors import CleanerError, SampleFormatError
 from .evaluate import LabelScores, score_labels
 from .labels import STANDARD_LABELS
 from .model import Model, load_model, save_model, training_data_hash
-from .samples import LabelledPage, iter_samples
+from .samples import LabelledPage, iter_samples, raise_sample_errors, sample_files
 from .scope import build_scope, common_template_lines
 from .trainer import (
     COMPOSED_PAGES,
@@ -105,8 +105,6 @@ DEFAULT_FOLDS = 5
 """Folds of the cross-validation (fewer when there are fewer groups of pages)."""
 
 logger = logging.getLogger(__name__)
-
-_SAMPLE_SUFFIXES = (".tsv", ".jsonl", ".jsonl.gz", ".json.gz", ".ndjson")
 
 
 class BaseDataMissingError(CleanerError):
@@ -218,39 +216,33 @@ class UserSamples:
         return sorted({p.site or p.id for p in self.pages})
 
 
-def _expand(paths: Iterable[str | Path]) -> list[Path]:
-    out: list[Path] = []
-    for path in paths:
-        p = Path(path)
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.name.endswith(_SAMPLE_SUFFIXES)))
-        elif not p.exists():
-            raise SampleFormatError(str(p), None, "no such file or directory")
-        else:
-            out.append(p)
-    return out
-
-
 def load_user_samples(paths: Iterable[str | Path], *, custom_labels: Collection[str] = ()) -> UserSamples:
     """Load a user's samples (TSV/JSONL files or folders of them).
 
     Raises:
         SampleFormatError: an unknown label, a segment that is not in its page, or any
-            other fault, with the file and line.
+            other fault, with the file and line; with several bad files, a
+            :class:`~cleaner.errors.SampleFilesError` naming every one.
     """
+    paths = list(paths)
     pages: list[LabelledPage] = []
     files: list[Path] = []
-    for f in _expand(paths):
-        for page in iter_samples([f], custom_labels=custom_labels):
-            if page.site is None:
-                page = replace(page, site=f.resolve().parent.name)
-            pages.append(page)
+    errors: list[SampleFormatError] = []
+    for f in sample_files(paths):
+        try:
+            found = list(iter_samples([f], custom_labels=custom_labels))
+        except SampleFormatError as exc:
+            errors.append(exc)
+            continue
+        for page in found:
+            pages.append(page if page.site is not None else replace(page, site=f.resolve().parent.name))
         files.append(f)
         if f.name.endswith(".tsv"):
             stem = f.name.removesuffix(".tsv").removesuffix(".labels")
             sibling = f.with_name(stem + ".txt")
             if sibling.is_file():
                 files.append(sibling)
+    raise_sample_errors(errors)
     if not pages:
         raise SampleFormatError(
             ", ".join(str(p) for p in paths), None, "no labelled pages found (.tsv, .jsonl or .jsonl.gz)"

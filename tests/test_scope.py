@@ -4,6 +4,7 @@ scoped model and its fallback (cleaner.model.Model.for_text, cleaner.api.Cleaner
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,11 @@ def test_scoped_model_file_keeps_scope_and_fallback(
     assert "scope: 4 template lines of river.example: cleaned by the retrained model" in capsys.readouterr().err
     assert main(["clean", "--explain", "--model", str(path), str(other)]) == 0
     assert "cleaned by the default model it falls back on" in capsys.readouterr().err
+    # and so does JSON output (issue 19): the retrained model, or its fallback
+    assert main(["clean", "-f", "json", "--model", str(path), str(page)]) == 0
+    assert json.loads(capsys.readouterr().out)["cleaned_by"] == "retrained"
+    assert main(["clean", "-f", "json", "--model", str(path), str(other)]) == 0
+    assert json.loads(capsys.readouterr().out)["cleaned_by"] == "fallback"
     junk = dataclasses.replace(default, estimator=_AllJunk())
     with pytest.raises(ModelError, match="labels the model lacks: caption"):
         save_model(default.estimator, tmp_path / "x.model.zip", {}, scope=scope, fallback=junk)

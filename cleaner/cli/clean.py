@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, cast
 from ..api import Cleaner
 from ..config import CleanerConfig
 from ..errors import InputTooLargeError, InputTypeError
-from ..output import FORMATS, explain, render
+from ..output import FORMATS, explain, render, result_to_json
 from . import EXIT_USAGE, add_model_arguments
 
 if TYPE_CHECKING:
@@ -160,11 +160,21 @@ def read_input(
     return _checked(_utf8(data, name), name, max_chars), None
 
 
-def _explain_scope(cleaner: Cleaner, text: str) -> None:
-    """Say which of a scoped model's two models cleaned the page (on standard error)."""
+def _explain_model(cleaner: Cleaner, text: str, name: str | None) -> None:
+    """Say which model cleaned the page (on standard error): the default model, the
+    user's model, or, for a scoped model, which of its two models and why."""
+    by = cleaner.cleaned_by(text)
+    if name is None:
+        print("model: the default model (shipped with cleaner)", file=sys.stderr)
+        return
     scope = cleaner.model.scope
+    if scope is None:
+        what = "retrained, --scope all: it cleans every page" if by == "retrained" else "not a retrained model"
+        print(f"model: {name} ({what})", file=sys.stderr)
+        return
+    print(f"model: {name} (retrained, scoped to {', '.join(sorted(scope.sites)) or 'no site'})", file=sys.stderr)
     found = scope.match(text)
-    if found is not None:
+    if by == "retrained" and found is not None:
         print(f"scope: {found[1]} template lines of {found[0]}: cleaned by the retrained model", file=sys.stderr)
     else:
         print(
@@ -193,15 +203,20 @@ def _run(args: argparse.Namespace) -> int:
     result = cleaner.clean(text, meta=meta)
     if args.main_only:
         result = result.with_main_only()
-    if args.explain and cleaner.model.scope is not None:
-        _explain_scope(cleaner, text)
+    if args.explain:
+        _explain_model(cleaner, text, args.model)
     if not result.articles and not args.explain:
         print(
             f"cleaner clean: no article found in {args.file} ({len(result.segments)} segment(s), none of them "
             "body or headline); --explain shows each segment's label",
             file=sys.stderr,
         )
-    out = explain(result, main_only=args.main_only) if args.explain else render(result, args.format)
+    if args.explain:
+        out = explain(result, main_only=args.main_only)
+    elif args.format == "json":
+        out = result_to_json(result, cleaned_by=cleaner.cleaned_by(text))
+    else:
+        out = render(result, args.format)
     sys.stdout.write(out)
     return 0
 

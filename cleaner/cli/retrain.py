@@ -59,7 +59,7 @@ def _label(args: argparse.Namespace) -> int:
     cleaner = Cleaner(args.model, trust_pickle=args.trust_pickle)
     out = Path(args.output)
     names: dict[str, str] = {}
-    failures = 0
+    failures = kept = 0
     for page in args.pages:
         name = _stem(page)
         if name in names:
@@ -67,22 +67,39 @@ def _label(args: argparse.Namespace) -> int:
             failures += 1
             continue
         names[name] = page
+        tsv = sample_paths(out, name)[1]
+        if not args.force and tsv.exists():
+            print(
+                f"cleaner label: {page}: not labelled, {tsv} exists (it may hold your corrections); "
+                "--force overwrites it",
+                file=sys.stderr,
+            )
+            failures += 1
+            kept += 1
+            continue
         try:
             text = _page_text(page, html=args.html, text=args.text)
-            if not args.force and sample_paths(out, name)[1].exists():
-                raise FileExistsError(f"{sample_paths(out, name)[1]} exists; --force overwrites it")
             tsv = write_labelled(prelabel(text, cleaner, id=name, site=args.site), out, name, overwrite=args.force)
-        except (CleanerError, OSError) as exc:
+        except CleanerError as exc:
+            print(f"cleaner label: {page}: {exc.command_line_message()}", file=sys.stderr)
+            failures += 1
+            continue
+        except OSError as exc:
             print(f"cleaner label: {page}: {exc}", file=sys.stderr)
             failures += 1
             continue
         print(tsv)
     done = len(args.pages) - failures
-    print(
-        f"{done} page(s) labelled in {out}, {failures} failed. Correct the labels (first column), check them "
-        f"with `cleaner review {out}/NAME.labels.tsv`, then `cleaner train {out} -o MODEL --base`.",
-        file=sys.stderr,
-    )
+    summary = f"{done} page(s) labelled in {out}, {failures} failed"
+    if kept:
+        summary += f" ({kept} left as they were: their samples exist)"
+    if done:
+        # the next steps, for the pages just labelled
+        summary += (
+            f". Correct the labels (first column), check them with `cleaner review {out}/NAME.labels.tsv`, "
+            f"then `cleaner train {out} -o MODEL --base`."
+        )
+    print(summary + ("" if done else "."), file=sys.stderr)
     return EXIT_FAILURES if failures else EXIT_OK
 
 
@@ -114,14 +131,31 @@ def _train(args: argparse.Namespace) -> int:
         + (f"; custom labels: {', '.join(samples.custom_labels)}" if samples.custom_labels else ""),
         file=sys.stderr,
     )
-    scoped = (args.scope or ("site" if args.base else "all")) == "site"
-    if scoped and not args.base:
+    if not args.base and args.scope is None:
         print(
-            "cleaner train: --scope site needs --base (the default model it falls back on, and the lines "
-            "that many sites share, come with the base data); add --base, or leave out --scope",
+            f"cleaner train: without --base the model learns from your {len(samples.pages)} labelled page(s) "
+            "alone, and it would clean every page it is given, of every site, with only those pages behind "
+            "it. Add --base to train with the shipped data too (the new model then cleans the pages of your "
+            "sites, and the default model every other page), or pass --scope all to confirm a model of "
+            "your pages alone.",
             file=sys.stderr,
         )
         return EXIT_USAGE
+    scoped = (args.scope or "site") == "site"
+    if scoped and not args.base:
+        print(
+            "cleaner train: --scope site needs --base (the default model it falls back on, and the lines "
+            "that many sites share, come with the base data); add --base, or pass --scope all",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not args.base:
+        print(
+            f"cleaner train: warning: this model knows only your {len(samples.pages)} labelled page(s) and "
+            "will clean every page of every site it is given (--scope all); use it on pages of your sites "
+            "only, or train with --base to keep the default model for the other sites.",
+            file=sys.stderr,
+        )
     weight = args.user_weight if args.user_weight is not None else default_user_weight(scoped)
     base_data = None
     base_files: list[Path] = []
@@ -313,8 +347,8 @@ def add_parser(sub: Any) -> None:
         default=None,
         help=(
             "site: the new model cleans pages that share template lines with your samples, the default "
-            "model every other page; all: the new model cleans every page (default: site with --base, "
-            "all without)"
+            "model every other page (needs --base; the default with it); all: the new model cleans every "
+            "page (without --base it must be given, to confirm a model that knows only your pages)"
         ),
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the --base-limit sample")
