@@ -17,7 +17,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +48,7 @@ __all__ = [
     "main_article",
     "normalize_title",
     "page_from_record",
+    "page_url",
     "predict_pages",
     "same_person",
     "score_article",
@@ -767,14 +768,29 @@ def compare_table(reports: Sequence[EvaluationReport], names: Sequence[str]) -> 
 def predict_pages(cleaner: Cleaner, pages: Sequence[LabelledPage]) -> list[CleanResult]:
     """Clean the text of each page with a :class:`~cleaner.Cleaner`, in batches; a
     page rendered from a dataset record's HTML with what the HTML declares, as
-    :meth:`cleaner.Cleaner.clean_html` cleans it."""
+    :meth:`cleaner.Cleaner.clean_html` cleans it; a page with a URL (a record's, or a
+    sample's ``# url:`` header) with that URL (a scoped model routes it by its host)."""
     from .page_meta import PageMeta
 
-    metas = []
+    metas: list[PageMeta | None] = []
     for p in pages:
         declared = p.meta.get("declared")
-        metas.append(PageMeta.from_dict(declared) if isinstance(declared, dict) else None)
+        meta = PageMeta.from_dict(declared) if isinstance(declared, dict) else None
+        url = page_url(p)
+        if url is not None and (meta is None or meta.url != url):
+            meta = replace(meta if meta is not None else PageMeta(), url=url)
+        metas.append(meta)
     return cleaner.clean_many([p.text for p in pages], meta=metas)
+
+
+def page_url(page: LabelledPage) -> str | None:
+    """The URL a page is cleaned with: the canonical URL its HTML declares, else its
+    record's URL or its sample's ``# url:`` header; None when none is known."""
+    declared = page.meta.get("declared")
+    if isinstance(declared, dict) and isinstance(declared.get("url"), str) and declared["url"]:
+        return str(declared["url"])
+    url = page.meta.get("url")
+    return url if isinstance(url, str) and url else None
 
 
 def evaluate_results(

@@ -319,3 +319,38 @@ def test_explain_and_json_say_which_model_cleaned_the_page(tmp_path: Path, capsy
     assert f"model: {model_path} (retrained, --scope all: it cleans every page)" in capsys.readouterr().err
     assert main(["clean", "--explain", page]) == 0
     assert "model: the default model" in capsys.readouterr().err
+
+
+def _tiny_base(dest: Path) -> Path:
+    """A base-data folder of a few pages of each split (their first non-composed pages)."""
+    import gzip
+    import itertools
+
+    dest.mkdir()
+    for name, n in (("train", 24), ("validation", 6), ("test", 30)):
+        with (
+            gzip.open(_base_dir() / f"{name}.jsonl.gz", "rt") as src,
+            gzip.open(dest / f"{name}.jsonl.gz", "wt") as out,
+        ):
+            for line in itertools.islice((ln for ln in src if '"render": "composed"' not in ln), n):
+                out.write(line)
+    return dest
+
+
+@pytest.mark.slow  # a --base fit, on a few base pages: about 15 s
+@_NEEDS_BASE
+def test_train_reports_the_pages_of_other_sites_in_scope(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = _tiny_base(tmp_path / "base")
+    model_path = tmp_path / "m.joblib"
+    args = ["train", str(DEMO / "train"), "-o", str(model_path), "--base", "--base-data", str(base)]
+    with threadpool_limits(1):
+        assert main([*args, "--folds", "0", "--base-limit", "23"]) == 0
+    err = capsys.readouterr().err
+    assert "hosts riverside-almanac.example and their subdomains" in err
+    assert "riverside-almanac.example: 8 template line(s)" in err
+    assert "your pages in scope by their text: 5 of 5" in err
+    assert "base training pages 0 of 23 (0); a sample of other sites (validation and test splits) 0 of 36 (0)" in err
+    scope = load_model(model_path).scope
+    assert scope is not None and scope.covers("any text", "https://riverside-almanac.example/2026/04/mill")
+    assert main([*args, "--scope", "all", "--url-pattern", "x.example/*"]) == 2
+    assert "--url-pattern limits a scope" in capsys.readouterr().err
