@@ -145,9 +145,11 @@ class Cleaner:
             units, proba, _ = self._predict(_check_text(text, self.config))
         return units, proba
 
-    def _predict(self, text: str, spans: Sequence[tuple[int, int]] = ()) -> tuple[list[Unit], np.ndarray, Model]:
+    def _predict(
+        self, text: str, spans: Sequence[tuple[int, int]] = (), url: str | None = None
+    ) -> tuple[list[Unit], np.ndarray, Model]:
         """Units, probabilities and the model (of a scoped model's two) that gave them."""
-        model = self.model.for_text(text)
+        model = self.model.for_text(text, url)
         units = self._units(text, spans)
         if not units:
             return units, np.zeros((0, len(self._classes))), model
@@ -188,6 +190,21 @@ class Cleaner:
         check_budget("decoding labels")
         return merge_units(text, units, labels, conf, why)
 
+    def cleaned_by(self, text: str, url: str | None = None) -> str:
+        """Which model cleans this page, of URL ``url`` when known (``"cleaned_by"`` of
+        ``cleaner clean -f json``):
+
+        * ``"default"``: a model not retrained on a user's pages (the shipped one);
+        * ``"retrained"``: a user's retrained model (``cleaner train``): a model
+          without a scope, or a scoped one on a page in its scope;
+        * ``"fallback"``: the default model stored in a scoped retrained model, on a
+          page outside its scope (:mod:`cleaner.scope`).
+        """
+        if self.model.for_text(text, url) is not self.model:
+            return "fallback"
+        retrained = self.model.manifest.get("retrained") or self.model.fallback is not None
+        return "retrained" if retrained else "default"
+
     def segments(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> list[Segment]:
         """Decoded, merged segments of a page from :meth:`predict_units`'s output."""
         return self._segments(text, units, proba, self.model.for_text(text))
@@ -198,7 +215,9 @@ class Cleaner:
         ``meta``, when known (a crawl's stored title, authors or date; what
         :meth:`clean_html` reads from the HTML), guides the main article: its title is
         cut out of the line it stands in and made the headline where it stands before
-        the article's body, and its authors and date complete the article's.
+        the article's body, and its authors and date complete the article's. Its URL
+        (``PageMeta(url=...)``) routes the page between a scoped retrained model and
+        its fallback (:mod:`cleaner.scope`).
         """
         text = _check_text(text, self.config)
         _check_meta(meta)
@@ -207,7 +226,7 @@ class Cleaner:
 
     def _clean(self, text: str, meta: PageMeta | None) -> CleanResult:
         spans = _title_spans(text, meta)
-        units, proba, model = self._predict(text, spans)
+        units, proba, model = self._predict(text, spans, meta.url if meta is not None else None)
         return self._result(text, units, proba, model, meta, spans)
 
     def clean_many(
@@ -256,7 +275,7 @@ class Cleaner:
             with running(clock):
                 all_spans.append(_title_spans(text, meta))
                 all_units.append(self._units(text, all_spans[-1]))
-        models = [self.model.for_text(t) for t in texts]
+        models = [self.model.for_text(t, m.url if m is not None else None) for t, m in zip(texts, metas, strict=True)]
         probas: list[np.ndarray] = [np.zeros((0, len(self._classes)))] * len(texts)
         # one call per model over its pages of the batch (a scoped model has two)
         for model in {id(m): m for m in models}.values():

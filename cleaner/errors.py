@@ -6,6 +6,8 @@ line turns errors into messages and exit codes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
     "BatchSetupError",
     "CleanerError",
@@ -19,6 +21,7 @@ __all__ = [
     "ModelVersionError",
     "OutputClashError",
     "PageTimeoutError",
+    "SampleFilesError",
     "SampleFormatError",
     "UnsafeModelFileError",
     "UnsupportedInputError",
@@ -28,19 +31,51 @@ __all__ = [
 class CleanerError(Exception):
     """Root of every error that :mod:`cleaner` raises on purpose."""
 
+    def command_line_message(self) -> str:
+        """The message as the command line prints it: where the library's message names
+        a Python argument (``custom_labels=...``), this one names the command line's
+        flag (``--custom-labels``). The library's message by default."""
+        return str(self)
+
 
 class InputTypeError(CleanerError, TypeError):
     """The input is not text (for example ``bytes`` where ``str`` is expected)."""
 
 
 class SampleFormatError(CleanerError, ValueError):
-    """A labelled sample file is malformed; the message names the file and line."""
+    """A labelled sample file is malformed; the message names the file and line.
 
-    def __init__(self, path: str, line: int | None, message: str) -> None:
+    ``cli_message``, when the advice differs on the command line (a flag instead of a
+    Python argument), is the message :meth:`command_line_message` gives instead.
+    """
+
+    def __init__(self, path: str, line: int | None, message: str, *, cli_message: str | None = None) -> None:
         self.path = path
         self.line = line
         where = f"{path}:{line}" if line is not None else path
+        self._cli = f"{where}: {cli_message}" if cli_message is not None else None
         super().__init__(f"{where}: {message}")
+
+    def command_line_message(self) -> str:
+        return self._cli if self._cli is not None else str(self)
+
+
+class SampleFilesError(SampleFormatError):
+    """Several sample files are malformed: every one is reported, not only the first.
+
+    Attributes:
+        errors: the error of each bad file, in the order the files were read; ``path``
+            and ``line`` are the first one's.
+    """
+
+    def __init__(self, errors: Sequence[SampleFormatError]) -> None:
+        if not errors:
+            raise ValueError("SampleFilesError needs at least one error")
+        self.errors = list(errors)
+        self.path, self.line = self.errors[0].path, self.errors[0].line
+        head = f"{len(self.errors)} sample file(s) have errors; correct them all and run again:"
+        self._cli = "\n  ".join([head, *(e.command_line_message() for e in self.errors)])
+        CleanerError.__init__(self, "\n  ".join([head, *(str(e) for e in self.errors)]))
 
 
 class ModelError(CleanerError):

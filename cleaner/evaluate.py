@@ -17,7 +17,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,10 +48,12 @@ __all__ = [
     "main_article",
     "normalize_title",
     "page_from_record",
+    "page_url",
     "predict_pages",
     "same_person",
     "score_article",
     "score_labels",
+    "span_articles",
     "tokens",
     "word_labels",
 ]
@@ -248,30 +250,75 @@ class GoldArticle:
     source: str = "record"
 
 
+def span_articles(page: LabelledPage) -> list[tuple[str | None, list[str]]]:
+    """The articles of a page's labelled spans: each one's title and its body texts.
+
+    An article is a run of the page from a headline to the headline that starts the
+    next article; its body is the text of the body spans in that run. A headline does
+    not start a new article when
+
+    * the article has no body yet: a second headline before the body is a standfirst
+      or a kicker, and the first one stays the title;
+    * it is a subheading: the spans right before and after it (a run of headlines
+      taken as one) are body. A headline after a byline, a related item or junk
+      starts an article: on an aggregator, cards are told apart by their byline or
+      date lines, or by what stands between them.
+
+    Body before the first headline belongs to the first article; a page without a
+    headline is one article without a title. Subheading and standfirst texts are not
+    body (the user labelled them headline). A composed page (``meta["render"] ==
+    "composed"``, training data glued from whole articles by :mod:`cleaner.compose`)
+    has no subheadings: each headline after body starts an article there. Returns
+    ``[]`` for a page with neither headline nor body.
+    """
+    composed = page.meta.get("render") == "composed"
+    segments = list(page.segments())
+    labels = [label for label, _ in segments]
+    articles: list[tuple[str | None, list[str]]] = []
+    title: str | None = None
+    body: list[str] = []
+    i = 0
+    while i < len(segments):
+        label, text = segments[i]
+        if label == Label.BODY:
+            body.append(text)
+        elif label == Label.HEADLINE:
+            last = i
+            while last + 1 < len(labels) and labels[last + 1] == Label.HEADLINE:
+                last += 1
+            subheading = (
+                not composed and 0 < i and last + 1 < len(labels) and labels[i - 1] == Label.BODY == labels[last + 1]
+            )
+            if title is None:
+                title = text
+            elif body and not subheading:
+                articles.append((title, body))
+                title, body = text, []
+            i = last
+        i += 1
+    if title is not None or body:
+        articles.append((title, body))
+    return articles
+
+
 def gold_article(page: LabelledPage) -> GoldArticle | None:
     """The gold article of a labelled page.
 
     A page built from a dataset record carries the record's gold in
     ``page.meta["gold"]`` (``title``, ``authors``, ``body``). Otherwise the gold is
-    derived from the labelled spans: the first headline, and the body spans from the
-    first headline up to the next headline joined by blank lines (all body spans when
-    the page has no headline). Returns None for a page with neither.
+    the first article of the labelled spans (:func:`span_articles`): its headline, and
+    the body spans of its run joined by blank lines; subheadings and standfirsts
+    labelled headline do not cut it short. Returns None for a page with neither
+    headline nor body.
     """
     g = page.meta.get("gold")
     if isinstance(g, dict) and (g.get("title") or g.get("body")):
         authors = tuple(a for a in (g.get("authors") or []) if isinstance(a, str) and a.strip())
         return GoldArticle(title=g.get("title") or None, body=g.get("body") or None, authors=authors)
-    title: str | None = None
-    body: list[str] = []
-    for label, text in page.segments():
-        if label == Label.HEADLINE:
-            if title is not None:
-                break
-            title = text
-        elif label == Label.BODY:
-            body.append(text)
-    if title is None and not body:
+    articles = span_articles(page)
+    if not articles:
         return None
+    title, body = articles[0]
     return GoldArticle(title=title, body="\n\n".join(body) if body else None, source="spans")
 
 
@@ -423,19 +470,11 @@ def gold_article_count(page: LabelledPage) -> tuple[int | None, bool]:
 
     A page of type ``article`` (a dataset record of one article, in any rendering)
     gives one. A composed page, or a labelled page whose spans hold two or more
-    articles (a headline followed by body), is an aggregator and gives as many
+    articles (:func:`span_articles` with a headline and body), is an aggregator and gives as many
     articles as its spans hold. Otherwise (listings, forums, products ...) unknown.
     """
     page_type = page.meta.get("page_type")
-    headed = 0
-    if page.spans:
-        seen_head = False
-        for label, _ in page.segments():
-            if label == Label.HEADLINE:
-                seen_head = True
-            elif label == Label.BODY and seen_head:
-                headed += 1
-                seen_head = False
+    headed = sum(1 for title, body in span_articles(page) if title is not None and body) if page.spans else 0
     if page.meta.get("render") == "composed" or headed >= 2:
         return headed, True
     if page_type == "article":
@@ -609,6 +648,10 @@ class EvaluationReport:
         pages: the number of pages evaluated.
         labelled_pages: how many of them have labelled spans (word-level scores).
         model: a description of the model (its path, or ``"default"``).
+        unscored: pages left out of the article-level scores, by id, with the reason
+            (a page with neither headline nor body labelled, nor a record's gold).
+        without_gold_body: ids of pages scored at article level but left out of body
+            F1, for want of a gold body (a headline labelled, no body).
     """
 
     labels: LabelScores
@@ -616,6 +659,8 @@ class EvaluationReport:
     pages: int = 0
     labelled_pages: int = 0
     model: str = ""
+    unscored: dict[str, str] = field(default_factory=dict)
+    without_gold_body: list[str] = field(default_factory=list)
 
     def metrics(self) -> dict[str, float | None]:
         """The headline numbers, by name: word-level F1 per label (``f1_body`` ...),
@@ -659,7 +704,22 @@ class EvaluationReport:
             "articles": self.articles.summary(),
             "by_page_type": {k: v.summary() for k, v in self.articles.by_page_type().items()},
             "page_scores": [asdict(p) for p in self.articles.pages],
+            "unscored": dict(self.unscored),
+            "without_gold_body": list(self.without_gold_body),
         }
+
+    def left_out(self) -> list[str]:
+        """Lines naming the pages left out of scores (none when every page counts)."""
+        lines = []
+        if self.unscored:
+            named = [f"{pid} ({why})" for pid, why in self.unscored.items()]
+            lines.append(f"not scored at article level: {len(named)} page(s): {_some(named)}")
+        if self.without_gold_body:
+            lines.append(
+                f"left out of body F1 (no gold body): {len(self.without_gold_body)} page(s): "
+                f"{_some(self.without_gold_body)}"
+            )
+        return lines
 
     def table(self) -> str:
         """A plain-text report: per-label scores, confusion matrix, article-level scores."""
@@ -674,7 +734,16 @@ class EvaluationReport:
             lines += ["page structure (pages counted in brackets)", self.articles.structure_table()]
         else:
             lines += ["article-level scores: no pages with a gold article"]
+        left_out = self.left_out()
+        if left_out:
+            lines += ["", *left_out]
         return "\n".join(lines)
+
+
+def _some(names: Sequence[str], shown: int = 10) -> str:
+    """The first ``shown`` names, and how many more."""
+    more = f", and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def compare_table(reports: Sequence[EvaluationReport], names: Sequence[str]) -> str:
@@ -699,14 +768,29 @@ def compare_table(reports: Sequence[EvaluationReport], names: Sequence[str]) -> 
 def predict_pages(cleaner: Cleaner, pages: Sequence[LabelledPage]) -> list[CleanResult]:
     """Clean the text of each page with a :class:`~cleaner.Cleaner`, in batches; a
     page rendered from a dataset record's HTML with what the HTML declares, as
-    :meth:`cleaner.Cleaner.clean_html` cleans it."""
+    :meth:`cleaner.Cleaner.clean_html` cleans it; a page with a URL (a record's, or a
+    sample's ``# url:`` header) with that URL (a scoped model routes it by its host)."""
     from .page_meta import PageMeta
 
-    metas = []
+    metas: list[PageMeta | None] = []
     for p in pages:
         declared = p.meta.get("declared")
-        metas.append(PageMeta.from_dict(declared) if isinstance(declared, dict) else None)
+        meta = PageMeta.from_dict(declared) if isinstance(declared, dict) else None
+        url = page_url(p)
+        if url is not None and (meta is None or meta.url != url):
+            meta = replace(meta if meta is not None else PageMeta(), url=url)
+        metas.append(meta)
     return cleaner.clean_many([p.text for p in pages], meta=metas)
+
+
+def page_url(page: LabelledPage) -> str | None:
+    """The URL a page is cleaned with: the canonical URL its HTML declares, else its
+    record's URL or its sample's ``# url:`` header; None when none is known."""
+    declared = page.meta.get("declared")
+    if isinstance(declared, dict) and isinstance(declared.get("url"), str) and declared["url"]:
+        return str(declared["url"])
+    url = page.meta.get("url")
+    return url if isinstance(url, str) and url else None
 
 
 def evaluate_results(
@@ -716,16 +800,23 @@ def evaluate_results(
 
     Word-level scores count the pages that have labelled spans; a page without spans
     (a dataset record rendered to text, see :func:`pages_from_records`) counts only
-    for the article-level scores.
+    for the article-level scores. Pages left out of the article-level scores, or of
+    body F1, are named in the report (``unscored``, ``without_gold_body``).
     """
     labels = LabelScores()
     articles = ArticleScores()
     labelled = 0
+    unscored: dict[str, str] = {}
+    without_body: list[str] = []
     for page, result in zip(pages, results, strict=True):
         if page.spans:
             labelled += 1
             labels.add(word_labels(page.text, page.spans), word_labels(page.text, result.segments))
         gold = gold_article(page)
+        if gold is None:
+            unscored[page.id] = "no headline or body labelled" if page.spans else "no gold title or body"
+        elif gold.body is None:
+            without_body.append(page.id)
         if gold is not None:
             page_type = page.meta.get("page_type")
             count, aggregator = gold_article_count(page)
@@ -741,7 +832,15 @@ def evaluate_results(
                     aggregator=aggregator,
                 )
             )
-    return EvaluationReport(labels=labels, articles=articles, pages=len(pages), labelled_pages=labelled, model=model)
+    return EvaluationReport(
+        labels=labels,
+        articles=articles,
+        pages=len(pages),
+        labelled_pages=labelled,
+        model=model,
+        unscored=unscored,
+        without_gold_body=without_body,
+    )
 
 
 def evaluate_model(

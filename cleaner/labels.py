@@ -9,10 +9,12 @@ those travel as plain strings and are kept in :attr:`cleaner.Article.extra`.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
+from collections.abc import Iterable
 
-__all__ = ["STANDARD_LABELS", "Label", "is_valid_label_name"]
+__all__ = ["STANDARD_LABELS", "Label", "closest_label", "is_valid_label_name"]
 
 
 class Label(enum.StrEnum):
@@ -47,3 +49,26 @@ def is_valid_label_name(name: str) -> bool:
     (True, False)
     """
     return bool(_CUSTOM_LABEL.match(name))
+
+
+# How alike a misspelt label must be to a known one to be suggested
+# (difflib.SequenceMatcher's ratio): "bdoy" and "body" 0.75, "related" and
+# "related-item" 0.74, "hedline" and "headline" 0.93; "caption" is 0.40 from its
+# nearest label, "title" 0.47: no suggestion. difflib's own default.
+_SUGGEST_MIN_RATIO = 0.6
+
+
+def closest_label(name: str, labels: Iterable[str]) -> str | None:
+    """The label of ``labels`` that a misspelt label name most likely means, or None.
+
+    >>> closest_label("bdoy", STANDARD_LABELS), closest_label("related", STANDARD_LABELS)
+    ('body', 'related-item')
+    >>> closest_label(" Body", STANDARD_LABELS), closest_label("caption", STANDARD_LABELS)
+    ('body', None)
+    """
+    key = name.strip().lower()
+    known = sorted(labels)
+    if key in known:
+        return key
+    close = difflib.get_close_matches(key, known, n=1, cutoff=_SUGGEST_MIN_RATIO)
+    return close[0] if close else None

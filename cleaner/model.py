@@ -506,10 +506,11 @@ class Model:
     def labels(self) -> list[str]:
         return [str(c) for c in self.estimator.classes_]
 
-    def for_text(self, text: str) -> Model:
-        """The model that cleans this page: this one, or its fallback for a page outside
-        its scope (a retrained model's :class:`cleaner.scope.SiteScope`)."""
-        if self.scope is None or self.fallback is None or self.scope.covers(text):
+    def for_text(self, text: str, url: str | None = None) -> Model:
+        """The model that cleans this page (of URL ``url``, when known): this one, or its
+        fallback for a page outside its scope (a retrained model's
+        :class:`cleaner.scope.SiteScope`)."""
+        if self.scope is None or self.fallback is None or self.scope.covers(text, url):
             return self
         return self.fallback
 

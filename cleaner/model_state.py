@@ -18,7 +18,8 @@ types, with arrays of the shapes their predictions index with:
 * ``ScaledLogistic``: the stage-2 ``StandardScaler`` + ``LogisticRegression``
   pipeline;
 * ``HeadlineRanker`` (:class:`cleaner.headline.HeadlineRanker`);
-* ``SiteScope`` (:class:`cleaner.scope.SiteScope`): its sites' template lines;
+* ``SiteScope`` (:class:`cleaner.scope.SiteScope`): its sites' template lines, the
+  lines and share of them a page must hold, and its URL patterns;
 * a fallback model (a retrained model's, outside its scope): its manifest, block
   classifier and headline ranker.
 
@@ -182,6 +183,8 @@ def model_state(
             "type": "SiteScope",
             "sites": {site: sorted(lines) for site, lines in sorted(scope.sites.items())},
             "min_shared": scope.min_shared,
+            "min_fraction": scope.min_fraction,
+            "url_patterns": list(scope.url_patterns),
         }
     if fallback is not None:
         structure["fallback"] = {
@@ -414,8 +417,18 @@ def _rebuild_scope(r: _Reader, value: object, at: str) -> SiteScope | None:
     for site, lines in sites.items():
         if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
             raise r.fail(f"{at}.sites", f"must list each site's lines as strings ({site!r} does not)")
+    # min_fraction and url_patterns (issue 19) are missing from files written before them
+    fraction = d.get("min_fraction", 0.0)
+    if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 <= fraction <= 1:
+        raise r.fail(f"{at}.min_fraction", f"must be a number from 0 to 1, not {fraction!r:.60}")
+    patterns = d.get("url_patterns", [])
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise r.fail(f"{at}.url_patterns", "must list strings")
     return SiteScope(
-        {site: frozenset(lines) for site, lines in sites.items()}, r.integer(d, "min_shared", at, minimum=1)
+        {site: frozenset(lines) for site, lines in sites.items()},
+        r.integer(d, "min_shared", at, minimum=1),
+        float(fraction),
+        tuple(patterns),
     )
 
 

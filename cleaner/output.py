@@ -137,13 +137,16 @@ def articles_to_markdown(articles: Sequence[Article]) -> str:
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f]")
 
 
-def result_to_json(result: CleanResult, *, segments: bool = False) -> str:
+def result_to_json(result: CleanResult, *, segments: bool = False, cleaned_by: str | None = None) -> str:
     """The articles, the index of the main one (``"main"``, null without articles) and
     optionally the segments, as JSON; control characters as ``\\u`` escapes (DEL and C1
-    too, which JSON would allow as they are)."""
+    too, which JSON would allow as they are). With ``cleaned_by``, which model cleaned
+    the page (:meth:`cleaner.Cleaner.cleaned_by`) under that key."""
     data: dict[str, object] = {"articles": [a.to_dict() for a in result.articles], "main": result.main_index}
     if segments:
         data["segments"] = result.to_dict()["segments"]
+    if cleaned_by is not None:
+        data["cleaned_by"] = cleaned_by
     out = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
 

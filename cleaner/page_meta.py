@@ -60,6 +60,10 @@ class PageMeta:
             as page furniture, inside ``<footer>`` or ``<aside>``: never the article's
             body (filled by :func:`read_html`, which knows the rendering; empty from
             :func:`page_meta_from_tree`).
+        url: the page's URL: the canonical URL it declares (``<link rel="canonical">``,
+            ``og:url``), or the one the caller knows (``cleaner clean --url``). A
+            retrained model's scope routes the page by its host
+            (:mod:`cleaner.scope`); nothing else reads it.
     """
 
     title: str | None = None
@@ -68,6 +72,7 @@ class PageMeta:
     published: str | None = None
     site_name: str | None = None
     furniture: tuple[tuple[int, int], ...] = ()
+    url: str | None = None
 
     def __post_init__(self) -> None:
         if self.title and not self.titles:  # PageMeta(title="...") looks for the title itself
@@ -82,6 +87,7 @@ class PageMeta:
             "published": self.published,
             "site_name": self.site_name,
             "furniture": [list(span) for span in self.furniture],
+            "url": self.url,
         }
 
     @classmethod
@@ -94,6 +100,7 @@ class PageMeta:
             published=data.get("published"),
             site_name=data.get("site_name"),
             furniture=tuple((int(a), int(b)) for a, b in data.get("furniture") or ()),
+            url=data.get("url"),
         )
 
 
@@ -313,7 +320,7 @@ _DATE_KEYS = ("article:published_time", "datepublished", "parsely-pub-date", "pu
 
 
 def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
-    """Read the title, authors, date and site name a parsed page declares.
+    """Read the title, authors, date, site name and URL a parsed page declares.
 
     For a page's HTML, use :func:`read_html`, which parses it once for both its text
     and this.
@@ -390,7 +397,19 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
         authors=authors,
         published=_published(root, meta, declared_date),
         site_name=site_name,
+        url=_canonical_url(root, meta),
     )
+
+
+def _canonical_url(root: etree._Element, meta: dict[str, str]) -> str | None:
+    """The absolute URL the page declares for itself: ``<link rel="canonical">``, else ``og:url``."""
+    for el in root.iter("link"):
+        rel = (el.get("rel") or "").lower().split()
+        href = (el.get("href") or "").strip()
+        if "canonical" in rel and href.startswith(("http://", "https://")):
+            return href
+    url = meta.get("og:url", "").strip()
+    return url if url.startswith(("http://", "https://")) else None
 
 
 # Zones of a page (cleaner.html_text.Block.zone) whose text is never an article's body.

@@ -40,11 +40,11 @@ from sklearn.model_selection import GroupKFold
 from .api import Cleaner
 from .decode import STEPS, step_parameters
 from .errors import CleanerError, SampleFormatError
-from .evaluate import LabelScores, score_labels
+from .evaluate import LabelScores, page_url, predict_pages, score_labels
 from .labels import STANDARD_LABELS
 from .model import Model, load_model, save_model, training_data_hash
-from .samples import LabelledPage, iter_samples
-from .scope import build_scope, common_template_lines
+from .samples import LabelledPage, iter_samples, raise_sample_errors, sample_files
+from .scope import SiteScope, build_scope, common_template_lines, load_common_lines
 from .trainer import (
     COMPOSED_PAGES,
     DEFAULT_DESIGN,
@@ -62,11 +62,14 @@ __all__ = [
     "BaseData",
     "BaseDataMissingError",
     "CrossValidation",
+    "ScopeCheck",
     "UserSamples",
     "base_data_dir",
+    "check_scope",
     "cross_validate",
     "default_user_weight",
     "load_base_data",
+    "load_scope_sample",
     "load_user_samples",
     "save_retrained",
     "train_model",
@@ -105,8 +108,6 @@ DEFAULT_FOLDS = 5
 """Folds of the cross-validation (fewer when there are fewer groups of pages)."""
 
 logger = logging.getLogger(__name__)
-
-_SAMPLE_SUFFIXES = (".tsv", ".jsonl", ".jsonl.gz", ".json.gz", ".ndjson")
 
 
 class BaseDataMissingError(CleanerError):
@@ -218,39 +219,33 @@ class UserSamples:
         return sorted({p.site or p.id for p in self.pages})
 
 
-def _expand(paths: Iterable[str | Path]) -> list[Path]:
-    out: list[Path] = []
-    for path in paths:
-        p = Path(path)
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.name.endswith(_SAMPLE_SUFFIXES)))
-        elif not p.exists():
-            raise SampleFormatError(str(p), None, "no such file or directory")
-        else:
-            out.append(p)
-    return out
-
-
 def load_user_samples(paths: Iterable[str | Path], *, custom_labels: Collection[str] = ()) -> UserSamples:
     """Load a user's samples (TSV/JSONL files or folders of them).
 
     Raises:
         SampleFormatError: an unknown label, a segment that is not in its page, or any
-            other fault, with the file and line.
+            other fault, with the file and line; with several bad files, a
+            :class:`~cleaner.errors.SampleFilesError` naming every one.
     """
+    paths = list(paths)
     pages: list[LabelledPage] = []
     files: list[Path] = []
-    for f in _expand(paths):
-        for page in iter_samples([f], custom_labels=custom_labels):
-            if page.site is None:
-                page = replace(page, site=f.resolve().parent.name)
-            pages.append(page)
+    errors: list[SampleFormatError] = []
+    for f in sample_files(paths):
+        try:
+            found = list(iter_samples([f], custom_labels=custom_labels))
+        except SampleFormatError as exc:
+            errors.append(exc)
+            continue
+        for page in found:
+            pages.append(page if page.site is not None else replace(page, site=f.resolve().parent.name))
         files.append(f)
         if f.name.endswith(".tsv"):
             stem = f.name.removesuffix(".tsv").removesuffix(".labels")
             sibling = f.with_name(stem + ".txt")
             if sibling.is_file():
                 files.append(sibling)
+    raise_sample_errors(errors)
     if not pages:
         raise SampleFormatError(
             ", ".join(str(p) for p in paths), None, "no labelled pages found (.tsv, .jsonl or .jsonl.gz)"
@@ -276,6 +271,7 @@ def train_model(
     user_weight: float | None = None,
     design: str = DEFAULT_DESIGN,
     scoped: bool = False,
+    url_patterns: Sequence[str] = (),
 ) -> Model:
     """Train a model on a user's pages, alone or with the base training pages.
 
@@ -294,6 +290,8 @@ def train_model(
         scoped: keep the new model to pages of the user's sites: the model gets a
             :class:`cleaner.scope.SiteScope` built from the samples, and the default
             model as its fallback for every other page (:mod:`cleaner.scope`).
+        url_patterns: with ``scoped``, URL patterns the scope takes pages by, when
+            their URL is known (:class:`cleaner.scope.SiteScope`).
 
     Returns:
         A :class:`cleaner.model.Model` whose manifest holds the design, weights and
@@ -361,12 +359,13 @@ def train_model(
         manifest["headline_ranker_from"] = "default model" if ranker is not None else None
     if not scoped or base_data is None:
         return Model(estimator, manifest, ranker)
-    scope = build_scope(samples, common_lines=base_data.common_lines)
+    scope = build_scope(samples, common_lines=base_data.common_lines | load_common_lines(), url_patterns=url_patterns)
     empty = scope.sites_without_scope()
     if empty:
         logger.warning(
-            "fewer than %d template lines for site(s) %s: their pages will be cleaned by the default model; "
-            "label more pages of them (two or more a site), or train with --scope all",
+            "fewer than %d template lines for site(s) %s: their pages will be cleaned by the default model "
+            "unless their URL is known and of the site's host; label more pages of them (two or more a site), "
+            "or train with --scope all",
             scope.min_shared,
             ", ".join(site or "(no site)" for site in empty),
         )
@@ -391,6 +390,64 @@ def _check_unit_labels(pages: Sequence[LabelledPage]) -> None:
             "is a line, or a sentence or block of a line of 16 or more words; label whole lines, label more "
             "pages, or train with --base"
         )
+
+
+@dataclass(frozen=True)
+class ScopeCheck:
+    """How many pages of other sites a scope takes in (``cleaner train`` prints it).
+
+    Attributes:
+        base: the base data's training pages of other sites (composed pages left out).
+        sample: a sample of other sites shipped with the repository: the validation
+            and test splits' pages of sites other than the user's.
+        base_in_scope, sample_in_scope: how many of them the scope takes by their text
+            alone, as a page cleaned without its URL.
+        base_by_url, sample_by_url: how many with their URL known (the records'),
+            where the scope has hosts or URL patterns to judge it by.
+        own: base and sample pages of the user's own sites, left out of the counts.
+    """
+
+    base: int
+    base_in_scope: int
+    base_by_url: int
+    sample: int
+    sample_in_scope: int
+    sample_by_url: int
+    own: int
+
+
+def check_scope(scope: SiteScope, base_data: BaseData, sample: Sequence[LabelledPage] = ()) -> ScopeCheck:
+    """Count the pages of other sites that ``scope`` takes in: of the base data's
+    training pages, and of ``sample`` (:func:`load_scope_sample`)."""
+    declared = scope.url_patterns or scope.declared_hosts()
+
+    def own(page: LabelledPage) -> bool:
+        url = page_url(page)
+        return page.site in scope.sites or (url is not None and bool(declared) and scope.match_url(url) is not None)
+
+    def count(pages: Iterable[LabelledPage]) -> tuple[int, int, int, int]:
+        n = by_text = by_url = mine = 0
+        for page in pages:
+            if page.meta.get("render") == "composed":
+                continue
+            if own(page):
+                mine += 1
+                continue
+            n += 1
+            by_text += scope.covers(page.text)
+            by_url += scope.covers(page.text, page_url(page))
+        return n, by_text, by_url, mine
+
+    b, b_text, b_url, b_own = count(base_data.pages)
+    s, s_text, s_url, s_own = count(sample)
+    return ScopeCheck(b, b_text, b_url, s, s_text, s_url, b_own + s_own)
+
+
+def load_scope_sample(base_dir: str | Path | None = None) -> list[LabelledPage]:
+    """The shipped sample of other sites' pages that :func:`check_scope` probes: the
+    validation and test splits (empty when they are missing)."""
+    d = base_data_dir() if base_dir is None else Path(base_dir)
+    return [p for name in ("validation", "test") for p in iter_samples(_split_files(d, name))]
 
 
 @functools.lru_cache(maxsize=1)
@@ -465,6 +522,7 @@ def cross_validate(
     design: str = DEFAULT_DESIGN,
     folds: int = DEFAULT_FOLDS,
     scoped: bool = False,
+    url_patterns: Sequence[str] = (),
 ) -> CrossValidation:
     """Grouped k-fold cross-validation over the user's pages.
 
@@ -495,9 +553,15 @@ def cross_validate(
         train = [samples[i] for i in train_idx]
         test = [samples[i] for i in test_idx]
         model = train_model(
-            train, base=base, base_data=base_data, user_weight=user_weight, design=design, scoped=scoped
+            train,
+            base=base,
+            base_data=base_data,
+            user_weight=user_weight,
+            design=design,
+            scoped=scoped,
+            url_patterns=url_patterns,
         )
-        predicted = Cleaner(model).clean_many([p.text for p in test])
+        predicted = predict_pages(Cleaner(model), test)
         for page, result in zip(test, predicted, strict=True):
             sc = score_labels([page], [result.segments])
             overall.confusion.update(sc.confusion)

@@ -26,13 +26,13 @@ import gzip
 import json
 import os
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import SampleFormatError
-from .labels import STANDARD_LABELS, Label, is_valid_label_name
+from .errors import SampleFilesError, SampleFormatError
+from .labels import STANDARD_LABELS, Label, closest_label, is_valid_label_name
 
 __all__ = [
     "LabelSpan",
@@ -40,8 +40,10 @@ __all__ = [
     "iter_samples",
     "load_samples",
     "page_from_segments",
+    "raise_sample_errors",
     "read_jsonl",
     "read_tsv",
+    "sample_files",
     "write_jsonl",
     "write_tsv",
 ]
@@ -115,16 +117,15 @@ class LabelledPage:
 def _check_label(label: str, allowed: Collection[str], path: str, line: int) -> None:
     if label in allowed:
         return
-    if label.lower() in allowed or label.strip() in allowed:
-        hint = f" (did you mean {label.strip().lower()!r}?)"
-    else:
-        hint = ""
+    near = closest_label(label, allowed)
+    hint = f" (did you mean {near!r}?)" if near is not None else ""
+    known = f"unknown label {label!r}{hint}; the labels are {', '.join(sorted(allowed))}. "
+    declare = "A label of your own must be declared: a '# custom-labels: NAME' header in the file, or "
     raise SampleFormatError(
         path,
         line,
-        f"unknown label {label!r}{hint}; the labels are {', '.join(sorted(allowed))}. "
-        "A label of your own must be declared: a '# custom-labels: NAME' header in the "
-        "file, or custom_labels=... when loading.",
+        known + declare + "custom_labels=[...] when loading.",
+        cli_message=known + declare + "--custom-labels NAME on the command line.",
     )
 
 
@@ -344,8 +345,34 @@ def iter_samples(paths: Iterable[PathLike], *, custom_labels: Collection[str] = 
             raise SampleFormatError(str(p), None, "not a sample file: expected .tsv, .jsonl or .jsonl.gz")
 
 
+def sample_files(paths: Iterable[PathLike]) -> list[Path]:
+    """The sample files of ``paths``: files as given (a missing one too: reading it
+    reports it), and the ``*.tsv`` and ``*.jsonl[.gz]`` files of folders, sorted."""
+    out: list[Path] = []
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and (f.name.endswith(".tsv") or _is_jsonl(f))))
+        else:
+            out.append(p)
+    return out
+
+
+def raise_sample_errors(errors: Sequence[SampleFormatError]) -> None:
+    """Raise the error of a bad sample file, or one :class:`SampleFilesError` naming
+    every bad file; nothing when there is none."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise SampleFilesError(errors)
+
+
 def load_samples(*paths: PathLike, custom_labels: Collection[str] = ()) -> list[LabelledPage]:
     """Load labelled pages from TSV and JSONL files or directories of them.
+
+    Every file is read even when one is bad, and every bad file is reported: one
+    file's :class:`~cleaner.errors.SampleFormatError`, or a
+    :class:`~cleaner.errors.SampleFilesError` listing each.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -353,7 +380,15 @@ def load_samples(*paths: PathLike, custom_labels: Collection[str] = ()) -> list[
     >>> [list(p.segments()) for p in load_samples(d / "p.tsv")]
     [[('headline', 'Hello'), ('body', 'World.')]]
     """
-    return list(iter_samples(paths, custom_labels=custom_labels))
+    pages: list[LabelledPage] = []
+    errors: list[SampleFormatError] = []
+    for f in sample_files(paths):
+        try:
+            pages.extend(iter_samples([f], custom_labels=custom_labels))
+        except SampleFormatError as exc:
+            errors.append(exc)
+    raise_sample_errors(errors)
+    return pages
 
 
 def write_tsv(page: LabelledPage, path: PathLike) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from pathlib import Path
@@ -182,6 +183,7 @@ def test_gold_article_from_spans_takes_first_article() -> None:
             ("headline", "First story"),
             ("body", "One two three."),
             ("body", "Four five."),
+            ("byline", "2 hours ago"),
             ("headline", "Second story"),
             ("body", "Other text."),
         ]
@@ -353,3 +355,72 @@ def test_dataset_records_are_cleaned_with_what_their_html_declares(tmp_path: Pat
     score = evaluate_model(None, [page]).articles.pages[0]
     assert score.headline_correct is True
     assert score.authors_found == 1
+
+
+# ----------------------------------------------------------------------------- gold from labels (issue 19)
+
+
+def _labelled(*segments: tuple[str, str]) -> LabelledPage:
+    return page_from_segments(list(segments), id="p")
+
+
+def test_gold_body_is_the_body_labels_of_the_article_run() -> None:
+    """Subheadings and standfirsts labelled headline do not cut the gold body short."""
+    page = _labelled(
+        ("junk", "Home | World | Sport"),
+        ("headline", "Storm hits the coast"),
+        ("headline", "Thousands without power as winds reach 120 km/h"),  # a standfirst
+        ("byline", "By Jane Doe"),
+        ("body", "The storm reached the coast on Monday night."),
+        ("headline", "Schools closed"),  # a subheading
+        ("body", "Schools stayed shut on Tuesday."),
+        ("junk", "Advertisement"),
+        ("body", "Power came back on Wednesday."),
+        ("related-item", "Last year's storm, a look back"),
+        ("junk", "Privacy policy"),
+    )
+    gold = gold_article(page)
+    assert gold is not None and gold.title == "Storm hits the coast"
+    assert gold.body == (
+        "The storm reached the coast on Monday night.\n\nSchools stayed shut on Tuesday.\n\n"
+        "Power came back on Wednesday."
+    )
+    assert gold_article_count(page) == (None, False)  # one article: no aggregator
+    page.meta["page_type"] = "article"
+    assert gold_article_count(page) == (1, False)
+
+
+def test_a_headline_after_a_byline_or_related_items_starts_a_new_article() -> None:
+    cards = _labelled(
+        ("headline", "First story"),
+        ("byline", "By Jane Doe"),
+        ("body", "The first teaser."),
+        ("byline", "2 hours ago"),
+        ("headline", "Second story"),
+        ("body", "The second teaser."),
+        ("related-item", "Older story"),
+        ("headline", "Third story"),
+        ("body", "The third teaser."),
+        ("junk", "Read more"),
+        ("headline", "Fourth story"),
+        ("body", "The fourth teaser."),
+    )
+    gold = gold_article(cards)
+    assert gold is not None and (gold.title, gold.body) == ("First story", "The first teaser.")
+    assert gold_article_count(cards) == (4, True)
+
+
+def test_pages_that_cannot_be_scored_are_counted_and_named() -> None:
+    scored = _labelled(("headline", "A title"), ("body", "Some body text."))
+    no_article = dataclasses.replace(_labelled(("junk", "Menu"), ("junk", "Footer")), id="menu-only")
+    no_body = dataclasses.replace(_labelled(("headline", "Only a title"), ("junk", "Footer")), id="title-only")
+    pages = [scored, no_article, no_body]
+    report = evaluate_model(None, pages)
+    assert report.unscored == {"menu-only": "no headline or body labelled"}
+    assert report.without_gold_body == ["title-only"]
+    table = report.table()
+    assert "not scored at article level: 1 page(s): menu-only (no headline or body labelled)" in table
+    assert "left out of body F1 (no gold body): 1 page(s): title-only" in table
+    data = report.to_dict()
+    assert data["unscored"] == {"menu-only": "no headline or body labelled"}
+    assert data["without_gold_body"] == ["title-only"]

@@ -139,7 +139,8 @@ def test_samples_whose_units_hold_one_label_are_refused_with_a_reason(
     (tmp_path / "p.labels.tsv").write_text("headline\tHello\nbody\tworld\n", encoding="utf-8")
     with pytest.raises(CleanerError, match="unit"):
         train_model(load_samples(tmp_path))
-    assert main(["train", str(tmp_path), "-o", str(tmp_path / "m.joblib"), "--folds", "0"]) == 2
+    # --scope all: a model of these pages alone, confirmed (cleaner train refuses it unasked)
+    assert main(["train", str(tmp_path), "-o", str(tmp_path / "m.joblib"), "--folds", "0", "--scope", "all"]) == 2
     assert "unit" in capsys.readouterr().err
 
 

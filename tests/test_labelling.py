@@ -165,3 +165,13 @@ def test_editor_in_headless_chromium_saves_corrected_tsv(tmp_path: Path, cleaner
     assert [s.label for s in page.spans] == expected
     changed = sum(1 for i, label in edits.items() if draft.spans[i].label != label)
     assert re.search(rf'id="changed">{changed} changed<', proc.stdout)
+
+
+def test_cli_label_that_refuses_gives_no_train_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "samples"
+    assert main(["label", str(PAGE), "-o", str(out)]) == 0
+    assert "then `cleaner train" in capsys.readouterr().err
+    assert main(["label", str(PAGE), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "exists" in err and "--force" in err
+    assert "cleaner train" not in err and "Correct the labels" not in err

@@ -435,3 +435,17 @@ def test_public_functions_are_named_for_what_they_take() -> None:
     text, meta = read_html(html)
     assert text == html_to_text(html)
     assert meta == page_meta_from_tree(parse_html(html)) and meta is not None and meta.authors == ("Jane Doe",)
+
+
+def test_the_declared_url_is_read() -> None:
+    """A retrained model's scope routes a page by the URL it declares (issue 19)."""
+    canonical = (
+        '<html><head><link rel="canonical" href="https://news.example/a">'
+        '<meta property="og:url" content="https://x.example/b"></head></html>'
+    )
+    assert page_meta_from_tree(parse_html(canonical)).url == "https://news.example/a"
+    og = '<html><head><link rel="canonical" href="/relative"><meta property="og:url" content="https://x.example/b"></head></html>'
+    assert page_meta_from_tree(parse_html(og)).url == "https://x.example/b"
+    assert page_meta_from_tree(parse_html("<html><head><title>T</title></head></html>")).url is None
+    meta = PageMeta(title="T", url="https://x.example/b")
+    assert PageMeta.from_dict(meta.to_dict()) == meta

@@ -102,7 +102,7 @@ def test_custom_label_is_trained_and_kept_in_extra(tmp_path: Path) -> None:
     samples = load_user_samples([train_dir])
     assert samples.custom_labels == ["caption"]
     model_path = tmp_path / "caption.model.zip"
-    assert main(["train", str(train_dir), "-o", str(model_path), "--folds", "0"]) == 0
+    assert main(["train", str(train_dir), "-o", str(model_path), "--folds", "0", "--scope", "all"]) == 0
     model = load_model(model_path)
     assert "caption" in model.labels and model.manifest["custom_labels"] == ["caption"]
     cleaner = Cleaner(model)
@@ -120,7 +120,7 @@ def test_custom_label_is_trained_and_kept_in_extra(tmp_path: Path) -> None:
 def test_clean_cli_uses_the_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     train_dir = _caption_samples(DEMO / "train", tmp_path / "train")
     model_path = tmp_path / "caption.model.zip"
-    assert main(["train", str(train_dir), "-o", str(model_path), "--folds", "0"]) == 0
+    assert main(["train", str(train_dir), "-o", str(model_path), "--folds", "0", "--scope", "all"]) == 0
     capsys.readouterr()
     page = DEMO / "heldout" / "almanac-07.txt"
     assert main(["clean", "--model", str(model_path), "-f", "json", str(page)]) == 0
@@ -255,3 +255,102 @@ def test_demo_scoped_model_cuts_error_on_the_site_and_keeps_default_gold_scores(
     assert new_held.labels.accuracy >= old_held.labels.accuracy + MIN_ERROR_DROP
     new_gold, old_gold = evaluate_model(scoped, gold), evaluate_model(None, gold)
     assert new_gold.metrics() == old_gold.metrics()  # no gold page is in the demo site's scope
+
+
+# ----------------------------------------------------------------------------- mistakes caught (issue 19)
+
+
+def _bad_folder(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A folder of three samples: one good, one with 'bdoy', one with 'related'."""
+    d = tmp_path / "samples"
+    d.mkdir()
+    for name, label in (("a", "body"), ("b", "bdoy"), ("c", "related")):
+        (d / f"{name}.txt").write_text("A title\nSome body text here.\n", encoding="utf-8")
+        (d / f"{name}.labels.tsv").write_text(f"headline\tA title\n{label}\tSome body text here.\n", encoding="utf-8")
+    return d, d / "b.labels.tsv", d / "c.labels.tsv"
+
+
+def test_every_bad_file_of_a_folder_is_reported_with_a_suggestion(tmp_path: Path) -> None:
+    d, b, c = _bad_folder(tmp_path)
+    with pytest.raises(SampleFormatError) as err:
+        load_user_samples([d])
+    message = str(err.value)
+    assert f"{b}:2: unknown label 'bdoy' (did you mean 'body'?)" in message
+    assert f"{c}:2: unknown label 'related' (did you mean 'related-item'?)" in message
+    assert "2 sample file(s)" in message and str(d / "a.labels.tsv") not in message
+    assert [e.path for e in err.value.errors] == [str(b), str(c)]  # type: ignore[attr-defined]
+
+
+def test_command_line_messages_name_the_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d, b, c = _bad_folder(tmp_path)
+    assert main(["train", str(d), "-o", str(tmp_path / "m.model.zip"), "--scope", "all"]) == 2
+    err = capsys.readouterr().err
+    assert f"{b}:2: unknown label 'bdoy' (did you mean 'body'?)" in err
+    assert f"{c}:2: unknown label 'related' (did you mean 'related-item'?)" in err
+    assert "--custom-labels" in err and "custom_labels=" not in err
+    assert not (tmp_path / "m.model.zip").exists()
+    # the library's message names the Python argument
+    with pytest.raises(SampleFormatError, match="custom_labels="):
+        load_samples(b)
+
+
+def test_training_without_base_asks_to_confirm_scope_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model_path = tmp_path / "alone.model.zip"
+    assert main(["train", str(DEMO / "train"), "-o", str(model_path), "--folds", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--scope all" in err and "--base" in err and "every page" in err
+    assert not model_path.exists()
+    assert main(["train", str(DEMO / "train"), "-o", str(model_path), "--folds", "0", "--scope", "all"]) == 0
+    err = capsys.readouterr().err
+    assert "warning:" in err and "every page of every site" in err and "5 labelled page(s)" in err
+    assert model_path.is_file()
+
+
+def test_explain_and_json_say_which_model_cleaned_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model_path = tmp_path / "alone.model.zip"
+    assert main(["train", str(DEMO / "train"), "-o", str(model_path), "--folds", "0", "--scope", "all"]) == 0
+    page = str(DEMO / "heldout" / "almanac-07.txt")
+    capsys.readouterr()
+    assert main(["clean", "-f", "json", page]) == 0
+    assert json.loads(capsys.readouterr().out)["cleaned_by"] == "default"
+    assert main(["clean", "-f", "json", "--model", str(model_path), page]) == 0
+    assert json.loads(capsys.readouterr().out)["cleaned_by"] == "retrained"
+    assert main(["clean", "--explain", "--model", str(model_path), page]) == 0
+    assert f"model: {model_path} (retrained, --scope all: it cleans every page)" in capsys.readouterr().err
+    assert main(["clean", "--explain", page]) == 0
+    assert "model: the default model" in capsys.readouterr().err
+
+
+def _tiny_base(dest: Path) -> Path:
+    """A base-data folder of a few pages of each split (their first non-composed pages)."""
+    import gzip
+    import itertools
+
+    dest.mkdir()
+    for name, n in (("train", 24), ("validation", 6), ("test", 30)):
+        with (
+            gzip.open(_base_dir() / f"{name}.jsonl.gz", "rt") as src,
+            gzip.open(dest / f"{name}.jsonl.gz", "wt") as out,
+        ):
+            for line in itertools.islice((ln for ln in src if '"render": "composed"' not in ln), n):
+                out.write(line)
+    return dest
+
+
+@pytest.mark.slow  # a --base fit, on a few base pages: about 15 s
+@_NEEDS_BASE
+def test_train_reports_the_pages_of_other_sites_in_scope(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = _tiny_base(tmp_path / "base")
+    model_path = tmp_path / "m.joblib"
+    args = ["train", str(DEMO / "train"), "-o", str(model_path), "--base", "--base-data", str(base)]
+    with threadpool_limits(1):
+        assert main([*args, "--folds", "0", "--base-limit", "23"]) == 0
+    err = capsys.readouterr().err
+    assert "hosts riverside-almanac.example and their subdomains" in err
+    assert "riverside-almanac.example: 8 template line(s)" in err
+    assert "your pages in scope by their text: 5 of 5" in err
+    assert "base training pages 0 of 23 (0); a sample of other sites (validation and test splits) 0 of 36 (0)" in err
+    scope = load_model(model_path).scope
+    assert scope is not None and scope.covers("any text", "https://riverside-almanac.example/2026/04/mill")
+    assert main([*args, "--scope", "all", "--url-pattern", "x.example/*"]) == 2
+    assert "--url-pattern limits a scope" in capsys.readouterr().err

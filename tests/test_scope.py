@@ -4,6 +4,7 @@ scoped model and its fallback (cleaner.model.Model.for_text, cleaner.api.Cleaner
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,17 @@ from cleaner.api import Cleaner
 from cleaner.cli import main
 from cleaner.errors import ModelError
 from cleaner.model import Model, load_model, save_model
+from cleaner.page_meta import PageMeta
 from cleaner.samples import LabelledPage, load_samples, page_from_segments
-from cleaner.scope import MIN_SHARED_LINES, SiteScope, build_scope, common_template_lines, template_key
+from cleaner.scope import (
+    MIN_SHARED_FRACTION,
+    MIN_SHARED_LINES,
+    SiteScope,
+    build_scope,
+    common_template_lines,
+    load_common_lines,
+    template_key,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "corpus" / "retrain_demo"
@@ -155,6 +165,11 @@ def test_scoped_model_file_keeps_scope_and_fallback(
     assert "scope: 4 template lines of river.example: cleaned by the retrained model" in capsys.readouterr().err
     assert main(["clean", "--explain", "--model", str(path), str(other)]) == 0
     assert "cleaned by the default model it falls back on" in capsys.readouterr().err
+    # and so does JSON output (issue 19): the retrained model, or its fallback
+    assert main(["clean", "-f", "json", "--model", str(path), str(page)]) == 0
+    assert json.loads(capsys.readouterr().out)["cleaned_by"] == "retrained"
+    assert main(["clean", "-f", "json", "--model", str(path), str(other)]) == 0
+    assert json.loads(capsys.readouterr().out)["cleaned_by"] == "fallback"
     junk = dataclasses.replace(default, estimator=_AllJunk())
     with pytest.raises(ModelError, match="labels the model lacks: caption"):
         save_model(default.estimator, tmp_path / "x.model.zip", {}, scope=scope, fallback=junk)
@@ -165,3 +180,90 @@ def test_demo_pages_are_in_the_scope_of_their_site_only() -> None:
     scope = build_scope(train)
     assert all(scope.covers(p.text) for p in load_samples(DEMO / "heldout"))
     assert not any(scope.covers(p.text) for p in load_samples(*sorted(GOLD.glob("*.labels.tsv"))))
+
+
+# ----------------------------------------------------------------------------- what the user declares (issue 19)
+
+
+def test_a_site_named_by_its_host_decides_by_url_when_the_url_is_known() -> None:
+    scope = build_scope(_site_pages())
+    river = "\n".join([*NAV[:2], "Ferry returns", "The ferry came back on Monday.", *NAV[2:]])
+    other = "Storm hits the coast\nThe storm reached the coast on Monday night."
+    assert scope.declared_hosts() == {"river.example": "river.example"}
+    assert scope.covers(river) and not scope.covers(other)  # no URL: the template lines
+    assert scope.covers(other, "https://news.river.example/2025/storm")  # the host and its subdomains
+    assert scope.covers(other, "http://www.river.example/")
+    assert not scope.covers(river, "https://other.example/river-copy")  # another host, whatever its lines
+    assert not scope.covers(river, "https://notriver.example/")
+    assert scope.site_of(other, "https://river.example/x") == "river.example"
+    # a site named by a folder, not a host, is judged by its text even with a URL
+    folder = build_scope([dataclasses.replace(p, site="samples") for p in _site_pages()])
+    assert folder.declared_hosts() == {}
+    assert folder.covers(river, "https://anywhere.example/") and not folder.covers(other, "https://a.example/")
+
+
+def test_url_patterns_take_the_matching_pages_only() -> None:
+    scope = build_scope(_site_pages(), url_patterns=["river.example/news/*"])
+    river = "\n".join([*NAV[:2], "Ferry returns", "The ferry came back on Monday.", *NAV[2:]])
+    assert scope.covers("Any text", "https://www.River.example/news/2025/ferry")
+    assert not scope.covers(river, "https://river.example/sport/ferry")
+    assert scope.covers(river)  # no URL: the template lines
+    assert SiteScope.from_dict(scope.to_dict()) == scope
+
+
+def test_a_page_must_hold_a_share_of_a_large_template() -> None:
+    assert MIN_SHARED_FRACTION == 0.1
+    lines = frozenset(f"category {chr(97 + i)}{chr(97 + j)}" for i in range(5) for j in range(8))  # 40 lines
+    scope = SiteScope({"shop.example": lines}, min_fraction=MIN_SHARED_FRACTION)
+    some = sorted(lines)
+    assert not scope.covers("\n".join(some[:3]))  # 3 of 40: fewer than a tenth
+    assert scope.covers("\n".join(some[:4]))
+    assert SiteScope({"shop.example": lines}).covers("\n".join(some[:3]))  # scopes made before: 3 lines
+
+
+def test_share_buttons_of_older_pages_are_no_site_of_their_own() -> None:
+    """The lines that took other sites' pages into scopes in issue 19."""
+    shared = ["digg", "stumbleupon", "bookmark with:", "privacy policy |"]
+    common = load_common_lines()
+    assert {template_key(line) for line in shared} <= common
+    assert len(common) > 5000 and {"home", "share"} <= common
+    own = ["THE OLD GAZETTE", "Gazette sections: Town | Gown", "Letters to the Gazette"]
+    pages = [
+        page_from_segments(
+            [("junk", line) for line in own + shared] + [("headline", f"The {w} title"), ("body", f"The {w} text.")],
+            id=w,
+            site="gazette.example",
+        )
+        for w in ("first", "second")
+    ]
+    elsewhere = "\n".join(["Another site", *shared, "A headline", "Some text of another site."])
+    assert build_scope(pages).covers(elsewhere)  # before: four template lines shared
+    scope = build_scope(pages, common_lines=common)
+    assert scope.sites["gazette.example"] == {template_key(line) for line in own}
+    assert not scope.covers(elsewhere)
+    assert scope.covers("\n".join([*own, "New title", "New text."]))
+
+
+def test_the_page_url_routes_the_page(tmp_path: Path, default: Model, capsys: pytest.CaptureFixture[str]) -> None:
+    scoped = _scoped(default)
+    other = "Storm hits the coast\nThe storm reached the coast on Monday night, and many were glad."
+    c = Cleaner(scoped)
+    assert c.clean(other).articles != []  # the fallback cleaned it
+    assert c.clean(other, meta=PageMeta(url="https://river.example/storm")).articles == []  # the all-junk model
+    many = c.clean_many([other, other], meta=[None, PageMeta(url="https://river.example/storm")])
+    assert many[0].articles != [] and many[1].articles == []
+    assert c.cleaned_by(other) == "fallback" and c.cleaned_by(other, "https://river.example/") == "retrained"
+    # an HTML page's canonical URL, and the command line's --url
+    html = (
+        '<html><head><link rel="canonical" href="https://www.river.example/storm"></head>'
+        "<body><h1>Storm hits the coast</h1><p>The storm reached the coast on Monday night.</p></body></html>"
+    )
+    assert c.clean_html(html).articles == []
+    path = tmp_path / "scoped.joblib"
+    save_model(default.estimator, path, {"retrained": True}, scope=scoped.scope, fallback=default)
+    page = tmp_path / "storm.txt"
+    page.write_text(other, encoding="utf-8")
+    assert main(["clean", "-f", "json", "--model", str(path), "--url", "https://river.example/s", str(page)]) == 0
+    assert json.loads(capsys.readouterr().out)["cleaned_by"] == "retrained"
+    assert main(["clean", "--explain", "--model", str(path), "--url", "https://elsewhere.example/", str(page)]) == 0
+    assert "the URL https://elsewhere.example/ is not of the model's sites" in capsys.readouterr().err

@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except CleanerError as exc:
-        print(f"cleaner: error: {exc}", file=sys.stderr)
+        print(f"cleaner: error: {exc.command_line_message()}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("cleaner: interrupted", file=sys.stderr)

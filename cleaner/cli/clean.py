@@ -8,13 +8,14 @@ import io
 import re
 import sys
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from ..api import Cleaner
 from ..config import CleanerConfig
 from ..errors import InputTooLargeError, InputTypeError
-from ..output import FORMATS, explain, render
+from ..output import FORMATS, explain, render, result_to_json
 from . import EXIT_USAGE, add_model_arguments
 
 if TYPE_CHECKING:
@@ -160,12 +161,31 @@ def read_input(
     return _checked(_utf8(data, name), name, max_chars), None
 
 
-def _explain_scope(cleaner: Cleaner, text: str) -> None:
-    """Say which of a scoped model's two models cleaned the page (on standard error)."""
+def _explain_model(cleaner: Cleaner, text: str, name: str | None, url: str | None) -> None:
+    """Say which model cleaned the page (on standard error): the default model, the
+    user's model, or, for a scoped model, which of its two models and why."""
+    by = cleaner.cleaned_by(text, url)
+    if name is None:
+        print("model: the default model (shipped with cleaner)", file=sys.stderr)
+        return
     scope = cleaner.model.scope
-    found = scope.match(text)
-    if found is not None:
+    if scope is None:
+        what = "retrained, --scope all: it cleans every page" if by == "retrained" else "not a retrained model"
+        print(f"model: {name} ({what})", file=sys.stderr)
+        return
+    print(f"model: {name} (retrained, scoped to {', '.join(sorted(scope.sites)) or 'no site'})", file=sys.stderr)
+    found = scope.match(text, url)
+    by_url = url is not None and scope.match_url(url) is not None
+    if by == "retrained" and found is not None and by_url:
+        print(f"scope: the URL {url} is of {found[0]}: cleaned by the retrained model", file=sys.stderr)
+    elif by == "retrained" and found is not None:
         print(f"scope: {found[1]} template lines of {found[0]}: cleaned by the retrained model", file=sys.stderr)
+    elif url is not None and (scope.url_patterns or scope.declared_hosts()):
+        print(
+            f"scope: the URL {url} is not of the model's sites, and the page shares too few template lines with "
+            "a site named by no host: cleaned by the default model it falls back on",
+            file=sys.stderr,
+        )
     else:
         print(
             f"scope: fewer than {scope.min_shared} template lines of any of the model's sites "
@@ -189,19 +209,29 @@ def _run(args: argparse.Namespace) -> int:
         metadata=config.html_metadata,
         max_chars=config.max_chars,
     )
+    if args.url is not None:
+        from ..page_meta import PageMeta  # lxml: only when needed
+
+        meta = replace(meta if meta is not None else PageMeta(), url=args.url)
+    url = meta.url if meta is not None else None
     cleaner = Cleaner(args.model, config=config, trust_pickle=args.trust_pickle)
     result = cleaner.clean(text, meta=meta)
     if args.main_only:
         result = result.with_main_only()
-    if args.explain and cleaner.model.scope is not None:
-        _explain_scope(cleaner, text)
+    if args.explain:
+        _explain_model(cleaner, text, args.model, url)
     if not result.articles and not args.explain:
         print(
             f"cleaner clean: no article found in {args.file} ({len(result.segments)} segment(s), none of them "
             "body or headline); --explain shows each segment's label",
             file=sys.stderr,
         )
-    out = explain(result, main_only=args.main_only) if args.explain else render(result, args.format)
+    if args.explain:
+        out = explain(result, main_only=args.main_only)
+    elif args.format == "json":
+        out = result_to_json(result, cleaned_by=cleaner.cleaned_by(text, url))
+    else:
+        out = render(result, args.format)
     sys.stdout.write(out)
     return 0
 
@@ -219,6 +249,12 @@ def add_parser(sub: Any) -> None:
         "--main-only", action="store_true", help="print the main article only (the one with the most body words)"
     )
     add_model_arguments(p)
+    p.add_argument(
+        "--url",
+        default=None,
+        help="the page's URL (default: the canonical URL an HTML page declares); a retrained model's scope "
+        "routes the page by its host",
+    )
     kind = p.add_mutually_exclusive_group()
     kind.add_argument(
         "--html",

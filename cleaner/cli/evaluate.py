@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from ..evaluate import EvaluationReport, compare_table, evaluate_model, iter_eval_pages
+from ..evaluate import EvaluationReport, compare_table, evaluate_model, iter_eval_pages, page_url
 from ..model import load_model
 from . import EXIT_OK, EXIT_USAGE, add_model_arguments
 
@@ -47,7 +47,7 @@ def _run(args: argparse.Namespace) -> int:
     model = load_model(args.model, trust_pickle=args.trust_pickle)
     reports.append((name, evaluate_model(model, pages, name=name)))
     if model.scope is not None:
-        inside = sum(model.for_text(p.text) is model for p in pages)
+        inside = sum(model.for_text(p.text, page_url(p)) is model for p in pages)
         print(
             f"scope: {inside} of {len(pages)} page(s) cleaned by {name}, the others by the default model "
             "it falls back on (pages outside its sites' scope)",

@@ -24,10 +24,12 @@ from ..retrain import (
     DEFAULT_FOLDS,
     DEFAULT_SCOPED_USER_WEIGHT,
     DEFAULT_USER_WEIGHT,
-    BaseData,
+    ScopeCheck,
+    check_scope,
     cross_validate,
     default_user_weight,
     load_base_data,
+    load_scope_sample,
     load_user_samples,
     save_retrained,
     train_model,
@@ -59,7 +61,7 @@ def _label(args: argparse.Namespace) -> int:
     cleaner = Cleaner(args.model, trust_pickle=args.trust_pickle)
     out = Path(args.output)
     names: dict[str, str] = {}
-    failures = 0
+    failures = kept = 0
     for page in args.pages:
         name = _stem(page)
         if name in names:
@@ -67,22 +69,39 @@ def _label(args: argparse.Namespace) -> int:
             failures += 1
             continue
         names[name] = page
+        tsv = sample_paths(out, name)[1]
+        if not args.force and tsv.exists():
+            print(
+                f"cleaner label: {page}: not labelled, {tsv} exists (it may hold your corrections); "
+                "--force overwrites it",
+                file=sys.stderr,
+            )
+            failures += 1
+            kept += 1
+            continue
         try:
             text = _page_text(page, html=args.html, text=args.text)
-            if not args.force and sample_paths(out, name)[1].exists():
-                raise FileExistsError(f"{sample_paths(out, name)[1]} exists; --force overwrites it")
             tsv = write_labelled(prelabel(text, cleaner, id=name, site=args.site), out, name, overwrite=args.force)
-        except (CleanerError, OSError) as exc:
+        except CleanerError as exc:
+            print(f"cleaner label: {page}: {exc.command_line_message()}", file=sys.stderr)
+            failures += 1
+            continue
+        except OSError as exc:
             print(f"cleaner label: {page}: {exc}", file=sys.stderr)
             failures += 1
             continue
         print(tsv)
     done = len(args.pages) - failures
-    print(
-        f"{done} page(s) labelled in {out}, {failures} failed. Correct the labels (first column), check them "
-        f"with `cleaner review {out}/NAME.labels.tsv`, then `cleaner train {out} -o MODEL --base`.",
-        file=sys.stderr,
-    )
+    summary = f"{done} page(s) labelled in {out}, {failures} failed"
+    if kept:
+        summary += f" ({kept} left as they were: their samples exist)"
+    if done:
+        # the next steps, for the pages just labelled
+        summary += (
+            f". Correct the labels (first column), check them with `cleaner review {out}/NAME.labels.tsv`, "
+            f"then `cleaner train {out} -o MODEL --base`."
+        )
+    print(summary + ("" if done else "."), file=sys.stderr)
     return EXIT_FAILURES if failures else EXIT_OK
 
 
@@ -114,14 +133,38 @@ def _train(args: argparse.Namespace) -> int:
         + (f"; custom labels: {', '.join(samples.custom_labels)}" if samples.custom_labels else ""),
         file=sys.stderr,
     )
-    scoped = (args.scope or ("site" if args.base else "all")) == "site"
-    if scoped and not args.base:
+    if not args.base and args.scope is None:
         print(
-            "cleaner train: --scope site needs --base (the default model it falls back on, and the lines "
-            "that many sites share, come with the base data); add --base, or leave out --scope",
+            f"cleaner train: without --base the model learns from your {len(samples.pages)} labelled page(s) "
+            "alone, and it would clean every page it is given, of every site, with only those pages behind "
+            "it. Add --base to train with the shipped data too (the new model then cleans the pages of your "
+            "sites, and the default model every other page), or pass --scope all to confirm a model of "
+            "your pages alone.",
             file=sys.stderr,
         )
         return EXIT_USAGE
+    scoped = (args.scope or "site") == "site"
+    if scoped and not args.base:
+        print(
+            "cleaner train: --scope site needs --base (the default model it falls back on, and the lines "
+            "that many sites share, come with the base data); add --base, or pass --scope all",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if args.url_pattern and not scoped:
+        print(
+            "cleaner train: --url-pattern limits a scope (--scope site, with --base); a model with --scope all "
+            "cleans every page",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not args.base:
+        print(
+            f"cleaner train: warning: this model knows only your {len(samples.pages)} labelled page(s) and "
+            "will clean every page of every site it is given (--scope all); use it on pages of your sites "
+            "only, or train with --base to keep the default model for the other sites.",
+            file=sys.stderr,
+        )
     weight = args.user_weight if args.user_weight is not None else default_user_weight(scoped)
     base_data = None
     base_files: list[Path] = []
@@ -146,6 +189,7 @@ def _train(args: argparse.Namespace) -> int:
             design=args.design,
             folds=args.folds,
             scoped=scoped,
+            url_patterns=args.url_pattern,
         )
         print(cv.report())
         scores = cv.scores()
@@ -159,9 +203,13 @@ def _train(args: argparse.Namespace) -> int:
         user_weight=weight,
         design=args.design,
         scoped=scoped,
+        url_patterns=args.url_pattern,
     )
     if model.scope is not None:
-        print(_scope_report(model.scope, samples.pages, base_data), file=sys.stderr)
+        check = None
+        if base_data is not None:
+            check = check_scope(model.scope, base_data, load_scope_sample(args.base_data))
+        print(_scope_report(model.scope, samples.pages, check), file=sys.stderr)
     saved = save_retrained(
         model,
         args.output,
@@ -181,21 +229,40 @@ def _train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _scope_report(scope: SiteScope, samples: Sequence[LabelledPage], base_data: BaseData | None) -> str:
-    """What the scope holds, and which pages it takes: all the user's, few base pages."""
+def _declared(scope: SiteScope, hosts: dict[str, str]) -> str:
+    if scope.url_patterns:
+        return f"URL patterns {', '.join(scope.url_patterns)}"
+    if hosts:
+        return f"hosts {', '.join(sorted(set(hosts.values())))} and their subdomains"
+    return "no site named by its host ('# site: mysite.example'): by text only"
+
+
+def _scope_report(scope: SiteScope, samples: Sequence[LabelledPage], check: ScopeCheck | None) -> str:
+    """What the scope holds, and which pages it takes: all the user's, (almost) no others."""
+    hosts = scope.declared_hosts()
     lines = [
-        f"scope: a page sharing {scope.min_shared} or more template lines with one of your sites is cleaned "
-        "by the new model, any other page by the default model (--scope all: every page by the new model)"
+        "scope: the new model cleans the pages of your sites, the default model every other page "
+        "(--scope all: every page by the new model). A page is of your sites",
+        "  by its URL, where it is known (cleaner clean --url, or the canonical URL an HTML page declares): "
+        + _declared(scope, hosts),
+        f"  by its text otherwise: {scope.min_shared} or more of a site's template lines, and at least "
+        f"{scope.min_fraction:.0%} of them",
     ]
     for site, keys in sorted(scope.sites.items()):
-        short = " (too few: its pages go to the default model)" if len(keys) < scope.min_shared else ""
+        short = " (too few: by text, its pages go to the default model)" if len(keys) < scope.min_shared else ""
         lines.append(f"  {site or '(no site)'}: {len(keys)} template line(s){short}")
     inside = sum(scope.covers(p.text) for p in samples)
-    lines.append(f"  your pages in scope: {inside} of {len(samples)}")
-    if base_data is not None:
-        base = [p for p in base_data.pages if p.meta.get("render") != "composed"]
-        taken = sum(scope.covers(p.text) for p in base)
-        lines.append(f"  base training pages in scope: {taken} of {len(base)}")
+    lines.append(f"  your pages in scope by their text: {inside} of {len(samples)}")
+    if check is not None:
+        url = bool(scope.url_patterns or hosts)
+        lines.append(
+            f"  pages of other sites in scope by their text (by their URL): base training pages "
+            f"{check.base_in_scope} of {check.base}"
+            + (f" ({check.base_by_url})" if url else "")
+            + f"; a sample of other sites (validation and test splits) {check.sample_in_scope} of {check.sample}"
+            + (f" ({check.sample_by_url})" if url else "")
+            + (f"; {check.own} page(s) of your own sites left out" if check.own else "")
+        )
     return "\n".join(lines)
 
 
@@ -233,7 +300,12 @@ def add_parser(sub: Any) -> None:
     p.add_argument("pages", nargs="+", metavar="PAGE", help="page text files (HTML is rendered)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the samples")
     add_model_arguments(p)
-    p.add_argument("--site", default=None, help="write a '# site: SITE' header (default: the folder's name)")
+    p.add_argument(
+        "--site",
+        default=None,
+        help="write a '# site: SITE' header: your site's host, for example mysite.example (a retrained model "
+        "then takes the pages of that host; default: the folder's name)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite existing TSVs (they may hold corrections)")
     kind = p.add_mutually_exclusive_group()
     kind.add_argument("--html", action="store_true", help="the pages are HTML")
@@ -313,8 +385,19 @@ def add_parser(sub: Any) -> None:
         default=None,
         help=(
             "site: the new model cleans pages that share template lines with your samples, the default "
-            "model every other page; all: the new model cleans every page (default: site with --base, "
-            "all without)"
+            "model every other page (needs --base; the default with it); all: the new model cleans every "
+            "page (without --base it must be given, to confirm a model that knows only your pages)"
+        ),
+    )
+    p.add_argument(
+        "--url-pattern",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help=(
+            "with --scope site, a page whose URL (without its scheme) matches this glob is in scope, and "
+            "no other page whose URL is known, for example 'mysite.example/news/*' (repeatable; default: "
+            "the hosts your samples' '# site:' headers name)"
         ),
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the --base-limit sample")
