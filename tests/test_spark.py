@@ -154,7 +154,8 @@ def test_the_docs_spark_example(spark: Any, tmp_path: Path, capsys: pytest.Captu
     workdir = Path(os.getcwd())  # the session's directory: the example's relative paths
     model = workdir / "mysite.joblib"
     train = _caption_samples(DEMO / "train", tmp_path / "train")
-    assert main(["train", str(train), "-o", str(model), "--folds", "0"]) == 0
+    # the demo's pages alone: --scope all confirms it (cleaner train asks, without --base)
+    assert main(["train", str(train), "-o", str(model), "--folds", "0", "--scope", "all"]) == 0
     capsys.readouterr()
     texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted((DEMO / "heldout").glob("*.txt"))}
     texts["seed"] = (REPO / "corpus" / "seed" / "daily8-kyodo-trade-talks.txt").read_text(encoding="utf-8")
