@@ -24,13 +24,14 @@ from itertools import pairwise
 
 import numpy as np
 
-from .bylines import parse_bylines
+from .bylines import parse_bylines, plausible_person
 from .decode import credited_author
 from .document import Article, CleanResult, Segment
 from .labels import STANDARD_LABELS, Label
+from .lexicon import MONTH_PATTERN, credit_prefix
 from .segment import Unit
 
-__all__ = ["assemble_articles", "headline_text", "merge_units", "with_credited_author"]
+__all__ = ["assemble_articles", "headline_text", "merge_units", "split_title", "with_credited_author"]
 
 # Where an author credit inside a line is looked for: characters before and after the
 # main article's start (its headline, or its first byline or paragraph).
@@ -102,7 +103,7 @@ def headline_text(text: str) -> str:
     >>> headline_text("Ukraine war: Kyiv / Kharkiv / Odesa under fire")
     'Ukraine war: Kyiv / Kharkiv / Odesa under fire'
     """
-    return _trim_title(_without_breadcrumb(text))
+    return _trim_title(split_title(_without_breadcrumb(text))[0])
 
 
 def _without_breadcrumb(text: str) -> str:
@@ -127,6 +128,96 @@ _TRAILING_CREDIT = re.compile(r"\s+(?:Written|Posted|Reported|Words|Story) [Bb]y
 _MIN_TITLE_WORDS = 3
 
 
+_WORD_START = re.compile(r"(?<=\s)\S")
+# What may follow a title on its line and belongs to its byline: a date written with its
+# month's name or in numbers ("February 17, 2026", "Dec 18 2025", "2025-12-20"), a
+# reading time ("4 min read", "2–3 minutes"), a credit with a name ("By Ben Nadel",
+# "By: ShawnHymel |", "von Landesspiegel 30. Juni 2025") or a credit that names no
+# one ("Written By").
+_DATE_START = re.compile(
+    rf"(?i)(?:(?:{MONTH_PATTERN})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b,?(?:\s+(?:19|20)\d\d\b)?"
+    rf"|\d{{1,2}}\.?\s+(?:{MONTH_PATTERN})\b\.?(?:\s+(?:19|20)\d\d\b)?"
+    r"|(?:19|20)\d\d-\d{1,2}-\d{1,2}\b|\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b)"
+)
+_READ_TIME = re.compile(r"(?i)\d+(?:\s*[–-]\s*\d+)?\s*(?:min|mins|minutes?)\b(?:\s+read\b)?(?:\s+time\b)?")
+_PUBLISH_CUE = re.compile(r"(?i)\b(?:published|updated|posted|last updated)\b")
+_SHARE_TAIL = re.compile(
+    r"(?i)(?:(?:post\s+)?share(?:\s+this(?:\s+(?:post|article|story|page))?|\s+on\s+\w+|\s+post|\s+via\s+\w+)+\s*)+$"
+)
+_TAIL_MAX_WORDS = 14
+_LEAD_DATE_MAX_WORDS = 6
+
+
+def _byline_tail(tail: str) -> bool:
+    """Whether ``tail``, the end of a title line, is the title's byline (see above)."""
+    if tail.count(" ") >= _TAIL_MAX_WORDS:
+        return False
+    date = _DATE_START.match(tail) or _READ_TIME.match(tail)
+    if date is not None:
+        after = tail[date.end() :].strip(" ,|–-·")
+        # a date ends the line, or a credit, a time or a cue follows it, not more title
+        return not after or credit_prefix(after) is not None or bool(_PUBLISH_CUE.match(after) or after[:1].isdigit())
+    at = credit_prefix(tail + " ")
+    if at is None:
+        return False
+    rest = tail[at:].strip(" |:-–")
+    if not rest:
+        return True  # "Written By" with its name lost to another line
+    if _DATE_START.search(rest) or _READ_TIME.search(rest) or "|" in rest or _PUBLISH_CUE.search(rest):
+        return True
+    name = rest.split()
+    return 2 <= len(name) <= 4 and all(w[:1].isupper() for w in name) and plausible_person(rest)
+
+
+def split_title(text: str) -> tuple[str, str | None]:
+    """A title line split into the title and what a collapsed rendering ran onto it that
+    is its byline (a credit, a date, a reading time; see ``_byline_tail``), or None.
+
+    A date that opens the line within its first ``_LEAD_DATE_MAX_WORDS`` words, with
+    three or more words after it, is cut off too ("Dec 18 2025 Preparing a transition
+    in Debusine"); share buttons after the title are dropped. The title keeps at least
+    ``_MIN_TITLE_WORDS`` words, or the line is left whole.
+
+    >>> split_title("Code Kata: Formatting Strings In ColdFusion By Ben Nadel Published 2025-12-20")
+    ('Code Kata: Formatting Strings In ColdFusion', 'By Ben Nadel Published 2025-12-20')
+    >>> split_title("Dec 18 2025 Preparing a transition in Debusine")
+    ('Preparing a transition in Debusine', 'Dec 18 2025')
+    >>> split_title("Stabbed By Man In Subway Station"), split_title("Sales in May 2025 rose")
+    (('Stabbed By Man In Subway Station', None), ('Sales in May 2025 rose', None))
+    """
+    title, lead_text = text, None
+    lead = _DATE_START.match(title)
+    if lead is None:
+        for w in _WORD_START.finditer(title):
+            if title.count(" ", 0, w.start()) >= _LEAD_DATE_MAX_WORDS:
+                break
+            lead = _DATE_START.match(title, w.start())
+            if lead is not None:
+                break
+    if lead is not None:
+        end = lead.end()
+        year = re.match(r",?\s+(?:19|20)\d\d\b", title[end:])
+        if year:
+            end += year.end()
+        rest = title[end:].strip(" |–-·,")
+        if rest.count(" ") + 1 >= _MIN_TITLE_WORDS and (rest[:1].isupper() or rest[:1].isdigit()):
+            lead_text = title[:end].strip()
+            title = rest
+    m = _SHARE_TAIL.search(title)
+    if m and m.start() > 0 and title[: m.start()].strip().count(" ") + 1 >= _MIN_TITLE_WORDS:
+        title = title[: m.start()].rstrip()
+    byline = None
+    for w in _WORD_START.finditer(title):
+        if title.count(" ", 0, w.start()) < _MIN_TITLE_WORDS:
+            continue
+        if _byline_tail(title[w.start() :]):
+            title, byline = title[: w.start()].rstrip(" |–-·"), title[w.start() :].strip()
+            break
+    if lead_text is not None:
+        byline = lead_text if byline is None else f"{lead_text} {byline}"
+    return title, byline
+
+
 def _trim_title(text: str) -> str:
     """A title without what a collapsed rendering ran onto it (see ``_KICKER``); left
     whole when fewer than ``_MIN_TITLE_WORDS`` words would remain.
@@ -146,11 +237,12 @@ def _trim_title(text: str) -> str:
 
 
 class _Draft:
-    __slots__ = ("body", "bylines", "end", "extra", "headline", "related", "start")
+    __slots__ = ("body", "bylines", "end", "extra", "headline", "related", "start", "title_bylines")
 
     def __init__(self, start: int) -> None:
         self.headline: str | None = None
         self.bylines: list[str] = []
+        self.title_bylines = 0  # bylines cut from the headline's own line (split_title)
         self.body: list[str] = []
         self.related: list[str] = []
         self.extra: dict[str, list[str]] = {}
@@ -192,7 +284,12 @@ def assemble_articles(
         nonlocal current
         if current is None:
             return
-        if current.headline is not None and not current.body and not current.bylines and not current.extra:
+        if (
+            current.headline is not None
+            and not current.body
+            and len(current.bylines) == current.title_bylines
+            and not current.extra
+        ):
             if not keep_headline_only:
                 # a bare title is not an article: inside a list of related titles it is
                 # one more of them, elsewhere (a widget's heading) it is dropped
@@ -227,7 +324,11 @@ def assemble_articles(
                 current.bylines.extend(b.text for b in held)
                 held.clear()
             if current.headline is None:
-                current.headline = headline_text(seg.text)
+                title, tail = split_title(_without_breadcrumb(seg.text))
+                current.headline = _trim_title(title)
+                if tail is not None:
+                    current.bylines.append(tail)
+                    current.title_bylines += 1
             current.end = seg.end
         elif label == Label.BYLINE:
             if current is not None and not current.has_content():

@@ -469,7 +469,7 @@ def test_dask_local_cluster_gives_the_same_output(tmp_path: Path) -> None:
 
     root = make_corpus(tmp_path / "in", n=20)
     run_batch(root, tmp_path / "local", options=BatchOptions(jobs=1, batch_size=4), config=SMALL)
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as cluster:
         args = ["batch", str(root), str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address]
         code = main([*args, "--batch-size", "4", "--max-chars", "20000", "-q"])
     assert code == 1
@@ -499,7 +499,7 @@ def test_a_page_that_kills_dask_workers_is_skipped_and_the_run_goes_on(
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]))
     model, root = _crash_corpus(tmp_path, 6)
     out = tmp_path / "out"
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         opts = BatchOptions(batch_size=3, scheduler=cluster.scheduler_address)
         report = run_batch(root, out, options=opts, model=model, config=SMALL, trust_pickle=True)
     assert report.aborted is None and report.worker_deaths == 1

@@ -347,7 +347,7 @@ def test_dask_threads_a_failing_and_a_slow_page_fail_alone(tmp_path: Path, monke
     (root / "p1.txt").write_text(page(1).replace("Residents", MARK))
     (root / "bomb.html").write_text(_jsonld_bomb())
     out = tmp_path / "out"
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as cluster:
         opts = BatchOptions(batch_size=3, scheduler=cluster.scheduler_address, page_timeout=0.5)
         report = run_batch(root, out, options=opts)
     got = failures(out)

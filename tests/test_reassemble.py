@@ -6,7 +6,7 @@ import pytest
 
 from cleaner.decode import credited_author
 from cleaner.document import CleanResult, Segment
-from cleaner.reassemble import assemble_articles, headline_text, merge_units, with_credited_author
+from cleaner.reassemble import assemble_articles, headline_text, merge_units, split_title, with_credited_author
 from cleaner.segment import split_units
 
 
@@ -167,3 +167,73 @@ def test_credits_in_headlines_and_past_the_article_are_not_read() -> None:
     ]
     result = CleanResult(articles=assemble_articles(segs), segments=segs)
     assert with_credited_author(text, result).articles[0].authors == []
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "byline"),
+    [
+        # a credit with a name, or with a date, a "|" or a cue after it (issue 13: the
+        # collapsed rendering runs the byline onto the title)
+        (
+            "Video Post-Production Review and Approval Process by Jim Donnelly | August 24, 2023",
+            "Video Post-Production Review and Approval Process",
+            "by Jim Donnelly | August 24, 2023",
+        ),
+        (
+            "Code Kata: Formatting Strings In ColdFusion By Ben Nadel Published 2025-12-20 in ColdFusion",
+            "Code Kata: Formatting Strings In ColdFusion",
+            "By Ben Nadel Published 2025-12-20 in ColdFusion",
+        ),
+        (
+            "Präsidiumswechsel und besondere Ehrung von Landesspiegel 30. Juni 2025",
+            "Präsidiumswechsel und besondere Ehrung",
+            "von Landesspiegel 30. Juni 2025",
+        ),
+        (
+            "How Inspection Cameras Are Changing Plumbing Written By",
+            "How Inspection Cameras Are Changing Plumbing",
+            "Written By",
+        ),
+        (
+            "The History of coffee: from its origins By the Lavazza Team 2–3 minutes",
+            "The History of coffee: from its origins",
+            "By the Lavazza Team 2–3 minutes",
+        ),
+        # a date or a reading time that ends the line, a date that opens it
+        (
+            "Upcoming Tech Conferences in Atlanta in 2026 February 17, 2026",
+            "Upcoming Tech Conferences in Atlanta in 2026",
+            "February 17, 2026",
+        ),
+        (
+            "Gym Injury Lawsuits: We Can Do the Heavy Lifting 4 min read",
+            "Gym Injury Lawsuits: We Can Do the Heavy Lifting",
+            "4 min read",
+        ),
+        ("Dec 18 2025 Preparing a transition in Debusine", "Preparing a transition in Debusine", "Dec 18 2025"),
+        ("Japan PM Dodges Criticism During Debate Post Share Post", "Japan PM Dodges Criticism During Debate", None),
+        # titles that only look so: left whole
+        ("Stabbed By Man In Subway Station", "Stabbed By Man In Subway Station", None),
+        ("Killed by police in Texas last night", "Killed by police in Texas last night", None),
+        ("Sales rose May 15 after talks", "Sales rose May 15 after talks", None),
+        ("Things I Love to Share", "Things I Love to Share", None),
+        ("By Jane Doe", "By Jane Doe", None),
+        ("May 5 2025 Vote", "May 5 2025 Vote", None),
+    ],
+)
+def test_split_title(line: str, title: str, byline: str | None) -> None:
+    assert split_title(line) == (title, byline)
+
+
+def test_byline_cut_from_a_title_line_joins_the_article() -> None:
+    arts = assemble_articles(
+        _segs(("headline", "Storm Hits the Coast Again By Jane Doe | June 9, 2025"), ("body", "Rain fell."))
+    )
+    assert arts[0].headline == "Storm Hits the Coast Again"
+    assert arts[0].bylines == ["By Jane Doe | June 9, 2025"] and arts[0].authors == ["Jane Doe"]
+    assert arts[0].published is not None and arts[0].published.startswith("2025-06-09")
+    # a title whose only byline came from its own line is still a bare title: no article
+    arts = assemble_articles(
+        _segs(("headline", "H1"), ("body", "x."), ("headline", "Newsletter Signup Today June 9, 2025"))
+    )
+    assert len(arts) == 1
