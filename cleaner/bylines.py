@@ -124,6 +124,21 @@ def is_date_line(line: str) -> bool:
 _GLUED = re.compile(r"(?<=[a-zà-ÿ])([A-ZÀ-Ý][a-zà-ÿ]+)")
 
 
+# A word glued onto another with no space between, where the first ends in three or
+# more small letters ("AufsichtsratDeutsche Bank", "BoucherIn"); "McKinsey", "DeAndre"
+# and "MacDonald" are names.
+_CAMEL_GLUE = re.compile(r"[a-zà-ÿ]{3}[A-ZÀ-Ý]")
+
+
+def unglue_name(text: str) -> str:
+    """A name without a word many sites use glued onto its end (see ``_GLUED``).
+
+    >>> unglue_name("Gabby BoucherIn"), unglue_name("Jane McKinsey")
+    ('Gabby Boucher', 'Jane McKinsey')
+    """
+    return _unglue(text).strip()
+
+
 def _unglue(text: str) -> str:
     """``text`` up to the first word glued onto a name (see ``_GLUED``)."""
     for m in _GLUED.finditer(text):
@@ -256,13 +271,14 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
         if not head or re.search(r"\d", head):
             continue
         person = _ROLE.sub("", head).strip()
+        run_together = _CAMEL_GLUE.search(head) is not None  # words the rendering ran together
         if person != head and _NAME.match(person):
-            if person not in bare and not _common_phrase(person):
+            if person not in bare and not _common_phrase(person) and not run_together:
                 bare.append(person)
         elif _SOURCE_WORDS.search(head) or (head.isupper() and len(head) > 2):
             if source is None:
                 source = head
-        elif _NAME.match(head) and len(head.split()) <= 4:
+        elif _NAME.match(head) and len(head.split()) <= 4 and not run_together:
             for name in _split_names(head):
                 if name not in bare and not _common_phrase(name):
                     bare.append(name)

@@ -60,7 +60,7 @@ from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
-from .bylines import common_word, is_date_line, plausible_person
+from .bylines import common_word, is_date_line, plausible_person, unglue_name
 from .labels import Label
 from .lexicon import MONTHS as _MONTHS
 from .lexicon import credit_prefix
@@ -636,9 +636,10 @@ def credited_author(text: str, start: int, end: int, skip: Sequence[tuple[int, i
         while len(words) > 2 and (words[-1].lower().rstrip(".") in _MONTHS or common_word(words[-1])):
             run_on = run_on or words[-1].lower().rstrip(".") not in _MONTHS
             words = words[:-1]
-        found = " ".join(words)
+        found = unglue_name(" ".join(words))
         if (
-            any(ch.isdigit() for ch in found)
+            found.count(" ") < 1
+            or any(ch.isdigit() for ch in found)
             or found.lower() in _NOT_NAMES
             or any(w.lower() in _NOT_NAME_WORDS for w in words)
             or not plausible_person(found)

@@ -89,3 +89,19 @@ def test_names_ending_in_in_and_roles_keep_their_person() -> None:
     assert parse_bylines(["Mark Price, Staff Writer"]).authors == ["Mark Price"]
     # given names of the training data's authors are not common words
     assert parse_bylines(["John Green"]).authors == ["John Green"]
+
+
+def test_words_run_together_are_no_bare_name() -> None:
+    """Issue 13: a rendering that drops the space between two blocks glues words into
+    a phrase that looks like a name ("AufsichtsratDeutsche Bank"); names such as
+    "McKinsey" or "DeAndre" are no such glue."""
+    assert parse_bylines(["AufsichtsratDeutsche Bank"]).authors == []
+    assert parse_bylines(["Jane McKinsey"]).authors == ["Jane McKinsey"]
+    assert parse_bylines(["DeAndre Hopkins"]).authors == ["DeAndre Hopkins"]
+
+
+def test_credited_author_without_a_word_glued_on() -> None:
+    from cleaner.decode import credited_author
+
+    line = "On January 12, 2025 By Gabby BoucherIn Budget Travel, Budget Travel Guides"
+    assert credited_author(line, 0, len(line)) == "Gabby Boucher"
