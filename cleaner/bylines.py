@@ -155,7 +155,7 @@ _ROLE_WORDS = frozenset(
 )
 
 
-def _split_names(text: str) -> list[str]:
+def _split_names(text: str, *, credited: bool = False) -> list[str]:
     text = re.split(
         r"\s[|·•⋅–—-]\s|\s-\s|,?\s*\b(?i:(?:last\s+)?(?:updated|published|posted))\b|\s(?:on|am|um|le|el)\s",
         text,
@@ -165,13 +165,23 @@ def _split_names(text: str) -> list[str]:
     text = re.sub(r"\s+(?:on|am|um|le|el)$", "", text)
     text = _ROLE.sub("", text.strip())
     parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b)\s*", text)
-    names = []
+    names: list[str] = []
     for part in parts:
         part = part.strip(" .;:")
-        if part and _NAME.match(part) and not _SOURCE_WORDS.search(part) and not re.search(r"\d", part):
+        if not part or _SOURCE_WORDS.search(part) or re.search(r"\d", part):
+            continue
+        if _NAME.match(part) or (credited and not names and _SINGLE_NAME.match(part) and plausible_person(part)):
             if not any(w in _ROLE_WORDS for w in _LETTERS_AND_DASH.findall(part.lower())):
                 names.append(part)
     return names
+
+
+# After a credit in so many words, a name may be one word: a first name or a user name
+# ("by Amanda · Dec 20, 2025", "By: ShawnHymel |", "by ibby").
+_SINGLE_NAME = re.compile(r"^[^\W\d_][\w'’.-]{2,29}$")
+# A credit inside a byline line, after a date or a separator ("12/19 — 2025 by ibby",
+# "May 21, 2025 by The Ritualist"): what comes before it holds a digit or a mark.
+_INLINE_BY = re.compile(r"(?<=[\s|·•/—–-])(?:by|By|BY|von|Von|par|Par|por|Por)\s+(?=\S)")
 
 
 _COMMON_WORDS_FILE = Path(__file__).resolve().parent / "models" / "common_words.txt"
@@ -194,7 +204,8 @@ def _common_words() -> frozenset[str]:
 # Security Writer", "Our Foreign Staff")
 NOT_PERSON_WORDS = frozenset(
     "staff team press writer writers desk newsroom editor editors reporter reporters correspondent "
-    "agency agencies associated reuters news contributor contributors".split()
+    "agency agencies associated reuters news contributor contributors admin administrator webmaster "
+    "moderator guest anonymous user".split()
 )
 
 
@@ -261,13 +272,18 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
         at = credit_prefix(text)
         glued = _BY_GLUED.match(text) if at is None else None
         named = text[at:] if at is not None else glued.group(1) if glued else None
+        if named is None:
+            inline = _INLINE_BY.search(text)
+            if inline is not None and re.search(r"[\d|·•/—–]", text[: inline.start()]):
+                named = text[inline.end() :]
         if named:
             credited = True
-            for name in _split_names(named):
+            for name in _split_names(named, credited=True):
                 if name not in authors:
                     authors.append(name)
             continue
-        head = re.split(r"\s[|·•]\s|\s[-–—]\s", text.strip(" -–—|"), maxsplit=1)[0].strip()
+        head = re.split(r"\s[|·•#]|\s[-–—]\s", text.strip(" -–—|"), maxsplit=1)[0].strip()
+        head = _NAME_END.split(head, maxsplit=1)[0].strip()  # "Andrius Juodis June 2, 2025 Blog"
         if not head or re.search(r"\d", head):
             continue
         person = _ROLE.sub("", head).strip()

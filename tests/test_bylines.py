@@ -105,3 +105,25 @@ def test_credited_author_without_a_word_glued_on() -> None:
 
     line = "On January 12, 2025 By Gabby BoucherIn Budget Travel, Budget Travel Guides"
     assert credited_author(line, 0, len(line)) == "Gabby Boucher"
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        # issue 13: byline lines the classifier found whose author was not read
+        ("by Amanda · Dec 20, 2025 at 3:00 am · One comment so far", ["Amanda"]),
+        ("By: ShawnHymel | December 16, 2025 | Categories: Uncategorized", ["ShawnHymel"]),
+        ("12/19 — 2025 by ibby", ["ibby"]),
+        ("May 21, 2025 by The Ritualist", ["The Ritualist"]),
+        ("Andrius Juodis June 2, 2025 Blog", ["Andrius Juodis"]),
+        ("Emmanuel Oyibo #Cloud Computing Published on Oct 21, 2025", ["Emmanuel Oyibo"]),
+        # one word after a credit is a name only if it may be a person's
+        ("by admin", []),
+        ("By Staff", []),
+        ("by Guest", []),
+        # "by" inside a title-like line without a date or mark before it is no credit
+        ("Stand by Me", []),
+    ],
+)
+def test_authors_of_byline_lines(line: str, authors: list[str]) -> None:
+    assert parse_bylines([line]).authors == authors
