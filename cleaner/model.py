@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import io
+import logging
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ __all__ = [
     "save_model",
     "training_data_hash",
 ]
+
+logger = logging.getLogger(__name__)
 
 MODEL_FORMAT = FILE_FORMAT
 _STACK_OFFSETS = (-3, -2, -1, 1, 2, 3)
@@ -385,6 +388,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         """
         if len(X) != len(y):
             raise ValueError(f"X has {len(X)} pages but y has {len(y)}")
+        logger.info("featurizing %d pages", len(X))
         feats = [p.features() for p in X]
         for f, labels, i in zip(feats, y, range(len(X)), strict=True):
             if f.n_units != len(labels):
@@ -398,11 +402,13 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             w = np.concatenate(
                 [np.full(f.n_units, wt, dtype=float) for f, wt in zip(feats, sample_weight, strict=True)]
             )
+        logger.info("fitting stage 1 (%s) on %d units", self.first_stage, len(flat_y))
         self.stage1_ = self._fit_stage1_all(feats, flat_y, w)
         self.stage2_ = None
         if self.second_stage != "none":
             oof = self._out_of_fold(feats, flat_y, groups, w)
             S = _stack_matrix(oof, feats)
+            logger.info("fitting stage 2 (%s) on %d units", self.second_stage, len(flat_y))
             self.stage2_ = self._new_stage2().fit(S, flat_y, **self._weight_kwargs(w))
         self.n_features_in_ = len(NUMERIC_FEATURES)
         return self
@@ -431,6 +437,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             tr = unit_fold != k
             if len(set(flat_y[tr])) < 2:
                 continue
+            logger.info("stage-1 probabilities out of fold, fold %d of %d", k + 1, self.n_folds)
             models = self._fit_stage1_all(train_pages, flat_y[tr], None if w is None else w[tr])
             oof[~tr] = self._stage1_proba(models, test_pages)
         return oof

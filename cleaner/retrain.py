@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GroupKFold
+from threadpoolctl import threadpool_limits
 
 from .api import Cleaner
 from .decode import STEPS, step_parameters
@@ -56,6 +57,7 @@ from .trainer import (
 )
 
 __all__ = [
+    "DEFAULT_FIT_THREADS",
     "DEFAULT_FOLDS",
     "DEFAULT_SCOPED_USER_WEIGHT",
     "DEFAULT_USER_WEIGHT",
@@ -103,6 +105,17 @@ def default_user_weight(scoped: bool) -> float:
     """:data:`DEFAULT_SCOPED_USER_WEIGHT` for a scoped model, else :data:`DEFAULT_USER_WEIGHT`."""
     return DEFAULT_SCOPED_USER_WEIGHT if scoped else DEFAULT_USER_WEIGHT
 
+
+DEFAULT_FIT_THREADS = 1
+"""OpenMP (and BLAS) threads of a retraining's fits (``cleaner train --threads``).
+
+One: the fits are mostly single-threaded (averaged SGD) but for scikit-learn's
+gradient boosting, whose OpenMP threads wait, spinning, for cores that other
+processes hold. On the 2-core machine at a load average of 2.6, the stage-2 fit of a
+``--base-limit 23`` retraining took 6 s on one thread and 39 to 63 s on two
+(``cleaner train corpus/retrain_demo/train --base --base-data DIR --base-limit 23``,
+``OMP_NUM_THREADS`` 1 and 2); a full ``--base`` retraining: see docs/retraining.md.
+Give more on a machine of your own with idle cores."""
 
 DEFAULT_FOLDS = 5
 """Folds of the cross-validation (fewer when there are fewer groups of pages)."""
@@ -182,6 +195,7 @@ def load_base_data(base_dir: str | Path | None = None, *, limit: int | None = No
             "train on your samples alone (without --base)."
         )
     valid_files = _split_files(d, "validation")
+    logger.info("reading the base training data in %s", d)
     train = [p for p in iter_samples(train_files)]
     valid = [p for p in iter_samples(valid_files)] if valid_files else []
     common = common_template_lines(train)
@@ -272,6 +286,7 @@ def train_model(
     design: str = DEFAULT_DESIGN,
     scoped: bool = False,
     url_patterns: Sequence[str] = (),
+    threads: int = DEFAULT_FIT_THREADS,
 ) -> Model:
     """Train a model on a user's pages, alone or with the base training pages.
 
@@ -292,6 +307,7 @@ def train_model(
             model as its fallback for every other page (:mod:`cleaner.scope`).
         url_patterns: with ``scoped``, URL patterns the scope takes pages by, when
             their URL is known (:class:`cleaner.scope.SiteScope`).
+        threads: OpenMP and BLAS threads of the fits (:data:`DEFAULT_FIT_THREADS`).
 
     Returns:
         A :class:`cleaner.model.Model` whose manifest holds the design, weights and
@@ -324,7 +340,7 @@ def train_model(
         raise CleanerError("the samples use only one label; a model needs at least two")
     if not extra:
         _check_unit_labels(samples)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=threads):
         # a few pages can leave the solver short of convergence; the model is still
         # usable and cross-validation shows how good it is: record it, do not fail
         warnings.simplefilter("always", ConvergenceWarning)
@@ -352,7 +368,8 @@ def train_model(
     if base_data is not None and base_data.ranker_pages:
         # the ranker learns from this model's view of pages it did not see; reusing the
         # default model's ranker lost 3 of 34 gold headlines (docs/retraining.md)
-        ranker = fit_headline_ranker(estimator, base_data.ranker_pages)
+        with threadpool_limits(limits=threads):
+            ranker = fit_headline_ranker(estimator, base_data.ranker_pages)
         manifest["headline_ranker_from"] = f"{len(base_data.ranker_pages)} validation pages"
     elif extra:
         ranker = _default_headline_ranker()
@@ -523,6 +540,7 @@ def cross_validate(
     folds: int = DEFAULT_FOLDS,
     scoped: bool = False,
     url_patterns: Sequence[str] = (),
+    threads: int = DEFAULT_FIT_THREADS,
 ) -> CrossValidation:
     """Grouped k-fold cross-validation over the user's pages.
 
@@ -549,7 +567,8 @@ def cross_validate(
     per_site: dict[str, LabelScores] = {}
     page_counts: dict[str, int] = {}
     index = np.arange(len(samples))
-    for train_idx, test_idx in GroupKFold(n_splits=k).split(index, groups=groups):
+    for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=k).split(index, groups=groups), start=1):
+        logger.info("cross-validation: fold %d of %d", fold, k)
         train = [samples[i] for i in train_idx]
         test = [samples[i] for i in test_idx]
         model = train_model(
@@ -560,6 +579,7 @@ def cross_validate(
             design=design,
             scoped=scoped,
             url_patterns=url_patterns,
+            threads=threads,
         )
         predicted = predict_pages(Cleaner(model), test)
         for page, result in zip(test, predicted, strict=True):

@@ -8,6 +8,7 @@ is fitted on them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +33,8 @@ __all__ = [
     "ranker_candidates",
     "with_composed",
 ]
+
+logger = logging.getLogger(__name__)
 
 # The designs compared on the validation split (issue 3): name -> estimator params.
 DESIGNS: dict[str, dict[str, Any]] = {
@@ -58,6 +61,8 @@ def with_composed(pages: Sequence[LabelledPage], n: int = COMPOSED_PAGES) -> lis
     from .compose import compose_aggregator_pages
 
     singles = [p for p in pages if p.meta.get("render") != "composed"]
+    if singles and n > 0:
+        logger.info("composing %d aggregator pages from %d pages", n, len(singles))
     extra = compose_aggregator_pages(singles, seed=_COMPOSE_SEED, n=n) if singles and n > 0 else []
     return [*pages, *extra]
 
@@ -82,6 +87,7 @@ def fit_pages(
     pages: Sequence[LabelledPage], params: dict[str, Any], weights: Sequence[float] | None = None
 ) -> BlockClassifier:
     """Fit a :class:`BlockClassifier` with ``params`` on labelled pages."""
+    logger.info("segmenting %d pages", len(pages))
     X, y, groups = pages_to_xy(pages)
     return BlockClassifier(**params).fit(X, y, groups=groups, sample_weight=weights)
 
@@ -151,7 +157,9 @@ def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -
     a unit labelled headline among its candidates (:func:`_run_title`). Returns None
     when no page has its title among its candidates.
     """
+    logger.info("headline ranker: the model's view of %d pages", len(pages))
     found, gold = ranker_candidates(model, pages)
     if not any(g is not None for g in gold):
         return None
+    logger.info("fitting the headline ranker on %d pages' candidates", len(found))
     return HeadlineRanker().fit(found, gold)

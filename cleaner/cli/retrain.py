@@ -10,6 +10,7 @@ A thin shell over :mod:`cleaner.labelling` and :mod:`cleaner.retrain`.
 from __future__ import annotations
 
 import argparse
+import logging
 import shlex
 import sys
 import time
@@ -21,6 +22,7 @@ from ..api import Cleaner
 from ..errors import CleanerError
 from ..labelling import predict_page, prelabel, review_html, sample_paths, write_labelled
 from ..retrain import (
+    DEFAULT_FIT_THREADS,
     DEFAULT_FOLDS,
     DEFAULT_SCOPED_USER_WEIGHT,
     DEFAULT_USER_WEIGHT,
@@ -125,8 +127,33 @@ def _review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Progress(logging.Handler):
+    """Prints the library's steps (its INFO log records) with the seconds since the start."""
+
+    def __init__(self, t0: float) -> None:
+        super().__init__(logging.INFO)
+        self.t0 = t0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        what = "" if record.levelno < logging.WARNING else "warning: "
+        print(f"  [{time.perf_counter() - self.t0:5.0f} s] {what}{record.getMessage()}", file=sys.stderr)
+
+
 def _train(args: argparse.Namespace) -> int:
+    """``cleaner train``, with the library's steps shown as they run."""
     t0 = time.perf_counter()
+    log = logging.getLogger("cleaner")
+    handler, level = _Progress(t0), log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        return _train_steps(args, t0)
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+
+
+def _train_steps(args: argparse.Namespace, t0: float) -> int:
     samples = load_user_samples(args.samples, custom_labels=args.custom_labels)
     print(
         f"{len(samples.pages)} labelled page(s) from {len(samples.sites)} site(s)"
@@ -179,23 +206,37 @@ def _train(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     scores: dict[str, float] = {}
-    if args.folds and len(samples.pages) >= 2:
-        print(f"cross-validating ({min(args.folds, len(samples.pages))} folds at most) ...", file=sys.stderr)
+    folds = args.folds if args.folds is not None else (0 if args.base else DEFAULT_FOLDS)
+    if args.folds is None and args.base:
+        print(
+            "no cross-validation: with --base each fold is a fit as long as the final one (below); "
+            f"--folds {DEFAULT_FOLDS} runs it",
+            file=sys.stderr,
+        )
+    if folds and len(samples.pages) >= 2:
+        print(
+            f"cross-validating ({min(folds, len(samples.pages))} folds at most"
+            + (", each a fit on the base data as long as the final one" if args.base else "")
+            + ") ...",
+            file=sys.stderr,
+        )
         cv = cross_validate(
             samples.pages,
             base=args.base,
             base_data=base_data,
             user_weight=weight,
             design=args.design,
-            folds=args.folds,
+            folds=folds,
             scoped=scoped,
             url_patterns=args.url_pattern,
+            threads=args.threads,
         )
         print(cv.report())
         scores = cv.scores()
-    elif args.folds:
+    elif folds:
         print("one labelled page only: no cross-validation", file=sys.stderr)
     print("training the final model ...", file=sys.stderr)
+    t_fit = time.perf_counter()
     model = train_model(
         samples.pages,
         base=args.base,
@@ -204,12 +245,19 @@ def _train(args: argparse.Namespace) -> int:
         design=args.design,
         scoped=scoped,
         url_patterns=args.url_pattern,
+        threads=args.threads,
     )
+    fit_seconds = time.perf_counter() - t_fit
     if model.scope is not None:
         check = None
         if base_data is not None:
-            check = check_scope(model.scope, base_data, load_scope_sample(args.base_data))
+            sample = load_scope_sample(args.base_data)
+            logging.getLogger("cleaner").info(
+                "checking the scope on %d base and %d sample pages", len(base_data.pages), len(sample)
+            )
+            check = check_scope(model.scope, base_data, sample)
         print(_scope_report(model.scope, samples.pages, check), file=sys.stderr)
+    logging.getLogger("cleaner").info("saving %s", args.output)
     saved = save_retrained(
         model,
         args.output,
@@ -226,6 +274,13 @@ def _train(args: argparse.Namespace) -> int:
         f"`cleaner evaluate --model {args.output} --compare-default HELD-OUT-SAMPLES`.",
         file=sys.stderr,
     )
+    if args.folds is None and args.base and len(samples.pages) >= 2:
+        k = min(DEFAULT_FOLDS, len(samples.sites) if len(samples.sites) >= 2 else len(samples.pages))
+        print(
+            f"The fit took {fit_seconds:.0f} s: cross-validation (--folds {k}) would take about "
+            f"{k * fit_seconds / 60:.0f} min more.",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -268,6 +323,13 @@ def _scope_report(scope: SiteScope, samples: Sequence[LabelledPage], check: Scop
 
 def _labels_arg(value: str) -> list[str]:
     return [x.strip() for x in value.split(",") if x.strip()]
+
+
+def _at_least_one(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return n
 
 
 def _positive(value: str) -> float:
@@ -376,8 +438,11 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--folds",
         type=int,
-        default=DEFAULT_FOLDS,
-        help=f"cross-validation folds, 0: none (default {DEFAULT_FOLDS})",
+        default=None,
+        help=(
+            f"cross-validation folds, 0: none (default {DEFAULT_FOLDS} without --base, which takes seconds; "
+            "none with --base, where each fold is a full fit: train prints what it would cost)"
+        ),
     )
     p.add_argument(
         "--scope",
@@ -398,6 +463,16 @@ def add_parser(sub: Any) -> None:
             "with --scope site, a page whose URL (without its scheme) matches this glob is in scope, and "
             "no other page whose URL is known, for example 'mysite.example/news/*' (repeatable; default: "
             "the hosts your samples' '# site:' headers name)"
+        ),
+    )
+    p.add_argument(
+        "--threads",
+        type=_at_least_one,
+        default=DEFAULT_FIT_THREADS,
+        metavar="N",
+        help=(
+            f"threads of the fits (default {DEFAULT_FIT_THREADS}: on a busy machine more threads wait for "
+            "cores and make the fit slower; give more on an idle machine with more cores)"
         ),
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the --base-limit sample")
