@@ -27,6 +27,7 @@ __all__ = [
     "DESIGNS",
     "evaluate_pages",
     "fit_headline_ranker",
+    "fit_headline_ranker_units",
     "fit_pages",
     "pages_to_xy",
     "predict_segments",
@@ -132,6 +133,13 @@ def ranker_candidates(
     """The headline candidates of ``model``'s view of labelled pages, and each page's
     gold title unit among them (:func:`_run_title`; None when it is not a candidate)."""
     X, y, _ = pages_to_xy(pages)
+    return _candidates_of(model, X, y)
+
+
+def _candidates_of(
+    model: BlockClassifier, X: Sequence[PageUnits], y: Sequence[Sequence[str]]
+) -> tuple[list[Candidates], list[int | None]]:
+    """:func:`ranker_candidates` of pages already segmented (and perhaps featurized)."""
     classes = [str(c) for c in model.classes_]
     found: list[Candidates] = []
     gold: list[int | None] = []
@@ -158,7 +166,16 @@ def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -
     when no page has its title among its candidates.
     """
     logger.info("headline ranker: the model's view of %d pages", len(pages))
-    found, gold = ranker_candidates(model, pages)
+    X, y, _ = pages_to_xy(pages)
+    return fit_headline_ranker_units(model, X, y)
+
+
+def fit_headline_ranker_units(
+    model: BlockClassifier, X: Sequence[PageUnits], y: Sequence[Sequence[str]]
+) -> HeadlineRanker | None:
+    """:func:`fit_headline_ranker` on pages already segmented (``X``, with their units'
+    gold labels ``y``), as a retraining on the cached base data has them."""
+    found, gold = _candidates_of(model, X, y)
     if not any(g is not None for g in gold):
         return None
     logger.info("fitting the headline ranker on %d pages' candidates", len(found))

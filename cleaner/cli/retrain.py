@@ -19,13 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from ..api import Cleaner
+from ..base_cache import DEFAULT_BASE_PAGES, BaseCache, open_base_cache
 from ..errors import CleanerError
+from ..evaluate import predict_pages
 from ..labelling import predict_page, prelabel, review_html, sample_paths, write_labelled
 from ..retrain import (
     DEFAULT_FIT_THREADS,
     DEFAULT_FOLDS,
     DEFAULT_SCOPED_USER_WEIGHT,
     DEFAULT_USER_WEIGHT,
+    BaseData,
     ScopeCheck,
     check_scope,
     cross_validate,
@@ -36,6 +39,7 @@ from ..retrain import (
     save_retrained,
     train_model,
 )
+from ..retrain_check import DefaultComparison, compare_with_default
 from ..samples import LabelledPage, read_tsv
 from ..scope import SiteScope
 from ..trainer import DEFAULT_DESIGN, DESIGNS
@@ -192,10 +196,30 @@ def _train_steps(args: argparse.Namespace, t0: float) -> int:
             "only, or train with --base to keep the default model for the other sites.",
             file=sys.stderr,
         )
+    heldout = load_user_samples(args.heldout, custom_labels=args.custom_labels) if args.heldout else None
     weight = args.user_weight if args.user_weight is not None else default_user_weight(scoped)
-    base_data = None
+    base_data: BaseData | None = None
+    base_cache: BaseCache | None = None
     base_files: list[Path] = []
-    if args.base:
+    cached = args.base and args.base_pages != "all" and args.base_limit is None
+    if cached and DESIGNS[args.design]["first_stage"] != "logistic":
+        print(
+            f"cleaner train: the design {args.design} has no logistic stage 1, which the fast retraining on the "
+            "prepared base data needs: training on all the base pages (--base-pages all; minutes)",
+            file=sys.stderr,
+        )
+        cached = False
+    if cached:
+        base_cache = open_base_cache(args.base_data, params=DESIGNS[args.design])
+        base_files = base_cache.files
+        n = min(int(args.base_pages), len(base_cache.base))
+        print(
+            f"base training data: a sample of {n} of its {len(base_cache.base)} pages (--base-pages; prepared "
+            f"once in {base_cache.path}); each of your pages weighs {weight:g} base pages of all of it; "
+            f"{len(base_cache.ranker_texts)} validation page(s) for the headline ranker",
+            file=sys.stderr,
+        )
+    elif args.base:
         base_data = load_base_data(args.base_data, limit=args.base_limit, seed=args.seed)
         base_files = base_data.files
         print(
@@ -205,12 +229,14 @@ def _train_steps(args: argparse.Namespace, t0: float) -> int:
             f"{len(base_data.ranker_pages)} validation page(s) for the headline ranker",
             file=sys.stderr,
         )
+    base_pages = int(args.base_pages) if cached else DEFAULT_BASE_PAGES
     scores: dict[str, float] = {}
     folds = args.folds if args.folds is not None else (0 if args.base else DEFAULT_FOLDS)
     if args.folds is None and args.base:
         print(
             "no cross-validation: with --base each fold is a fit as long as the final one (below); "
-            f"--folds {DEFAULT_FOLDS} runs it",
+            f"--folds {DEFAULT_FOLDS} runs it, and warns where the new model is worse than the default model "
+            "on your pages (so does --heldout SAMPLES, on pages you kept out of training)",
             file=sys.stderr,
         )
     if folds and len(samples.pages) >= 2:
@@ -230,9 +256,13 @@ def _train_steps(args: argparse.Namespace, t0: float) -> int:
             scoped=scoped,
             url_patterns=args.url_pattern,
             threads=args.threads,
+            base_cache=base_cache,
+            base_pages=base_pages,
         )
         print(cv.report())
         scores = cv.scores()
+        if cv.against_default is not None:
+            _print_comparison(cv.against_default, args.output, "in cross-validation")
     elif folds:
         print("one labelled page only: no cross-validation", file=sys.stderr)
     print("training the final model ...", file=sys.stderr)
@@ -246,17 +276,35 @@ def _train_steps(args: argparse.Namespace, t0: float) -> int:
         scoped=scoped,
         url_patterns=args.url_pattern,
         threads=args.threads,
+        base_cache=base_cache,
+        base_pages=base_pages,
     )
     fit_seconds = time.perf_counter() - t_fit
     if model.scope is not None:
         check = None
-        if base_data is not None:
+        if base_cache is not None:
+            logging.getLogger("cleaner").info(
+                "checking the scope on %d base and %d sample pages",
+                len(base_cache.probe_base),
+                len(base_cache.probe_sample),
+            )
+            check = check_scope(model.scope, base_cache, base_cache.probe_sample)
+        elif base_data is not None:
             sample = load_scope_sample(args.base_data)
             logging.getLogger("cleaner").info(
                 "checking the scope on %d base and %d sample pages", len(base_data.pages), len(sample)
             )
             check = check_scope(model.scope, base_data, sample)
         print(_scope_report(model.scope, samples.pages, check), file=sys.stderr)
+    if heldout is not None:
+        logging.getLogger("cleaner").info("cleaning your %d held-out page(s) with both models", len(heldout.pages))
+        comparison = compare_with_default(
+            heldout.pages,
+            predict_pages(Cleaner(model), heldout.pages),
+            predict_pages(Cleaner(), heldout.pages),
+        )
+        _print_comparison(comparison, args.output, "on the held-out pages")
+        scores.update({f"heldout_{k}": round(v[0], 4) for k, v in comparison.scores.items()})
     logging.getLogger("cleaner").info("saving %s", args.output)
     saved = save_retrained(
         model,
@@ -282,6 +330,17 @@ def _train_steps(args: argparse.Namespace, t0: float) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def _print_comparison(comparison: DefaultComparison, model: str, where: str) -> None:
+    """The retrained and the default model field by field, and a warning for each field
+    the retrained model loses."""
+    print(f"retrained against default model {where} ({comparison.pages} page(s)):", file=sys.stderr)
+    print(f"  {'':<28}{'retrained':>10}{'default':>9}", file=sys.stderr)
+    for name, (mine, theirs) in comparison.scores.items():
+        print(f"  {name:<28}{mine:>10.3f}{theirs:>9.3f}", file=sys.stderr)
+    for line in comparison.warnings(model, where):
+        print(f"cleaner train: warning: {line}", file=sys.stderr)
 
 
 def _declared(scope: SiteScope, hosts: dict[str, str]) -> str:
@@ -330,6 +389,18 @@ def _at_least_one(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
     return n
+
+
+def _base_pages(value: str) -> str:
+    if value == "all":
+        return value
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of pages or 'all', not {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a number of pages >= 1 or 'all', not {value}")
+    return str(n)
 
 
 def _positive(value: str) -> float:
@@ -424,6 +495,18 @@ def add_parser(sub: Any) -> None:
         help="use a random sample of N base pages (faster; a full --base fit takes minutes)",
     )
     p.add_argument(
+        "--base-pages",
+        type=_base_pages,
+        default=str(DEFAULT_BASE_PAGES),
+        metavar="N|all",
+        help=(
+            f"with --base, fit on your pages and a random sample of N base pages (default {DEFAULT_BASE_PAGES}; "
+            "the base data is prepared once, in minutes, and kept in $CLEANER_CACHE_DIR, else "
+            "$XDG_CACHE_HOME/cleaner or ~/.cache/cleaner; then a fit takes under a minute); all: every base "
+            "page, the default model's recipe (minutes a fit)"
+        ),
+    )
+    p.add_argument(
         "--user-weight",
         type=_positive,
         default=None,
@@ -434,6 +517,17 @@ def add_parser(sub: Any) -> None:
         ),
     )
     p.add_argument("--custom-labels", type=_labels_arg, default=[], metavar="A,B", help="labels of your own")
+    p.add_argument(
+        "--heldout",
+        action="append",
+        default=[],
+        metavar="SAMPLES",
+        help=(
+            "labelled pages of your sites kept out of training (files or folders; repeatable): the new model "
+            "and the default model clean them, and train warns on each field (headline, authors, body, word F1 "
+            "of a label) where the new model is worse, naming the pages"
+        ),
+    )
     p.add_argument("--design", default=DEFAULT_DESIGN, choices=sorted(DESIGNS), help="classifier design")
     p.add_argument(
         "--folds",
