@@ -115,15 +115,16 @@ def test_a_damaged_entry_is_rebuilt_and_new_data_makes_a_new_entry(tmp_path: Pat
     assert open_base_cache(base_dir, root=tmp_path / "cache", composed=3).path != cache.path
 
 
-@pytest.mark.slow  # builds an entry of 300 base pages and retrains on it: about 40 s
+@pytest.mark.slow  # builds an entry of 300 base pages and retrains on it twice: about a minute
 @_NEEDS_BASE
 def test_demo_retraining_on_the_cache_cuts_error_on_the_site(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``cleaner train --base`` on the prepared base data: the scoped model cuts the
     held-out error of the demo layout as the full recipe does (tests/test_retrain.py),
     and says what it sampled."""
     base_dir = _small_base(tmp_path / "base", 300)
+    monkeypatch.setattr("cleaner.trainer.COMPOSED_PAGES", 100)  # one composed page for three, as in the full data
     model_path = tmp_path / "demo.model.zip"
     args = ["train", str(DEMO / "train"), "-o", str(model_path), "--base", "--base-data", str(base_dir)]
     assert main([*args, "--base-pages", "200"]) == 0
