@@ -66,6 +66,7 @@ def test_cache_root_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp
     assert cache_root() == tmp_path / "xdg" / "cleaner"
 
 
+@pytest.mark.slow  # builds an entry and retrains on it: about 8 s
 @_NEEDS_BASE
 def test_cache_holds_the_base_pages_as_the_full_recipe_sees_them(tmp_path: Path) -> None:
     base_dir = _small_base(tmp_path / "base", 16)
