@@ -36,26 +36,32 @@ from typing import Any
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GroupKFold
+from threadpoolctl import threadpool_limits
 
 from .api import Cleaner
+from .base_cache import DEFAULT_BASE_PAGES, BaseCache, ProbePage, fit_on_cache
 from .decode import STEPS, step_parameters
+from .document import CleanResult
 from .errors import CleanerError, SampleFormatError
 from .evaluate import LabelScores, page_url, predict_pages, score_labels
 from .labels import STANDARD_LABELS
-from .model import Model, load_model, save_model, training_data_hash
+from .model import BlockClassifier, Model, load_model, save_model, training_data_hash
+from .retrain_check import DefaultComparison, compare_with_default
 from .samples import LabelledPage, iter_samples, raise_sample_errors, sample_files
-from .scope import SiteScope, build_scope, common_template_lines, load_common_lines
+from .scope import SiteScope, build_scope, common_template_lines, load_common_lines, template_keys
 from .trainer import (
     COMPOSED_PAGES,
     DEFAULT_DESIGN,
     DESIGNS,
     fit_headline_ranker,
+    fit_headline_ranker_units,
     fit_pages,
     pages_to_xy,
     with_composed,
 )
 
 __all__ = [
+    "DEFAULT_FIT_THREADS",
     "DEFAULT_FOLDS",
     "DEFAULT_SCOPED_USER_WEIGHT",
     "DEFAULT_USER_WEIGHT",
@@ -103,6 +109,17 @@ def default_user_weight(scoped: bool) -> float:
     """:data:`DEFAULT_SCOPED_USER_WEIGHT` for a scoped model, else :data:`DEFAULT_USER_WEIGHT`."""
     return DEFAULT_SCOPED_USER_WEIGHT if scoped else DEFAULT_USER_WEIGHT
 
+
+DEFAULT_FIT_THREADS = 1
+"""OpenMP (and BLAS) threads of a retraining's fits (``cleaner train --threads``).
+
+One: the fits are mostly single-threaded (averaged SGD) but for scikit-learn's
+gradient boosting, whose OpenMP threads wait, spinning, for cores that other
+processes hold. On the 2-core machine at a load average of 2.6, the stage-2 fit of a
+``--base-limit 23`` retraining took 6 s on one thread and 39 to 63 s on two
+(``cleaner train corpus/retrain_demo/train --base --base-data DIR --base-limit 23``,
+``OMP_NUM_THREADS`` 1 and 2); a full ``--base`` retraining: see docs/retraining.md.
+Give more on a machine of your own with idle cores."""
 
 DEFAULT_FOLDS = 5
 """Folds of the cross-validation (fewer when there are fewer groups of pages)."""
@@ -182,6 +199,7 @@ def load_base_data(base_dir: str | Path | None = None, *, limit: int | None = No
             "train on your samples alone (without --base)."
         )
     valid_files = _split_files(d, "validation")
+    logger.info("reading the base training data in %s", d)
     train = [p for p in iter_samples(train_files)]
     valid = [p for p in iter_samples(valid_files)] if valid_files else []
     common = common_template_lines(train)
@@ -272,6 +290,9 @@ def train_model(
     design: str = DEFAULT_DESIGN,
     scoped: bool = False,
     url_patterns: Sequence[str] = (),
+    threads: int = DEFAULT_FIT_THREADS,
+    base_cache: BaseCache | None = None,
+    base_pages: int = DEFAULT_BASE_PAGES,
 ) -> Model:
     """Train a model on a user's pages, alone or with the base training pages.
 
@@ -292,6 +313,12 @@ def train_model(
             model as its fallback for every other page (:mod:`cleaner.scope`).
         url_patterns: with ``scoped``, URL patterns the scope takes pages by, when
             their URL is known (:class:`cleaner.scope.SiteScope`).
+        threads: OpenMP and BLAS threads of the fits (:data:`DEFAULT_FIT_THREADS`).
+        base_cache: with ``base``, the base data prepared once
+            (:func:`cleaner.base_cache.open_base_cache`): the fit then samples
+            ``base_pages`` of its pages (:func:`cleaner.base_cache.fit_on_cache`), in
+            seconds instead of minutes; ``base_data`` is not used.
+        base_pages: the base pages sampled from ``base_cache``.
 
     Returns:
         A :class:`cleaner.model.Model` whose manifest holds the design, weights and
@@ -311,24 +338,39 @@ def train_model(
             "default model, whose labels the new model must know, and the lines that many sites share "
             "(left out of your sites' templates) come from it; train with --base, or without a scope"
         )
+    if base_cache is not None and not base:
+        raise CleanerError("base_cache is the base data prepared for a retraining with it: give base=True too")
     user = _fit_groups(samples)
     extra: list[LabelledPage] = []
-    if base:
+    if base and base_cache is None:
         if base_data is None:
             base_data = load_base_data()
         extra = list(base_data.pages)
     pages = [*extra, *user]
     weights = [1.0] * len(extra) + [user_weight if extra else 1.0] * len(user)
     labels = {lbl for p in samples for lbl in p.labels}
-    if len(labels | {lbl for p in extra for lbl in p.labels}) < 2:
+    base_labels = set(base_cache.classes) if base_cache is not None else {lbl for p in extra for lbl in p.labels}
+    if len(labels | base_labels) < 2:
         raise CleanerError("the samples use only one label; a model needs at least two")
-    if not extra:
+    if not base:
         _check_unit_labels(samples)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, threadpool_limits(limits=threads):
         # a few pages can leave the solver short of convergence; the model is still
         # usable and cross-validation shows how good it is: record it, do not fail
         warnings.simplefilter("always", ConvergenceWarning)
-        estimator = fit_pages(pages, DESIGNS[design], weights)
+        if base_cache is not None:
+            logger.info("segmenting and featurizing your %d pages", len(samples))
+            X, y, _ = pages_to_xy(samples)
+            estimator = fit_on_cache(
+                BlockClassifier(**DESIGNS[design]),
+                base_cache,
+                X,
+                y,
+                user_weight,
+                base_pages=base_pages,
+            )
+        else:
+            estimator = fit_pages(pages, DESIGNS[design], weights)
     not_converged = sum(1 for w in caught if issubclass(w.category, ConvergenceWarning))
     for w in caught:
         if not issubclass(w.category, ConvergenceWarning):
@@ -340,26 +382,36 @@ def train_model(
         "retrained": True,
         "user_pages": len(samples),
         "user_sites": sorted({p.site or p.id for p in samples}),
-        "base_pages": len(extra),
-        "user_weight": user_weight if extra else 1.0,
+        "base_pages": len(extra) if base_cache is None else min(base_pages, len(base_cache.base)),
+        "base_pages_sampled_from": len(base_cache.base) if base_cache is not None else None,
+        "user_weight": user_weight if base else 1.0,
         "custom_labels": sorted(labels - set(STANDARD_LABELS)),
-        "training_pages": len(pages),
+        "training_pages": len(pages) if base_cache is None else len(samples) + min(base_pages, len(base_cache.base)),
         "decoding_steps": {"order": list(STEPS), "parameters": step_parameters()},
         "not_converged_fits": not_converged,
     }
     ranker = None
     manifest["headline_ranker_from"] = None
-    if base_data is not None and base_data.ranker_pages:
+    if base_cache is not None and base_cache.ranker_texts:
+        logger.info("headline ranker: the new model's view of %d validation pages", len(base_cache.ranker_texts))
+        with threadpool_limits(limits=threads):
+            ranker = fit_headline_ranker_units(estimator, *base_cache.ranker_pages())
+        manifest["headline_ranker_from"] = f"{len(base_cache.ranker_texts)} validation pages"
+    elif base_data is not None and base_data.ranker_pages:
         # the ranker learns from this model's view of pages it did not see; reusing the
         # default model's ranker lost 3 of 34 gold headlines (docs/retraining.md)
-        ranker = fit_headline_ranker(estimator, base_data.ranker_pages)
+        with threadpool_limits(limits=threads):
+            ranker = fit_headline_ranker(estimator, base_data.ranker_pages)
         manifest["headline_ranker_from"] = f"{len(base_data.ranker_pages)} validation pages"
-    elif extra:
+    elif extra or base_cache is not None:
         ranker = _default_headline_ranker()
         manifest["headline_ranker_from"] = "default model" if ranker is not None else None
-    if not scoped or base_data is None:
+    if not scoped or (base_data is None and base_cache is None):
         return Model(estimator, manifest, ranker)
-    scope = build_scope(samples, common_lines=base_data.common_lines | load_common_lines(), url_patterns=url_patterns)
+    common = (
+        base_cache.common_lines if base_cache is not None else frozenset(base_data.common_lines if base_data else ())
+    )
+    scope = build_scope(samples, common_lines=common | load_common_lines(), url_patterns=url_patterns)
     empty = scope.sites_without_scope()
     if empty:
         logger.warning(
@@ -416,29 +468,40 @@ class ScopeCheck:
     own: int
 
 
-def check_scope(scope: SiteScope, base_data: BaseData, sample: Sequence[LabelledPage] = ()) -> ScopeCheck:
+def check_scope(
+    scope: SiteScope, base_data: BaseData | BaseCache, sample: Sequence[LabelledPage] | Sequence[ProbePage] = ()
+) -> ScopeCheck:
     """Count the pages of other sites that ``scope`` takes in: of the base data's
-    training pages, and of ``sample`` (:func:`load_scope_sample`)."""
+    training pages, and of ``sample`` (:func:`load_scope_sample`, or the cache's
+    ``probe_sample``)."""
     declared = scope.url_patterns or scope.declared_hosts()
 
-    def own(page: LabelledPage) -> bool:
-        url = page_url(page)
-        return page.site in scope.sites or (url is not None and bool(declared) and scope.match_url(url) is not None)
+    def probe(page: LabelledPage | ProbePage) -> ProbePage:
+        if isinstance(page, ProbePage):
+            return page
+        return ProbePage(
+            page.site, page_url(page), frozenset(template_keys(page.text)), page.meta.get("render") == "composed"
+        )
 
-    def count(pages: Iterable[LabelledPage]) -> tuple[int, int, int, int]:
+    def count(pages: Iterable[LabelledPage | ProbePage]) -> tuple[int, int, int, int]:
         n = by_text = by_url = mine = 0
-        for page in pages:
-            if page.meta.get("render") == "composed":
+        for page in map(probe, pages):
+            if page.composed:
                 continue
-            if own(page):
+            if page.site in scope.sites or (
+                page.url is not None and bool(declared) and scope.match_url(page.url) is not None
+            ):
                 mine += 1
                 continue
             n += 1
-            by_text += scope.covers(page.text)
-            by_url += scope.covers(page.text, page_url(page))
+            by_text += scope.match_page(page.keys) is not None
+            by_url += scope.match_page(page.keys, page.url) is not None
         return n, by_text, by_url, mine
 
-    b, b_text, b_url, b_own = count(base_data.pages)
+    base: Sequence[LabelledPage | ProbePage] = (
+        base_data.probe_base if isinstance(base_data, BaseCache) else base_data.pages
+    )
+    b, b_text, b_url, b_own = count(base)
     s, s_text, s_url, s_own = count(sample)
     return ScopeCheck(b, b_text, b_url, s, s_text, s_url, b_own + s_own)
 
@@ -473,6 +536,9 @@ class CrossValidation:
         grouping: ``"site"`` (no site in both training and test of a fold) or
             ``"page"`` (fewer than two sites: folds split pages of one site).
         pages_per_site: the number of pages of each site.
+        against_default: the held-out pages cleaned by each fold's model against the
+            default model's cleaning of them, field by field
+            (:func:`cleaner.retrain_check.compare_with_default`).
     """
 
     overall: LabelScores
@@ -480,6 +546,7 @@ class CrossValidation:
     folds: int
     grouping: str
     pages_per_site: dict[str, int] = field(default_factory=dict)
+    against_default: DefaultComparison | None = None
 
     def report(self) -> str:
         """A plain-text report: the per-label table, then F1 per label and site."""
@@ -523,6 +590,9 @@ def cross_validate(
     folds: int = DEFAULT_FOLDS,
     scoped: bool = False,
     url_patterns: Sequence[str] = (),
+    threads: int = DEFAULT_FIT_THREADS,
+    base_cache: BaseCache | None = None,
+    base_pages: int = DEFAULT_BASE_PAGES,
 ) -> CrossValidation:
     """Grouped k-fold cross-validation over the user's pages.
 
@@ -543,13 +613,18 @@ def cross_validate(
     k = min(folds, len(set(groups)))
     if k < 2:
         raise CleanerError("cross-validation needs at least two folds")
-    if base and base_data is None:
+    if base and base_data is None and base_cache is None:
         base_data = load_base_data()
     overall = LabelScores()
     per_site: dict[str, LabelScores] = {}
     page_counts: dict[str, int] = {}
     index = np.arange(len(samples))
-    for train_idx, test_idx in GroupKFold(n_splits=k).split(index, groups=groups):
+    default = Cleaner()
+    held_out: list[LabelledPage] = []
+    theirs: list[CleanResult] = []
+    mine: list[CleanResult] = []
+    for fold, (train_idx, test_idx) in enumerate(GroupKFold(n_splits=k).split(index, groups=groups), start=1):
+        logger.info("cross-validation: fold %d of %d", fold, k)
         train = [samples[i] for i in train_idx]
         test = [samples[i] for i in test_idx]
         model = train_model(
@@ -560,15 +635,21 @@ def cross_validate(
             design=design,
             scoped=scoped,
             url_patterns=url_patterns,
+            threads=threads,
+            base_cache=base_cache,
+            base_pages=base_pages,
         )
         predicted = predict_pages(Cleaner(model), test)
+        held_out.extend(test)
+        mine.extend(predicted)
+        theirs.extend(predict_pages(default, test))
         for page, result in zip(test, predicted, strict=True):
             sc = score_labels([page], [result.segments])
             overall.confusion.update(sc.confusion)
             site = page.site or page.id
             per_site.setdefault(site, LabelScores()).confusion.update(sc.confusion)
             page_counts[site] = page_counts.get(site, 0) + 1
-    return CrossValidation(overall, per_site, k, grouping, page_counts)
+    return CrossValidation(overall, per_site, k, grouping, page_counts, compare_with_default(held_out, mine, theirs))
 
 
 def save_retrained(

@@ -241,7 +241,10 @@ class SiteScope:
         or sites named by their host), the URL decides for those sites; the others,
         and every site when the URL is unknown, are judged by template lines
         (:meth:`match_keys`)."""
-        keys = template_keys(text)
+        return self.match_page(template_keys(text), url)
+
+    def match_page(self, keys: set[str] | frozenset[str], url: str | None = None) -> tuple[str, int] | None:
+        """:meth:`match` of a page given by its :func:`template_keys` and its URL."""
         if url is not None and (self.url_patterns or self.declared_hosts()):
             site = self.match_url(url)
             if site is not None:
@@ -278,11 +281,11 @@ class SiteScope:
             return None
         return by_host if by_host is not None else min(self.sites, default="")
 
-    def match_keys(self, keys: set[str]) -> tuple[str, int] | None:
+    def match_keys(self, keys: set[str] | frozenset[str]) -> tuple[str, int] | None:
         """:meth:`match` by text, of a page given by its :func:`template_keys`."""
         return self._match_keys(keys, self.sites)
 
-    def _match_keys(self, keys: set[str], sites: Iterable[str]) -> tuple[str, int] | None:
+    def _match_keys(self, keys: set[str] | frozenset[str], sites: Iterable[str]) -> tuple[str, int] | None:
         best: tuple[str, int] | None = None
         for site in sites:
             lines = self.sites[site]

@@ -8,6 +8,7 @@ is fitted on them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,12 +27,15 @@ __all__ = [
     "DESIGNS",
     "evaluate_pages",
     "fit_headline_ranker",
+    "fit_headline_ranker_units",
     "fit_pages",
     "pages_to_xy",
     "predict_segments",
     "ranker_candidates",
     "with_composed",
 ]
+
+logger = logging.getLogger(__name__)
 
 # The designs compared on the validation split (issue 3): name -> estimator params.
 DESIGNS: dict[str, dict[str, Any]] = {
@@ -58,6 +62,8 @@ def with_composed(pages: Sequence[LabelledPage], n: int = COMPOSED_PAGES) -> lis
     from .compose import compose_aggregator_pages
 
     singles = [p for p in pages if p.meta.get("render") != "composed"]
+    if singles and n > 0:
+        logger.info("composing %d aggregator pages from %d pages", n, len(singles))
     extra = compose_aggregator_pages(singles, seed=_COMPOSE_SEED, n=n) if singles and n > 0 else []
     return [*pages, *extra]
 
@@ -82,6 +88,7 @@ def fit_pages(
     pages: Sequence[LabelledPage], params: dict[str, Any], weights: Sequence[float] | None = None
 ) -> BlockClassifier:
     """Fit a :class:`BlockClassifier` with ``params`` on labelled pages."""
+    logger.info("segmenting %d pages", len(pages))
     X, y, groups = pages_to_xy(pages)
     return BlockClassifier(**params).fit(X, y, groups=groups, sample_weight=weights)
 
@@ -126,6 +133,13 @@ def ranker_candidates(
     """The headline candidates of ``model``'s view of labelled pages, and each page's
     gold title unit among them (:func:`_run_title`; None when it is not a candidate)."""
     X, y, _ = pages_to_xy(pages)
+    return _candidates_of(model, X, y)
+
+
+def _candidates_of(
+    model: BlockClassifier, X: Sequence[PageUnits], y: Sequence[Sequence[str]]
+) -> tuple[list[Candidates], list[int | None]]:
+    """:func:`ranker_candidates` of pages already segmented (and perhaps featurized)."""
     classes = [str(c) for c in model.classes_]
     found: list[Candidates] = []
     gold: list[int | None] = []
@@ -151,7 +165,18 @@ def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -
     a unit labelled headline among its candidates (:func:`_run_title`). Returns None
     when no page has its title among its candidates.
     """
-    found, gold = ranker_candidates(model, pages)
+    logger.info("headline ranker: the model's view of %d pages", len(pages))
+    X, y, _ = pages_to_xy(pages)
+    return fit_headline_ranker_units(model, X, y)
+
+
+def fit_headline_ranker_units(
+    model: BlockClassifier, X: Sequence[PageUnits], y: Sequence[Sequence[str]]
+) -> HeadlineRanker | None:
+    """:func:`fit_headline_ranker` on pages already segmented (``X``, with their units'
+    gold labels ``y``), as a retraining on the cached base data has them."""
+    found, gold = _candidates_of(model, X, y)
     if not any(g is not None for g in gold):
         return None
+    logger.info("fitting the headline ranker on %d pages' candidates", len(found))
     return HeadlineRanker().fit(found, gold)

@@ -23,3 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def repo_root() -> Path:
     """The repository's root folder (corpus/, cleaner/, training/ are below it)."""
     return ROOT
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Retraining caches (cleaner.base_cache) go to a temporary folder, never the user's."""
+    os.environ["CLEANER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cleaner-cache"))

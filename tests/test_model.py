@@ -107,3 +107,22 @@ def test_shipped_model_has_manifest() -> None:
     for key in ("cleaner_version", "sklearn_version", "feature_version", "labels", "training_data_sha256", "scores"):
         assert key in m.manifest
     assert PageUnits("x", []).text == "x"
+
+
+def test_heavy_pages_are_dealt_over_the_stage2_folds() -> None:
+    """A user's pages, weighted up in a retraining, are spread over the folds whose
+    out-of-fold stage-1 probabilities stage 2 learns from (issue 19: left to chance,
+    four of five fell in one fold, and the retrained model overruled its own body)."""
+    import numpy as np
+
+    est = BlockClassifier()
+    light = [f"site{i:03d}.example" for i in range(300)]
+    heavy = [f"user#{i}:mysite.example" for i in range(5)]
+    keys = [*light, *heavy]
+    uniform = est._group_folds(keys, np.ones(len(keys)))
+    assert uniform == est._group_folds(keys, None)  # no weights, or equal ones: folds at random, as before
+    weights = np.asarray([1.0] * len(light) + [100.0] * len(heavy))
+    folds = est._group_folds(keys, weights)
+    assert [folds[g] for g in heavy] == [0, 1, 2, 0, 1]
+    assert all(folds[g] == uniform[g] for g in light)
+    assert [uniform[g] for g in heavy] != [0, 1, 2, 0, 1]  # chance alone deals them otherwise

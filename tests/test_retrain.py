@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -337,15 +338,24 @@ def _tiny_base(dest: Path) -> Path:
     return dest
 
 
-@pytest.mark.slow  # a --base fit, on a few base pages: about 15 s
+@pytest.mark.slow  # a --base fit, on a few base pages: about 10 s
 @_NEEDS_BASE
 def test_train_reports_the_pages_of_other_sites_in_scope(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     base = _tiny_base(tmp_path / "base")
     model_path = tmp_path / "m.joblib"
     args = ["train", str(DEMO / "train"), "-o", str(model_path), "--base", "--base-data", str(base)]
-    with threadpool_limits(1):
-        assert main([*args, "--folds", "0", "--base-limit", "23"]) == 0
+    assert main([*args, "--base-limit", "23"]) == 0
     err = capsys.readouterr().err
+    # no cross-validation by default with --base, and what it would cost; the steps as they run
+    assert "no cross-validation: with --base each fold is a fit as long as the final one" in err
+    assert "cross-validation (--folds 5) would take about" in err
+    for step in (
+        "composing 11 aggregator pages",
+        "featurizing 39 pages",
+        "stage-1 probabilities out of fold, fold 3 of 3",
+        "fitting stage 2",
+    ):
+        assert re.search(r"\[ +\d+ s\] " + re.escape(step), err), step
     assert "hosts riverside-almanac.example and their subdomains" in err
     assert "riverside-almanac.example: 8 template line(s)" in err
     assert "your pages in scope by their text: 5 of 5" in err
@@ -354,3 +364,12 @@ def test_train_reports_the_pages_of_other_sites_in_scope(tmp_path: Path, capsys:
     assert scope is not None and scope.covers("any text", "https://riverside-almanac.example/2026/04/mill")
     assert main([*args, "--scope", "all", "--url-pattern", "x.example/*"]) == 2
     assert "--url-pattern limits a scope" in capsys.readouterr().err
+
+
+def test_train_without_base_cross_validates_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model_path = tmp_path / "alone.model.zip"
+    assert main(["train", str(DEMO / "train"), "-o", str(model_path), "--scope", "all"]) == 0
+    out, err = capsys.readouterr()
+    assert "cross-validation, 5 folds" in out and "no cross-validation" not in err
+    with pytest.raises(SystemExit):
+        main(["train", str(DEMO / "train"), "-o", str(model_path), "--scope", "all", "--threads", "0"])

@@ -10,6 +10,7 @@ A thin shell over :mod:`cleaner.labelling` and :mod:`cleaner.retrain`.
 from __future__ import annotations
 
 import argparse
+import logging
 import shlex
 import sys
 import time
@@ -18,12 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from ..api import Cleaner
+from ..base_cache import DEFAULT_BASE_PAGES, BaseCache, open_base_cache
 from ..errors import CleanerError
+from ..evaluate import predict_pages
 from ..labelling import predict_page, prelabel, review_html, sample_paths, write_labelled
 from ..retrain import (
+    DEFAULT_FIT_THREADS,
     DEFAULT_FOLDS,
     DEFAULT_SCOPED_USER_WEIGHT,
     DEFAULT_USER_WEIGHT,
+    BaseData,
     ScopeCheck,
     check_scope,
     cross_validate,
@@ -34,6 +39,7 @@ from ..retrain import (
     save_retrained,
     train_model,
 )
+from ..retrain_check import DefaultComparison, compare_with_default
 from ..samples import LabelledPage, read_tsv
 from ..scope import SiteScope
 from ..trainer import DEFAULT_DESIGN, DESIGNS
@@ -125,8 +131,33 @@ def _review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Progress(logging.Handler):
+    """Prints the library's steps (its INFO log records) with the seconds since the start."""
+
+    def __init__(self, t0: float) -> None:
+        super().__init__(logging.INFO)
+        self.t0 = t0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        what = "" if record.levelno < logging.WARNING else "warning: "
+        print(f"  [{time.perf_counter() - self.t0:5.0f} s] {what}{record.getMessage()}", file=sys.stderr)
+
+
 def _train(args: argparse.Namespace) -> int:
+    """``cleaner train``, with the library's steps shown as they run."""
     t0 = time.perf_counter()
+    log = logging.getLogger("cleaner")
+    handler, level = _Progress(t0), log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        return _train_steps(args, t0)
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+
+
+def _train_steps(args: argparse.Namespace, t0: float) -> int:
     samples = load_user_samples(args.samples, custom_labels=args.custom_labels)
     print(
         f"{len(samples.pages)} labelled page(s) from {len(samples.sites)} site(s)"
@@ -165,10 +196,30 @@ def _train(args: argparse.Namespace) -> int:
             "only, or train with --base to keep the default model for the other sites.",
             file=sys.stderr,
         )
+    heldout = load_user_samples(args.heldout, custom_labels=args.custom_labels) if args.heldout else None
     weight = args.user_weight if args.user_weight is not None else default_user_weight(scoped)
-    base_data = None
+    base_data: BaseData | None = None
+    base_cache: BaseCache | None = None
     base_files: list[Path] = []
-    if args.base:
+    cached = args.base and args.base_pages != "all" and args.base_limit is None
+    if cached and DESIGNS[args.design]["first_stage"] != "logistic":
+        print(
+            f"cleaner train: the design {args.design} has no logistic stage 1, which the fast retraining on the "
+            "prepared base data needs: training on all the base pages (--base-pages all; minutes)",
+            file=sys.stderr,
+        )
+        cached = False
+    if cached:
+        base_cache = open_base_cache(args.base_data, params=DESIGNS[args.design])
+        base_files = base_cache.files
+        n = min(int(args.base_pages), len(base_cache.base))
+        print(
+            f"base training data: a sample of {n} of its {len(base_cache.base)} pages (--base-pages; prepared "
+            f"once in {base_cache.path}); each of your pages weighs {weight:g} base pages of all of it; "
+            f"{len(base_cache.ranker_texts)} validation page(s) for the headline ranker",
+            file=sys.stderr,
+        )
+    elif args.base:
         base_data = load_base_data(args.base_data, limit=args.base_limit, seed=args.seed)
         base_files = base_data.files
         print(
@@ -178,24 +229,44 @@ def _train(args: argparse.Namespace) -> int:
             f"{len(base_data.ranker_pages)} validation page(s) for the headline ranker",
             file=sys.stderr,
         )
+    base_pages = int(args.base_pages) if cached else DEFAULT_BASE_PAGES
     scores: dict[str, float] = {}
-    if args.folds and len(samples.pages) >= 2:
-        print(f"cross-validating ({min(args.folds, len(samples.pages))} folds at most) ...", file=sys.stderr)
+    folds = args.folds if args.folds is not None else (0 if args.base else DEFAULT_FOLDS)
+    if args.folds is None and args.base:
+        print(
+            "no cross-validation: with --base each fold is a fit as long as the final one (below); "
+            f"--folds {DEFAULT_FOLDS} runs it, and warns where the new model is worse than the default model "
+            "on your pages (so does --heldout SAMPLES, on pages you kept out of training)",
+            file=sys.stderr,
+        )
+    if folds and len(samples.pages) >= 2:
+        print(
+            f"cross-validating ({min(folds, len(samples.pages))} folds at most"
+            + (", each a fit on the base data as long as the final one" if args.base else "")
+            + ") ...",
+            file=sys.stderr,
+        )
         cv = cross_validate(
             samples.pages,
             base=args.base,
             base_data=base_data,
             user_weight=weight,
             design=args.design,
-            folds=args.folds,
+            folds=folds,
             scoped=scoped,
             url_patterns=args.url_pattern,
+            threads=args.threads,
+            base_cache=base_cache,
+            base_pages=base_pages,
         )
         print(cv.report())
         scores = cv.scores()
-    elif args.folds:
+        if cv.against_default is not None:
+            _print_comparison(cv.against_default, args.output, "in cross-validation")
+    elif folds:
         print("one labelled page only: no cross-validation", file=sys.stderr)
     print("training the final model ...", file=sys.stderr)
+    t_fit = time.perf_counter()
     model = train_model(
         samples.pages,
         base=args.base,
@@ -204,12 +275,37 @@ def _train(args: argparse.Namespace) -> int:
         design=args.design,
         scoped=scoped,
         url_patterns=args.url_pattern,
+        threads=args.threads,
+        base_cache=base_cache,
+        base_pages=base_pages,
     )
+    fit_seconds = time.perf_counter() - t_fit
     if model.scope is not None:
         check = None
-        if base_data is not None:
-            check = check_scope(model.scope, base_data, load_scope_sample(args.base_data))
+        if base_cache is not None:
+            logging.getLogger("cleaner").info(
+                "checking the scope on %d base and %d sample pages",
+                len(base_cache.probe_base),
+                len(base_cache.probe_sample),
+            )
+            check = check_scope(model.scope, base_cache, base_cache.probe_sample)
+        elif base_data is not None:
+            sample = load_scope_sample(args.base_data)
+            logging.getLogger("cleaner").info(
+                "checking the scope on %d base and %d sample pages", len(base_data.pages), len(sample)
+            )
+            check = check_scope(model.scope, base_data, sample)
         print(_scope_report(model.scope, samples.pages, check), file=sys.stderr)
+    if heldout is not None:
+        logging.getLogger("cleaner").info("cleaning your %d held-out page(s) with both models", len(heldout.pages))
+        comparison = compare_with_default(
+            heldout.pages,
+            predict_pages(Cleaner(model), heldout.pages),
+            predict_pages(Cleaner(), heldout.pages),
+        )
+        _print_comparison(comparison, args.output, "on the held-out pages")
+        scores.update({f"heldout_{k}": round(v[0], 4) for k, v in comparison.scores.items()})
+    logging.getLogger("cleaner").info("saving %s", args.output)
     saved = save_retrained(
         model,
         args.output,
@@ -226,7 +322,25 @@ def _train(args: argparse.Namespace) -> int:
         f"`cleaner evaluate --model {args.output} --compare-default HELD-OUT-SAMPLES`.",
         file=sys.stderr,
     )
+    if args.folds is None and args.base and len(samples.pages) >= 2:
+        k = min(DEFAULT_FOLDS, len(samples.sites) if len(samples.sites) >= 2 else len(samples.pages))
+        print(
+            f"The fit took {fit_seconds:.0f} s: cross-validation (--folds {k}) would take about "
+            f"{k * fit_seconds / 60:.0f} min more.",
+            file=sys.stderr,
+        )
     return EXIT_OK
+
+
+def _print_comparison(comparison: DefaultComparison, model: str, where: str) -> None:
+    """The retrained and the default model field by field, and a warning for each field
+    the retrained model loses."""
+    print(f"retrained against default model {where} ({comparison.pages} page(s)):", file=sys.stderr)
+    print(f"  {'':<28}{'retrained':>10}{'default':>9}", file=sys.stderr)
+    for name, (mine, theirs) in comparison.scores.items():
+        print(f"  {name:<28}{mine:>10.3f}{theirs:>9.3f}", file=sys.stderr)
+    for line in comparison.warnings(model, where):
+        print(f"cleaner train: warning: {line}", file=sys.stderr)
 
 
 def _declared(scope: SiteScope, hosts: dict[str, str]) -> str:
@@ -268,6 +382,25 @@ def _scope_report(scope: SiteScope, samples: Sequence[LabelledPage], check: Scop
 
 def _labels_arg(value: str) -> list[str]:
     return [x.strip() for x in value.split(",") if x.strip()]
+
+
+def _at_least_one(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return n
+
+
+def _base_pages(value: str) -> str:
+    if value == "all":
+        return value
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of pages or 'all', not {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a number of pages >= 1 or 'all', not {value}")
+    return str(n)
 
 
 def _positive(value: str) -> float:
@@ -362,6 +495,18 @@ def add_parser(sub: Any) -> None:
         help="use a random sample of N base pages (faster; a full --base fit takes minutes)",
     )
     p.add_argument(
+        "--base-pages",
+        type=_base_pages,
+        default=str(DEFAULT_BASE_PAGES),
+        metavar="N|all",
+        help=(
+            f"with --base, fit on your pages and a random sample of N base pages (default {DEFAULT_BASE_PAGES}; "
+            "the base data is prepared once, in minutes, and kept in $CLEANER_CACHE_DIR, else "
+            "$XDG_CACHE_HOME/cleaner or ~/.cache/cleaner; then a fit takes under a minute); all: every base "
+            "page, the default model's recipe (minutes a fit)"
+        ),
+    )
+    p.add_argument(
         "--user-weight",
         type=_positive,
         default=None,
@@ -372,12 +517,26 @@ def add_parser(sub: Any) -> None:
         ),
     )
     p.add_argument("--custom-labels", type=_labels_arg, default=[], metavar="A,B", help="labels of your own")
+    p.add_argument(
+        "--heldout",
+        action="append",
+        default=[],
+        metavar="SAMPLES",
+        help=(
+            "labelled pages of your sites kept out of training (files or folders; repeatable): the new model "
+            "and the default model clean them, and train warns on each field (headline, authors, body, word F1 "
+            "of a label) where the new model is worse, naming the pages"
+        ),
+    )
     p.add_argument("--design", default=DEFAULT_DESIGN, choices=sorted(DESIGNS), help="classifier design")
     p.add_argument(
         "--folds",
         type=int,
-        default=DEFAULT_FOLDS,
-        help=f"cross-validation folds, 0: none (default {DEFAULT_FOLDS})",
+        default=None,
+        help=(
+            f"cross-validation folds, 0: none (default {DEFAULT_FOLDS} without --base, which takes seconds; "
+            "none with --base, where each fold is a full fit: train prints what it would cost)"
+        ),
     )
     p.add_argument(
         "--scope",
@@ -398,6 +557,16 @@ def add_parser(sub: Any) -> None:
             "with --scope site, a page whose URL (without its scheme) matches this glob is in scope, and "
             "no other page whose URL is known, for example 'mysite.example/news/*' (repeatable; default: "
             "the hosts your samples' '# site:' headers name)"
+        ),
+    )
+    p.add_argument(
+        "--threads",
+        type=_at_least_one,
+        default=DEFAULT_FIT_THREADS,
+        metavar="N",
+        help=(
+            f"threads of the fits (default {DEFAULT_FIT_THREADS}: on a busy machine more threads wait for "
+            "cores and make the fit slower; give more on an idle machine with more cores)"
         ),
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the --base-limit sample")
