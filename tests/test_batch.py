@@ -310,6 +310,7 @@ def test_resume_refuses_a_changed_input_tree(tmp_path: Path) -> None:
         run_batch(root, out, options=BatchOptions(jobs=1, batch_size=2, resume=True))
 
 
+@pytest.mark.slow
 def test_resume_after_torn_manifest_and_leftover_temp_files(tmp_path: Path) -> None:
     root = make_corpus(tmp_path / "in", n=20)
     opts = BatchOptions(jobs=1, batch_size=3)

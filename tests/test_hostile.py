@@ -243,6 +243,7 @@ def test_the_budget_works_in_threads() -> None:
     assert all(isinstance(e, errors.PageTimeoutError) for e in failed)
 
 
+@pytest.mark.slow
 def test_the_budget_works_in_a_worker_process() -> None:
     out = _finishes(
         """

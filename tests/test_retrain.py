@@ -141,6 +141,7 @@ def test_a_scope_needs_the_base_data(tmp_path: Path, capsys: pytest.CaptureFixtu
 # ----------------------------------------------------------------------------- cross-validation
 
 
+@pytest.mark.slow
 def test_cross_validation_groups_by_site(tmp_path: Path) -> None:
     # the five demo pages as two "sites": folders without a '# site:' header
     for i, tsv in enumerate(sorted((DEMO / "train").glob("*.labels.tsv"))):
@@ -366,6 +367,7 @@ def test_train_reports_the_pages_of_other_sites_in_scope(tmp_path: Path, capsys:
     assert "--url-pattern limits a scope" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_train_without_base_cross_validates_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     model_path = tmp_path / "alone.model.zip"
     assert main(["train", str(DEMO / "train"), "-o", str(model_path), "--scope", "all"]) == 0

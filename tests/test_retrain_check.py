@@ -78,6 +78,7 @@ def test_train_warns_where_the_model_is_worse_on_held_out_pages(
     assert f"cleaner label --model {out}" in err
 
 
+@pytest.mark.slow
 def test_cross_validation_compares_with_the_default_model() -> None:
     pages = load_user_samples([DEMO / "train"]).pages
     cv = cross_validate(pages, folds=5)
