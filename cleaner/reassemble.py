@@ -11,7 +11,11 @@ segments in page order:
   its headline), else to the current one (an author box after the text);
 * body paragraphs join the current article, starting one when there is none, so a
   page with body text but no headline still yields an article;
-* related items join the article they sit in; junk is dropped.
+* related items join the article they sit in; junk is dropped;
+* a headline without body text (bylines aside: a teaser's date) is no article: it
+  joins the related list before it, or is dropped;
+* a title's own byline run onto its line by the rendering (a credit, a date, a
+  reading time) is cut off into the article's bylines (:func:`split_title`).
 """
 
 from __future__ import annotations
@@ -237,12 +241,11 @@ def _trim_title(text: str) -> str:
 
 
 class _Draft:
-    __slots__ = ("body", "bylines", "end", "extra", "headline", "related", "start", "title_bylines")
+    __slots__ = ("body", "bylines", "end", "extra", "headline", "related", "start")
 
     def __init__(self, start: int) -> None:
         self.headline: str | None = None
         self.bylines: list[str] = []
-        self.title_bylines = 0  # bylines cut from the headline's own line (split_title)
         self.body: list[str] = []
         self.related: list[str] = []
         self.extra: dict[str, list[str]] = {}
@@ -284,15 +287,11 @@ def assemble_articles(
         nonlocal current
         if current is None:
             return
-        if (
-            current.headline is not None
-            and not current.body
-            and len(current.bylines) == current.title_bylines
-            and not current.extra
-        ):
+        if current.headline is not None and not current.body and not current.extra:
             if not keep_headline_only:
-                # a bare title is not an article: inside a list of related titles it is
-                # one more of them, elsewhere (a widget's heading) it is dropped
+                # a title without text is not an article, whatever bylines it has (a
+                # teaser's date): inside a list of related titles it is one more of
+                # them, elsewhere (a widget's heading, "more news") it is dropped
                 if articles and articles[-1].related:
                     articles[-1].related.append(current.headline)
                 current = None
@@ -328,7 +327,6 @@ def assemble_articles(
                 current.headline = _trim_title(title)
                 if tail is not None:
                     current.bylines.append(tail)
-                    current.title_bylines += 1
             current.end = seg.end
         elif label == Label.BYLINE:
             if current is not None and not current.has_content():

@@ -237,3 +237,30 @@ def test_byline_cut_from_a_title_line_joins_the_article() -> None:
         _segs(("headline", "H1"), ("body", "x."), ("headline", "Newsletter Signup Today June 9, 2025"))
     )
     assert len(arts) == 1
+
+
+def test_a_teaser_title_with_a_date_is_no_article() -> None:
+    """Issue 13: a "more news" teaser (a title and its date, no text) after the article
+    made a second article on a single-article page."""
+    arts = assemble_articles(
+        _segs(
+            ("headline", "Main story"),
+            ("body", "Para one."),
+            ("byline", "10.11.2025 17:59"),
+            ("headline", "Another story somewhere"),
+            ("byline", "10.11.2025 16:02"),
+            ("headline", "A third story"),
+        )
+    )
+    assert [a.headline for a in arts] == ["Main story"]
+    # a card with its text is still an article
+    arts = assemble_articles(
+        _segs(
+            ("headline", "Main story"),
+            ("body", "Para one."),
+            ("byline", "Kyodo"),
+            ("headline", "Card"),
+            ("body", "Text."),
+        )
+    )
+    assert [a.headline for a in arts] == ["Main story", "Card"]
