@@ -1,10 +1,11 @@
 """Batch cleaning of a corpus directory, on one machine or on a Dask cluster.
 
-:func:`run_batch` (:mod:`cleaner.batch.run`) walks an input directory, cleans every page it finds and writes the
-articles to an output directory. The stages, in the order a page meets them:
+:func:`run_batch` (:mod:`cleaner.batch.run`) walks an input directory, cleans every
+page it finds and writes the articles to an output directory. The stages, in the
+order a page meets them:
 
-* **discovery** (:mod:`cleaner.batch.discover`, :func:`discover`): the input tree, walked recursively in sorted
-  order, filtered by include and exclude globs. Inputs are recognised by name:
+* **discovery** (:mod:`cleaner.batch.discover`, :func:`discover`): the input tree,
+  walked recursively in sorted order, filtered by include and exclude globs. Inputs are recognised by name:
   ``.txt`` (page text, UTF-8), ``.html``/``.htm`` (rendered with
   :func:`cleaner.html_text.html_to_text`), gzip-compressed versions of both
   (``.txt.gz``, ``.html.gz``, ``.htm.gz``), and WARC or Common Crawl WET files
@@ -38,14 +39,15 @@ articles to an output directory. The stages, in the order a page meets them:
   finished tasks are skipped (their failures too, unless ``retry_failed``) and
   leftover temporary files removed, so a run killed at any moment (``kill -9``
   included) and resumed ends with the same output as an uninterrupted run.
-* **crashes** (:mod:`cleaner.batch.isolate`): when a worker process dies (a crash, the out-of-memory killer), the
-  tasks in flight run again alone in fresh local processes (on Dask, the one task the
-  cluster gave up on, ``KilledWorker``); the inputs that kill a process
-  even alone are found, skipped and reported as failures
+* **crashes** (:mod:`cleaner.batch.isolate`): when a worker process dies (a crash,
+  the out-of-memory killer), the tasks in flight run again alone in fresh local
+  processes (on Dask, the one task the cluster gave up on, ``KilledWorker``); the
+  inputs that kill a process even alone are found, skipped and reported as failures
   (:data:`WORKER_CRASH`), and the run goes on. A process stopped for a page stuck
   past its budget left a note of the page: its task runs again and skips it
   (:data:`PAGE_TIMEOUT`).
-* **report** (:mod:`cleaner.batch.report`, :class:`BatchReport`): pages, articles, failures and time, written to
+* **report** (:mod:`cleaner.batch.report`, :class:`BatchReport`): pages, articles,
+  failures and time, written to
   ``OUT/_report.json``; failures, one JSON line each with the input's path, WARC
   record id, error type and message, to ``OUT/_failures.jsonl``; WARC records not
   read as pages (responses to other URIs than http(s)) with the reason to
