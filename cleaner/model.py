@@ -675,7 +675,8 @@ def _read_bytes(p: Path, default: bool) -> bytes:
         raise ModelError(f"{p} is a directory, not a model file")
     if not p.is_file():
         hint = (
-            " The default model ships inside the package; rebuild it with `python -m training.train corpus/training`."
+            " The default model ships inside the package; rebuild it with "
+            "`python -m training.train corpus/training --replace-default`."
             if default
             else ""
         )
