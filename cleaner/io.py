@@ -44,12 +44,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GZIP_MAGIC",
+    "ICONV_HINT",
     "MAX_UTF8_BYTES",
     "byte_limit",
     "check_html_bytes",
     "decode_text",
+    "decompressed",
     "looks_like_html",
     "open_page",
+    "open_regular",
     "read_bytes",
     "read_error",
     "read_html_page",
