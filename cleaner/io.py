@@ -242,10 +242,12 @@ def decode_text(
             raise InputReadError(
                 f"{what} holds binary data (a NUL byte at byte {offset + nul:,}), not page text; {expected}"
             )
+        pending = len(decoder.getstate()[0])  # bytes of a character begun in the chunk before
         try:
             text = decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as exc:
-            raise InputReadError(f"{what} is not UTF-8 text (byte {offset + exc.start:,}); {not_utf8}") from exc
+            at = offset - pending + exc.start
+            raise InputReadError(f"{what} is not UTF-8 text (byte {at:,}); {not_utf8}") from exc
         parts.append(text)
         n += len(text)
         if max_chars is not None and n > max_chars:

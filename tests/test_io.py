@@ -97,6 +97,19 @@ def test_the_same_bad_text_is_the_same_error_in_clean_and_batch(
     assert "binary data" in capsys.readouterr().err
 
 
+STRADDLING = b"a" * ((1 << 20) - 1) + "é".encode() + b" and then \xff"  # "é" across the first 1 MiB read
+
+
+@pytest.mark.parametrize("data", [b"caf\xe9", b"caf\xe9 au lait", STRADDLING], ids=["at-end", "inside", "straddling"])
+def test_a_bad_byte_is_named_where_it_stands(tmp_path: Path, data: bytes) -> None:
+    """Also when the file ends inside a character, or a character straddles two reads."""
+    page = tmp_path / "page.txt"
+    page.write_bytes(data)
+    bad = next(i for i, byte in enumerate(data) if byte in (0xE9, 0xFF) and data[i : i + 2] != "é".encode())
+    with pytest.raises(InputReadError, match=rf"\(byte {bad:,}\)"):
+        read_page(str(page))
+
+
 def test_one_model_cache() -> None:
     """``cleaner.clean``'s cleaner is the batch workers' and ``clean_frame``'s."""
     from cleaner.api import default_cleaner
