@@ -10,6 +10,8 @@ from .document import Article, CleanResult, Segment
 from .errors import (
     CleanerError,
     ConfigError,
+    InputError,
+    InputReadError,
     InputTooLargeError,
     InputTypeError,
     MissingExtraError,
@@ -50,6 +52,8 @@ __all__ = [
     "CleanerConfig",
     "CleanerError",
     "ConfigError",
+    "InputError",
+    "InputReadError",
     "InputTooLargeError",
     "InputTypeError",
     "Label",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -11,6 +10,7 @@ import numpy as np
 
 from .budget import PageBudget, running
 from .budget import check as check_budget
+from .cache import default_cleaner  # the one cache of loaded cleaners (cleaner.cache)
 from .config import CleanerConfig
 from .decode import decode_labels
 from .document import CleanResult, Segment
@@ -335,20 +335,6 @@ class Cleaner:
             text = _check_text(text, self.config)
             _check_meta(meta)
             return self._clean(text, meta)
-
-
-_default: Cleaner | None = None
-_default_lock = threading.Lock()
-
-
-def default_cleaner() -> Cleaner:
-    """The shared :class:`Cleaner` with the default model, loaded on first use."""
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                _default = Cleaner()
-    return _default
 
 
 def clean(text: str, *, config: CleanerConfig | None = None, meta: PageMeta | None = None) -> CleanResult:

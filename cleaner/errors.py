@@ -12,6 +12,7 @@ __all__ = [
     "BatchSetupError",
     "CleanerError",
     "ConfigError",
+    "InputError",
     "InputReadError",
     "InputTooLargeError",
     "InputTypeError",
@@ -38,7 +39,18 @@ class CleanerError(Exception):
         return str(self)
 
 
-class InputTypeError(CleanerError, TypeError):
+class InputError(CleanerError, ValueError):
+    """An input cannot be used as a page: the root of the input errors.
+
+    :class:`InputReadError` (a file or stream that cannot be read or decoded),
+    :class:`InputTooLargeError` (over the size limits), :class:`InputTypeError` (an
+    argument of the wrong type) and :class:`UnsupportedInputError` (a kind of input,
+    or an option, that is not supported). Every entry point reads files through
+    :mod:`cleaner.io`, which raises the first two.
+    """
+
+
+class InputTypeError(InputError, TypeError):
     """The input is not text (for example ``bytes`` where ``str`` is expected)."""
 
 
@@ -104,19 +116,21 @@ class ConfigError(CleanerError, ValueError):
     """An option of :class:`cleaner.CleanerConfig` has a wrong type or value."""
 
 
-class UnsupportedInputError(CleanerError, ValueError):
+class UnsupportedInputError(InputError):
     """An input file's kind is not supported (yet)."""
 
 
-class InputTooLargeError(CleanerError, ValueError):
+class InputTooLargeError(InputError):
     """The input is larger than :attr:`cleaner.CleanerConfig.max_chars` allows, or
     holds more units than :attr:`cleaner.CleanerConfig.max_units` allows."""
 
 
-class InputReadError(CleanerError, ValueError):
-    """An input file cannot be read as a page: binary, not decodable, or truncated.
+class InputReadError(InputError):
+    """An input file or stream cannot be read as a page: unreadable, binary, not
+    decodable, or truncated (:mod:`cleaner.io`).
 
-    Batch runs report it with the file's path and go on with the other inputs.
+    ``cleaner clean`` reports it with exit code 2; batch runs report it with the
+    file's path and go on with the other inputs.
     """
 
 

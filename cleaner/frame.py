@@ -104,7 +104,7 @@ def clean_frame(
     require("pandas", extra="pandas", feature="cleaner.clean_frame")
     import pandas as pd
 
-    from .batch import cached_cleaner
+    from .cache import cached_cleaner
     from .page_meta import PageMeta
 
     missing = [c for c in (column, *keep, *([title] if title is not None else [])) if c not in df.columns]

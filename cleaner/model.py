@@ -29,8 +29,9 @@ import logging
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from numbers import Integral, Real
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,10 +42,11 @@ from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .errors import ModelError, ModelFormatError, ModelVersionError
-from .features import FEATURE_VERSION, NUMERIC_FEATURES, PageFeatures, featurize, shift_rows, with_context
+from .features import FEATURE_VERSION, PageFeatures, featurize, shift_rows, with_context
 from .model_file import FILE_FORMAT, file_kind, model_file_hash, pickle_refusal, read_model_file, write_model_file
 from .segment import Unit
 
@@ -264,7 +266,22 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         n_folds: folds for the out-of-fold stage-1 probabilities that train stage 2.
         max_iter: iterations of the logistic solver.
         random_state: seed for the folds and the boosting.
+
+    ``fit`` checks the parameters against :attr:`_parameter_constraints` (scikit-learn's
+    convention) before it fits anything. It sets no ``n_features_in_``: the input is
+    pages, not a matrix of features.
     """
+
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "first_stage": [StrOptions({"logistic", "boosting", "logistic+boosting"})],
+        "second_stage": [StrOptions({"none", "logistic", "boosting"})],
+        "alpha": [Interval(Real, 0, None, closed="neither")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "n_folds": [Interval(Integral, 2, None, closed="left")],  # one fold leaves stage 2 nothing held out
+        "min_df": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "random_state": [Interval(Integral, 0, None, closed="left")],
+    }
 
     def __init__(
         self,
@@ -386,6 +403,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             groups: a group (site) per page; stage-2 folds never split a group.
             sample_weight: a weight per page (user pages weighted up when retraining).
         """
+        self._validate_params()
         if len(X) != len(y):
             raise ValueError(f"X has {len(X)} pages but y has {len(y)}")
         logger.info("featurizing %d pages", len(X))
@@ -410,7 +428,6 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             S = _stack_matrix(oof, feats)
             logger.info("fitting stage 2 (%s) on %d units", self.second_stage, len(flat_y))
             self.stage2_ = self._new_stage2().fit(S, flat_y, **self._weight_kwargs(w))
-        self.n_features_in_ = len(NUMERIC_FEATURES)
         return self
 
     def _group_folds(self, keys: Sequence[str], page_weight: np.ndarray | None) -> dict[str, int]:
@@ -503,11 +520,21 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         """Per page, the label of each unit."""
         return [[str(c) for c in self.classes_[p.argmax(axis=1)]] for p in self.predict_proba(X)]
 
-    def score(self, X: Sequence[PageUnits], y: Sequence[Sequence[str]], sample_weight: Any = None) -> float:
-        """Share of units labelled correctly."""
-        pred = [label for page in self.predict(X) for label in page]
+    def score(
+        self, X: Sequence[PageUnits], y: Sequence[Sequence[str]], sample_weight: Sequence[float] | None = None
+    ) -> float:
+        """Share of units labelled correctly; with ``sample_weight`` (a weight per page,
+        as :meth:`fit` takes it), each unit counts with its page's weight."""
+        if sample_weight is not None and len(sample_weight) != len(X):
+            raise ValueError(f"sample_weight has {len(sample_weight)} weights for {len(X)} pages")
+        predicted = self.predict(X)
+        pred = [label for page in predicted for label in page]
         gold = [label for page in y for label in page]
-        return float(np.mean(np.asarray(pred, dtype=object) == np.asarray(gold, dtype=object)))
+        right = np.asarray(pred, dtype=object) == np.asarray(gold, dtype=object)
+        if sample_weight is None:
+            return float(np.mean(right))
+        w = np.repeat(np.asarray(sample_weight, dtype=float), [len(page) for page in predicted])
+        return float(np.average(right, weights=w))
 
 
 @dataclass(frozen=True)
@@ -648,7 +675,8 @@ def _read_bytes(p: Path, default: bool) -> bytes:
         raise ModelError(f"{p} is a directory, not a model file")
     if not p.is_file():
         hint = (
-            " The default model ships inside the package; rebuild it with `python -m training.train corpus/training`."
+            " The default model ships inside the package; rebuild it with "
+            "`python -m training.train corpus/training --replace-default`."
             if default
             else ""
         )

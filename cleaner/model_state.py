@@ -388,7 +388,6 @@ def _rebuild_classifier(r: _Reader, value: object, at: str) -> BlockClassifier:
         width = len(NUMERIC_FEATURES) + p + len(_STACK_OFFSETS) * (p + 1)
         kind = "boosting" if est.second_stage == "boosting" else "scaled"
         est.stage2_ = _rebuild_stage(r, stage2, f"{at}.stage2", kind, classes, width)
-    est.n_features_in_ = len(NUMERIC_FEATURES)
     return est
 
 

@@ -414,7 +414,7 @@ def _canonical_url(root: etree._Element, meta: dict[str, str]) -> str | None:
 
 # Zones of a page (cleaner.html_text.Block.zone) whose text is never an article's body.
 # On the peers' 383 test pages, turning body there into junk raises clean_html's body
-# word-F1 from 0.8285 to 0.8322 (training/experiments/html_furniture.py).
+# word-F1 from 0.8285 to 0.8322 (training/CHANGELOG.md, "HTML hints: footer and aside").
 _FURNITURE_ZONES = frozenset({"footer", "aside"})
 
 

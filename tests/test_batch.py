@@ -17,6 +17,7 @@ import sys
 import time
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -206,14 +207,18 @@ def test_oversize_file_rejected_by_size_before_reading(tmp_path: Path, monkeypat
     (root / "big.txt").write_bytes(b"x" * 50_000)
     (root / "big.html").write_bytes(b"<p>" + b"x" * 50_000 + b"</p>")
     (root / "big.txt.gz").write_bytes(gzip.compress(b"y" * 50_000))
-    import cleaner.batch as batch
+    import cleaner.batch.read as batch_read
 
-    def no_open(path: Path) -> object:
-        if not path.name.endswith(".gz"):
-            raise AssertionError(f"{path} was opened")
-        return gzip.open(path, "rb")
+    def unless_gzip(read: Any) -> Any:
+        def checked(stream: Any, *args: Any, **kwargs: Any) -> Any:
+            if not isinstance(stream, gzip.GzipFile):  # opened for its size and magic bytes only
+                raise AssertionError(f"{stream.name} was read")
+            return read(stream, *args, **kwargs)
 
-    monkeypatch.setattr(batch, "_open_input", no_open)
+        return checked
+
+    monkeypatch.setattr(batch_read, "decode_text", unless_gzip(batch_read.decode_text))
+    monkeypatch.setattr(batch_read, "read_bytes", unless_gzip(batch_read.read_bytes))
     out = tmp_path / "out"
     report = run_batch(root, out, options=BatchOptions(jobs=1), config=CleanerConfig(max_chars=10_000))
     assert failures(out) == dict.fromkeys(["big.html", "big.txt", "big.txt.gz"], "InputTooLargeError")

@@ -39,7 +39,9 @@ from test_batch import (
 )
 
 import cleaner.batch as batch
-from cleaner import Cleaner
+import cleaner.batch.files as batch_files
+import cleaner.batch.tasks as batch_tasks
+from cleaner import Cleaner, CleanerConfig
 from cleaner.batch import (
     FAILURES_FILE,
     LOCK_FILE,
@@ -149,14 +151,14 @@ def test_any_exception_cleaning_or_writing_a_page_is_one_failure(
         raise UnicodeEncodeError("utf-8", "\udce9", 0, 1, "surrogates not allowed")
 
     _misbehave_on_mark(monkeypatch, explode)
-    real_render = batch.render
+    real_render = batch_tasks.render
 
     def render(result: Any, fmt: str) -> str:
         if any("Kalimbaharp" in s.text for s in result.segments):
             raise RecursionError("maximum recursion depth exceeded while rendering")
         return real_render(result, fmt)
 
-    monkeypatch.setattr(batch, "render", render)
+    monkeypatch.setattr(batch_tasks, "render", render)
     root = tmp_path / "in"
     root.mkdir()
     for i in range(5):
@@ -448,7 +450,7 @@ def test_two_runs_started_together_are_not_both_accepted(tmp_path: Path, monkeyp
     out = tmp_path / "out"
     # both runs reach the manifest's header together, unless one was refused before
     together = threading.Barrier(2, timeout=1.5)
-    real_init = batch._AtomicFile.__init__
+    real_init = batch_files._AtomicFile.__init__
 
     def meet(self: Any, path: Path, *args: Any) -> None:
         if path.name == MANIFEST_FILE:
@@ -458,7 +460,7 @@ def test_two_runs_started_together_are_not_both_accepted(tmp_path: Path, monkeyp
                 pass  # the other run was refused
         real_init(self, path, *args)
 
-    monkeypatch.setattr(batch._AtomicFile, "__init__", meet)
+    monkeypatch.setattr(batch_files._AtomicFile, "__init__", meet)
     results: list[Any] = []
 
     def one_run() -> None:
@@ -532,14 +534,14 @@ def test_unusable_output_directory_is_a_usage_error(
 def test_disk_full_before_the_manifest_header(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_corpus(tmp_path / "in", n=2, bad=False)
     out = tmp_path / "out"
-    real_write = batch._AtomicFile.write
+    real_write = batch_files._AtomicFile.write
 
     def full(self: Any, text: str) -> None:
         if self.path.name == MANIFEST_FILE:
             raise OSError(errno.ENOSPC, "No space left on device")
         real_write(self, text)
 
-    monkeypatch.setattr(batch._AtomicFile, "write", full)
+    monkeypatch.setattr(batch_files._AtomicFile, "write", full)
     with pytest.raises(BatchSetupError, match="No space left on device"):
         run_batch(root, out, options=BatchOptions(jobs=1))
     monkeypatch.undo()
@@ -632,7 +634,7 @@ def test_a_worker_of_a_run_that_lost_out_writes_nothing(tmp_path: Path) -> None:
     (out / LOCK_FILE).write_text(json.dumps({"pid": 1, "host": "elsewhere", "token": "another-run"}))
     task = batch.Task(0, (batch.InputFile("a.txt", batch.InputKind.TEXT),))
     # a worker elsewhere (not the process that runs the batch), of the run with token "ours"
-    job = batch._Job(str(root), str(out), "markdown", None, batch.CleanerConfig(), parent=(0, "?"), token="ours")
+    job = batch_tasks._Job(str(root), str(out), "markdown", None, CleanerConfig(), parent=(0, "?"), token="ours")
     with pytest.raises(BatchSetupError, match="no longer holds"):
         batch.run_task(task, job)
     assert sorted(p.name for p in out.iterdir()) == [LOCK_FILE]  # no output, no temporary file
@@ -644,7 +646,7 @@ def test_an_unexpected_error_is_an_aborted_run_in_the_report(tmp_path: Path, mon
     def broken(result: Any, main_only: bool) -> int:
         raise KeyError("a bug outside any page's handling")
 
-    monkeypatch.setattr(batch, "_count", broken)
+    monkeypatch.setattr(batch_tasks, "_count", broken)
     root = make_corpus(tmp_path / "in", n=2, bad=False)
     out = tmp_path / "out"
     report = run_batch(root, out, options=BatchOptions(jobs=1))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,3 +137,39 @@ def test_html_detection_and_exclusive_kind_options(tmp_path: Path, capsys: pytes
         main(["clean", str(page), "--html", "--text"])
     assert info.value.code == 2
     assert "not allowed with" in capsys.readouterr().err
+
+
+def test_help_lists_every_subcommand_as_its_module_does() -> None:
+    """``cleaner --help`` lists the subcommands from cleaner.cli._COMMANDS without
+    importing their modules; the list must be what the modules themselves declare."""
+    from cleaner.cli import build_parser
+
+    def listed(parser: Any) -> list[tuple[str, str | None]]:
+        [sub] = [a for a in parser._actions if a.dest == "command"]
+        return [(a.dest, a.help) for a in sub._choices_actions]
+
+    assert listed(build_parser(load=())) == listed(build_parser())
+    assert build_parser(load=()).format_help() == build_parser().format_help()
+
+
+_IMPORTED_BY_HELP = """
+import sys
+from cleaner.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = ("sklearn", "numpy", "scipy", "joblib", "lxml", "pandas", "cleaner.api", "cleaner.model")
+print("IMPORTED:", *(m for m in heavy if m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], [], ["clean", "--help"], ["batch", "--help"]])
+def test_help_imports_no_scikit_learn(argv: list[str]) -> None:
+    """Issue 17: ``cleaner --help`` in well under a second; scikit-learn alone takes
+    about one to import (``python -X importtime -m cleaner --help``)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTED_BY_HELP, *argv], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert "usage: cleaner" in done.stdout or "cleaner 0." in done.stdout or "usage: cleaner" in done.stderr
+    assert done.stdout.rsplit("IMPORTED:", 1)[1].split() == []

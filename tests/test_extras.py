@@ -110,7 +110,8 @@ def test_batch_of_warc_files_without_warcio_refuses_before_writing(
 def test_a_worker_without_warcio_reports_each_warc_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Where the check in run_batch cannot see it (a Dask worker without warcio), every
     WARC file is a reported failure naming the extra, never a silent loss."""
-    from cleaner.batch import InputFile, InputKind, _warc_pages
+    from cleaner.batch import InputFile, InputKind
+    from cleaner.batch.read import _warc_pages
     from cleaner.config import CleanerConfig
 
     _hide(monkeypatch, "warcio", "warcio.archiveiterator")

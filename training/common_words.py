@@ -14,7 +14,7 @@ site), unless it is a given name: the first word of at least two of the split's 
 author names ("john", "david", "mark"), stop words aside; so "John Green" stays an
 author. On the test split's article pages this took the share of predicted authors that
 are not the gold author from 0.51 to 0.27 with no gold author lost
-(``python training/experiments/author_precision.py``, ``training/README.md``). The build
+(``training/CHANGELOG.md``, "Author precision: phrases of common words"). The build
 is deterministic: the same data gives the same file.
 """
 

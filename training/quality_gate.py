@@ -112,7 +112,7 @@ TOLERANCES: dict[str, dict[str, float]] = {
 }
 """How far below its floor a score may fall before the gate fails, by set and metric
 (``default`` for the rest). A rebuild that changes nothing but the classifier's seed
-moves the scores (training/README.md, "How much a rebuild moves": three seeds), and a
+moves the scores (training/CHANGELOG.md, "How much a rebuild moves": three seeds), and a
 gate tighter than that spread fails every rebuild, good or bad. Measured ranges over
 the three seeds: gold headline 0.088, gold body word-F1 0.043, gold macro F1 0.036;
 test headline 0.022, test body word-F1 0.005, word accuracy 0.006, macro F1 0.004,

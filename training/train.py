@@ -1,12 +1,17 @@
 """Train the block classifier and save a model file with its manifest.
 
-    python -m training.train corpus/training                # the shipped default model
-    python -m training.train corpus/training --compare      # the design comparison table
+    python -m training.train corpus/training -o my.model.zip       # a model file
+    python -m training.train corpus/training --replace-default      # rebuild the shipped model
+    python -m training.train corpus/training --compare             # the design comparison table
 
 DATA is a folder with ``train.jsonl.gz`` and ``validation.jsonl.gz`` (as written by
 ``python -m training.build_data``). The model is fitted on the train split and scored
 on the validation split; the saved model is that fit, so the scores in its manifest
 are held out (``--refit`` fits train plus validation before saving instead).
+
+The model is written where ``-o/--out`` says; the packaged model
+(``cleaner/models/default.model.zip``) is overwritten only with ``--replace-default``.
+Without either nothing is trained (exit code 2).
 """
 
 from __future__ import annotations
@@ -42,7 +47,13 @@ def _load(folder: Path, name: str) -> tuple[list[LabelledPage], list[Path]]:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.train", description=__doc__.split("\n\n")[0])
     ap.add_argument("data", type=Path, help="folder with train.jsonl.gz and validation.jsonl.gz")
-    ap.add_argument("--out", type=Path, default=None, help="model file (default: the package's default model)")
+    where = ap.add_mutually_exclusive_group()
+    where.add_argument("-o", "--out", type=Path, default=None, help="the model file to write")
+    where.add_argument(
+        "--replace-default",
+        action="store_true",
+        help=f"overwrite the packaged model ({default_model_path()}), which cleaner ships and uses by default",
+    )
     ap.add_argument("--design", default=DEFAULT_DESIGN, choices=sorted(DESIGNS))
     ap.add_argument("--compare", action="store_true", help="fit every design, print the comparison, save nothing")
     ap.add_argument("--extra", nargs="*", type=Path, default=[], help="more sample files added to training")
@@ -58,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=int,
         default=None,
         help="seed of the block classifier (default: the design's, 0); another seed measures the "
-        "rebuild's variance (training/README.md, 'How much a rebuild moves')",
+        "rebuild's variance (training/CHANGELOG.md, 'How much a rebuild moves')",
     )
     ap.add_argument(
         "--refit",
@@ -67,6 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scores are then not held out)",
     )
     args = ap.parse_args(argv)
+    if not args.compare and args.out is None and not args.replace_default:
+        print(
+            "python -m training.train: error: say where the model goes: -o/--out PATH, or --replace-default "
+            "to overwrite the packaged model (nothing was trained)",
+            file=sys.stderr,
+        )
+        return 2
 
     train, train_files = _load(args.data, "train")
     valid, valid_files = _load(args.data, "validation")
@@ -118,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         files = [*train_files, *valid_files, *args.extra]
     else:
         files = [*train_files, *args.extra]
-    out = args.out or default_model_path()
+    out = default_model_path() if args.replace_default else args.out
     save_model(
         model,
         out,

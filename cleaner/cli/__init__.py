@@ -3,6 +3,10 @@
 Each subcommand lives in a module of this package that defines ``add_parser(sub)``;
 the parser's ``func`` default runs it and returns the exit code. Exit codes: 0 done,
 1 some inputs failed, 2 usage error or unusable input.
+
+Only the module of the subcommand being run is imported (:data:`_COMMANDS` lists the
+others by name and help), so that ``cleaner --help`` loads neither scikit-learn nor
+the model code.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ..errors import CleanerError
 
@@ -20,8 +24,18 @@ EXIT_OK = 0
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
 
-# Subcommand modules, in the order `cleaner --help` lists them.
-_COMMANDS = ("clean", "batch", "evaluate", "retrain", "model")
+# The subcommands, in the order `cleaner --help` lists them: (name, module, help). A
+# module is imported only to run one of its subcommands (or show its own --help);
+# the others are listed from here (tests/test_cli.py checks this against the modules).
+_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("clean", "clean", "clean one page and print its articles"),
+    ("batch", "batch", "clean every page in a directory tree"),
+    ("evaluate", "evaluate", "score a model on labelled pages or dataset records"),
+    ("label", "retrain", "write the model's labels of pages as TSV samples to correct"),
+    ("review", "retrain", "write an HTML page showing a page's segments coloured by label"),
+    ("train", "retrain", "train a model on labelled samples, cross-validate it and save it"),
+    ("model", "model", "convert a pickle model file, or show a model file's manifest"),
+)
 
 TRUST_PICKLE_HELP = (
     "also load a pickle (joblib) model file, as cleaner wrote them before: loading a pickle RUNS ANY "
@@ -36,7 +50,9 @@ def add_model_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--trust-pickle", action="store_true", help=TRUST_PICKLE_HELP)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(load: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. ``load``: the subcommands whose modules are imported
+    for their full parsers (None: all); the others are listed by name and help only."""
     from .. import __version__
 
     parser = argparse.ArgumentParser(
@@ -45,20 +61,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cleaner {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _COMMANDS:
+    wanted = {module for name, module, _ in _COMMANDS if load is None or name in load}
+    for module_name in dict.fromkeys(module for _, module, _ in _COMMANDS):
+        if module_name not in wanted:
+            for name, _, help in (c for c in _COMMANDS if c[1] == module_name):
+                sub.add_parser(name, help=help, add_help=False)  # listed; never parsed
+            continue
         try:
-            module = importlib.import_module(f"{__name__}.{name}")
+            module = importlib.import_module(f"{__name__}.{module_name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
+            if exc.name != f"{__name__}.{module_name}":
                 raise
             continue
         module.add_parser(sub)
     return parser
 
 
+def _command(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` runs: its first argument that is no option (the
+    top-level options take no value), or None."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = build_parser()
+    command = _command(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(load=() if command is None else (command,))
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)

@@ -3,127 +3,53 @@
 from __future__ import annotations
 
 import argparse
-import gzip
 import io
-import re
 import sys
-import zlib
 from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any
 
-from ..api import Cleaner
 from ..config import CleanerConfig
-from ..errors import InputTooLargeError, InputTypeError
+from ..io import byte_limit, decode_text, looks_like_html, read_html_page, read_page_bytes, too_large
 from ..output import FORMATS, explain, render, result_to_json
 from . import EXIT_USAGE, add_model_arguments
 
 if TYPE_CHECKING:
+    from ..api import Cleaner
     from ..page_meta import PageMeta
 
-__all__ = ["add_parser", "read_input", "read_page"]
+# looks_like_html: kept importable from here, where it was before cleaner.io
+__all__ = ["add_parser", "looks_like_html", "read_input", "read_page"]
 
-_GZIP_MAGIC = b"\x1f\x8b"
-# UTF-8 takes at most this many bytes a character: the most bytes a text of max_chars can have
-_MAX_UTF8_BYTES = 4
 _DEFAULT_MAX_CHARS = CleanerConfig().max_chars
+# What to do about a page over the limit, where the command line reads it
+_ADVICE = (
+    "a page this large is nearly always broken input, or many pages in one: split it, or clean it in Python "
+    "with CleanerConfig(max_chars=...)"
+)
 
 
-def _read_bytes(name: str, max_chars: int | None = None, *, html: bool = False) -> bytes:
-    """A file's bytes, or standard input's for ``-``; gzip-compressed data decompressed.
-
-    At most what a page of ``max_chars`` can take is read (None: no limit): that many
-    bytes of HTML (``html``), else :data:`_MAX_UTF8_BYTES` times that many bytes of
-    text. A larger file is refused before it is read, a larger stream or decompressed
-    file as soon as it passes the limit.
-
-    Raises:
-        InputTypeError: the file cannot be read, or is damaged gzip.
-        InputTooLargeError: it holds more bytes than the limit.
-    """
-    what = "standard input" if name == "-" else name
-    limit = None if max_chars is None else max_chars * (1 if html else _MAX_UTF8_BYTES)
-    try:
-        if name == "-":
-            return _read_stream(sys.stdin.buffer, what, limit, max_chars)
-        path = Path(name)
-        with path.open("rb") as fh:
-            if limit is not None and max_chars is not None and path.is_file():
-                size = path.stat().st_size
-                if size > limit and fh.read(2) != _GZIP_MAGIC:
-                    raise _too_large(f"{what} has {size:,} bytes,", max_chars)
-                fh.seek(0)
-            return _read_stream(fh, what, limit, max_chars)
-    except OSError as exc:
-        raise InputTypeError(f"cannot read {what}: {exc.strerror or exc}") from exc
-
-
-def _read_stream(stream: BinaryIO, what: str, limit: int | None, max_chars: int | None) -> bytes:
-    """The stream's bytes, decompressed if they are gzip, up to ``limit``."""
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(cast(io.RawIOBase, stream))
-    compressed = buffered.peek(2)[:2] == _GZIP_MAGIC
-    source: io.BufferedIOBase = gzip.GzipFile(fileobj=buffered, mode="rb") if compressed else buffered
-    try:
-        data = source.read() if limit is None else source.read(limit + 1)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
-        raise InputTypeError(f"{what} is a damaged or truncated gzip file ({exc})") from exc
-    if limit is not None and max_chars is not None and len(data) > limit:
-        unpacked = " once decompressed" if compressed else ""
-        raise _too_large(f"{what} has more than {limit:,} bytes{unpacked},", max_chars)
-    return data
-
-
-def _too_large(what: str, max_chars: int) -> InputTooLargeError:
-    return InputTooLargeError(
-        f"{what} more than a page of max_chars={max_chars:,} can take (that many characters of text, "
-        f"at most {_MAX_UTF8_BYTES} bytes of UTF-8 each; that many bytes of HTML); it was not read on. A page "
-        "this large is nearly always broken input, or many pages in one: split it, or clean it in Python "
-        "with CleanerConfig(max_chars=...)"
+def _not_utf8(name: str) -> str:
+    return (
+        f"convert it first, for example `iconv -f latin1 -t utf-8 {name}`, or pass --html if it is an HTML page "
+        "(its own <meta charset> then decides)"
     )
 
 
-def _utf8(data: bytes, name: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputTypeError(
-            f"{name} is not UTF-8 text (byte {exc.start}); convert it first, for example "
-            f"`iconv -f latin1 -t utf-8 {name}`, or pass --html if it is an HTML page "
-            "(its own <meta charset> then decides)"
-        ) from exc
-
-
-_PROLOG = re.compile(rb"^(?:\s+|<\?xml[^>]*>|<!--.*?-->)*", re.DOTALL)
-
-
-def looks_like_html(data: bytes) -> bool:
-    """Whether data starts as an HTML document does: ``<!DOCTYPE html``, ``<html``,
-    ``<head``, ``<meta``, ``<title`` or ``<body``, after an XML declaration, comments or
-    a byte-order mark."""
-    head = data[:4096].removeprefix(b"\xef\xbb\xbf")
-    m = _PROLOG.match(head)
-    head = head[m.end() if m else 0 :].lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<title", b"<body"))
-
-
-def _checked(text: str, name: str, max_chars: int | None) -> str:
-    if max_chars is not None and len(text) > max_chars:
-        raise InputTooLargeError(
-            f"{name} has {len(text):,} characters, more than max_chars={max_chars:,}; split it, or clean it "
-            "in Python with CleanerConfig(max_chars=...)"
-        )
-    return text
+def _text(data: bytes, name: str, max_chars: int | None) -> str:
+    what = "standard input" if name == "-" else name
+    return decode_text(io.BytesIO(data), max_chars, what=what, advice=_ADVICE, not_utf8=_not_utf8(name))
 
 
 def read_page(name: str, *, max_chars: int | None = _DEFAULT_MAX_CHARS) -> str:
-    """Read page text from a file or ``-`` (standard input), as UTF-8 (gzip allowed).
+    """Read page text from a file or ``-`` (standard input), as UTF-8 (gzip allowed),
+    by the rules of :mod:`cleaner.io`.
 
     Raises:
-        InputTypeError: it cannot be read, or is not UTF-8 text.
+        InputReadError: it cannot be read, or is not UTF-8 text.
         InputTooLargeError: it has more than ``max_chars`` characters (None: no limit),
             found out before reading far past them.
     """
-    return _checked(_utf8(_read_bytes(name, max_chars), name), name, max_chars)
+    return _text(read_page_bytes(name, max_chars, html=False, advice=_ADVICE), name, max_chars)
 
 
 def read_input(
@@ -141,24 +67,22 @@ def read_input(
 
     ``max_chars`` limits the page as :class:`cleaner.CleanerConfig` does: text to that
     many characters, HTML to that many bytes, both checked before parsing and while
-    reading and decompressing (a gzip bomb stops at the limit).
+    reading and decompressing (a gzip bomb stops at the limit); :mod:`cleaner.io`.
 
     Raises:
-        InputTypeError: it cannot be read, or (text) is not UTF-8.
+        InputReadError: it cannot be read, or (text) is not UTF-8.
         InputTooLargeError: it is larger than ``max_chars`` allows.
     """
     base = name[:-3] if name.lower().endswith(".gz") else name
     html_by_name = html or (not text and base.lower().endswith((".html", ".htm")))
-    data = _read_bytes(name, max_chars, html=html_by_name)
+    data = read_page_bytes(name, max_chars, html=html_by_name, advice=_ADVICE)
+    what = "standard input" if name == "-" else name
     if html_by_name or (not text and looks_like_html(data)):
-        if max_chars is not None and len(data) > max_chars:
-            what = "standard input" if name == "-" else name
-            raise _too_large(f"{what} has {len(data):,} bytes of HTML,", max_chars)
-        from ..page_meta import read_html  # lxml: only for HTML
-
-        page, meta = read_html(data, mode=mode, metadata=metadata)
-        return _checked(page, name, max_chars), meta
-    return _checked(_utf8(data, name), name, max_chars), None
+        limit = byte_limit(max_chars, html=True)
+        if limit is not None and max_chars is not None and len(data) > limit:
+            raise too_large(f"{what} has {len(data):,} bytes of HTML,", max_chars, _ADVICE)
+        return read_html_page(data, mode=mode, metadata=metadata, max_chars=max_chars, what=what, advice=_ADVICE)
+    return _text(data, name, max_chars), None
 
 
 def _explain_model(cleaner: Cleaner, text: str, name: str | None, url: str | None) -> None:
@@ -214,6 +138,8 @@ def _run(args: argparse.Namespace) -> int:
 
         meta = replace(meta if meta is not None else PageMeta(), url=args.url)
     url = meta.url if meta is not None else None
+    from ..api import Cleaner  # scikit-learn: only once a page is to be cleaned
+
     cleaner = Cleaner(args.model, config=config, trust_pickle=args.trust_pickle)
     result = cleaner.clean(text, meta=meta)
     if args.main_only:

@@ -12,11 +12,12 @@ import argparse
 import itertools
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..evaluate import EvaluationReport, compare_table, evaluate_model, iter_eval_pages, page_url
-from ..model import load_model
 from . import EXIT_OK, EXIT_USAGE, add_model_arguments
+
+if TYPE_CHECKING:
+    from ..evaluate import EvaluationReport
 
 __all__ = ["add_parser"]
 
@@ -28,6 +29,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         print("cleaner evaluate: error: --limit must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    # scikit-learn and the model code: only when the command runs
+    from ..evaluate import compare_table, evaluate_model, iter_eval_pages, page_url
+    from ..model import load_model
+
     pages = list(itertools.islice(iter_eval_pages(args.samples, mode=args.html_mode), args.limit))
     if not pages:
         print(

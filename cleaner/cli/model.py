@@ -13,19 +13,22 @@ import json
 import sys
 from typing import Any
 
-from ..model import convert_model, load_model
 from . import EXIT_OK, TRUST_PICKLE_HELP
 
 __all__ = ["add_parser"]
 
 
 def _convert(args: argparse.Namespace) -> int:
+    from ..model import convert_model  # scikit-learn: only when the command runs
+
     model = convert_model(args.source, args.target, trust_pickle=args.trust_pickle)
     print(f"wrote {args.target} (sha256 {model.file_sha256}); it loads without --trust-pickle", file=sys.stderr)
     return EXIT_OK
 
 
 def _info(args: argparse.Namespace) -> int:
+    from ..model import load_model  # scikit-learn: only when the command runs
+
     model = load_model(args.file, trust_pickle=args.trust_pickle)
     info = {"file": str(args.file or "(the shipped model)"), "sha256": model.file_sha256, "manifest": model.manifest}
     json.dump(info, sys.stdout, indent=1, ensure_ascii=False)
