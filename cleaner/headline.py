@@ -292,7 +292,7 @@ def check_ranker(ranker: Any, source: str) -> None:
         raise ModelVersionError(
             f"{source} has a headline ranker for candidate feature layout {have}, but this installation "
             f"has layout {RANKER_FEATURE_VERSION}; retrain the model with this version (`cleaner train ...`, "
-            "or `python -m training.train corpus/training` for the default model)"
+            "or `python -m training.train corpus/training --replace-default` for the default model)"
         )
 
 
