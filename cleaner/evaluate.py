@@ -366,6 +366,9 @@ class PageScore:
         predicted_authors: the names in the main article's ``authors`` (on pages that
             name gold authors; empty elsewhere, where a name cannot be judged).
         correct_authors: how many of ``predicted_authors`` are gold authors.
+        authors_parsed: how many gold authors a name of ``predicted_authors`` is
+            (``authors_found`` also counts a gold name that only stands in a byline
+            line: it was shown, but not read as an author).
     """
 
     id: str
@@ -386,6 +389,7 @@ class PageScore:
     authors_in_text: bool | None = None
     predicted_authors: tuple[str, ...] = ()
     correct_authors: int = 0
+    authors_parsed: int = 0
 
 
 def score_article(
@@ -417,6 +421,7 @@ def score_article(
     found = sum(1 for name in gold.authors if main is not None and author_found(name, main))
     predicted: tuple[str, ...] = tuple(main.authors) if main is not None and gold.authors else ()
     correct = sum(1 for name in predicted if any(same_person(name, g) for g in gold.authors))
+    parsed = sum(1 for g in gold.authors if any(same_person(name, g) for name in predicted))
     title_in = authors_in = None
     if text is not None:
         page = f" {normalize_title(text)} "
@@ -444,6 +449,7 @@ def score_article(
         authors_in_text=authors_in,
         predicted_authors=predicted,
         correct_authors=correct,
+        authors_parsed=parsed,
     )
 
 
@@ -545,6 +551,13 @@ class ArticleScores:
         return _mean([float(p.authors_found == p.authors_total) for p in self.pages if p.authors_in_text])
 
     @property
+    def author_parsed_in_text(self) -> float | None:
+        """Share of pages whose gold authors all stand in the text on which every gold
+        author is among the main article's parsed ``authors`` (stricter than
+        :attr:`author_recall_in_text`, which also counts a name shown in a byline)."""
+        return _mean([float(p.authors_parsed == p.authors_total) for p in self.pages if p.authors_in_text])
+
+    @property
     def author_precision(self) -> float | None:
         """Share of the main articles' author names that are gold authors, over pages
         that name gold authors."""
@@ -572,6 +585,7 @@ class ArticleScores:
             "aggregator_count_exact": self.aggregator_count_exact,
             "headline_accuracy_in_text": self.headline_accuracy_in_text,
             "author_recall_in_text": self.author_recall_in_text,
+            "author_parsed_in_text": self.author_parsed_in_text,
             "author_precision": self.author_precision,
         }
 
@@ -601,6 +615,7 @@ class ArticleScores:
                 f"  article count exact on aggregators    {fmt(s.aggregator_count_exact, aggregators)}",
                 f"  headline, title in the text           {fmt(s.headline_accuracy_in_text, titled)}",
                 f"  authors found, authors in the text    {fmt(s.author_recall_in_text, credited)}",
+                f"  ... read as authors, not only shown   {fmt(s.author_parsed_in_text, credited)}",
                 f"  author precision (names)              {fmt(s.author_precision, names)}",
                 f"  main article (most body words) F1     {fmt(s.main_body_f1, bodies)}",
             ]
@@ -681,6 +696,7 @@ class EvaluationReport:
         out["aggregator_count_exact"] = self.articles.aggregator_count_exact
         out["headline_accuracy_in_text"] = self.articles.headline_accuracy_in_text
         out["author_recall_in_text"] = self.articles.author_recall_in_text
+        out["author_parsed_in_text"] = self.articles.author_parsed_in_text
         out["author_precision"] = self.articles.author_precision
         return out
 

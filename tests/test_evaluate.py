@@ -424,3 +424,14 @@ def test_pages_that_cannot_be_scored_are_counted_and_named() -> None:
     data = report.to_dict()
     assert data["unscored"] == {"menu-only": "no headline or body labelled"}
     assert data["without_gold_body"] == ["title-only"]
+
+
+def test_authors_read_are_told_from_authors_shown() -> None:
+    """A gold name that stands in a byline line counts as found, but only a parsed
+    author counts as read (author_parsed_in_text)."""
+    a = _article("T", ["x"], bylines=("By JANE DOE and Bob Roe | May 1",), authors=("Bob Roe",))
+    gold = GoldArticle("T", "x", ("Jane Doe", "Bob Roe"))
+    s = score_article([a], gold, page_type="article", text="T By JANE DOE and Bob Roe | May 1 x")
+    assert (s.authors_found, s.authors_parsed, s.authors_total) == (2, 1, 2)
+    scores = ArticleScores(pages=[s])
+    assert scores.author_recall_in_text == 1.0 and scores.author_parsed_in_text == 0.0
