@@ -141,8 +141,9 @@ def unglue_name(text: str) -> str:
 
 def _unglue(text: str) -> str:
     """``text`` up to the first word glued onto a name (see ``_GLUED``)."""
+    first_space = text.find(" ")
     for m in _GLUED.finditer(text):
-        if m.group(1).lower() in _common_words():
+        if 0 < first_space < m.start() and m.group(1).lower() in _common_words():
             return text[: m.start()]
     return text
 
@@ -170,6 +171,10 @@ def _split_names(text: str, *, credited: bool = False) -> list[str]:
         part = part.strip(" .;:")
         if not part or _SOURCE_WORDS.search(part) or re.search(r"\d", part):
             continue
+        words = part.split()
+        role = next((k for k, w in enumerate(words) if w.lower().strip(",.") in _ROLE_WORDS), None)
+        if role is not None and role >= 2:
+            part = " ".join(words[:role])  # "Liz Kenny Former McKinsey Consultant"
         if _NAME.match(part) or (credited and not names and _SINGLE_NAME.match(part) and plausible_person(part)):
             if not any(w in _ROLE_WORDS for w in _LETTERS_AND_DASH.findall(part.lower())):
                 names.append(part)
@@ -227,7 +232,7 @@ def _common_phrase(name: str) -> bool:
     "Share Bookmark", "Zur Startseite", "The Yomiuri Shimbun" look like names but are
     not. The list leaves out the given names of the training data's authors, so a
     person's name opens with a word that is not on it."""
-    words = _LETTERS.findall(name.lower())
+    words = _LETTERS_AND_DASH.findall(name.lower())  # "Per-Erik Ofstad" opens with "per-erik"
     return bool(words) and words[0] in _common_words()
 
 
@@ -272,6 +277,10 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
         at = credit_prefix(text)
         glued = _BY_GLUED.match(text) if at is None else None
         named = text[at:] if at is not None else glued.group(1) if glued else None
+        if named is not None:
+            again = credit_prefix(named)  # "Author Posted by Soliant on ..."
+            if again is not None:
+                named = named[again:]
         if named is None:
             inline = _INLINE_BY.search(text)
             if inline is not None and re.search(r"[\d|·•/—–]", text[: inline.start()]):
@@ -285,7 +294,23 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
         head = re.split(r"\s[|·•#]|\s[-–—]\s", text.strip(" -–—|"), maxsplit=1)[0].strip()
         head = _NAME_END.split(head, maxsplit=1)[0].strip()  # "Andrius Juodis June 2, 2025 Blog"
         if not head or re.search(r"\d", head):
+            if raw is not None:  # a dated line: a name may stand between its marks
+                for part in re.split(r"\s[|·•/]\s", text)[1:]:
+                    part = part.strip(" .,")
+                    if (
+                        _NAME.match(part)
+                        and len(part.split()) <= 4
+                        and not _common_phrase(part)
+                        and plausible_person(part)
+                        and not _SOURCE_WORDS.search(part)
+                        and part not in bare
+                    ):
+                        bare.append(part)
             continue
+        words = head.split()
+        role = next((k for k, w in enumerate(words) if w.lower().strip(",.") in _ROLE_WORDS), None)
+        if role is not None and role >= 2:
+            head = " ".join(words[:role])  # a name, then its role: "Liz Kenny Former McKinsey Consultant"
         person = _ROLE.sub("", head).strip()
         run_together = _CAMEL_GLUE.search(head) is not None  # words the rendering ran together
         if person != head and _NAME.match(person):

@@ -117,6 +117,12 @@ def test_credited_author_without_a_word_glued_on() -> None:
         ("May 21, 2025 by The Ritualist", ["The Ritualist"]),
         ("Andrius Juodis June 2, 2025 Blog", ["Andrius Juodis"]),
         ("Emmanuel Oyibo #Cloud Computing Published on Oct 21, 2025", ["Emmanuel Oyibo"]),
+        ("Per-Erik Ofstad", ["Per-Erik Ofstad"]),  # "per" is a common word, "Per-Erik" is not
+        ("Posted by IndustrySelect on Tuesday, August 29, 2023", ["IndustrySelect"]),
+        ("Author Posted by Soliant on December 20, 2024", ["Soliant"]),
+        ("Liz Kenny Former McKinsey Consultant", ["Liz Kenny"]),
+        ("27. Januar 2026 • Gregor Meier • 3 Minuten", ["Gregor Meier"]),
+        ("June 9, 2025 | Home | World News", []),
         # one word after a credit is a name only if it may be a person's
         ("by admin", []),
         ("By Staff", []),
