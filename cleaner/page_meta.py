@@ -28,7 +28,7 @@ from lxml import etree
 
 from .bylines import NOT_PERSON_WORDS
 from .document import CleanResult
-from .lexicon import credit_prefix
+from .lexicon import credit_prefix, strip_invisible
 
 __all__ = ["PageMeta", "apply_page_meta", "page_meta_from_tree", "read_html"]
 
@@ -105,7 +105,7 @@ class PageMeta:
 
 
 def _norm(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
+    return _WS.sub(" ", strip_invisible(text or "")).strip()
 
 
 def _text_of(el: etree._Element) -> str:

@@ -32,7 +32,7 @@ from .bylines import parse_bylines, plausible_person
 from .decode import credited_author
 from .document import Article, CleanResult, Segment
 from .labels import STANDARD_LABELS, Label
-from .lexicon import MONTH_PATTERN, credit_prefix
+from .lexicon import MONTH_PATTERN, credit_prefix, strip_invisible
 from .segment import Unit
 
 __all__ = ["assemble_articles", "headline_text", "merge_units", "split_title", "with_credited_author"]
@@ -256,17 +256,20 @@ class _Draft:
         return bool(self.body or self.related or self.extra)
 
     def finish(self, reference_time: datetime | None) -> Article:
-        info = parse_bylines(self.bylines, reference_time=reference_time)
+        # the article's text as a reader sees it: without soft hyphens and zero-width
+        # spaces, which raw text may hold (its segments keep them: offsets into the text)
+        bylines = list(map(strip_invisible, self.bylines))
+        info = parse_bylines(bylines, reference_time=reference_time)
         return Article(
-            headline=self.headline,
-            bylines=self.bylines,
+            headline=None if self.headline is None else strip_invisible(self.headline),
+            bylines=bylines,
             authors=info.authors,
             published=info.published,
             published_raw=info.published_raw,
             source=info.source,
-            body=self.body,
-            related=self.related,
-            extra=self.extra,
+            body=list(map(strip_invisible, self.body)),
+            related=list(map(strip_invisible, self.related)),
+            extra={k: list(map(strip_invisible, v)) for k, v in self.extra.items()},
             start=self.start,
             end=self.end,
         )
