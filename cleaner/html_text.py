@@ -34,6 +34,7 @@ from .budget import check as check_budget
 from .config import HTML_MODES
 from .errors import CleanerError, InputTypeError, UnsupportedInputError
 from .lexicon import count_words, strip_invisible
+from .markup import attribute_groups, tag_context
 
 __all__ = [
     "MAX_ATTRIBUTES",
@@ -108,6 +109,12 @@ class Block:
             block (``<a href>``, except ``href="#..."`` and ``javascript:`` links).
         ancestors: ids of the enclosing block elements, outermost first: the innermost
             :data:`_MAX_ANCESTORS` of them (the most on the peers' pages is 50).
+        near: the :data:`cleaner.markup.ATTRIBUTE_GROUPS` (bit mask) that the block
+            element and the inline elements inside it holding its text name.
+        far: the same, of every element enclosing the block's text.
+        context: the :data:`cleaner.markup.TAG_CONTEXTS` (bit mask) among the elements
+            enclosing the block's text.
+        depth: how many elements enclose the block's text, at most.
     """
 
     start: int
@@ -118,6 +125,10 @@ class Block:
     card: int = -1
     links: list[tuple[int, int]] = field(default_factory=list)
     ancestors: tuple[int, ...] = ()
+    near: int = 0
+    far: int = 0
+    context: int = 0
+    depth: int = 0
 
     @property
     def link_chars(self) -> int:
@@ -325,9 +336,13 @@ def _flat_tag(m: re.Match[str]) -> str:
 class _Builder:
     """Accumulates inline text into blocks while walking the tree."""
 
-    __slots__ = ("blocks", "buf", "buf_len", "link_open", "links", "parts", "pos")
+    __slots__ = ("blocks", "buf", "buf_len", "link_open", "links", "marks", "parts", "pos", "seen")
 
     def __init__(self) -> None:
+        # the markup of the text being added (near, far, context, depth), set by the
+        # walk; ``seen``: the same, accumulated over the text of the current block
+        self.marks = (0, 0, 0, 0)
+        self.seen = (0, 0, 0, 0)
         self.parts: list[str] = []
         self.pos = 0
         self.blocks: list[Block] = []
@@ -348,6 +363,8 @@ class _Builder:
             return
         if text[0] == " " and (not self.buf or self.buf[-1].endswith(" ")):
             text = text[1:]
+        m, seen = self.marks, self.seen
+        self.seen = (seen[0] | m[0], seen[1] | m[1], seen[2] | m[2], max(seen[3], m[3]))
         start = self.buf_len
         if in_link:
             lead = len(text) - len(text.lstrip(" "))
@@ -373,6 +390,8 @@ class _Builder:
         links = self.links
         self.links = []
         self.link_open = -1
+        near, far, context, depth = self.seen
+        self.seen = (0, 0, 0, 0)
         if not text:
             return
         if self.parts:
@@ -387,7 +406,9 @@ class _Builder:
                 block_links.append((start + s, start + e))
         self.parts.append(text)
         self.pos += n
-        self.blocks.append(Block(start, start + n, tag, heading, zone, card, block_links, ancestors))
+        self.blocks.append(
+            Block(start, start + n, tag, heading, zone, card, block_links, ancestors, near, far, context, depth)
+        )
 
 
 def _is_link(href: str | None) -> bool:
@@ -420,6 +441,7 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
     link_depth = 0
     next_id = 0
     pushed: list[int] = []  # bit flags of what each open element pushed
+    marks: list[tuple[int, int, int, int]] = [(0, 0, 0, 0)]  # Builder.marks of each open element
 
     def ctx() -> tuple[str, int, str, int, tuple[int, ...]]:
         return (
@@ -446,6 +468,14 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
                 pushed.append(-1)
                 continue
             flags = 0
+            own = attribute_groups(el.get("class"), el.get("id"), el.get("itemprop"), el.get("role"), el.get("rel"))
+            up = marks[-1]
+            mark = (
+                own if tag in _BLOCK else up[0] | own,
+                up[1] | own,
+                up[2] | tag_context(tag),
+                up[3] + 1,
+            )
             if tag in _BLOCK:
                 b.flush(*ctx())
                 outer = block_stack[-1][2][1 - _MAX_ANCESTORS :] if block_stack else ()
@@ -469,10 +499,15 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
                 link_depth += 1
                 flags |= 16
             pushed.append(flags)
+            marks.append(mark)
+            b.marks = mark
             if el.text:
                 b.add(el.text, link_depth > 0)
         else:
             flags = pushed.pop()
+            if flags >= 0:
+                marks.pop()
+                b.marks = marks[-1]
             if flags > 0:
                 if flags & 1:
                     b.flush(*ctx())
@@ -555,6 +590,10 @@ def _collapse(page: RenderedPage, seed: int) -> RenderedPage:
                 blk.card,
                 [(s + shift, e + shift) for s, e in blk.links],
                 blk.ancestors,
+                blk.near,
+                blk.far,
+                blk.context,
+                blk.depth,
             )
         )
         pos += len(piece)
@@ -585,18 +624,15 @@ _HIDDEN_MIN_WORDS = 5
 _HIDDEN_MIN_NOVEL = 0.5
 
 
-def _hidden_sources(root: etree._Element) -> list[tuple[int, etree._Element]]:
-    """``<noscript>`` elements and template scripts, with their index in ``root.iter()``."""
+def _hidden_sources(root: etree._Element) -> list[etree._Element]:
+    """``<noscript>`` elements and template scripts with text enough to matter."""
     found = []
-    for k, el in enumerate(root.iter()):
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        tag = tag.lower()
-        if tag == "noscript" or (
-            tag == "script" and (el.get("type") or "").strip().lower() in _TEMPLATE_TYPES and el.text
-        ):
-            found.append((k, el))
+    for el in root.iter("noscript", "script", "NOSCRIPT", "SCRIPT"):
+        if el.tag.lower() == "noscript":
+            if len(etree.tostring(el, method="text", encoding="unicode")) >= _HIDDEN_MIN_CHARS:
+                found.append(el)
+        elif (el.get("type") or "").strip().lower() in _TEMPLATE_TYPES and len(el.text or "") >= _HIDDEN_MIN_CHARS:
+            found.append(el)
     return found
 
 
@@ -626,21 +662,25 @@ def _with_hidden_text(root: etree._Element, page: RenderedPage) -> RenderedPage:
         return page
     shown = set(page.text.split("\n"))
     shown_prose = sum(map(len, _prose_lines(page.text)))
-    chosen: list[tuple[int, etree._Element | None]] = []
-    for k, el in sources:
+    chosen: list[tuple[str, etree._Element | None]] = []
+    tree = root.getroottree()
+    for el in sources:
         if el.tag.lower() == "noscript":
             if _adds_prose(_walk(el, keep_noscript=True).text, shown, shown_prose):
-                chosen.append((k, None))
+                chosen.append((tree.getpath(el), None))
             continue
         sub = _template_root(el)
         if sub is not None and _adds_prose(_walk(sub).text, shown, shown_prose):
-            chosen.append((k, sub))
+            chosen.append((tree.getpath(el), sub))
     if not chosen:
         return page
     copy = deepcopy(root)
-    elements = list(copy.iter())
-    for k, sub in chosen:
-        el = elements[k]
+    copy_tree = copy.getroottree()
+    for path, sub in chosen:
+        found = copy_tree.xpath(path)
+        if not isinstance(found, list) or not found or not isinstance(found[0], etree._Element):
+            continue
+        el = found[0]
         el.tag = "div"
         el.attrib.clear()
         if sub is not None:
