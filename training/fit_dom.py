@@ -18,7 +18,7 @@ are not.
 ``fit`` compares designs by cross-validation grouped by site over the train and
 validation rows (5 folds; each fold's units are scored with the label of the most
 probable class: body word-F1 and accuracy by words, macro F1 by units) and writes the
-chosen design, fitted on all rows, with ``--out``.
+chosen design, fitted on the train split's rows (``--fit-splits``), with ``--out``.
 """
 
 from __future__ import annotations
@@ -238,7 +238,9 @@ def _fit(x: np.ndarray, y: np.ndarray, words: np.ndarray, design: str, cols: np.
     return clf.fit(x if cols is None else x[:, cols], y, sample_weight=w)
 
 
-def fit_stage(data: Path, out: Path | None, design: str, compare: bool, folds: int) -> int:
+def fit_stage(
+    data: Path, out: Path | None, design: str, compare: bool, folds: int, fit_splits: Sequence[str] = ("train",)
+) -> int:
     from sklearn.model_selection import GroupKFold
 
     info = json.loads((data / "rows.json").read_text(encoding="utf-8"))
@@ -283,7 +285,9 @@ def fit_stage(data: Path, out: Path | None, design: str, compare: bool, folds: i
                 f"{v['body_f1']:.4f} | {v['accuracy']:.4f} |"
             )
     if out is not None:
-        clf = _fit(x, np.asarray(classes, dtype=object)[y], words, design)  # labels, as a model file holds
+        keep = np.isin(splits, fit_splits)
+        labels = np.asarray(classes, dtype=object)[y[keep]]  # labels, as a model file holds
+        clf = _fit(x[keep], labels, words[keep], design)
         model_sha = hashlib.sha256(default_model_path().read_bytes()).hexdigest()
         if model_sha != info["text_model_sha256"]:
             print("warning: the rows were made with another text model; rebuild them (fit_dom rows)", file=sys.stderr)
@@ -294,8 +298,9 @@ def fit_stage(data: Path, out: Path | None, design: str, compare: bool, folds: i
             "weight": DESIGNS[design]["weight"],
             "command": "python -m training.fit_dom " + " ".join(sys.argv[1:]),
             "text_model_sha256": info["text_model_sha256"],
-            "training_pages": len(info["pages"]),
-            "training_units": len(y),
+            "fit_splits": list(fit_splits),
+            "training_pages": sum(p["split"] in fit_splits for p in info["pages"]),
+            "training_units": int(keep.sum()),
             "rows_sha256": hashlib.sha256((data / "rows.npz").read_bytes()).hexdigest(),
             "sources": info["sources"],
         }
@@ -317,10 +322,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     f.add_argument("--design", default=DEFAULT_DESIGN, choices=sorted(DESIGNS))
     f.add_argument("--no-compare", action="store_true", help="skip the cross-validation table")
     f.add_argument("--folds", type=int, default=5)
+    f.add_argument(
+        "--fit-splits",
+        default="train",
+        help="splits whose rows fit the saved stage (default train: the validation split stays held out)",
+    )
     args = ap.parse_args(argv)
     if args.command == "rows":
         return build_rows(args.datasets, args.out, args.limit)
-    return fit_stage(args.data, args.out, args.design, not args.no_compare, args.folds)
+    fit_splits = tuple(args.fit_splits.split(","))
+    return fit_stage(args.data, args.out, args.design, not args.no_compare, args.folds, fit_splits)
 
 
 if __name__ == "__main__":
