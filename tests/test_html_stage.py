@@ -124,3 +124,30 @@ def test_stage_can_be_switched_off() -> None:
     on = cleaner.Cleaner()
     off = cleaner.Cleaner(config=CleanerConfig(html_stage=False))
     assert on.html_stage is not None and off.html_stage is None
+
+
+def test_stage_leaves_pages_smaller_than_its_training_pages_alone() -> None:
+    # A page of six units (a menu, a title line, two paragraphs, a footer) is smaller than
+    # 99% of the pages the stage was fitted on: its re-scoring there was saturated and
+    # wrong (the menu line became the headline over the declared title, tests/test_page_meta.py),
+    # so the text model's probabilities stand.
+    from cleaner.html_stage import MIN_STAGE_UNITS
+
+    c = cleaner.Cleaner()
+    stage = c.html_stage
+    assert stage is not None
+    small = render_blocks(
+        "<html><body><nav><a href='/'>Home</a> <a href='/n'>News</a></nav><div>Weather Storm hits coast</div>"
+        f"<p>{PROSE}</p><p>{PROSE}</p><footer>Contact us</footer></body></html>"
+    )
+    units = split_units(small.text)
+    assert len(units) < MIN_STAGE_UNITS
+    proba = np.full((len(units), len(c._classes)), 1.0 / len(c._classes))
+    assert stage.rescore(small, units, proba, c._classes) is proba
+    # a page of the stage's size is re-scored
+    page = render_blocks(PAGE)
+    units = split_units(page.text)
+    assert len(units) >= MIN_STAGE_UNITS
+    proba = np.full((len(units), len(c._classes)), 1.0 / len(c._classes))
+    again = stage.rescore(page, units, proba, c._classes)
+    assert again.shape == proba.shape and not np.allclose(again, proba)
