@@ -151,3 +151,18 @@ def test_stage_leaves_pages_smaller_than_its_training_pages_alone() -> None:
     proba = np.full((len(units), len(c._classes)), 1.0 / len(c._classes))
     again = stage.rescore(page, units, proba, c._classes)
     assert again.shape == proba.shape and not np.allclose(again, proba)
+
+
+def test_stage_scores_as_scikit_learn_does() -> None:
+    # rescore calls the trees in one thread (cleaner.model._stage2_proba); the
+    # probabilities are scikit-learn's predict_proba's, bit for bit
+    from cleaner.html_stage import stage_features
+
+    c = cleaner.Cleaner()
+    stage = c.html_stage
+    assert stage is not None
+    page = render_blocks(PAGE)
+    units = split_units(page.text)
+    proba = np.random.default_rng(1).dirichlet(np.ones(len(c._classes)), size=len(units))
+    expected = stage.classifier.predict_proba(stage_features(page, units, proba))
+    assert np.array_equal(stage.rescore(page, units, proba, c._classes), expected)
