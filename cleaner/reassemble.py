@@ -240,6 +240,12 @@ def _trim_title(text: str) -> str:
     return out if len(out.split()) >= _MIN_TITLE_WORDS else text
 
 
+def _visible(lines: list[str]) -> list[str]:
+    """``lines`` without invisible marks (:func:`cleaner.lexicon.strip_invisible`),
+    those that held nothing else left out."""
+    return [t for t in map(strip_invisible, lines) if t]
+
+
 class _Draft:
     __slots__ = ("body", "bylines", "end", "extra", "headline", "related", "start")
 
@@ -258,18 +264,19 @@ class _Draft:
     def finish(self, reference_time: datetime | None) -> Article:
         # the article's text as a reader sees it: without soft hyphens and zero-width
         # spaces, which raw text may hold (its segments keep them: offsets into the text)
-        bylines = list(map(strip_invisible, self.bylines))
+        # (a line of nothing but marks is dropped)
+        bylines = _visible(self.bylines)
         info = parse_bylines(bylines, reference_time=reference_time)
         return Article(
-            headline=None if self.headline is None else strip_invisible(self.headline),
+            headline=None if self.headline is None else (strip_invisible(self.headline) or None),
             bylines=bylines,
             authors=info.authors,
             published=info.published,
             published_raw=info.published_raw,
             source=info.source,
-            body=list(map(strip_invisible, self.body)),
-            related=list(map(strip_invisible, self.related)),
-            extra={k: list(map(strip_invisible, v)) for k, v in self.extra.items()},
+            body=_visible(self.body),
+            related=_visible(self.related),
+            extra={k: _visible(v) for k, v in self.extra.items()},
             start=self.start,
             end=self.end,
         )

@@ -160,3 +160,20 @@ def test_invisible_marks_in_raw_text_leave_the_article_text_and_keep_offsets() -
     assert "\u00ad" not in body and "\u200b" not in body
     assert "Während" in body and "budget on" in body
     assert [s.label for s in result.segments] == [s.label for s in cleaner.clean(plain).segments]
+
+
+def test_lines_of_nothing_but_invisible_marks_in_raw_text() -> None:
+    # a line holding only a zero-width space or a byte-order mark is a unit of the raw
+    # text; read without its marks it is empty, which crashed featurize (IndexError)
+    body = (
+        "The council approved the budget on Monday after a long debate about the schools "
+        "and the roads of the city, and the mayor said it was a good day for everyone."
+    )
+    text = f"Council passes budget\n\u200b\n{body}\n\u200b\u00ad\n{body}\n\ufeff"
+    result = cleaner.clean(text)
+    for seg in result.segments:
+        assert text[seg.start : seg.end] == seg.text
+    assert result.main is not None
+    assert all(line.strip() for line in result.main.body)
+    assert body in result.main.body
+    assert result.main.headline is None or result.main.headline.strip()
