@@ -17,8 +17,10 @@ from .document import CleanResult, Segment
 from .errors import InputTooLargeError, InputTypeError
 from .features import PageFeatures, featurize
 from .headline import headline_chooser
+from .html_stage import HtmlStage, default_html_stage
+from .html_text import RenderedPage
 from .model import Model, load_model
-from .page_meta import PageMeta, apply_page_meta, read_html
+from .page_meta import PageMeta, apply_page_meta, read_html_page
 from .reassemble import assemble_articles, merge_units, with_credited_author
 from .segment import Unit, find_phrases, split_units
 from .structure import ArticleFilter, ArticleSpan, default_article_filter
@@ -86,6 +88,7 @@ class Cleaner:
         self.config = CleanerConfig() if config is None else config
         self._classes = [str(c) for c in self.model.estimator.classes_]
         self.article_filter: ArticleFilter | None = default_article_filter() if self.config.page_structure else None
+        self.html_stage: HtmlStage | None = default_html_stage() if self.config.html_stage else None
         self._observe_articles: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None
         self._observe_edges: Callable[[list[tuple[int, bool, int]], np.ndarray], None] | None = None
 
@@ -330,11 +333,36 @@ class Cleaner:
                 "parsing it); raise CleanerConfig(max_chars=...) or pass None to accept it"
             )
         with running(self._clock()):
-            text, meta = read_html(html, mode=self.config.html_mode, metadata=self.config.html_metadata)
-            check_budget("rendering HTML")
-            text = _check_text(text, self.config)
-            _check_meta(meta)
-            return self._clean(text, meta)
+            page, meta, units, proba, model = self._html_units(html)
+            proba = self._rescore_html(page, units, proba, model)
+            spans = _title_spans(page.text, meta)
+            return self._result(page.text, units, proba, model, meta, spans)
+
+    def _html_units(self, html: str | bytes) -> tuple[RenderedPage, PageMeta | None, list[Unit], np.ndarray, Model]:
+        page, meta = read_html_page(html, mode=self.config.html_mode, metadata=self.config.html_metadata)
+        check_budget("rendering HTML")
+        text = _check_text(page.text, self.config)
+        _check_meta(meta)
+        units, proba, model = self._predict(text, _title_spans(text, meta), meta.url if meta is not None else None)
+        return page, meta, units, proba, model
+
+    def html_units(self, html: str | bytes) -> tuple[RenderedPage, PageMeta | None, list[Unit], np.ndarray]:
+        """The first steps of :meth:`clean_html`: the rendering, what the page declares,
+        the units of the text and the text model's class probabilities, before the HTML
+        stage (:mod:`cleaner.html_stage`) re-scores them; ``training.fit_dom`` fits the
+        stage on them."""
+        with running(self._clock()):
+            page, meta, units, proba, _ = self._html_units(html)
+        return page, meta, units, proba
+
+    def _rescore_html(self, page: RenderedPage, units: Sequence[Unit], proba: np.ndarray, model: Model) -> np.ndarray:
+        """The HTML stage's probabilities, where it applies: the browser rendering and a
+        model that is not a user's retrained one (it was fitted on the default's)."""
+        stage = self.html_stage
+        if stage is None or self.config.html_mode != "browser" or model.manifest.get("retrained"):
+            return proba
+        check_budget("reading the markup")
+        return stage.rescore(page, units, proba, self._classes)
 
 
 def clean(text: str, *, config: CleanerConfig | None = None, meta: PageMeta | None = None) -> CleanResult:

@@ -54,6 +54,11 @@ class CleanerConfig:
             with the learned article filter (:mod:`cleaner.structure`): a menu
             heading, a comment thread or a subheading does not make an article of a
             single-article page. Default True; False keeps every headline's article.
+        html_stage: whether :meth:`cleaner.Cleaner.clean_html` re-scores the text
+            model's labels with the page's markup (:mod:`cleaner.html_stage`: tags,
+            class and id words such as "comment" or "sidebar", link density, the
+            container of the page's prose), in the browser rendering with a model
+            that is not retrained. Default True; raw text never uses it.
     """
 
     split_titles: bool = True
@@ -65,11 +70,12 @@ class CleanerConfig:
     html_mode: str = "browser"
     html_metadata: bool = True
     page_structure: bool = True
+    html_stage: bool = True
 
     def __post_init__(self) -> None:
         """Raises :class:`cleaner.errors.ConfigError` (a ``ValueError``) for an option of
         the wrong type or value."""
-        for name in ("split_titles", "keep_headline_only", "html_metadata", "page_structure"):
+        for name in ("split_titles", "keep_headline_only", "html_metadata", "page_structure", "html_stage"):
             value = getattr(self, name)
             # True and False, also as 1 and 0 or NumPy booleans; stored as bool
             numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")

@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .budget import check as check_budget
-from .lexicon import FEATURE_CREDIT_PREFIXES
+from .lexicon import FEATURE_CREDIT_PREFIXES, has_invisible, strip_invisible
 from .segment import Unit
 
 __all__ = [
@@ -281,6 +281,9 @@ def featurize(text: str, units: Sequence[Unit]) -> PageFeatures:
         empty = np.zeros((0, len(NUMERIC_FEATURES)))
         return PageFeatures(empty, sp.csr_matrix((0, mask + 1)), np.zeros(0, dtype=np.int64))
     texts = [text[u.start : u.end] for u in units]
+    if has_invisible(text):  # soft hyphens and zero-width spaces: read as a reader sees the words
+        # (a unit of nothing but marks keeps them: a unit's text is never empty)
+        texts = [strip_invisible(t) or t for t in texts]
     if _SEP in text:  # the separator stands for a unit's bounds: in the text it is a symbol like any other
         texts = [t.replace(_SEP, _SEP_IN_TEXT) for t in texts]
     lowers = list(map(str.lower, texts))

@@ -14,7 +14,9 @@ Chinese.
   the training data;
 * :func:`count_words`: words as a reader counts them, where each character of a
   script written without spaces (Chinese, Japanese) counts as a word;
-* :data:`NAME_PARTICLES`: lower-case words inside a person's name ("van", "de", "bin").
+* :data:`NAME_PARTICLES`: lower-case words inside a person's name ("van", "de", "bin");
+* :data:`INVISIBLE_MARKS` and :func:`strip_invisible`: characters a reader never sees
+  that split words for a machine (soft hyphens, zero-width spaces).
 """
 
 from __future__ import annotations
@@ -25,12 +27,15 @@ __all__ = [
     "CREDIT_PREFIXES",
     "FEATURE_CREDIT_PREFIXES",
     "FORUM_CREDITS",
+    "INVISIBLE_MARKS",
     "MONTHS",
     "MONTH_PATTERN",
     "NAME_PARTICLES",
     "count_words",
     "credit_prefix",
+    "has_invisible",
     "is_cjk",
+    "strip_invisible",
 ]
 
 CREDIT_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -131,6 +136,35 @@ def count_words(text: str) -> int:
     (3, 5, 3)
     """
     return len(_WORD_OR_CJK.findall(text))
+
+
+INVISIBLE_MARKS = "\u00ad\u180e\u200b\u2060\u2061\u2062\u2063\u2064\ufeff"
+"""Characters that are not shown and do not separate words: the soft hyphen (U+00AD,
+a hyphenation hint: "Wäh\u00adrend" reads "Während"), the Mongolian vowel separator
+(U+180E, formerly a space), the zero-width space (U+200B), the word joiner (U+2060),
+the invisible mathematical operators (U+2061-2064) and the zero-width no-break space
+(U+FEFF, a byte-order mark inside text). The zero-width non-joiner and joiner
+(U+200C, U+200D) are not among them: they spell words in Persian and Indic scripts
+("می\u200cخواهم") and join emoji, and dropping them changes what a reader sees."""
+
+_INVISIBLE_TABLE = dict.fromkeys(map(ord, INVISIBLE_MARKS))
+_HAS_INVISIBLE = re.compile(f"[{INVISIBLE_MARKS}]")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without :data:`INVISIBLE_MARKS` (the same object when it has none).
+
+    >>> strip_invisible("Wäh\u00adrend der Sit\u200bzung")
+    'Während der Sitzung'
+    """
+    if _HAS_INVISIBLE.search(text) is None:
+        return text
+    return text.translate(_INVISIBLE_TABLE)
+
+
+def has_invisible(text: str) -> bool:
+    """Whether ``text`` holds one of :data:`INVISIBLE_MARKS`."""
+    return _HAS_INVISIBLE.search(text) is not None
 
 
 _SPACED_CREDITS = [p for p in _ALL_CREDITS if not any(is_cjk(c) for c in p)]

@@ -22,15 +22,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from .bylines import NOT_PERSON_WORDS
 from .document import CleanResult
-from .lexicon import credit_prefix
+from .lexicon import credit_prefix, strip_invisible
 
-__all__ = ["PageMeta", "apply_page_meta", "page_meta_from_tree", "read_html"]
+if TYPE_CHECKING:
+    from .html_text import RenderedPage
+
+__all__ = ["PageMeta", "apply_page_meta", "page_meta_from_tree", "read_html", "read_html_page"]
 
 # JSON-LD types that describe an article (NewsArticle, BlogPosting, ReportageNewsArticle ...)
 _ARTICLE_TYPE = re.compile(r"(?:Article|BlogPosting|Posting|Report)$")
@@ -105,7 +108,7 @@ class PageMeta:
 
 
 def _norm(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
+    return _WS.sub(" ", strip_invisible(text or "")).strip()
 
 
 def _text_of(el: etree._Element) -> str:
@@ -435,14 +438,23 @@ def read_html(html: str | bytes, *, mode: str = "browser", metadata: bool = True
         InputTypeError, HTMLInputError, UnsupportedInputError: as
             :func:`cleaner.html_text.html_to_text`.
     """
+    page, meta = read_html_page(html, mode=mode, metadata=metadata)
+    return page.text, meta
+
+
+def read_html_page(
+    html: str | bytes, *, mode: str = "browser", metadata: bool = True
+) -> tuple[RenderedPage, PageMeta | None]:
+    """:func:`read_html` with the whole rendering (:class:`cleaner.html_text.RenderedPage`:
+    the text and the markup of each block), which the HTML stage reads."""
     from .html_text import parse_html, render_tree
 
     root = parse_html(html)
     page = render_tree(root, mode=mode)
     if not metadata:
-        return page.text, None
+        return page, None
     furniture = tuple((b.start, b.end) for b in page.blocks if b.zone in _FURNITURE_ZONES)
-    return page.text, replace(page_meta_from_tree(root), furniture=furniture)
+    return page, replace(page_meta_from_tree(root), furniture=furniture)
 
 
 def apply_page_meta(result: CleanResult, meta: PageMeta, *, title_in_text: bool) -> CleanResult:

@@ -32,7 +32,7 @@ from .bylines import parse_bylines, plausible_person
 from .decode import credited_author
 from .document import Article, CleanResult, Segment
 from .labels import STANDARD_LABELS, Label
-from .lexicon import MONTH_PATTERN, credit_prefix
+from .lexicon import MONTH_PATTERN, credit_prefix, strip_invisible
 from .segment import Unit
 
 __all__ = ["assemble_articles", "headline_text", "merge_units", "split_title", "with_credited_author"]
@@ -240,6 +240,12 @@ def _trim_title(text: str) -> str:
     return out if len(out.split()) >= _MIN_TITLE_WORDS else text
 
 
+def _visible(lines: list[str]) -> list[str]:
+    """``lines`` without invisible marks (:func:`cleaner.lexicon.strip_invisible`),
+    those that held nothing else left out."""
+    return [t for t in map(strip_invisible, lines) if t]
+
+
 class _Draft:
     __slots__ = ("body", "bylines", "end", "extra", "headline", "related", "start")
 
@@ -256,17 +262,21 @@ class _Draft:
         return bool(self.body or self.related or self.extra)
 
     def finish(self, reference_time: datetime | None) -> Article:
-        info = parse_bylines(self.bylines, reference_time=reference_time)
+        # the article's text as a reader sees it: without soft hyphens and zero-width
+        # spaces, which raw text may hold (its segments keep them: offsets into the text)
+        # (a line of nothing but marks is dropped)
+        bylines = _visible(self.bylines)
+        info = parse_bylines(bylines, reference_time=reference_time)
         return Article(
-            headline=self.headline,
-            bylines=self.bylines,
+            headline=None if self.headline is None else (strip_invisible(self.headline) or None),
+            bylines=bylines,
             authors=info.authors,
             published=info.published,
             published_raw=info.published_raw,
             source=info.source,
-            body=self.body,
-            related=self.related,
-            extra=self.extra,
+            body=_visible(self.body),
+            related=_visible(self.related),
+            extra={k: _visible(v) for k, v in self.extra.items()},
             start=self.start,
             end=self.end,
         )

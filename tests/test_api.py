@@ -141,3 +141,39 @@ def test_config_takes_numpy_numbers_and_stores_python_ones() -> None:
     c = cleaner.CleanerConfig(max_chars=np.int64(100), split_titles=np.True_, keep_headline_only=1)
     assert (c.max_chars, c.split_titles, c.keep_headline_only) == (100, True, True)
     assert type(c.max_chars) is int and type(c.split_titles) is bool and type(c.keep_headline_only) is bool
+
+
+def test_invisible_marks_in_raw_text_leave_the_article_text_and_keep_offsets() -> None:
+    # issue 14, item 3: in raw text the marks stay in the segments (offsets point into the
+    # user's text), but the article's text, and the words the model reads, lose them
+    plain = (
+        "Council passes budget\nBy Jane Doe | June 9, 2025\n"
+        "The council approved the budget on Monday after a long debate about the schools "
+        "and the roads of the city, and the mayor said it was a good day for everyone.\n"
+        "Während der Sitzung sprachen viele Bürger über die Straßen der Stadt und ihre Zukunft."
+    )
+    marked = plain.replace("Während", "Wäh\u00adrend").replace("budget on", "bud\u00adget\u200b on")
+    result = cleaner.clean(marked)
+    for seg in result.segments:
+        assert marked[seg.start : seg.end] == seg.text
+    body = " ".join(result.articles[0].body)
+    assert "\u00ad" not in body and "\u200b" not in body
+    assert "Während" in body and "budget on" in body
+    assert [s.label for s in result.segments] == [s.label for s in cleaner.clean(plain).segments]
+
+
+def test_lines_of_nothing_but_invisible_marks_in_raw_text() -> None:
+    # a line holding only a zero-width space or a byte-order mark is a unit of the raw
+    # text; read without its marks it is empty, which crashed featurize (IndexError)
+    body = (
+        "The council approved the budget on Monday after a long debate about the schools "
+        "and the roads of the city, and the mayor said it was a good day for everyone."
+    )
+    text = f"Council passes budget\n\u200b\n{body}\n\u200b\u00ad\n{body}\n\ufeff"
+    result = cleaner.clean(text)
+    for seg in result.segments:
+        assert text[seg.start : seg.end] == seg.text
+    assert result.main is not None
+    assert all(line.strip() for line in result.main.body)
+    assert body in result.main.body
+    assert result.main.headline is None or result.main.headline.strip()

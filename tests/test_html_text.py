@@ -122,3 +122,30 @@ def test_utf8_bytes_whatever_the_place_of_the_charset() -> None:
     # bytes that are not UTF-8 are read in the charset the page declares
     latin = "<html><head><meta charset='iso-8859-1'></head><body><p>Grüße aus Köln</p></body></html>"
     assert html_to_text(latin.encode("latin-1")) == "Grüße aus Köln"
+
+
+def test_invisible_marks_are_not_rendered() -> None:
+    # issue 14: soft hyphens and zero-width characters stayed in the text ("Wäh\u00adrend")
+    html = "<p>Wäh\u00adrend der Sit\u00adzung\u200b kam es zu\u2060 Streit.\ufeff</p><p>\u00ad\u200b</p>"
+    assert html_to_text(html) == "Während der Sitzung kam es zu Streit."
+
+
+def test_hidden_article_text_rendered_once() -> None:
+    para = "The council approved the new budget after a long debate on Monday evening. "
+    visible = "<nav><a href='/'>Home</a> <a href='/n'>News</a></nav><p>" + "Menu and site text. " * 12 + "</p>"
+    # the article ships inside <noscript> on a page that has other text: rendered
+    noscript = f"<html><body>{visible}<noscript><article><p>{para * 4}</p></article></noscript></body></html>"
+    assert para.strip() in html_to_text(noscript)
+    # ... and inside a text template (client-side rendering): rendered
+    template = (
+        f"<html><body>{visible}<script type='text/template'><article><h1>Budget passed</h1>"
+        f"<p>{para * 4}</p></article></script><script>var x = 1;</script></body></html>"
+    )
+    text = html_to_text(template)
+    assert "Budget passed" in text and para.strip() in text and "var x" not in text
+    # a <noscript> that repeats the page's own text is not rendered a second time
+    twice = f"<html><body><p>{para * 4}</p><noscript><p>{para * 4}</p></noscript></body></html>"
+    assert html_to_text(twice).count("long debate") == 4
+    # a script that is code, or short noscript text, stays out
+    code = f"<html><body><p>{para * 4}</p><script type='text/javascript'>var t = '{para}';</script></body></html>"
+    assert html_to_text(code).count("long debate") == 4

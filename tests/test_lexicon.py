@@ -99,3 +99,12 @@ def test_count_words_is_at_least_the_spaced_words(text: str) -> None:
     assert count_words(text) == sum(is_cjk(c) for c in text) + len(
         "".join(" " if is_cjk(c) else c for c in text).split()
     )
+
+
+def test_strip_invisible() -> None:
+    from cleaner.lexicon import strip_invisible
+
+    assert strip_invisible("Wäh\u00adrend\u200b der\u2060 Zeit\ufeff") == "Während der Zeit"
+    # joiners that spell words (Persian, Indic scripts) and emoji sequences stay
+    assert strip_invisible("می\u200cخواهم") == "می\u200cخواهم"
+    assert strip_invisible("plain") == "plain"

@@ -42,6 +42,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -93,6 +94,7 @@ def select_pages(datasets: Path, split: str, split_file: Path | None, limit: int
                 site = site_of(r["id"], dataset, r.get("url"))
                 r["site"] = site
                 r["dataset"] = dataset
+                r["language"] = page_language(r)
                 records.append(r)
     forced = {r["site"] for r in records if r["id"] in gold_ids}
     chosen = [r for r in records if (sites.get(r["site"]) or split_of(r["site"], forced)) == split]
@@ -151,6 +153,23 @@ def _gold(r: dict[str, Any]) -> GoldArticle:
     return GoldArticle(title=g.get("title") or None, body=g.get("body") or None, authors=authors)
 
 
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+_ENGLISH_WORDS = frozenset("the and of to in is that for it with was on as are".split())
+
+
+def page_language(record: dict[str, Any]) -> str:
+    """A page's language (primary subtag): the record's, else its ``<html lang>``, else
+    ``"en"`` when at least 8% of its gold body's words are common English words and
+    ``"other"`` otherwise (pages without a declared language are mostly WCXB's)."""
+    for value in (record.get("lang"), *(_HTML_LANG.findall(record.get("html") or "")[:1])):
+        if isinstance(value, str) and value.strip():
+            return value.strip().lower().replace("_", "-").split("-")[0]
+    words = re.findall(r"\w+", ((record.get("gold") or {}).get("body") or "").lower())
+    if not words:
+        return "unknown"
+    return "en" if sum(w in _ENGLISH_WORDS for w in words) >= 0.08 * len(words) else "other"
+
+
 def _mean(xs: list[float]) -> float | None:
     return sum(xs) / len(xs) if xs else None
 
@@ -180,6 +199,9 @@ def score_tool(tool: str, out: Path, pages: list[dict[str, Any]]) -> tuple[dict[
         if s.body_f1 is not None:
             by_ds.setdefault(r["dataset"], []).append(s.body_f1)
     q["body_f1_by_dataset"] = {k: {"f1": _mean(v), "pages": len(v)} for k, v in sorted(by_ds.items())}
+    non_en = [s.body_f1 for s, r in zip(scores, pages, strict=True) if s.body_f1 is not None and r["language"] != "en"]
+    q["body_f1_non_english"] = _mean(non_en)
+    q["non_english_pages"] = len(non_en)
     heads = [float(bool(s.headline_correct)) for s in scores if s.headline_correct is not None]
     q["headline_accuracy"] = _mean(heads) if tool in TITLE_TOOLS else None
     q["headline_pages"] = len(heads)
@@ -225,7 +247,8 @@ def results_markdown(results: dict[str, Any]) -> str:
             continue
         types = sorted({t for r in rows.values() for t in r.get("body_f1_by_type", {})})
         lines += ["", f"## {title}", ""]
-        head = ["tool", "body F1", "all articles", *[f"F1 {t}" for t in types], "headline", "authors"]
+        head = ["tool", "body F1", "all articles", *[f"F1 {t}" for t in types], "F1 non-English"]
+        head += ["headline", "authors"]
         head += ["pages/s", "× speed", "peak MB", "× mem", "errors", "timeouts"]
         lines.append("| " + " | ".join(head) + " |")
         lines.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
@@ -239,6 +262,7 @@ def results_markdown(results: dict[str, Any]) -> str:
                 _fmt(r["body_f1"]),
                 _fmt(r["all_body_f1"]) if tool.startswith("cleaner") else "=",
                 *[_fmt(bt[t]["f1"]) if t in bt else "–" for t in types],
+                _fmt(r.get("body_f1_non_english")),
                 _fmt(r["headline_accuracy"]),
                 _fmt(r["author_accuracy"]),
                 f"{r['pages_per_second']:.1f}",
@@ -254,7 +278,8 @@ def results_markdown(results: dict[str, Any]) -> str:
             n = ", ".join(f"{t} {v['pages']}" for t, v in counts["body_f1_by_type"].items())
             lines.append("")
             lines.append(
-                f"Pages with a gold body by type: {n}; with a gold title: {counts['headline_pages']}; "
+                f"Pages with a gold body by type: {n}; not in English: {counts.get('non_english_pages')}; "
+                f"with a gold title: {counts['headline_pages']}; "
                 f"naming authors: {counts['author_pages']}."
             )
     lines.append("")
@@ -311,7 +336,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows[tool] = row
             print(
-                f"body F1 {_fmt(quality['body_f1'])}, {row['pages_per_second']:.1f} pages/s, "
+                f"body F1 {_fmt(quality['body_f1'])} (article pages "
+                f"{_fmt(quality['body_f1_by_type'].get('article', {}).get('f1'))}, non-English "
+                f"{_fmt(quality['body_f1_non_english'])}), headline {_fmt(quality['headline_accuracy'])}, "
+                f"authors {_fmt(quality['author_accuracy'])}, {row['pages_per_second']:.1f} pages/s, "
                 f"{summary['peak_rss_mb']:.0f} MB, {summary['errors']} errors, "
                 f"{summary['timeouts']} timeouts",
                 file=sys.stderr,
@@ -333,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         "datasets": str(args.datasets),
         "pages_by_dataset": dict(sorted(Counter(r["dataset"] for r in pages).items())),
         "pages_by_type": dict(sorted(Counter(r.get("page_type") or "unknown" for r in pages).items())),
+        "pages_by_language": dict(Counter(r["language"] for r in pages).most_common()),
         "model": f"cleaner/models/default.model.zip ({manifest.get('design')}, "
         f"{manifest.get('training_pages')} training pages, data sha256 "
         f"{str(manifest.get('training_data_sha256'))[:12]})",

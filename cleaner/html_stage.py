@@ -1,0 +1,192 @@
+"""The HTML stage: labels re-scored from the text model's view and the page's markup.
+
+Given HTML, cleaner renders it (:mod:`cleaner.html_text`), and the text model gives
+each unit of the text its class probabilities, as for any page text. The HTML stage
+then scores each unit again from those probabilities (the unit's, its neighbours' and
+the mean over its block and its container) and the unit's markup features
+(:mod:`cleaner.dom_features`): a gradient-boosting classifier fitted by
+``python -m training.fit_dom`` on the pages of the training split and shipped as a
+model file of its own (``cleaner/models/html_stage.model.zip``, JSON and arrays, no
+pickle), so raw text is cleaned exactly as without it. Its probabilities replace the
+text model's before decoding. ``CleanerConfig(html_stage=False)`` switches it off.
+
+It was fitted on the shipped text model's probabilities: its manifest records that
+model's SHA-256, and a text model retrained since needs the stage refitted
+(``tests/test_html_stage.py`` checks the two agree).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from .dom_features import DOM_FEATURES, unit_dom_features
+from .errors import ModelError
+from .html_text import RenderedPage
+from .model import _stage2_proba
+from .model_file import read_model_file, write_model_file
+from .segment import Unit
+
+__all__ = [
+    "MIN_STAGE_UNITS",
+    "HtmlStage",
+    "assemble_features",
+    "default_html_stage",
+    "default_html_stage_path",
+    "stage_feature_names",
+    "stage_features",
+    "unit_places",
+]
+
+HTML_STAGE_VERSION = 1
+"""The layout of :func:`stage_features`; a stage of another version is refused."""
+
+MIN_STAGE_UNITS = 10
+"""Pages of fewer units keep the text model's probabilities. The shipped stage was
+fitted on pages of the train split, of which 1% have fewer than 10 units (7 of 1,340,
+``corpus/html_stage/rows.json``): below that its input (the page's words, the share of
+its prose in each container, every block in the main container) is one it has hardly
+seen, and there it was seen to be sure and wrong: on a page of six units it called a
+footer line body with probability 1.0 and every line before the prose body, so a menu
+line became the headline over the title the page declares
+(``tests/test_page_meta.py::test_clean_html_uses_the_declared_title_authors_and_date``)."""
+
+
+def _group_mean(proba: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    _, inverse = np.unique(groups, return_inverse=True)
+    sums = np.zeros((int(inverse.max()) + 1, proba.shape[1]))
+    np.add.at(sums, inverse, proba)
+    counts = np.bincount(inverse).astype(np.float64)[:, None]
+    return (sums / counts)[inverse]
+
+
+def stage_feature_names(classes: Sequence[str]) -> tuple[str, ...]:
+    """The names of the columns of :func:`stage_features` for a model's labels."""
+    names: list[str] = []
+    for where in ("unit", "prev", "next", "prev2", "next2", "block", "container"):
+        names += [f"p_{where}_{c}" for c in classes]
+    return (*names, *DOM_FEATURES)
+
+
+def unit_places(page: RenderedPage, units: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's block (index into ``page.blocks``) and container (the id of its
+    block's enclosing block element, -1 for none)."""
+    blocks = page.blocks
+    if not blocks:
+        return np.zeros(len(units), dtype=np.int64), np.full(len(units), -1, dtype=np.int64)
+    starts = np.asarray([b.start for b in blocks], dtype=np.int64)
+    which = np.maximum(np.searchsorted(starts, [u.start for u in units], side="right") - 1, 0).astype(np.int64)
+    parent = np.asarray(
+        [blocks[i].ancestors[-2] if len(blocks[i].ancestors) >= 2 else -1 for i in which.tolist()], dtype=np.int64
+    )
+    return which, parent
+
+
+def assemble_features(proba: np.ndarray, block: np.ndarray, container: np.ndarray, dom: np.ndarray) -> np.ndarray:
+    """The HTML stage's input of one page's units from the text model's ``proba``, each
+    unit's block and container (:func:`unit_places`) and its markup features
+    (:func:`cleaner.dom_features.unit_dom_features`): see :func:`stage_features`."""
+    n, k = proba.shape
+    if n == 0:
+        return np.zeros((0, 7 * k + dom.shape[1]), dtype=np.float32)
+    zero = np.zeros((1, k))
+    prev = np.concatenate([zero, proba[:-1]])
+    nxt = np.concatenate([proba[1:], zero])
+    prev2 = np.concatenate([zero, prev[:-1]])
+    nxt2 = np.concatenate([nxt[1:], zero])
+    return np.hstack(
+        [proba, prev, nxt, prev2, nxt2, _group_mean(proba, block), _group_mean(proba, container), dom]
+    ).astype(np.float32)
+
+
+def stage_features(page: RenderedPage, units: Sequence[Unit], proba: np.ndarray) -> np.ndarray:
+    """The HTML stage's input for each unit: the text model's probabilities ``proba``
+    of the unit, of the units one and two before and after it (zeros past the page's
+    ends), their means over the unit's block and over its container, and
+    :func:`cleaner.dom_features.unit_dom_features`."""
+    block, container = unit_places(page, units)
+    return assemble_features(proba, block, container, unit_dom_features(page, units))
+
+
+@dataclass(frozen=True)
+class HtmlStage:
+    """The fitted HTML stage: a gradient-boosting classifier over :func:`stage_features`.
+
+    Attributes:
+        classifier: the fitted scikit-learn classifier; its classes are the labels.
+        manifest: how it was made (command, data, scores, the text model's SHA-256).
+    """
+
+    classifier: HistGradientBoostingClassifier
+    manifest: dict[str, Any]
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in self.classifier.classes_]
+
+    def rescore(
+        self, page: RenderedPage, units: Sequence[Unit], proba: np.ndarray, classes: Sequence[str]
+    ) -> np.ndarray:
+        """The units' class probabilities (columns: ``classes``, the text model's
+        labels) from the text model's ``proba`` and the page's markup; ``proba`` itself
+        when the labels differ from the stage's (a model with labels of its own) or the
+        page has fewer than :data:`MIN_STAGE_UNITS` units."""
+        if list(classes) != self.classes or len(units) < MIN_STAGE_UNITS:
+            return proba
+        x = stage_features(page, units, proba)
+        # the trees called in one thread, as the text model's stage 2 is: scikit-learn's
+        # predict_proba starts OpenMP threads for a page's few hundred rows, which on a
+        # busy machine took 2.7 s a page instead of 0.06 (the same probabilities)
+        return _stage2_proba(self.classifier, x)
+
+    def save(self, path: str | Path) -> str:
+        """Write the stage as a model file (JSON and arrays); return its SHA-256."""
+        from .model_state import _Arrays, _hgb_state
+
+        arrays = _Arrays()
+        structure = {"html_stage": _hgb_state(self.classifier, arrays, "html_stage"), "html_stage_version": 1}
+        return write_model_file(path, self.manifest, structure, arrays.arrays)
+
+    @classmethod
+    def load(cls, path: str | Path) -> HtmlStage:
+        """Read a stage written by :meth:`save`.
+
+        Raises:
+            ModelFormatError: the file is not a model file of an HTML stage.
+            ModelError: it is of another layout of the stage's features.
+        """
+        from .model_state import _Reader, _rebuild_hgb
+
+        p = Path(path)
+        mf = read_model_file(p.read_bytes(), str(p))
+        r = _Reader(mf.arrays)
+        if mf.structure.get("html_stage_version") != HTML_STAGE_VERSION:
+            raise ModelError(
+                f"{p} is an HTML stage of layout {mf.structure.get('html_stage_version')!r}, this cleaner reads "
+                f"layout {HTML_STAGE_VERSION}; refit it with python -m training.fit_dom"
+            )
+        value = r.key(mf.structure, "html_stage", "model.json")
+        d = r.obj(value, "html_stage", "HistGradientBoosting")
+        classes = r.classes(d, "html_stage")
+        n_features = len(stage_feature_names([str(c) for c in classes]))
+        clf = _rebuild_hgb(r, value, "html_stage", n_features=n_features)
+        mf.arrays.check_all_read()
+        return cls(clf, dict(mf.manifest))
+
+
+def default_html_stage_path() -> Path:
+    """Where the shipped HTML stage is stored."""
+    return Path(__file__).resolve().parent / "models" / "html_stage.model.zip"
+
+
+@functools.cache
+def default_html_stage() -> HtmlStage | None:
+    """The shipped HTML stage, loaded once; None where the package has none."""
+    path = default_html_stage_path()
+    return HtmlStage.load(path) if path.is_file() else None

@@ -1,0 +1,113 @@
+"""What an element's markup says about its text: the project's one markup vocabulary.
+
+Sites name their containers for what they hold: ``class="comment-list"``,
+``id="sidebar"``, ``itemprop="author"``, ``role="navigation"``. :func:`attribute_groups`
+reads an element's ``class``, ``id``, ``itemprop``, ``role`` and ``rel`` into a bit mask
+of :data:`ATTRIBUTE_GROUPS` (comment, byline, sidebar, related, share, ad ...), and
+:data:`TAG_CONTEXTS` gives a bit to each tag whose presence among a text's enclosing
+elements matters (inside a list, a table, a figure, a quotation, an ``<article>``).
+:mod:`cleaner.html_text` records both for every rendered block, and
+:mod:`cleaner.dom_features` turns them into the features of the HTML stage.
+
+>>> names = lambda mask: [g for g, bit in zip(ATTRIBUTE_GROUPS, range(64)) if mask >> bit & 1]
+>>> names(attribute_groups("comments widget", "sidebar-2", None, None, None))
+['comment', 'sidebar']
+>>> names(attribute_groups("header-ad", None, None, None, None))
+['header', 'ad']
+>>> names(attribute_groups("shadow read", None, None, None, None))
+[]
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+__all__ = ["ATTRIBUTE_GROUPS", "TAG_CONTEXTS", "attribute_groups", "tag_context"]
+
+# Each group: words that start a token of the attribute values (tokens are cut at
+# anything but a letter: "comment-list" and "commentList" both hold "comment"), with
+# the short words that would start unrelated tokens ("ad" in "address") matched whole.
+# Chosen by hand from the class names of the peers' pages and the usual CMS themes
+# (WordPress, Drupal, Discourse, news sites' own); German words where the pages of
+# issue 14 used them.
+_GROUPS: dict[str, tuple[str, ...]] = {
+    "comment": ("comment", "disqus", "respond", "reply", "replies", "pingback", "trackback", "discussion", "kommentar"),
+    "byline": ("byline", "author", "writer", "contributor", "autor", "reporter", "creator"),
+    "date": ("date", "time", "publish", "posted", "dateline", "timestamp", "datum"),
+    "headline": ("headline", "title", "heading", "hed"),
+    "sidebar": ("sidebar", "aside", "rail", "widget", "sidebox", "marginal"),
+    "related": ("related", "recommend", "teaser", "popular", "trending", "mostread", "more", "also", "next", "prev"),
+    "nav": ("nav", "menu", "breadcrumb", "crumb", "pagination", "pager", "toc", "tabs", "skip"),
+    "footer": ("footer", "copyright", "legal", "bottom", "impressum", "colophon"),
+    "header": ("header", "masthead", "topbar", "banner", "logo", "brand"),
+    "share": ("share", "social", "facebook", "twitter", "whatsapp", "sharing", "print", "email", "follow", "teilen"),
+    "ad": ("ad=", "ads=", "advert", "adsense", "adslot", "adunit", "adsby", "sponsor", "promo", "dfp", "outbrain",
+           "taboola", "commercial", "anzeige", "werbung", "native"),
+    "caption": ("caption", "credit", "photo", "image", "img", "media", "gallery", "video", "figure", "picture", "bild"),
+    "content": ("content", "article", "post", "entry", "story", "body", "text", "main", "prose", "artikel", "beitrag"),
+    "subscribe": ("newsletter", "subscribe", "signup", "paywall", "premium", "register", "login", "abo", "paid",
+                  "plus"),
+    "tag": ("tag", "categor", "topic", "keyword", "label", "rubrik", "schlagw"),
+    "cookie": ("cookie", "consent", "gdpr", "privacy", "datenschutz"),
+    "hidden": ("hidden", "sronly", "visuallyhidden", "screenreader", "offscreen", "hide"),
+    "lead": ("lead", "intro", "summary", "standfirst", "dek", "subtitle", "subhead", "kicker", "excerpt", "abstract"),
+    "card": ("card", "item", "tile", "grid", "feed", "list", "listing", "stream"),
+    "profile": ("user", "profile", "avatar", "bio", "member", "person"),
+    "form": ("search", "form", "input", "button", "btn", "field", "submit"),
+    "rating": ("rating", "review", "stars", "vote", "like", "reaction"),
+    "modal": ("modal", "popup", "overlay", "dialog", "lightbox", "toast", "notice", "alert"),
+    "quote": ("quote", "pullquote", "blockquote", "zitat"),
+}  # fmt: skip
+
+ATTRIBUTE_GROUPS: tuple[str, ...] = tuple(_GROUPS)
+"""The names of the attribute groups, in the order of their bits."""
+
+# word -> (group bit, whether the word must be a whole token)
+_WORDS: dict[str, tuple[int, bool]] = {
+    w.rstrip("="): (1 << i, w.endswith("=")) for i, words in enumerate(_GROUPS.values()) for w in words
+}
+_LONGEST = max(map(len, _WORDS))
+# tokens: runs of letters, cut where lower case turns to upper ("commentList")
+_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+@functools.lru_cache(maxsize=8192)
+def _groups_of(value: str) -> int:
+    mask = 0
+    for token in _TOKEN.findall(value):
+        token = token.lower()
+        for k in range(2, min(len(token), _LONGEST) + 1):
+            hit = _WORDS.get(token[:k])
+            if hit is not None and (not hit[1] or k == len(token)):
+                mask |= hit[0]
+    return mask
+
+
+def attribute_groups(cls: str | None, id_: str | None, itemprop: str | None, role: str | None, rel: str | None) -> int:
+    """The bit mask of :data:`ATTRIBUTE_GROUPS` an element's attribute values name."""
+    mask = 0
+    for value in (cls, id_, itemprop, role, rel):
+        if value:
+            mask |= _groups_of(value[:200])
+    return mask
+
+
+TAG_CONTEXTS: tuple[str, ...] = (
+    "ul", "ol", "li", "table", "figure", "figcaption", "blockquote", "article", "main", "section",
+    "header", "footer", "nav", "aside", "form", "dl", "pre", "a", "p", "h", "time", "address",
+    "strong", "em", "small", "button", "label", "cite", "details",
+)  # fmt: skip
+"""Tags whose presence among a text's enclosing elements is a feature, in bit order
+(``"h"``: any of ``h1``-``h6``; ``"strong"`` takes ``b`` too, ``"em"`` takes ``i``)."""
+
+_TAG_BIT = {t: 1 << i for i, t in enumerate(TAG_CONTEXTS)}
+for _h in ("h1", "h2", "h3", "h4", "h5", "h6"):
+    _TAG_BIT[_h] = _TAG_BIT["h"]
+_TAG_BIT["b"] = _TAG_BIT["strong"]
+_TAG_BIT["i"] = _TAG_BIT["em"]
+
+
+def tag_context(tag: str) -> int:
+    """The bit of :data:`TAG_CONTEXTS` a (lower-case) tag sets, or 0."""
+    return _TAG_BIT.get(tag, 0)
