@@ -601,10 +601,12 @@ def fit_on_cache(
         S = np.vstack([_stack_matrix(base_oof, feats2), _stack_matrix(user_oof, user_feats)])
         y = np.concatenate([y2, user_flat])
         w = np.concatenate([np.ones(len(y2)), user_weights(len(s2))])
-        logger.info("fitting stage 2 (%s) on %d units", est.second_stage, len(y))
         stage2 = est._new_stage2()
         if isinstance(stage2, HistGradientBoostingClassifier):
             stage2.set_params(max_iter=STAGE2_ITERATIONS)
+            logger.info("fitting stage 2 (boosting, %d iterations) on %d units", STAGE2_ITERATIONS, len(y))
+        else:
+            logger.info("fitting stage 2 (%s) on %d units", est.second_stage, len(y))
         est.stage2_ = fit_boosting(stage2, S, y, w, est._weight_kwargs(w))
     est.n_features_in_ = len(NUMERIC_FEATURES)
     return est
