@@ -156,6 +156,14 @@ _ROLE_WORDS = frozenset(
 )
 
 
+def _before_role(text: str) -> str:
+    """``text`` up to its first role word, when two or more words stand before it (a
+    name, then its role: "Liz Kenny Former McKinsey Consultant" -> "Liz Kenny")."""
+    words = text.split()
+    role = next((k for k, w in enumerate(words) if w.lower().strip(",.") in _ROLE_WORDS), None)
+    return " ".join(words[:role]) if role is not None and role >= 2 else text
+
+
 def _split_names(text: str, *, credited: bool = False) -> list[str]:
     text = re.split(
         r"\s[|·•⋅–—-]\s|\s-\s|,?\s*\b(?i:(?:last\s+)?(?:updated|published|posted))\b|\s(?:on|am|um|le|el)\s",
@@ -171,10 +179,7 @@ def _split_names(text: str, *, credited: bool = False) -> list[str]:
         part = part.strip(" .;:")
         if not part or _SOURCE_WORDS.search(part) or re.search(r"\d", part):
             continue
-        words = part.split()
-        role = next((k for k, w in enumerate(words) if w.lower().strip(",.") in _ROLE_WORDS), None)
-        if role is not None and role >= 2:
-            part = " ".join(words[:role])  # "Liz Kenny Former McKinsey Consultant"
+        part = _before_role(part)
         if _NAME.match(part) or (credited and not names and _SINGLE_NAME.match(part) and plausible_person(part)):
             if not any(w in _ROLE_WORDS for w in _LETTERS_AND_DASH.findall(part.lower())):
                 names.append(part)
@@ -307,10 +312,7 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
                     ):
                         bare.append(part)
             continue
-        words = head.split()
-        role = next((k for k, w in enumerate(words) if w.lower().strip(",.") in _ROLE_WORDS), None)
-        if role is not None and role >= 2:
-            head = " ".join(words[:role])  # a name, then its role: "Liz Kenny Former McKinsey Consultant"
+        head = _before_role(head)
         person = _ROLE.sub("", head).strip()
         run_together = _CAMEL_GLUE.search(head) is not None  # words the rendering ran together
         if person != head and _NAME.match(person):

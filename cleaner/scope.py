@@ -201,17 +201,7 @@ def common_template_lines(pages: Iterable[LabelledPage]) -> set[str]:
     """Keys of lines found on pages of two or more sites (a page without a site is a
     site of its own). Composed pages (``meta["render"] == "composed"``, built from
     other pages' lines) are left out."""
-    first_site: dict[str, str] = {}
-    common: set[str] = set()
-    for page in pages:
-        if page.meta.get("render") == "composed":
-            continue
-        site = page.site or page.id
-        for key in template_keys(page.text):
-            seen = first_site.setdefault(key, site)
-            if seen != site:
-                common.add(key)
-    return common
+    return common_lines_table(pages, min_sites=2)
 
 
 @dataclass(frozen=True)
