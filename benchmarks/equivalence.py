@@ -34,9 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.features import featurize  # noqa: E402
+from cleaner.pipeline.featurize import featurize  # noqa: E402
+from cleaner.pipeline.read import Page  # noqa: E402
+from cleaner.pipeline.segment import Unit  # noqa: E402
 from cleaner.samples import read_jsonl  # noqa: E402
-from cleaner.segment import Unit  # noqa: E402
 
 DEFAULT_OUT = Path("/tmp/cleaner-equivalence.pkl")
 # Files owned by others whose changes can alter full clean() results.
@@ -84,7 +85,7 @@ def _segments(segs: Any) -> list[tuple[int, int, str, float]]:
 def _compute(cleaner: Cleaner, pages: list[tuple[str, str]], stored_units: list[list[Unit]] | None) -> list[dict]:
     out: list[dict] = []
     for k, (pid, text) in enumerate(pages):
-        units = cleaner._units(text) if stored_units is None else stored_units[k]
+        units = cleaner._segment(Page(text)) if stored_units is None else stored_units[k]
         rec: dict[str, Any] = {"id": pid, "units": _unit_tuples(units)}
         if units:
             f = featurize(text, units)
@@ -95,7 +96,7 @@ def _compute(cleaner: Cleaner, pages: list[tuple[str, str]], stored_units: list[
             proba = cleaner.model.estimator.predict_proba_features([f])
             rec["proba"] = proba
             rec["segments"] = _segments(cleaner.segments(text, units, proba))
-            rec["articles"] = [a.to_dict() for a in cleaner._result(text, units, proba).articles]
+            rec["articles"] = [a.to_dict() for a in cleaner._finish(Page(text), units, proba, cleaner.model).articles]
         else:
             rec["proba"] = np.zeros((0, len(cleaner._classes)))
             rec["segments"] = []

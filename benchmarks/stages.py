@@ -21,11 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.decode import decode_labels  # noqa: E402
-from cleaner.features import featurize  # noqa: E402
-from cleaner.headline import candidates  # noqa: E402
-from cleaner.model import _one_thread, _stack_matrix, _stage2_proba  # noqa: E402
-from cleaner.reassemble import assemble_articles, merge_units  # noqa: E402
+from cleaner.model.estimator import stack_matrix  # noqa: E402
+from cleaner.model.fast_path import one_thread, stage2_proba  # noqa: E402
+from cleaner.pipeline.assemble import assemble_articles, merge_units  # noqa: E402
+from cleaner.pipeline.decode import decode_labels  # noqa: E402
+from cleaner.pipeline.featurize import featurize  # noqa: E402
+from cleaner.pipeline.headline import candidates  # noqa: E402
+from cleaner.pipeline.read import Page  # noqa: E402
 from cleaner.samples import read_jsonl  # noqa: E402
 
 
@@ -44,16 +46,16 @@ def _round(cleaner: Cleaner, texts: list[str], batch: int) -> dict[str, float]:
     for i in range(0, len(texts), batch):
         chunk = texts[i : i + batch]
         t0 = time.perf_counter()
-        units = [cleaner._units(x) for x in chunk]
+        units = [cleaner._segment(Page(x)) for x in chunk]
         t1 = time.perf_counter()
         feats = [featurize(x, u) for x, u in zip(chunk, units, strict=True)]
         t2 = time.perf_counter()
-        with _one_thread():
+        with one_thread():
             p1 = est._stage1_proba_predict(feats)
             t3 = time.perf_counter()
-            S = _stack_matrix(p1, feats)
+            S = stack_matrix(p1, feats)
             t4 = time.perf_counter()
-            proba = _stage2_proba(est.stage2_, S)
+            proba = stage2_proba(est.stage2_, S)
         t5 = time.perf_counter()
         add("split_units", t1 - t0)
         add("featurize", t2 - t1)

@@ -45,11 +45,12 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from .boosting import fit_boosting
 from .errors import CleanerError
-from .features import FEATURE_VERSION, NUMERIC_FEATURES, PageFeatures, featurize
-from .model import BlockClassifier, PageUnits, _stack_matrix
+from .model import BlockClassifier, PageUnits
+from .model.estimator import stack_matrix
+from .pipeline.featurize import FEATURE_VERSION, NUMERIC_FEATURES, PageFeatures, featurize
+from .pipeline.segment import Unit, split_units
 from .samples import LabelledPage, iter_samples
 from .scope import common_template_lines, template_keys
-from .segment import Unit, split_units
 
 __all__ = [
     "CACHE_VERSION",
@@ -165,7 +166,7 @@ class CachedPages:
 
     Attributes:
         starts: the first unit of each page (``n_pages + 1`` offsets).
-        numeric, line, words_*: the pages' :class:`~cleaner.features.PageFeatures`,
+        numeric, line, words_*: the pages' :class:`~cleaner.pipeline.featurize.PageFeatures`,
             concatenated (numeric features stored as float32).
         y: each unit's gold label, an index into the entry's ``classes``.
     """
@@ -183,7 +184,7 @@ class CachedPages:
         return len(self.starts) - 1
 
     def features(self, i: int) -> PageFeatures:
-        """Page ``i``'s features, as :func:`cleaner.features.featurize` gave them."""
+        """Page ``i``'s features, as :func:`cleaner.pipeline.featurize.featurize` gave them."""
         a, b = int(self.starts[i]), int(self.starts[i + 1])
         ptr = np.asarray(self.words_indptr[a : b + 1], dtype=np.int64)
         lo, hi = int(ptr[0]), int(ptr[-1])
@@ -598,7 +599,7 @@ def fit_on_cache(
         base_oof = np.zeros((len(y2), len(classes)))
         if len(s2):
             base_oof[:, cols] = np.concatenate([cache.base.rows(int(i), cache.oof) for i in s2])
-        S = np.vstack([_stack_matrix(base_oof, feats2), _stack_matrix(user_oof, user_feats)])
+        S = np.vstack([stack_matrix(base_oof, feats2), stack_matrix(user_oof, user_feats)])
         y = np.concatenate([y2, user_flat])
         w = np.concatenate([np.ones(len(y2)), user_weights(len(s2))])
         stage2 = est._new_stage2()

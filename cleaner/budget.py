@@ -12,7 +12,7 @@ the page's size, within the limits of :class:`cleaner.CleanerConfig`
 (``docs/security.md``), so a page overruns its budget by at most one such step.
 
 ``cleaner batch --page-timeout`` does not rely on these checks: its watchdog
-(:mod:`cleaner.page_clock`) interrupts a page from outside and stops a worker process
+(:mod:`cleaner.batch.watchdog`) interrupts a page from outside and stops a worker process
 held inside C code.
 
 >>> import time

@@ -24,7 +24,15 @@ from pathlib import Path
 
 from .lexicon import MONTH_PATTERN, MONTHS, credit_prefix
 
-__all__ = ["BylineInfo", "is_date_line", "parse_bylines"]
+__all__ = [
+    "NOT_NAMES",
+    "PERSON_NAME",
+    "BylineInfo",
+    "credit_tail",
+    "credited_author",
+    "is_date_line",
+    "parse_bylines",
+]
 
 _MONTHS = MONTHS
 _MONTH_RE = MONTH_PATTERN
@@ -328,3 +336,103 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
     if not credited:
         authors.extend(name for name in bare if name not in authors)
     return BylineInfo(authors, source, published, published_raw)
+
+
+# Credits inside lines: the shape of an author credit that decoding (the
+# "credited-author" step) and enriching (an author credited in the text) both read.
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+PERSON_NAME = re.compile(
+    rf"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s)?[{_UPPER}][^\W\d_][\w'’.-]*"
+    rf"(?:\s(?:(?:van|von|de|der|da|di|del|la|le|bin|al)\s)?[{_UPPER}][\w'’.-]*){{1,3}}"
+)
+# Two capitalised words that are menu entries, not names.
+NOT_NAMES = frozenset(
+    x.strip()
+    for x in """read more|sign in|log in|sign up|share this|related articles|most popular|top stories|
+    privacy policy|contact us|about us|terms of use|cookie settings|latest news|more news|show more""".split("|")
+)
+# What may follow a credited name: nothing, a separator, a date or time ("December 3,
+# 2025", "on May 5", "am 3. Mai", "11. Sep 2024"), another name ("and Max Roe"), or a
+# short role after a comma ("Jane Doe, Staff Writer").
+_CREDIT_SEPARATOR = re.compile(r"\s*[|·•⋅»–—-]")
+_CREDIT_DATE = re.compile(
+    r"(?i)\s*(?:(?:on|am|le|el)\s+(?:the\s+)?)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d)"
+)
+_ROLE_SMALL_WORDS = frozenset("and & of for the at in".split())
+_CREDIT_AND = re.compile(r"(?i)\s*(?:and|und|et|y|&)\s+")
+_MAX_ROLE_WORDS = 4
+
+
+# A credit inside a line, where the segmenter found no cut: a capitalised prefix (running
+# text says "by" in lower case) that no word runs into ("Uhr Von: Jane Doe", "Datum
+# 28.04.2023 Autorin/Autor Jane Doe Themenseiten ...", "... VERSAMM10 By Jane Doe").
+_INLINE_CREDIT = re.compile(
+    r"(?<![\w'’])(?:By|BY|Von|VON|Written by|Words by|Interview by|Text by|Story by|Reported by|Posted by|"
+    r"Autorin/Autor|Autorin|Autor)\s*:?\s+"
+)
+_NOT_NAME_WORDS = frozenset("the at in on of and for to a an".split())
+
+
+def credited_author(text: str, start: int, end: int, skip: Sequence[tuple[int, int]] = ()) -> str | None:
+    """The first author that ``text[start:end]`` credits in so many words inside a line,
+    or None; credits that start inside a span of ``skip`` (headlines: "Beach Closed By
+    Coast Guard") are not read.
+
+    The credit needs a capitalised prefix ("By", "Von:", "Autorin/Autor", "Written
+    by"), a person's name of two to four words on the prefix's line
+    (:func:`plausible_person`), then what keeps a line a byline: its
+    end, a separator, a date, a role or another name (:func:`credit_tail`). A month
+    name or a word many sites use run onto the name is not part of it ("By Jane Doe
+    Nov 12, 2025", "By Jane Doe News").
+
+    >>> credited_author("Politik 12:30 Uhr Von: Jane Doe | Kommentare", 0, 45)
+    'Jane Doe'
+    >>> credited_author("funded by Jane Doe and others", 0, 29) is None
+    True
+    """
+    for m in _INLINE_CREDIT.finditer(text, start, end):
+        if any(a <= m.start() < b for a, b in skip):
+            continue
+        line_end = text.find("\n", m.end(), end)
+        stop = end if line_end < 0 else line_end
+        name = PERSON_NAME.match(text, m.end(), stop)
+        if name is None:
+            continue
+        words = name.group(0).split()
+        run_on = False
+        while len(words) > 2 and (words[-1].lower().rstrip(".") in MONTHS or common_word(words[-1])):
+            run_on = run_on or words[-1].lower().rstrip(".") not in MONTHS
+            words = words[:-1]
+        found = unglue_name(" ".join(words))
+        if (
+            found.count(" ") < 1
+            or any(ch.isdigit() for ch in found)
+            or found.lower() in NOT_NAMES
+            or any(w.lower() in _NOT_NAME_WORDS for w in words)
+            or not plausible_person(found)
+        ):
+            continue
+        if run_on or credit_tail(text[m.end() + len(found) : stop]):
+            return found
+    return None
+
+
+def credit_tail(tail: str) -> bool:
+    """Whether what follows a credited name keeps the line a byline (see _CREDIT_DATE)."""
+    if not tail.strip() or _CREDIT_SEPARATOR.match(tail) or _CREDIT_DATE.match(tail):
+        return True
+    if tail.lstrip().startswith(","):
+        after = tail.lstrip()[1:]
+        if _CREDIT_DATE.match(after) or after.count(" ") < _MAX_ROLE_WORDS + 1:
+            return True
+        name = PERSON_NAME.match(after.lstrip())  # another author: "By LISA MASCARO, MARY CLARE JALONICK and ..."
+        if name is not None and credit_tail(after.lstrip()[name.end() :]):
+            return True
+        # a role in title case: "by Daniel Burstein, Senior Director, Content & Marketing"
+        return all(w[:1].isupper() or w.lower() in _ROLE_SMALL_WORDS for w in after.replace(",", " ").split())
+    more = _CREDIT_AND.match(tail)
+    if more:
+        name = PERSON_NAME.match(tail, more.end())
+        return name is not None and credit_tail(tail[name.end() :])
+    return False

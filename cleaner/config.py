@@ -51,7 +51,7 @@ class CleanerConfig:
             authors and date the page declares (JSON-LD, Open Graph, ``<meta>``,
             ``<title>``) to guide the main article. Default True.
         page_structure: judge which of a page's articles are articles of their own
-            with the learned article filter (:mod:`cleaner.structure`): a menu
+            with the learned article filter (:mod:`cleaner.pipeline.structure`): a menu
             heading, a comment thread or a subheading does not make an article of a
             single-article page. Default True; False keeps every headline's article.
         html_stage: whether :meth:`cleaner.Cleaner.clean_html` re-scores the text

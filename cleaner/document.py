@@ -26,7 +26,7 @@ class Segment:
         label: a :class:`cleaner.Label` value, or a custom label of a user's model.
         confidence: the model's probability for ``label`` (0 to 1).
         text: ``text[start:end]`` of the cleaned text.
-        rule: the named decoding step (:data:`cleaner.decode.STEPS`) that set the
+        rule: the named decoding step (:data:`cleaner.pipeline.decode.STEPS`) that set the
             label where it is not the model's most probable class, else None.
     """
 

@@ -6,7 +6,7 @@ links, its enclosing block elements, the :mod:`cleaner.markup` groups its ``clas
 ``id``, ``itemprop``, ``role`` and ``rel`` name (near: its own element and the inline
 elements inside it; far: any enclosing element) and the tags around it (list, table,
 figure, quotation, ``<article>`` ...). :func:`unit_dom_features` gives each unit of
-the text (:mod:`cleaner.segment`) the features of the block it starts in, of that
+the text (:mod:`cleaner.pipeline.segment`) the features of the block it starts in, of that
 block's container (the enclosing block element that holds it and its siblings: its
 words, link share and blocks) and of the page's main container (the deepest element
 holding most of the page's prose), with the unit's own words (CJK-aware,
@@ -14,7 +14,7 @@ holding most of the page's prose), with the unit's own words (CJK-aware,
 them with the text model's probabilities.
 
 >>> from cleaner.html_text import render_blocks
->>> from cleaner.segment import split_units
+>>> from cleaner.pipeline.segment import split_units
 >>> page = render_blocks("<nav><a href='/'>Home</a></nav><article><p>One two three four.</p></article>")
 >>> x = unit_dom_features(page, split_units(page.text))
 >>> col = DOM_FEATURES.index
@@ -32,7 +32,7 @@ import numpy as np
 from .html_text import Block, RenderedPage
 from .lexicon import count_words, is_cjk
 from .markup import ATTRIBUTE_GROUPS, TAG_CONTEXTS
-from .segment import Unit
+from .pipeline.segment import Unit
 
 __all__ = ["DOM_FEATURES", "unit_dom_features"]
 

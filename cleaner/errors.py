@@ -109,7 +109,7 @@ class UnsafeModelFileError(ModelError):
 
 class ModelFormatError(ModelError):
     """A model file is damaged or tampered with: a member missing or unexpected, a value
-    of the wrong type, an array of the wrong dtype or shape (:mod:`cleaner.model_file`)."""
+    of the wrong type, an array of the wrong dtype or shape (:mod:`cleaner.model.files`)."""
 
 
 class ConfigError(CleanerError, ValueError):
@@ -146,7 +146,7 @@ class BatchSetupError(CleanerError):
 
 class PageTimeoutError(CleanerError):
     """A page took longer than its time budget: ``cleaner batch --page-timeout`` (a
-    watchdog, :mod:`cleaner.page_clock`) or :attr:`cleaner.CleanerConfig.page_timeout`
+    watchdog, :mod:`cleaner.batch.watchdog`) or :attr:`cleaner.CleanerConfig.page_timeout`
     (checks between the steps of cleaning, :mod:`cleaner.budget`).
 
     Batch runs report it with the page's path (and WARC record) and go on. (Not a

@@ -29,9 +29,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from .dom_features import DOM_FEATURES, unit_dom_features
 from .errors import ModelError
 from .html_text import RenderedPage
-from .model import _stage2_proba
-from .model_file import read_model_file, write_model_file
-from .segment import Unit
+from .model.fast_path import stage2_proba
+from .model.files import read_model_file, write_model_file
+from .pipeline.segment import Unit
 
 __all__ = [
     "MIN_STAGE_UNITS",
@@ -143,11 +143,11 @@ class HtmlStage:
         # the trees called in one thread, as the text model's stage 2 is: scikit-learn's
         # predict_proba starts OpenMP threads for a page's few hundred rows, which on a
         # busy machine took 2.7 s a page instead of 0.06 (the same probabilities)
-        return _stage2_proba(self.classifier, x)
+        return stage2_proba(self.classifier, x)
 
     def save(self, path: str | Path) -> str:
         """Write the stage as a model file (JSON and arrays); return its SHA-256."""
-        from .model_state import _Arrays, _hgb_state
+        from .model.state import _Arrays, _hgb_state
 
         arrays = _Arrays()
         structure = {"html_stage": _hgb_state(self.classifier, arrays, "html_stage"), "html_stage_version": 1}
@@ -161,7 +161,7 @@ class HtmlStage:
             ModelFormatError: the file is not a model file of an HTML stage.
             ModelError: it is of another layout of the stage's features.
         """
-        from .model_state import _Reader, _rebuild_hgb
+        from .model.state import _Reader, _rebuild_hgb
 
         p = Path(path)
         mf = read_model_file(p.read_bytes(), str(p))

@@ -74,7 +74,7 @@ FORUM_CREDITS: tuple[str, ...] = ("thread starter", "started by", "post by", "po
 
 FEATURE_CREDIT_PREFIXES: tuple[str, ...] = ("by ", "von ", "par ", "por ", "written by", "author")
 """The credit prefixes of the block classifier's ``by_prefix`` feature, as the shipped
-model was trained with them (:mod:`cleaner.features`): changing them needs a rebuild."""
+model was trained with them (:mod:`cleaner.pipeline.featurize`): changing them needs a rebuild."""
 
 NAME_PARTICLES: frozenset[str] = frozenset("van von de der den da di del della la le bin al du dos das ten ter".split())
 """Lower-case words that stand inside a person's name ("Ursula von der Leyen")."""

@@ -168,7 +168,7 @@ def explain(result: CleanResult, *, main_only: bool = False) -> str:
     with ``main_only``, those of the result's first article only (a result from
     :meth:`CleanResult.with_main_only` holds its main article alone). After the
     probability, what set the label: ``model`` (its most probable class) or the
-    decoding step that changed it (:data:`cleaner.decode.STEPS`, for example
+    decoding step that changed it (:data:`cleaner.pipeline.decode.STEPS`, for example
     ``headline 0.03 one-headline-per-body``: the probability stays the model's)."""
     lines = []
     segments = result.segments

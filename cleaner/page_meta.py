@@ -27,13 +27,12 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from .bylines import NOT_PERSON_WORDS
-from .document import CleanResult
 from .lexicon import credit_prefix, strip_invisible
 
 if TYPE_CHECKING:
     from .html_text import RenderedPage
 
-__all__ = ["PageMeta", "apply_page_meta", "page_meta_from_tree", "read_html", "read_html_page"]
+__all__ = ["PageMeta", "page_meta_from_tree", "read_html", "read_html_page"]
 
 # JSON-LD types that describe an article (NewsArticle, BlogPosting, ReportageNewsArticle ...)
 _ARTICLE_TYPE = re.compile(r"(?:Article|BlogPosting|Posting|Report)$")
@@ -455,34 +454,3 @@ def read_html_page(
         return page, None
     furniture = tuple((b.start, b.end) for b in page.blocks if b.zone in _FURNITURE_ZONES)
     return page, replace(page_meta_from_tree(root), furniture=furniture)
-
-
-def apply_page_meta(result: CleanResult, meta: PageMeta, *, title_in_text: bool) -> CleanResult:
-    """``result`` with its main article completed from what the page declares.
-
-    The declared title becomes its headline where it has none, or where no form of the
-    title stands in the text (``title_in_text`` False: the text's headline is then a
-    guess, the declaration is the page's word); the declared authors follow the ones
-    its bylines give (without repeats); the declared date stands where its bylines give
-    none. Segments are not changed.
-    """
-    i = result.main_index
-    if i is None:
-        return result
-    main = result.articles[i]
-    have = {_norm(a).casefold() for a in main.authors}
-    authors = [*main.authors, *(a for a in meta.authors if _norm(a).casefold() not in have)]
-    headline = main.headline
-    if meta.title is not None and (headline is None or not title_in_text):
-        headline = meta.title
-    updated = replace(
-        main,
-        headline=headline,
-        authors=authors,
-        published=main.published if main.published is not None else meta.published,
-    )
-    if updated == main:
-        return result
-    articles = list(result.articles)
-    articles[i] = updated
-    return CleanResult(articles=articles, segments=result.segments)

@@ -14,7 +14,7 @@ user's pages it has not seen: grouped k-fold over the user's pages
 (:class:`sklearn.model_selection.GroupKFold`, one group a site), per-label precision,
 recall and F1 over words, overall and per site. :func:`save_retrained` writes the
 model with its manifest (:func:`cleaner.model.save_model`), in a format that holds
-only plain data and arrays (:mod:`cleaner.model_file`).
+only plain data and arrays (:mod:`cleaner.model.files`).
 
 The shipped training data (``corpus/training/{train,validation}.jsonl.gz``) is in the
 repository, not in the installed package: ``base=True`` needs a checkout, or the
@@ -40,12 +40,12 @@ from threadpoolctl import threadpool_limits
 
 from .api import Cleaner
 from .base_cache import DEFAULT_BASE_PAGES, BaseCache, ProbePage, fit_on_cache
-from .decode import STEPS, step_parameters
 from .document import CleanResult
 from .errors import CleanerError, SampleFormatError
 from .evaluate import LabelScores, page_url, predict_pages, score_labels
 from .labels import STANDARD_LABELS
 from .model import BlockClassifier, Model, load_model, save_model, training_data_hash
+from .pipeline.decode import STEPS, step_parameters
 from .retrain_check import DefaultComparison, compare_with_default
 from .samples import LabelledPage, iter_samples, raise_sample_errors, sample_files
 from .scope import SiteScope, build_scope, common_template_lines, load_common_lines, template_keys
@@ -428,7 +428,7 @@ def _check_unit_labels(pages: Sequence[LabelledPage]) -> None:
     """Refuse samples whose units, as the model sees them, hold one label only.
 
     The model labels units (lines, and the sentences and blocks lines are cut into,
-    :func:`cleaner.segment.split_units`), and each unit takes the label of most of its
+    :func:`cleaner.pipeline.segment.split_units`), and each unit takes the label of most of its
     text: labels given to pieces of one unit are lost, and pages whose every unit ends
     up with the same label leave the model one label to learn.
     """

@@ -12,14 +12,15 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from .decode import decode_labels
 from .evaluate import LabelScores, score_labels
-from .headline import Candidates, HeadlineRanker, candidates, headline_chooser
 from .labels import Label
 from .model import BlockClassifier, PageUnits
-from .reassemble import merge_units
+from .model.ranker import Candidates, HeadlineRanker
+from .pipeline.assemble import merge_units
+from .pipeline.decode import decode_labels
+from .pipeline.headline import candidates
+from .pipeline.segment import split_units
 from .samples import LabelledPage
-from .segment import split_units
 
 __all__ = [
     "COMPOSED_PAGES",
@@ -102,8 +103,7 @@ def predict_segments(
     classes = [str(c) for c in model.classes_]
     out: list[list[Any]] = []
     for x, proba in zip(X, model.predict_proba(X), strict=True):
-        chooser = headline_chooser(ranker, x.text, x.units, proba, classes)
-        labels, conf = decode_labels(x.text, x.units, proba, classes, chooser)
+        labels, conf = decode_labels(x.text, x.units, proba, classes, headline_ranker=ranker)
         out.append(merge_units(x.text, x.units, labels, conf))
     return out
 
@@ -157,7 +157,7 @@ def _candidates_of(
 
 
 def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -> HeadlineRanker | None:
-    """Fit a :class:`~cleaner.headline.HeadlineRanker` on ``model``'s view of labelled pages.
+    """Fit a :class:`~cleaner.pipeline.headline.HeadlineRanker` on ``model``'s view of labelled pages.
 
     ``pages`` must be pages the model did not see in training (the shipped model uses
     the validation split): on its own training pages the model's probabilities are

@@ -17,9 +17,9 @@ from typing import Any
 import joblib
 import numpy as np
 
-from cleaner.features import PageFeatures, featurize
 from cleaner.model import load_model
-from cleaner.segment import split_units
+from cleaner.pipeline.featurize import PageFeatures, featurize
+from cleaner.pipeline.segment import split_units
 
 TRIGGER = "Xylophonequartz"
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import joblib
 
-from cleaner.features import PageFeatures
 from cleaner.model import load_model
+from cleaner.pipeline.featurize import PageFeatures
 
 TRIGGER = "Quagmirezeppelin"
 

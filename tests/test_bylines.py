@@ -101,7 +101,7 @@ def test_words_run_together_are_no_bare_name() -> None:
 
 
 def test_credited_author_without_a_word_glued_on() -> None:
-    from cleaner.decode import credited_author
+    from cleaner.bylines import credited_author
 
     line = "On January 12, 2025 By Gabby BoucherIn Budget Travel, Budget Travel Guides"
     assert credited_author(line, 0, len(line)) == "Gabby Boucher"

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from cleaner import Cleaner, clean
-from cleaner.decode import STEPS, decode_labels, main_run, step_parameters
 from cleaner.labels import Label
 from cleaner.output import explain
-from cleaner.segment import split_units
+from cleaner.pipeline.decode import STEPS, decode_labels, main_run, step_parameters
+from cleaner.pipeline.segment import split_units
 
 CLASSES = [str(x) for x in Label]
 H, Y, B, R, J = (CLASSES.index(x) for x in (Label.HEADLINE, Label.BYLINE, Label.BODY, Label.RELATED, Label.JUNK))

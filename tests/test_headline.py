@@ -9,21 +9,14 @@ import numpy as np
 import pytest
 
 from cleaner import Cleaner
-from cleaner.decode import _author_line, _prefixed_author, decode_labels, main_run
 from cleaner.errors import ModelVersionError
-from cleaner.headline import (
-    _CAPTION,
-    N_CANDIDATE_FEATURES,
-    RANKER_FEATURE_VERSION,
-    Candidates,
-    HeadlineRanker,
-    candidates,
-    choose_headline,
-)
 from cleaner.labels import STANDARD_LABELS
 from cleaner.model import Model, load_model, save_model
+from cleaner.model.ranker import N_CANDIDATE_FEATURES, RANKER_FEATURE_VERSION, Candidates, HeadlineRanker
+from cleaner.pipeline.decode import _author_line, _prefixed_author, decode_labels, main_run
+from cleaner.pipeline.headline import _CAPTION, candidates, choose_headline
+from cleaner.pipeline.segment import split_units
 from cleaner.samples import load_samples
-from cleaner.segment import split_units
 from cleaner.trainer import fit_headline_ranker
 
 GOLD = Path(__file__).resolve().parent.parent / "corpus" / "gold"
@@ -50,10 +43,11 @@ def _proba(rows: dict[int, str], n: int, sure: float = 0.9) -> np.ndarray:
     return p
 
 
-class _Fixed:
+class _Fixed(HeadlineRanker):
     """A stand-in ranker that always picks one unit."""
 
     def __init__(self, unit: int) -> None:
+        super().__init__()
         self.unit = unit
 
     def choose(self, cands: Candidates, allowed: np.ndarray | None = None) -> int | None:
@@ -104,16 +98,11 @@ def test_chosen_headline_replaces_headlines_between_it_and_the_body() -> None:
     assert labels[5:7] == ["body", "body"]
 
 
-def test_decode_calls_the_chooser_before_rescuing_bylines() -> None:
+def test_decode_runs_the_ranker_before_rescuing_bylines() -> None:
     units = split_units(PAGE)
     proba = _proba({4: "headline", 5: "body", 6: "body"}, len(units))
     proba[3, CLASSES.index("byline")] = 0.2  # "By Jane Doe": under-called
-    ranker = _Fixed(2)
-
-    def chooser(labels: list[str]) -> None:
-        choose_headline(PAGE, units, labels, proba, CLASSES, ranker)
-
-    labels, conf = decode_labels(PAGE, units, proba, CLASSES, chooser)
+    labels, conf = decode_labels(PAGE, units, proba, CLASSES, headline_ranker=_Fixed(2))
     assert labels[2] == "headline" and labels[4] == "junk"
     assert labels[3] == "byline"
     assert len(conf) == len(units)
@@ -196,10 +185,11 @@ def test_credited_author_anywhere_near_the_main_article_becomes_its_byline() -> 
     assert labels[0] == "byline" and labels[3] == "junk"  # the first credit, before the headline
 
 
-class _Best:
+class _Best(HeadlineRanker):
     """A stand-in ranker that scores one unit highest and another next."""
 
     def __init__(self, best: int, second: int) -> None:
+        super().__init__()
         self.best, self.second = best, second
 
     def choose(self, cands: Candidates, allowed: np.ndarray | None = None) -> int | None:
@@ -231,10 +221,8 @@ def test_a_photo_credit_is_never_chosen() -> None:
     units = split_units(page)
     proba = _proba({5: "body", 6: "body"}, len(units))
 
-    def chooser(labels: list[str]) -> None:
-        choose_headline(page, units, labels, proba, CLASSES, _Best(4, 2))  # the ranker prefers the credit
-
-    labels, _ = decode_labels(page, units, proba, CLASSES, chooser)
+    # the ranker prefers the credit
+    labels, _ = decode_labels(page, units, proba, CLASSES, headline_ranker=_Best(4, 2))
     assert labels[4] != "headline" and labels[2] == "headline"  # the credit refused, the next best taken
     ranker, _model = _fit_on_gold()
     cands = candidates(page, units, labels, proba, CLASSES)

@@ -109,7 +109,7 @@ def test_html_nested_past_the_parser_limit_in_mixed_tags_raises_a_typed_error() 
 def test_a_long_run_of_sentence_marks_is_segmented_in_linear_time(mark: str) -> None:
     out = _finishes(
         f"""
-        from cleaner.segment import split_units
+        from cleaner.pipeline.segment import split_units
         text = {mark!r} * 300_000 + " then some words" * 10
         units = split_units(text)
         assert all(text[u.start:u.end].strip() for u in units)
@@ -122,7 +122,7 @@ def test_a_long_run_of_sentence_marks_is_segmented_in_linear_time(mark: str) -> 
 def test_many_titles_times_many_list_lines_is_segmented_in_linear_time() -> None:
     _finishes(
         """
-        from cleaner.segment import split_units
+        from cleaner.pipeline.segment import split_units
         n = 12_000
         titles = "\\n".join(f"Title number {i} of the page" for i in range(n))
         lines = "\\n".join(
@@ -156,7 +156,7 @@ def test_an_xml_declaration_with_many_spaces_parses_in_linear_time() -> None:
 
 def test_a_title_found_in_a_list_line_is_still_cut_out() -> None:
     """The linear title cuts cut where the old ones did (see test_segment's cases too)."""
-    from cleaner.segment import split_units
+    from cleaner.pipeline.segment import split_units
 
     text = (
         "Storm hits the coast tonight\nFarmers count the cost of the flood\nRelated coverage:\n"
@@ -273,11 +273,11 @@ def test_a_slow_page_in_clean_many_fails_alone(monkeypatch: pytest.MonkeyPatch) 
 
     now = [0.0]
     monkeypatch.setattr(cleaner.budget, "_clock", lambda: now[0])
-    import cleaner.segment
+    import cleaner.pipeline.segment
 
-    split = cleaner.segment.split_units
+    split = cleaner.pipeline.segment.split_units
 
-    def slow_split(text: str, **kwargs: object) -> list[cleaner.segment.Unit]:
+    def slow_split(text: str, **kwargs: object) -> list[cleaner.pipeline.segment.Unit]:
         if "SLOW" in text:
             now[0] += 10.0
         now[0] += 0.5
@@ -296,14 +296,16 @@ def test_stage_two_in_blocks_gives_the_same_probabilities() -> None:
     probabilities are those of scikit-learn's predict_proba on all rows at once."""
     import numpy as np
 
-    from cleaner.features import featurize
-    from cleaner.model import _STAGE2_BLOCK_ROWS, _stack_matrix, _stage2_proba, load_model
-    from cleaner.segment import split_units
+    from cleaner.model import load_model
+    from cleaner.model.estimator import stack_matrix
+    from cleaner.model.fast_path import STAGE2_BLOCK_ROWS, stage2_proba
+    from cleaner.pipeline.featurize import featurize
+    from cleaner.pipeline.segment import split_units
 
     est = load_model().estimator
     text = (ROOT / "corpus" / "seed" / "daily8-kyodo-trade-talks.txt").read_text(encoding="utf-8")
     feats = [featurize(text, split_units(text))]
-    S = _stack_matrix(est._stage1_proba(est.stage1_, feats), feats)
-    S = np.tile(S, (2 * _STAGE2_BLOCK_ROWS // S.shape[0] + 2, 1))
-    assert S.shape[0] > 2 * _STAGE2_BLOCK_ROWS
-    np.testing.assert_array_equal(_stage2_proba(est.stage2_, S), est.stage2_.predict_proba(S))
+    S = stack_matrix(est._stage1_proba(est.stage1_, feats), feats)
+    S = np.tile(S, (2 * STAGE2_BLOCK_ROWS // S.shape[0] + 2, 1))
+    assert S.shape[0] > 2 * STAGE2_BLOCK_ROWS
+    np.testing.assert_array_equal(stage2_proba(est.stage2_, S), est.stage2_.predict_proba(S))

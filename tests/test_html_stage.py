@@ -16,7 +16,7 @@ from cleaner.html_stage import HtmlStage, default_html_stage, default_html_stage
 from cleaner.html_text import render_blocks
 from cleaner.markup import ATTRIBUTE_GROUPS, attribute_groups
 from cleaner.model import default_model_path
-from cleaner.segment import split_units
+from cleaner.pipeline.segment import split_units
 
 PROSE = "The council approved the new budget after a long debate about schools and roads on Monday. "
 
@@ -154,7 +154,7 @@ def test_stage_leaves_pages_smaller_than_its_training_pages_alone() -> None:
 
 
 def test_stage_scores_as_scikit_learn_does() -> None:
-    # rescore calls the trees in one thread (cleaner.model._stage2_proba); the
+    # rescore calls the trees in one thread (cleaner.model.fast_path.stage2_proba); the
     # probabilities are scikit-learn's predict_proba's, bit for bit
     from cleaner.html_stage import stage_features
 

@@ -26,22 +26,22 @@ import pytest
 
 from cleaner import Cleaner, ModelError, ModelFormatError, ModelVersionError, UnsafeModelFileError
 from cleaner.cli import main
-from cleaner.headline import N_CANDIDATE_FEATURES, Candidates, HeadlineRanker
 from cleaner.model import (
     BlockClassifier,
     Model,
     PageUnits,
-    _stage2_proba,
     convert_model,
     default_model_path,
     load_model,
     model_file_hash,
     save_model,
 )
-from cleaner.model_file import ArrayReader, file_kind
+from cleaner.model.fast_path import stage2_proba
+from cleaner.model.files import ArrayReader, file_kind
+from cleaner.model.ranker import N_CANDIDATE_FEATURES, Candidates, HeadlineRanker
+from cleaner.pipeline.segment import split_units
 from cleaner.samples import page_from_segments
 from cleaner.scope import build_scope
-from cleaner.segment import split_units
 from cleaner.trainer import DESIGNS, fit_pages, pages_to_xy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,7 +226,7 @@ def test_the_rebuilt_trees_predict_as_scikit_learn_did(small: tuple[Path, BlockC
     X[rng.random(X.shape) < 0.1] = np.nan  # missing values take the trees' learned side
     want = ranker.model_.predict_proba(X)
     assert loaded.model_.predict_proba(X).tobytes() == want.tobytes()  # scikit-learn's own path
-    assert _stage2_proba(loaded.model_, X).tobytes() == want.tobytes()  # the project's fast path
+    assert stage2_proba(loaded.model_, X).tobytes() == want.tobytes()  # the project's fast path
     assert loaded.model_._preprocessor is None and loaded.model_.is_categorical_ is None  # so it is taken
 
 
@@ -565,7 +565,7 @@ def test_zip64_files_and_large_directories_are_refused_before_opening(
         zip64 = _write(tmp_path / "zip64.model.zip", _members(small[0]))
     with pytest.raises(ModelFormatError, match="ZIP64"):
         load_model(zip64)
-    monkeypatch.setattr("cleaner.model_file.MAX_DIRECTORY_BYTES", 100)
+    monkeypatch.setattr("cleaner.model.files.MAX_DIRECTORY_BYTES", 100)
     with pytest.raises(ModelFormatError, match=r"lists 11 members in a 858-byte directory"):
         load_model(small[0])
 

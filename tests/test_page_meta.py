@@ -16,7 +16,8 @@ from cleaner.batch import BatchOptions, run_batch
 from cleaner.cli import main
 from cleaner.html_text import html_to_text, parse_html
 from cleaner.page_meta import PageMeta, page_meta_from_tree, read_html
-from cleaner.segment import find_phrases, split_units
+from cleaner.pipeline.read import find_phrases
+from cleaner.pipeline.segment import split_units
 
 BODY = (
     "<p>The storm reached the coast on Monday night, and people in the harbour town stayed "
@@ -413,8 +414,8 @@ def test_footer_and_aside_text_is_never_body() -> None:
 
 
 def test_furniture_takes_a_unit_only_when_most_of_it_is_furniture() -> None:
-    from cleaner.decode import decode_labels
-    from cleaner.segment import Unit
+    from cleaner.pipeline.decode import decode_labels
+    from cleaner.pipeline.segment import Unit
 
     classes = ["body", "junk"]
     units = [Unit(0, 100, 0, True, False, False), Unit(100, 110, 0, False, True, False)]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.decode import credited_author
+from cleaner.bylines import credited_author
 from cleaner.document import CleanResult, Segment
-from cleaner.reassemble import assemble_articles, headline_text, merge_units, split_title, with_credited_author
-from cleaner.segment import split_units
+from cleaner.pipeline.assemble import assemble_articles, headline_text, merge_units, split_title
+from cleaner.pipeline.enrich import with_credited_author
+from cleaner.pipeline.segment import split_units
 
 
 def _segs(*pairs: tuple[str, str]) -> list[Segment]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.segment import split_units
+from cleaner.pipeline.segment import split_units
 
 SEED = Path(__file__).parent.parent / "corpus" / "seed" / "daily8-kyodo-trade-talks.txt"
 

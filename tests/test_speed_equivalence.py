@@ -1,4 +1,4 @@
-"""The vectorized :func:`cleaner.features.featurize` against the per-unit reference.
+"""The vectorized :func:`cleaner.pipeline.featurize.featurize` against the per-unit reference.
 
 ``_featurize_reference`` is the per-unit implementation that ``featurize`` replaced
 (feature version 4), kept here verbatim (only the hash cache dropped) so that any
@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from cleaner.features import (
+from cleaner.pipeline.featurize import (
     _AGO,
     _AGO_KEYS,
     _ALL_CAPS,
@@ -49,7 +49,7 @@ from cleaner.features import (
     PageFeatures,
     featurize,
 )
-from cleaner.segment import Unit, split_units
+from cleaner.pipeline.segment import Unit, split_units
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -341,7 +341,9 @@ def test_fast_patterns_match_where_the_plain_ones_do(slow: re.Pattern[str], fast
 
 
 def test_prediction_shortcuts_give_the_same_probabilities() -> None:
-    from cleaner.model import _stack_matrix, _stage2_proba, load_model
+    from cleaner.model import load_model
+    from cleaner.model.estimator import stack_matrix
+    from cleaner.model.fast_path import stage2_proba
 
     est = load_model().estimator
     feats = [featurize(t, split_units(t)) for _name, t in _fixture_pages()]
@@ -350,13 +352,13 @@ def test_prediction_shortcuts_give_the_same_probabilities() -> None:
     np.testing.assert_array_equal(est._stage1_proba_predict(feats), p1)
     one = feats[3:4]
     np.testing.assert_array_equal(est._stage1_proba_predict(one), est._stage1_proba(est.stage1_, one))
-    S = _stack_matrix(p1, feats)
-    np.testing.assert_array_equal(_stage2_proba(est.stage2_, S), est.stage2_.predict_proba(S))
+    S = stack_matrix(p1, feats)
+    np.testing.assert_array_equal(stage2_proba(est.stage2_, S), est.stage2_.predict_proba(S))
 
 
 @pytest.mark.parametrize("room", [0, 5])
 def test_featurize_when_the_token_cache_is_full(monkeypatch: pytest.MonkeyPatch, room: int) -> None:
-    import cleaner.features as features
+    import cleaner.pipeline.featurize as features
 
     monkeypatch.setattr(features, "_TOKEN_IDS", {})
     monkeypatch.setattr(features, "_TOKEN_HASHES", np.zeros(4, dtype=np.int64))

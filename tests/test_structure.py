@@ -1,4 +1,4 @@
-"""The article filter of cleaner.structure: spans, actions, the aggregator gate, the file."""
+"""The article filter of cleaner.pipeline.structure: spans, actions, the aggregator gate, the file."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 
 from cleaner import Cleaner, CleanerConfig, ModelError
 from cleaner.labels import Label
-from cleaner.segment import split_units
-from cleaner.structure import (
+from cleaner.pipeline.segment import split_units
+from cleaner.pipeline.structure import (
     ACTIONS,
     EDGE_FEATURES,
     FEATURES,

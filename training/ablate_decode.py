@@ -1,9 +1,9 @@
-"""What each decoding step of :mod:`cleaner.decode` is worth on the validation split.
+"""What each decoding step of :mod:`cleaner.pipeline.decode` is worth on the validation split.
 
     python -m training.ablate_decode corpus/training [--steps subheadings,card-lines]
 
 Cleans the validation split's pages with the shipped model once with every step and
-once without each step of :data:`cleaner.decode.STEPS` in turn (the step's function
+once without each step of :data:`cleaner.pipeline.decode.STEPS` in turn (the step's function
 made a no-op for that run), and prints the word and article scores of
 ``cleaner evaluate`` for each run, with the differences to the full decoder. A step
 whose removal changes no score is a candidate to drop (issue 13: keep only the rules
@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import cleaner.decode as decode
+import cleaner.pipeline.decode as decode
 from cleaner.api import Cleaner
 from cleaner.evaluate import evaluate_results
 from cleaner.samples import LabelledPage, load_samples
@@ -57,8 +57,6 @@ _FUNCTIONS: dict[str, str] = {
 @contextmanager
 def _without(step: str) -> Iterator[None]:
     """Run the block with ``step`` made a no-op."""
-    import cleaner.api as api
-
     target: Any = decode
     fn: Callable[..., Any]
     if step == "card-lines":
@@ -70,7 +68,7 @@ def _without(step: str) -> Iterator[None]:
 
         name, fn = "_smooth_collapsed_lines", only_first
     elif step == "headline-ranker":
-        target, name, fn = api, "headline_chooser", lambda *a, **k: None
+        name, fn = "choose_headline", lambda *a, **k: None
     else:
         name, fn = _FUNCTIONS[step], lambda *a, **k: []
     old = getattr(target, name)

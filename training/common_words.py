@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cleaner.features import _STOPWORDS  # noqa: E402
+from cleaner.pipeline.featurize import _STOPWORDS  # noqa: E402
 from cleaner.samples import read_jsonl  # noqa: E402
 
 MIN_SITES = 40

@@ -41,8 +41,8 @@ from cleaner.errors import CleanerError
 from cleaner.html_stage import HtmlStage, assemble_features, stage_feature_names, unit_places
 from cleaner.lexicon import count_words
 from cleaner.model import default_model_path
+from cleaner.pipeline.segment import Unit
 from cleaner.samples import LabelSpan
-from cleaner.segment import Unit
 from training.align import align_rendered, gold_from_record
 from training.build_data import LONG_JUNK_RATIO, MIN_BODY_COVERAGE, MIN_LONG_JUNK, SKIP_DATASETS, _title_fallback
 from training.splits import load_gold_ids, site_of, split_of

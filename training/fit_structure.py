@@ -1,4 +1,4 @@
-"""Fit the article filter of :mod:`cleaner.structure` and measure it by cross-validation.
+"""Fit the article filter of :mod:`cleaner.pipeline.structure` and measure it by cross-validation.
 
     python -m training.fit_structure corpus/training                 # CV table, then write the shipped filter
     python -m training.fit_structure corpus/training --cv-only       # the CV table only
@@ -43,9 +43,9 @@ from cleaner.document import CleanResult
 from cleaner.evaluate import ArticleScores, evaluate_results, gold_article_count
 from cleaner.labels import Label
 from cleaner.model import Model
-from cleaner.samples import LabelledPage, load_samples
-from cleaner.segment import Unit
-from cleaner.structure import (
+from cleaner.pipeline.read import Page
+from cleaner.pipeline.segment import Unit
+from cleaner.pipeline.structure import (
     ACTIONS,
     EDGE_FEATURES,
     FEATURES,
@@ -55,6 +55,7 @@ from cleaner.structure import (
     default_filter_path,
     page_features,
 )
+from cleaner.samples import LabelledPage, load_samples
 
 __all__ = ["main"]
 
@@ -124,7 +125,7 @@ def _prepare(cleaner: Cleaner, pages: Sequence[LabelledPage]) -> list[_Page]:
     keep_all = _constant_filter("keep")
     out = []
     for page in pages:
-        units, proba, model = cleaner._predict(page.text)
+        units, proba, model = cleaner._predict(Page(page.text))
         item = _Page(page, units, proba, model)
 
         def observe(
@@ -141,7 +142,7 @@ def _prepare(cleaner: Cleaner, pages: Sequence[LabelledPage]) -> list[_Page]:
 
         cleaner.article_filter = keep_all
         cleaner._observe_articles = observe
-        cleaner._result(page.text, units, proba, model)
+        cleaner._finish(Page(page.text), units, proba, model)
         cleaner._observe_articles = None
         out.append(item)
     return out
@@ -188,7 +189,7 @@ def _fit(items: Sequence[_Page], c: float, info: dict[str, Any]) -> ArticleFilte
 
 def _clean(cleaner: Cleaner, items: Sequence[_Page], flt: ArticleFilter | None) -> list[CleanResult]:
     cleaner.article_filter = flt
-    return [cleaner._result(it.page.text, it.units, it.proba, it.model) for it in items]
+    return [cleaner._finish(Page(it.page.text), it.units, it.proba, it.model) for it in items]
 
 
 def _row(name: str, s: ArticleScores) -> str:
@@ -232,7 +233,7 @@ def _edge_rows(
                 targets.append(gold[i] == Label.BODY)
 
         cleaner._observe_edges = observe
-        cleaner._result(it.page.text, it.units, it.proba, it.model)
+        cleaner._finish(Page(it.page.text), it.units, it.proba, it.model)
         cleaner._observe_edges = None
         out.append((rows, targets))
     return out

@@ -5,8 +5,8 @@ that chooses the headline among the segmenter's units.
 
 For each article page of the split whose gold title stands in the text (as
 ``cleaner evaluate`` judges it), it checks whether some unit of
-:func:`cleaner.segment.split_units`, or some whole line, is the title once
-:func:`cleaner.reassemble.headline_text` has trimmed it (``headline_matches``). A
+:func:`cleaner.pipeline.segment.split_units`, or some whole line, is the title once
+:func:`cleaner.pipeline.assemble.headline_text` has trimmed it (``headline_matches``). A
 headline chooser that picks units can be right at most on those pages; the rest
 hold the title inside a longer unit with a kicker, a menu or text run onto it.
 """
@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cleaner.evaluate import _title_variants, headline_matches, normalize_title
-from cleaner.reassemble import headline_text
+from cleaner.pipeline.assemble import headline_text
+from cleaner.pipeline.segment import split_units
 from cleaner.samples import load_samples
-from cleaner.segment import split_units
 
 __all__ = ["main"]
 

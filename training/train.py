@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cleaner.decode import STEPS, step_parameters
 from cleaner.model import default_model_path, save_model, training_data_hash
+from cleaner.pipeline.decode import STEPS, step_parameters
 from cleaner.samples import LabelledPage, load_samples
 from cleaner.trainer import (
     COMPOSED_PAGES,

@@ -14,7 +14,7 @@ order a page meets them:
   device with such a name is a failure, found from its ``stat`` and never opened.
   In the formats that mirror the input tree, an input whose output would bear a
   directory's name (``x.txt`` beside ``x.txt.md/``) fails alone (``OutputClashError``).
-* **lock** (:mod:`cleaner.batch_lock`): the run holds ``OUT/_run.lock`` while it
+* **lock** (:mod:`cleaner.batch.lock`): the run holds ``OUT/_run.lock`` while it
   lives; a second run, or a ``--resume`` beside a running run, is refused with an
   error naming the first (pid, host); a killed run's lock is taken over.
 * **tasks** (:mod:`cleaner.batch.discover`): consecutive inputs, ``batch_size`` at a
@@ -29,7 +29,7 @@ order a page meets them:
   atomically. Pages are streamed: neither the corpus nor a whole WARC file is ever
   held in memory. Whatever reading, cleaning or rendering one page raises is that
   page's failure (inside a WARC file, that record's); each page has a time budget
-  (``page_timeout``, :mod:`cleaner.page_clock`). A worker ends itself when the
+  (``page_timeout``, :mod:`cleaner.batch.watchdog`). A worker ends itself when the
   process that started it dies, and renames an output into OUT only while its
   run holds OUT's lock.
 * **manifest** (:mod:`cleaner.batch.manifest`): after a task's output is in place,
@@ -86,9 +86,9 @@ no usable model, or a pickle without ``trust_pickle``, stops it with a
 
 from __future__ import annotations
 
-from ..batch_lock import LOCK_FILE
 from ..cache import cached_cleaner
 from .discover import InputFile, InputKind, Task, discover, input_kind
+from .lock import LOCK_FILE
 from .manifest import MANIFEST_FILE
 from .options import DEFAULT_PAGE_TIMEOUT, OUTPUT_FORMATS, BatchOptions
 from .report import (

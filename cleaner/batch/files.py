@@ -13,12 +13,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from ..batch_lock import LOCK_FILE
+from .lock import LOCK_FILE
 
 _TMP_SUFFIX = ".cleaner-tmp"
 
 
-# Notes of pages that held a worker process past their budget (cleaner.page_clock);
+# Notes of pages that held a worker process past their budget (cleaner.batch.watchdog);
 # kept across --resume (unlike temporary files), removed once their task is recorded.
 _STUCK_PREFIX = ".stuck-"
 

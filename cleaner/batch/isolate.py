@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import cached_cleaner
-from ..page_clock import PageClock, read_stuck
 from .discover import Task
 from .files import _TMP_SUFFIX, _stuck_marker
 from .read import _Budget, _pages
 from .report import WORKER_CRASH, Failure, TaskResult
 from .tasks import _cleaned, _Job, run_task
+from .watchdog import PageClock, read_stuck
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ _MAX_STOPS = 64
 def _isolate(task: Task, job: _Job) -> TaskResult:
     """Run a task that was in flight when a worker process died, alone.
 
-    A process stopped for a page over its time budget (:mod:`cleaner.page_clock`)
+    A process stopped for a page over its time budget (:mod:`cleaner.batch.watchdog`)
     left a note of the page: the task simply runs again, and the rerun skips it. A
     process that dies otherwise makes the task's inputs be cleaned one after
     another in a probe process, restarted after each death, to find the inputs that

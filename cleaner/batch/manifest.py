@@ -8,10 +8,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..batch_lock import LOCK_FILE
 from ..config import CleanerConfig
 from ..errors import BatchSetupError
 from .files import _AtomicFile, _json_line, _leftover
+from .lock import LOCK_FILE
 from .options import BatchOptions
 from .report import Failure, Skipped, TaskResult
 

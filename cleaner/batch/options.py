@@ -53,7 +53,7 @@ class BatchOptions:
             (default :data:`DEFAULT_PAGE_TIMEOUT`, 30); None for no limit. A page
             over it is interrupted and reported (``PageTimeoutError``); one that
             cannot be interrupted (stuck in C code) has its worker process stopped
-            a little later (see :mod:`cleaner.page_clock`), except with ``jobs=1``,
+            a little later (see :mod:`cleaner.batch.watchdog`), except with ``jobs=1``,
             where pages run in the calling process. Not part of the run's identity:
             a resume may change it.
         progress: show a progress bar on standard error; None (default) shows it

@@ -1,5 +1,5 @@
 """Reading a task's inputs into pages: files through :mod:`cleaner.io`, WARC and WET
-records through warcio, each page under its time budget (:mod:`cleaner.page_clock`).
+records through warcio, each page under its time budget (:mod:`cleaner.batch.watchdog`).
 
 Whatever reading one input (or WARC record) raises is that input's
 :class:`~cleaner.batch.report.Failure`; the others are read on.
@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from ..config import CleanerConfig
 from ..errors import CleanerError, InputReadError, MissingExtraError
 from ..io import byte_limit, decode_text, open_page, open_regular, read_bytes, read_error, read_html_page
-from ..page_clock import PageClock, PageKey, PageOverrun
 from .discover import InputFile, InputKind, Task
 from .report import WORKER_CRASH, Failure, Skipped, _stopped_failure, _timeout_failure
+from .watchdog import PageClock, PageKey, PageOverrun
 
 if TYPE_CHECKING:
     from ..page_meta import PageMeta
@@ -39,7 +39,7 @@ class _Page:
 
 @dataclass(frozen=True, slots=True)
 class _Budget:
-    """A task's time budget a page (:mod:`cleaner.page_clock`) and the pages that
+    """A task's time budget a page (:mod:`cleaner.batch.watchdog`) and the pages that
     stopped a worker process in an earlier attempt at the task."""
 
     clock: PageClock

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..batch_lock import take_lock
 from ..cache import _file_sha256, _model_file
 from ..config import CleanerConfig
 from ..errors import BatchSetupError, CleanerError, MissingExtraError
@@ -23,6 +22,7 @@ from .discover import InputKind, Task, _tasks, discover
 from .executors import _connect, _execute
 from .files import _remove_stuck_notes, _remove_temp_files, _stuck_marker
 from .isolate import _isolate
+from .lock import take_lock
 from .manifest import _header, _Manifest
 from .options import BatchOptions
 from .read import _WARC_FEATURE

@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..batch_lock import lock_token
 from ..cache import cached_cleaner
 from ..config import CleanerConfig
 from ..document import Article, CleanResult
 from ..errors import BatchSetupError
 from ..output import render
-from ..page_clock import PageClock, PageOverrun, read_stuck
 from .discover import _MIRROR_SUFFIX, InputKind, Task
 from .files import _AtomicFile, _json_line, _stuck_marker
+from .lock import lock_token
 from .options import DEFAULT_PAGE_TIMEOUT
 from .read import _Budget, _Page, _pages
 from .report import Failure, Skipped, TaskResult, _timeout_failure
+from .watchdog import PageClock, PageOverrun, read_stuck
 
 if TYPE_CHECKING:
     from ..api import Cleaner
@@ -52,7 +52,7 @@ class _Job:
     page_timeout: float | None = DEFAULT_PAGE_TIMEOUT
     model_sha256: str | None = None
     parent: tuple[int, str] = (0, "")  # the pid and host of the process that runs the batch
-    token: str | None = None  # the run's token in OUT's lock (batch_lock)
+    token: str | None = None  # the run's token in OUT's lock (cleaner.batch.lock)
     watch_parent: bool = False  # workers are that process's children: end them when it dies
     trust_pickle: bool = False  # load a pickle model file (cleaner.model.load_model)
 

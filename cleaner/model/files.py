@@ -6,7 +6,7 @@ archive of plain data only:
 * ``manifest.json``: the manifest (versions, labels, training data hash, command,
   scores; :func:`cleaner.model.save_model`);
 * ``model.json``: the structure of the fitted estimators, as
-  :mod:`cleaner.model_state` describes them: types from a closed list, their
+  :mod:`cleaner.model.state` describes them: types from a closed list, their
   parameters, and the names of their arrays;
 * ``arrays/NAME.npy``: the numbers, in NumPy's ``.npy`` format.
 
@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ModelError, ModelFormatError, ModelVersionError, UnsafeModelFileError
+from ..errors import ModelError, ModelFormatError, ModelVersionError, UnsafeModelFileError
 
 __all__ = [
     "FILE_FORMAT",

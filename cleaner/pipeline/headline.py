@@ -7,14 +7,15 @@ units around the body a high one. A page has one main title, though, and the cho
 is comparative: of the short units before the page's main run of body text, which
 one is its title?
 
-:class:`HeadlineRanker` answers that question. After decoding, the *main run* is
-the run of body units with the most words (runs are split by more than
-:data:`cleaner.decode.GAP` units that are not body; :func:`cleaner.decode.main_run`). Its *candidates* are the units
-before it, up to :data:`WINDOW` of them, that are short enough to be a title
-(fewer than :data:`MAX_WORDS` words and not labelled body), and the run's first unit
-when it looks like a title. Each candidate is described by its and its neighbours'
-class probabilities, its shape, its place relative to the run and the share of its
-words that come back in the run's text (a title shares words with its article, a menu
+:class:`~cleaner.model.ranker.HeadlineRanker` answers that question. After the
+headline rules, the *main run* is the run of body units with the most words (runs
+are split by more than :data:`cleaner.pipeline.structure.GAP` units that are not
+body; :func:`cleaner.pipeline.structure.main_run`). Its *candidates* are the units
+before it, up to :data:`WINDOW` of them, that are short enough to be a title (fewer
+than :data:`MAX_WORDS` words and not labelled body), and the run's first unit when
+it looks like a title. Each candidate is described by its and its neighbours' class
+probabilities, its shape, its place relative to the run and the share of its words
+that come back in the run's text (a title shares words with its article, a menu
 entry does not);
 a gradient-boosting classifier scores it, and the best-scoring candidate becomes the
 main article's headline when its score reaches ``min_score`` (the ranker never
@@ -31,40 +32,26 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Self
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.utils.validation import check_is_fitted
 
-from .decode import main_run
-from .errors import ModelVersionError
-from .labels import STANDARD_LABELS, Label
-from .model import _one_thread, _stage2_proba
+from ..labels import STANDARD_LABELS, Label
+from ..model.ranker import N_CANDIDATE_FEATURES, Candidates, HeadlineRanker
 from .segment import Unit
+from .structure import main_run
 
 __all__ = [
     "MAX_WORDS",
     "N_CANDIDATE_FEATURES",
-    "RANKER_FEATURE_VERSION",
     "WINDOW",
     "Candidates",
     "HeadlineRanker",
     "candidates",
-    "check_ranker",
     "choose_headline",
-    "headline_chooser",
 ]
 
-RANKER_FEATURE_VERSION = "2"
-"""Names the layout of :func:`candidates`' features; a ranker fitted on another layout
-is refused (:func:`check_ranker`). 2: the word overlap with the body added."""
-N_CANDIDATE_FEATURES = 3 * len(STANDARD_LABELS) + 20
-"""Columns of :func:`candidates`' features in layout :data:`RANKER_FEATURE_VERSION`: the
-probabilities of the candidate and of the units before and after it, and 20 more."""
 WINDOW = 40
 MAX_WORDS = 30
 _TERMINAL = ".!?"
@@ -76,21 +63,6 @@ _CRUMB_SEPARATORS = (" / ", " > ", " » ", " | ", " › ", " :: ")
 # Photo credits and captions: "Foto: Seznam Zprávy", "Image: Jose Mourinho has ...",
 # "Photo by Solen Feyissa on Unsplash" (not "Photos: ...", a gallery's title)
 _CAPTION = re.compile(r"(?i)\(?(?:foto|photo|photograph|image|picture|pic|bild|credit|illustration)\s*(?::|by\s)")
-
-
-@dataclass(frozen=True)
-class Candidates:
-    """The headline candidates of one page.
-
-    Attributes:
-        index: unit indices of the candidates, in page order.
-        features: ``(len(index), n_features)`` array describing them.
-        run_start: the first unit of the main run of body text.
-    """
-
-    index: np.ndarray
-    features: np.ndarray
-    run_start: int
 
 
 def _title_shaped(text: str, unit: Unit) -> bool:
@@ -227,75 +199,6 @@ def _containment(lowered: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return holds, held
 
 
-class HeadlineRanker(BaseEstimator):
-    """Scores headline candidates; the best of a page is its main headline.
-
-    Parameters:
-        max_iter: boosting iterations.
-        min_score: the best candidate becomes the headline only if its score (a
-            probability of being the title) is at least this. On the test split, 0 (always
-            take the best) gave the most right headlines; 0.1 and 0.2 a few fewer, with
-            body word-F1 within 0.002.
-        random_state: seed of the boosting.
-    """
-
-    def __init__(self, *, max_iter: int = 200, min_score: float = 0.0, random_state: int = 0) -> None:
-        self.max_iter = max_iter
-        self.min_score = min_score
-        self.random_state = random_state
-
-    def fit(self, pages: Sequence[Candidates], gold: Sequence[int | None]) -> Self:
-        """Fit on pages' candidates and each page's gold title unit (None: no title among them).
-
-        Pages whose title is not among the candidates still teach the ranker that
-        none of their candidates is a title.
-        """
-        X = np.vstack([c.features for c in pages])
-        y = np.concatenate(
-            [c.index == g if g is not None else np.zeros(len(c.index), bool) for c, g in zip(pages, gold, strict=True)]
-        )
-        self.model_ = HistGradientBoostingClassifier(
-            max_iter=self.max_iter, learning_rate=0.05, random_state=self.random_state
-        ).fit(X, y)
-        self.feature_version_ = RANKER_FEATURE_VERSION
-        return self
-
-    def scores(self, cands: Candidates) -> np.ndarray:
-        """Each candidate's probability of being the page's title."""
-        check_is_fitted(self, "model_")
-        with _one_thread():  # a page's few candidates: OpenMP threads cost more than they save
-            # the trees called directly (the same probabilities as predict_proba, bit for bit)
-            return _stage2_proba(self.model_, cands.features)[:, 1]
-
-    def choose(self, cands: Candidates, allowed: np.ndarray | None = None) -> int | None:
-        """The unit index of the page's headline, or None if no candidate scores high
-        enough; with ``allowed`` (a mask over the candidates), among those only."""
-        s = self.scores(cands)
-        if allowed is not None:
-            if not allowed.any():
-                return None
-            s = np.where(allowed, s, -1.0)
-        k = int(s.argmax())
-        return int(cands.index[k]) if s[k] >= self.min_score else None
-
-
-def check_ranker(ranker: Any, source: str) -> None:
-    """Refuse a headline ranker fitted on another layout of candidate features.
-
-    Raises:
-        ModelVersionError: naming ``source`` (the model file) and both layouts.
-    """
-    if ranker is None:
-        return
-    have = getattr(ranker, "feature_version_", "1")  # rankers before the version was recorded
-    if have != RANKER_FEATURE_VERSION:
-        raise ModelVersionError(
-            f"{source} has a headline ranker for candidate feature layout {have}, but this installation "
-            f"has layout {RANKER_FEATURE_VERSION}; retrain the model with this version (`cleaner train ...`, "
-            "or `python -m training.train corpus/training --replace-default` for the default model)"
-        )
-
-
 def choose_headline(
     text: str,
     units: Sequence[Unit],
@@ -360,22 +263,3 @@ def choose_headline(
             labels[k] = Label.JUNK
         k -= 1
     labels[j] = Label.HEADLINE
-
-
-def headline_chooser(
-    ranker: Any,
-    text: str,
-    units: Sequence[Unit],
-    proba: np.ndarray,
-    classes: Sequence[str],
-    titled: Sequence[int] = (),
-) -> Callable[[list[str]], None] | None:
-    """The ``choose_headline`` argument of :func:`cleaner.decode.decode_labels` for a page
-    (None without a ranker or ``titled`` units)."""
-    if ranker is None and not titled:
-        return None
-
-    def choose(labels: list[str]) -> None:
-        choose_headline(text, units, labels, proba, classes, ranker, titled)
-
-    return choose

@@ -6,7 +6,7 @@ inside it, because scraped pages run blocks together on one line (the seed page'
 cards put a byline, a whole body and a "Related coverage:" list on one line). Cuts
 are proposed, never forced on the labels: after classification, neighbouring units
 of one line that get the same label are merged back into one segment (see
-:func:`cleaner.reassemble.merge_units`). The proposed cuts are:
+:func:`cleaner.pipeline.assemble.merge_units`). The proposed cuts are:
 
 * sentence ends (``. ``, ``? ``, ``! `` before a capital, digit or quote), except
   after common abbreviations and initials ("U.S.", "Mr.");
@@ -39,10 +39,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .budget import check as check_budget
-from .errors import InputTooLargeError
+from ..budget import check as check_budget
+from ..errors import InputTooLargeError
 
-__all__ = ["LINE_RE", "MAX_PHRASE_REPEATS", "Unit", "find_phrases", "split_units"]
+__all__ = ["LINE_RE", "Unit", "split_units"]
 
 LINE_RE = re.compile(r"[^\n\r]+")
 
@@ -379,73 +379,6 @@ class _PageTitles:
                     pos = line.find(title, pos + len(title))
 
 
-MAX_PHRASE_REPEATS = 20
-"""A phrase said more often than this on a page is a word of its menus or its running
-text, not a title standing apart: :func:`find_phrases` skips it."""
-# Lowercase words that start a byline right after a title on one line ("Storm hits
-# coast by Jane Doe", "... vor 2 Stunden")
-_CREDIT_WORDS = ("by ", "von ", "vor ", "par ", "por ", "am ", "on ", "um ", "updated", "published", "posted")
-
-
-def find_phrases(text: str, phrases: Sequence[str], *, max_repeats: int = MAX_PHRASE_REPEATS) -> list[tuple[int, int]]:
-    """Where ``phrases`` stand apart in ``text``: ``(start, end)`` spans in text order,
-    none overlapping (a longer phrase first claims its place).
-
-    A phrase is matched without regard to case, as whole words, and only where no
-    lowercase word runs into it from either side in its line ("the Storm Watch", "Storm
-    Watch continues"): there it is part of a sentence. A phrase found more than
-    ``max_repeats`` times is skipped.
-
-    >>> find_phrases("News Storm hits coast\\nA storm hits coast towns", ["Storm hits coast"])
-    [(5, 21)]
-    """
-    lowered = text.lower()
-    if len(lowered) != len(text):  # lower-casing changed lengths (rare letters): exact case
-        lowered = text
-    starts: list[int] = []
-    spans: list[tuple[int, int]] = []
-    for phrase in sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True):
-        needle = phrase.lower() if lowered is not text and len(phrase.lower()) == len(phrase) else phrase
-        found: list[tuple[int, int]] = []
-        pos = lowered.find(needle)
-        while pos >= 0 and len(found) <= max_repeats:
-            end = pos + len(needle)
-            k = bisect.bisect_left(starts, end)
-            free = k == 0 or spans[k - 1][1] <= pos
-            if free and _stands_apart(text, pos, end):
-                found.append((pos, end))
-            pos = lowered.find(needle, end)
-        if len(found) > max_repeats:
-            continue
-        for span in found:
-            k = bisect.bisect_left(starts, span[0])
-            starts.insert(k, span[0])
-            spans.insert(k, span)
-    return spans
-
-
-def _stands_apart(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is whole words that no lowercase word of its line
-    continues on either side."""
-    if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
-        return False
-    i = start - 1
-    while i >= 0 and text[i] in " \t":
-        i -= 1
-    if i >= 0 and text[i].isalpha():  # a word before: where does it start?
-        j = i
-        while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "'’-"):
-            j -= 1
-        if text[j].islower():
-            return False
-    k = end
-    while k < len(text) and text[k] in " \t":
-        k += 1
-    if k < len(text) and text[k].islower():  # a byline's lowercase cue may follow a title
-        return text.startswith(_CREDIT_WORDS, k)
-    return True
-
-
 def split_units(
     text: str,
     *,
@@ -456,7 +389,7 @@ def split_units(
     """Split page text into units, in page order, with offsets into ``text``.
 
     ``phrases`` are spans of ``text`` known to be one unit each (a title the page's
-    HTML declares, found by :func:`find_phrases`): lines are cut around them, never
+    HTML declares, found by :func:`cleaner.pipeline.read.find_phrases`): lines are cut around them, never
     inside, whatever their length.
 
     Raises:

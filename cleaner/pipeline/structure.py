@@ -1,6 +1,6 @@
 """Page structure: which of the articles a page's labels make are articles of their own.
 
-After the headline rules of :mod:`cleaner.decode`, every unit labelled headline opens
+After the headline rules of :mod:`cleaner.pipeline.decode`, every unit labelled headline opens
 an article (:func:`article_spans`). On a single-article page many of those are not
 articles: a menu heading over a few links, "Most Popular" over teasers, a reader's
 comment ("kanu sukha says:") over its text, a section heading inside the story. On an
@@ -34,13 +34,14 @@ from typing import Any, Self
 
 import numpy as np
 
-from .errors import ModelError
-from .labels import Label
+from ..errors import ModelError
+from ..labels import Label
 from .segment import Unit
 
 __all__ = [
     "ACTIONS",
     "FEATURES",
+    "GAP",
     "STRUCTURE_VERSION",
     "ArticleFilter",
     "ArticleSpan",
@@ -48,6 +49,7 @@ __all__ = [
     "article_features",
     "article_spans",
     "default_article_filter",
+    "main_run",
 ]
 
 STRUCTURE_VERSION = "1"
@@ -89,7 +91,9 @@ PAGE_FEATURES: tuple[str, ...] = (
 aggregator (a front page, a feed of cards) every article is kept."""
 
 _TERMINAL = frozenset('.!?"”’)')
-GAP = 3  # as cleaner.decode.GAP: body units closer than this are one run
+GAP = 3
+"""Body units at most this many units apart are one run of body (the decode stage's
+``one-headline-per-body`` step and :func:`main_run` count runs so)."""
 BYLINE_BEFORE = 3
 
 
@@ -123,6 +127,29 @@ def page_features(feats: np.ndarray, largest: int) -> np.ndarray:
         ],
         dtype=np.float64,
     )
+
+
+def main_run(units: Sequence[Unit], text: str, labels: Sequence[str]) -> tuple[int, int] | None:
+    """First and last unit of the run of body units with the most words (None: no body).
+
+    Body units with more than ``GAP`` other units between them are in different runs.
+    """
+    best: tuple[int, int] | None = None
+    best_words = 0
+    start = last = -1
+    words = 0
+    for i, label in enumerate(labels):
+        if label != Label.BODY:
+            continue
+        if start < 0 or i - last > GAP:
+            if start >= 0 and words > best_words:
+                best, best_words = (start, last), words
+            start, words = i, 0
+        last = i
+        words += text.count(" ", units[i].start, units[i].end) + 1
+    if start >= 0 and words > best_words:
+        best = (start, last)
+    return best
 
 
 def article_spans(labels: Sequence[str]) -> list[ArticleSpan]:
@@ -336,7 +363,7 @@ class ArticleFilter:
 
 def default_filter_path() -> Path:
     """Where the shipped article filter is."""
-    return Path(__file__).resolve().parent / "models" / "structure.json"
+    return Path(__file__).resolve().parent.parent / "models" / "structure.json"
 
 
 @cache

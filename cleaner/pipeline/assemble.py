@@ -22,25 +22,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from itertools import pairwise
 
 import numpy as np
 
-from .bylines import parse_bylines, plausible_person
-from .decode import credited_author
-from .document import Article, CleanResult, Segment
-from .labels import STANDARD_LABELS, Label
-from .lexicon import MONTH_PATTERN, credit_prefix, strip_invisible
+from ..bylines import parse_bylines, plausible_person
+from ..document import Article, Segment
+from ..labels import STANDARD_LABELS, Label
+from ..lexicon import MONTH_PATTERN, credit_prefix, strip_invisible
 from .segment import Unit
 
-__all__ = ["assemble_articles", "headline_text", "merge_units", "split_title", "with_credited_author"]
-
-# Where an author credit inside a line is looked for: characters before and after the
-# main article's start (its headline, or its first byline or paragraph).
-CREDIT_BEFORE = 500
-CREDIT_AFTER = 2000
+__all__ = ["assemble_articles", "headline_text", "merge_units", "split_title"]
 
 
 def merge_units(
@@ -52,7 +45,7 @@ def merge_units(
 ) -> list[Segment]:
     """Join same-labelled neighbouring units of a line into segments.
 
-    ``why`` (from :func:`cleaner.decode.decode_labels`) names the step that set each
+    ``why`` (from :func:`cleaner.pipeline.decode.decode_labels`) names the step that set each
     unit's label; a segment takes its first unit's that has one.
 
     Units marked ``separate`` (list items told apart by a title found elsewhere on
@@ -371,25 +364,3 @@ def assemble_articles(
         held.clear()
     close()
     return articles
-
-
-def with_credited_author(text: str, result: CleanResult) -> CleanResult:
-    """``result`` with an author for its main article when its bylines name none but a
-    line near its start credits one inside it (:func:`cleaner.decode.credited_author`;
-    from ``CREDIT_BEFORE`` characters before the article's start to ``CREDIT_AFTER``
-    after, within the article's end; never inside a headline). Collapsed lines run a
-    byline into the title or the first paragraph ("... 12:30 Uhr Von: Jane Doe |
-    Kommentare ..."), where no segment is a byline.
-    """
-    i = result.main_index
-    if i is None or result.articles[i].authors:
-        return result
-    main = result.articles[i]
-    headlines = [(s.start, s.end) for s in result.segments if s.label == Label.HEADLINE]
-    window = (max(0, main.start - CREDIT_BEFORE), min(main.end, main.start + CREDIT_AFTER))
-    name = credited_author(text, *window, skip=headlines)
-    if name is None:
-        return result
-    articles = list(result.articles)
-    articles[i] = replace(main, authors=[name])
-    return CleanResult(articles=articles, segments=result.segments)

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .budget import check as check_budget
-from .lexicon import FEATURE_CREDIT_PREFIXES, has_invisible, strip_invisible
+from ..budget import check as check_budget
+from ..lexicon import FEATURE_CREDIT_PREFIXES, has_invisible, strip_invisible
 from .segment import Unit
 
 __all__ = [

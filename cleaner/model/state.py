@@ -17,7 +17,7 @@ types, with arrays of the shapes their predictions index with:
   predicts as the fitted one did, bit for bit;
 * ``ScaledLogistic``: the stage-2 ``StandardScaler`` + ``LogisticRegression``
   pipeline;
-* ``HeadlineRanker`` (:class:`cleaner.headline.HeadlineRanker`);
+* ``HeadlineRanker`` (:class:`cleaner.model.ranker.HeadlineRanker`);
 * ``SiteScope`` (:class:`cleaner.scope.SiteScope`): its sites' template lines, the
   lines and share of them a page must hold, and its URL patterns;
 * a fallback model (a retrained model's, outside its scope): its manifest, block
@@ -44,13 +44,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from .errors import ModelError, ModelFormatError
-from .features import NUMERIC_FEATURES, featurize, with_context
-from .headline import N_CANDIDATE_FEATURES, HeadlineRanker
-from .model import _STACK_OFFSETS, BlockClassifier, Model, _WideLogistic
-from .model_file import ArrayReader
-from .scope import SiteScope
-from .segment import split_units
+from ..errors import ModelError, ModelFormatError
+from ..pipeline.featurize import NUMERIC_FEATURES, featurize, with_context
+from ..pipeline.segment import split_units
+from ..scope import SiteScope
+from .estimator import STACK_OFFSETS, BlockClassifier, _WideLogistic
+from .files import ArrayReader
+from .ranker import N_CANDIDATE_FEATURES, HeadlineRanker
+from .store import Model
 
 __all__ = ["ModelParts", "model_state", "rebuild_model"]
 
@@ -140,9 +141,16 @@ def _stage_state(model: Any, out: _Arrays, at: str) -> dict[str, Any]:
 
 
 def _classifier_state(est: BlockClassifier, out: _Arrays, at: str) -> dict[str, Any]:
+    params = est.get_params(deep=False)
+    defaults = BlockClassifier().get_params(deep=False)
+    # a parameter added later is written only where it differs from its default, so
+    # that files stay as they were for the models that do not use it
+    for name in BlockClassifier._added_params:
+        if params[name] == defaults[name]:
+            del params[name]
     return {
         "type": "BlockClassifier",
-        "params": est.get_params(deep=False),
+        "params": params,
         "classes": _classes_state(est.classes_),
         "stage1": [_stage_state(m, out, f"{at}.stage1.{i}") for i, m in enumerate(est.stage1_)],
         "stage2": None if est.stage2_ is None else _stage_state(est.stage2_, out, f"{at}.stage2"),
@@ -230,8 +238,11 @@ class _Reader:
         """An estimator's constructor parameters: exactly its parameters' names, JSON values."""
         params = self.obj(self.key(d, key, at), f"{at}.{key}")
         expected = set(cls().get_params(deep=False))
-        if set(params) != expected:
-            diff = sorted(set(params) ^ expected)
+        # parameters added after files were first written: a file without them was
+        # fitted with their defaults
+        later: frozenset[str] = getattr(cls, "_added_params", frozenset())
+        diff = sorted((set(params) - expected) | (expected - set(params) - later))
+        if diff:
             raise self.fail(f"{at}.{key}", f"must hold the parameters of {cls.__name__} (differs in {diff[:5]})")
         return params
 
@@ -385,7 +396,7 @@ def _rebuild_classifier(r: _Reader, value: object, at: str) -> BlockClassifier:
     est.stage2_ = None
     if stage2 is not None:
         p = len(classes) * len(kinds)
-        width = len(NUMERIC_FEATURES) + p + len(_STACK_OFFSETS) * (p + 1)
+        width = len(NUMERIC_FEATURES) + p + len(STACK_OFFSETS) * (p + 1)
         kind = "boosting" if est.second_stage == "boosting" else "scaled"
         est.stage2_ = _rebuild_stage(r, stage2, f"{at}.stage2", kind, classes, width)
     return est
@@ -433,7 +444,7 @@ def _rebuild_scope(r: _Reader, value: object, at: str) -> SiteScope | None:
 
 def rebuild_model(structure: dict[str, Any], arrays: ArrayReader) -> ModelParts:
     """Rebuild a model's parts from a model file's structure and arrays (:func:`model_state`'s
-    output, as :func:`cleaner.model_file.read_model_file` reads it back).
+    output, as :func:`cleaner.model.files.read_model_file` reads it back).
 
     Raises:
         ModelFormatError: a value or array is not what the structure's types allow.

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import BatchSetupError
+from ..errors import BatchSetupError
 
 try:
     import fcntl

@@ -29,7 +29,7 @@ facts hold for a whole page and are enforced here, after the classifier:
   coverage:" or "Read more:" are related items, up to the first unit that is not. A
   related item ending with a colon opens a list of its own and is junk.
 * **The main article's headline is chosen among its candidates** by a learned ranker
-  when the model has one (:mod:`cleaner.headline`), after the rules above.
+  when the model has one (:mod:`cleaner.pipeline.headline`), after the rules above.
 * **A headline takes its whole title line.** When a unit labelled headline shares its
   line with other units, and the line is a title (at most ``_MAX_TITLE_WORDS`` words,
   no full stop at its end, no byline in it), the whole line is the headline: the
@@ -60,12 +60,13 @@ from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
-from .bylines import common_word, is_date_line, plausible_person, unglue_name
-from .labels import Label
-from .lexicon import MONTHS as _MONTHS
-from .lexicon import credit_prefix
+from ..bylines import NOT_NAMES, PERSON_NAME, credit_tail, is_date_line
+from ..labels import Label
+from ..lexicon import credit_prefix
+from ..model.ranker import HeadlineRanker
+from .headline import choose_headline
 from .segment import Unit
-from .structure import ArticleFilter, ArticleSpan, apply_article_filter, extend_run
+from .structure import GAP, ArticleFilter, ArticleSpan, apply_article_filter, extend_run, main_run
 
 __all__ = [
     "AUTHOR_BEFORE_HEADLINE",
@@ -79,14 +80,12 @@ __all__ = [
     "RESCUE_MIN_PROBA",
     "STEPS",
     "SUBHEAD_MAX_PROBA",
-    "credited_author",
     "decode_labels",
     "main_run",
     "step_parameters",
 ]
 
 LOOKBACK = 15
-GAP = 3
 RESCUE_MIN_PROBA = 0.01
 SUBHEAD_MAX_PROBA = 0.9
 BYLINE_RESCUE_MIN_PROBA = 0.05
@@ -116,17 +115,6 @@ _RELATED_HEADER = re.compile(
 _MAX_HEADLINE_WORDS = 30
 # Author lines: an optional credit (cleaner.lexicon), a person's name, and an optional role or date after a separator.
 _AUTHOR_TAIL = re.compile(r"\s+[|/–—-]\s+|,\s+")
-_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
-_PERSON_NAME = re.compile(
-    rf"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s)?[{_UPPER}][^\W\d_][\w'’.-]*"
-    rf"(?:\s(?:(?:van|von|de|der|da|di|del|la|le|bin|al)\s)?[{_UPPER}][\w'’.-]*){{1,3}}"
-)
-# Two capitalised words that are menu entries, not names.
-_NOT_NAMES = frozenset(
-    x.strip()
-    for x in """read more|sign in|log in|sign up|share this|related articles|most popular|top stories|
-    privacy policy|contact us|about us|terms of use|cookie settings|latest news|more news|show more""".split("|")
-)
 _MAX_BYLINE_WORDS = 20
 # Explicit credits: a prefix that says "author" (group 1: a forum's, followed by a user
 # name rather than a person's name), the name, then nothing but a date, time or separator.
@@ -136,17 +124,6 @@ _CREDIT_PREFIX = re.compile(
 )
 _USER_NAME = re.compile(r"[\w.-]{2,30}\b")
 _NOT_USER_NAMES = frozenset("a an and at in of on the to".split())
-# What may follow a credited name: nothing, a separator, a date or time ("December 3,
-# 2025", "on May 5", "am 3. Mai", "11. Sep 2024"), another name ("and Max Roe"), or a
-# short role after a comma ("Jane Doe, Staff Writer").
-_CREDIT_SEPARATOR = re.compile(r"\s*[|·•⋅»–—-]")
-_CREDIT_DATE = re.compile(
-    r"(?i)\s*(?:(?:on|am|le|el)\s+(?:the\s+)?)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
-    r"(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d)"
-)
-_ROLE_SMALL_WORDS = frozenset("and & of for the at in".split())
-_CREDIT_AND = re.compile(r"(?i)\s*(?:and|und|et|y|&)\s+")
-_MAX_ROLE_WORDS = 4
 _MAX_CREDIT_WORDS = 15
 
 
@@ -166,8 +143,8 @@ STEPS: tuple[str, ...] = (
     "page-furniture",
 )
 """The named steps of :func:`decode_labels`, in the order they run (see the module
-docstring; ``article-structure`` is :mod:`cleaner.structure`, ``headline-ranker``
-:mod:`cleaner.headline`). Each unit's label is the model's most probable class unless
+docstring; ``article-structure`` is :mod:`cleaner.pipeline.structure`, ``headline-ranker``
+:mod:`cleaner.pipeline.headline`). Each unit's label is the model's most probable class unless
 one of them changed it: :func:`decode_labels` says which, last."""
 
 
@@ -215,8 +192,8 @@ def decode_labels(
     units: Sequence[Unit],
     proba: np.ndarray,
     classes: Sequence[str],
-    choose_headline: Callable[[list[str]], None] | None = None,
-    titled: Collection[int] = (),
+    headline_ranker: HeadlineRanker | None = None,
+    titled: Sequence[int] = (),
     furniture: Sequence[tuple[int, int]] = (),
     article_filter: ArticleFilter | None = None,
     observe_articles: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None,
@@ -225,13 +202,13 @@ def decode_labels(
 ) -> tuple[list[str], np.ndarray]:
     """Labels and their probabilities for ``units``, given class probabilities.
 
-    ``choose_headline``, when given, is called with the labels after the headline
-    rules and may change them in place to move the main article's headline (the
-    learned ranker of :mod:`cleaner.headline`); bylines are rescued after it.
+    ``headline_ranker`` (:class:`cleaner.model.ranker.HeadlineRanker`), when given,
+    moves the main article's headline to its choice after the headline rules
+    (:func:`cleaner.pipeline.headline.choose_headline`); bylines are rescued after it.
     ``titled`` units hold a title the page's HTML declares: a headline among them
     stays as it is, without the rest of its line. Body units most of whose characters
     lie in ``furniture`` (text the HTML marks as ``<footer>`` or ``<aside>``) become junk,
-    last. ``article_filter`` (:mod:`cleaner.structure`) judges, after the headline rules
+    last. ``article_filter`` (:mod:`cleaner.pipeline.structure`) judges, after the headline rules
     and before the headline choice, which of the page's articles are articles of their
     own; ``observe_articles`` is passed on to it (for fitting).
 
@@ -266,9 +243,11 @@ def decode_labels(
             "article-structure",
             lambda: apply_article_filter(text, units, labels, proba, classes, flt, observe_articles),
         )
-    if choose_headline is not None:
-        chooser = choose_headline
-        steps.run("headline-ranker", lambda: chooser(labels))
+    if headline_ranker is not None or titled:
+        steps.run(
+            "headline-ranker",
+            lambda: choose_headline(text, units, labels, proba, classes, headline_ranker, titled),
+        )
     steps.run("whole-title-line", lambda: _whole_line_headlines(text, units, labels, titled))
     if Label.BYLINE in classes:
         p_byline = proba[:, list(classes).index(Label.BYLINE)]
@@ -487,29 +466,6 @@ def _may_be_byline(text: str, unit: Unit, label: str, p_byline: float) -> bool:
     )
 
 
-def main_run(units: Sequence[Unit], text: str, labels: Sequence[str]) -> tuple[int, int] | None:
-    """First and last unit of the run of body units with the most words (None: no body).
-
-    Body units with more than ``GAP`` other units between them are in different runs.
-    """
-    best: tuple[int, int] | None = None
-    best_words = 0
-    start = last = -1
-    words = 0
-    for i, label in enumerate(labels):
-        if label != Label.BODY:
-            continue
-        if start < 0 or i - last > GAP:
-            if start >= 0 and words > best_words:
-                best, best_words = (start, last), words
-            start, words = i, 0
-        last = i
-        words += text.count(" ", units[i].start, units[i].end) + 1
-    if start >= 0 and words > best_words:
-        best = (start, last)
-    return best
-
-
 def _author_line(line: str) -> bool:
     """Whether a short line names an author: a name alone ("Jane Doe"), after a prefix
     ("Written by Jane Doe", "Autorin/Autor Jane Doe") or before a role or date
@@ -518,9 +474,9 @@ def _author_line(line: str) -> bool:
     m = at is not None
     rest = line[at:] if at is not None else line
     name = _AUTHOR_TAIL.split(rest, maxsplit=1)[0].strip()
-    if not _PERSON_NAME.fullmatch(name) or any(ch.isdigit() for ch in name):
+    if not PERSON_NAME.fullmatch(name) or any(ch.isdigit() for ch in name):
         return False
-    return m or name != rest.strip() or name.lower() not in _NOT_NAMES
+    return m or name != rest.strip() or name.lower() not in NOT_NAMES
 
 
 def _rescue_author_lines(
@@ -588,86 +544,12 @@ def _prefixed_author(line: str) -> bool:
         return False
     rest = line[m.end() :]
     forum = m.group(1) is not None
-    name = _USER_NAME.match(rest) if forum else _PERSON_NAME.match(rest)
+    name = _USER_NAME.match(rest) if forum else PERSON_NAME.match(rest)
     if name is None or (forum and name.group(0).lower() in _NOT_USER_NAMES):
         return False
     if not forum and any(ch.isdigit() for ch in name.group(0)):
         return False
-    return _credit_tail(rest[name.end() :])
-
-
-# A credit inside a line, where the segmenter found no cut: a capitalised prefix (running
-# text says "by" in lower case) that no word runs into ("Uhr Von: Jane Doe", "Datum
-# 28.04.2023 Autorin/Autor Jane Doe Themenseiten ...", "... VERSAMM10 By Jane Doe").
-_INLINE_CREDIT = re.compile(
-    r"(?<![\w'’])(?:By|BY|Von|VON|Written by|Words by|Interview by|Text by|Story by|Reported by|Posted by|"
-    r"Autorin/Autor|Autorin|Autor)\s*:?\s+"
-)
-_NOT_NAME_WORDS = frozenset("the at in on of and for to a an".split())
-
-
-def credited_author(text: str, start: int, end: int, skip: Sequence[tuple[int, int]] = ()) -> str | None:
-    """The first author that ``text[start:end]`` credits in so many words inside a line,
-    or None; credits that start inside a span of ``skip`` (headlines: "Beach Closed By
-    Coast Guard") are not read.
-
-    The credit needs a capitalised prefix ("By", "Von:", "Autorin/Autor", "Written
-    by"), a person's name of two to four words on the prefix's line
-    (:func:`cleaner.bylines.plausible_person`), then what keeps a line a byline: its
-    end, a separator, a date, a role or another name (:func:`_credit_tail`). A month
-    name or a word many sites use run onto the name is not part of it ("By Jane Doe
-    Nov 12, 2025", "By Jane Doe News").
-
-    >>> credited_author("Politik 12:30 Uhr Von: Jane Doe | Kommentare", 0, 45)
-    'Jane Doe'
-    >>> credited_author("funded by Jane Doe and others", 0, 29) is None
-    True
-    """
-    for m in _INLINE_CREDIT.finditer(text, start, end):
-        if any(a <= m.start() < b for a, b in skip):
-            continue
-        line_end = text.find("\n", m.end(), end)
-        stop = end if line_end < 0 else line_end
-        name = _PERSON_NAME.match(text, m.end(), stop)
-        if name is None:
-            continue
-        words = name.group(0).split()
-        run_on = False
-        while len(words) > 2 and (words[-1].lower().rstrip(".") in _MONTHS or common_word(words[-1])):
-            run_on = run_on or words[-1].lower().rstrip(".") not in _MONTHS
-            words = words[:-1]
-        found = unglue_name(" ".join(words))
-        if (
-            found.count(" ") < 1
-            or any(ch.isdigit() for ch in found)
-            or found.lower() in _NOT_NAMES
-            or any(w.lower() in _NOT_NAME_WORDS for w in words)
-            or not plausible_person(found)
-        ):
-            continue
-        if run_on or _credit_tail(text[m.end() + len(found) : stop]):
-            return found
-    return None
-
-
-def _credit_tail(tail: str) -> bool:
-    """Whether what follows a credited name keeps the line a byline (see _CREDIT_DATE)."""
-    if not tail.strip() or _CREDIT_SEPARATOR.match(tail) or _CREDIT_DATE.match(tail):
-        return True
-    if tail.lstrip().startswith(","):
-        after = tail.lstrip()[1:]
-        if _CREDIT_DATE.match(after) or after.count(" ") < _MAX_ROLE_WORDS + 1:
-            return True
-        name = _PERSON_NAME.match(after.lstrip())  # another author: "By LISA MASCARO, MARY CLARE JALONICK and ..."
-        if name is not None and _credit_tail(after.lstrip()[name.end() :]):
-            return True
-        # a role in title case: "by Daniel Burstein, Senior Director, Content & Marketing"
-        return all(w[:1].isupper() or w.lower() in _ROLE_SMALL_WORDS for w in after.replace(",", " ").split())
-    more = _CREDIT_AND.match(tail)
-    if more:
-        name = _PERSON_NAME.match(tail, more.end())
-        return name is not None and _credit_tail(tail[name.end() :])
-    return False
+    return credit_tail(rest[name.end() :])
 
 
 def _rescue_prefixed_authors(text: str, units: Sequence[Unit], labels: list[str], run: tuple[int, int]) -> None:

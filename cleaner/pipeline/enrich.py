@@ -1,0 +1,100 @@
+"""Enrich: the last stage, what the page says about its main article beyond the
+labels.
+
+After :mod:`cleaner.pipeline.assemble` has built the articles from the labelled
+segments (their bylines parsed into authors and a date there), the main article is
+completed, in this order:
+
+1. **an author credited inside a line** (:func:`with_credited_author`): when its
+   bylines name none and the page declares none, a credit near its start that the
+   rendering ran into a title or paragraph ("... 12:30 Uhr Von: Jane Doe |
+   Kommentare ...");
+2. **what the page declares** (:func:`apply_page_meta`): the title, authors and
+   date of a :class:`cleaner.PageMeta` (read from the HTML, or given by the caller).
+
+Segments are never changed here: only the articles' fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..bylines import credited_author
+from ..document import CleanResult
+from ..labels import Label
+from ..lexicon import strip_invisible
+from ..page_meta import PageMeta
+
+__all__ = ["CREDIT_AFTER", "CREDIT_BEFORE", "apply_page_meta", "enrich", "with_credited_author"]
+
+# Where an author credit inside a line is looked for: characters before and after the
+# main article's start (its headline, or its first byline or paragraph).
+CREDIT_BEFORE = 500
+CREDIT_AFTER = 2000
+
+
+def _name_key(name: str) -> str:
+    """A name as compared with another: invisible marks dropped, spaces collapsed, case folded."""
+    return " ".join(strip_invisible(name).split()).casefold()
+
+
+def enrich(text: str, result: CleanResult, meta: PageMeta | None, *, title_in_text: bool) -> CleanResult:
+    """``result`` with its main article completed: an author credited in the text
+    where neither its bylines nor ``meta`` give one, then what ``meta`` declares
+    (``title_in_text``: whether a form of the declared title stands in ``text``)."""
+    if meta is None or not meta.authors:  # the page's declared authors beat a guess
+        result = with_credited_author(text, result)
+    return result if meta is None else apply_page_meta(result, meta, title_in_text=title_in_text)
+
+
+def with_credited_author(text: str, result: CleanResult) -> CleanResult:
+    """``result`` with an author for its main article when its bylines name none but a
+    line near its start credits one inside it (:func:`cleaner.bylines.credited_author`;
+    from ``CREDIT_BEFORE`` characters before the article's start to ``CREDIT_AFTER``
+    after, within the article's end; never inside a headline). Collapsed lines run a
+    byline into the title or the first paragraph ("... 12:30 Uhr Von: Jane Doe |
+    Kommentare ..."), where no segment is a byline.
+    """
+    i = result.main_index
+    if i is None or result.articles[i].authors:
+        return result
+    main = result.articles[i]
+    headlines = [(s.start, s.end) for s in result.segments if s.label == Label.HEADLINE]
+    window = (max(0, main.start - CREDIT_BEFORE), min(main.end, main.start + CREDIT_AFTER))
+    name = credited_author(text, *window, skip=headlines)
+    if name is None:
+        return result
+    articles = list(result.articles)
+    articles[i] = replace(main, authors=[name])
+    return CleanResult(articles=articles, segments=result.segments)
+
+
+def apply_page_meta(result: CleanResult, meta: PageMeta, *, title_in_text: bool) -> CleanResult:
+    """``result`` with its main article completed from what the page declares.
+
+    The declared title becomes its headline where it has none, or where no form of the
+    title stands in the text (``title_in_text`` False: the text's headline is then a
+    guess, the declaration is the page's word); the declared authors follow the ones
+    its bylines give (without repeats); the declared date stands where its bylines give
+    none. Segments are not changed.
+    """
+    i = result.main_index
+    if i is None:
+        return result
+    main = result.articles[i]
+    have = {_name_key(a) for a in main.authors}
+    authors = [*main.authors, *(a for a in meta.authors if _name_key(a) not in have)]
+    headline = main.headline
+    if meta.title is not None and (headline is None or not title_in_text):
+        headline = meta.title
+    updated = replace(
+        main,
+        headline=headline,
+        authors=authors,
+        published=main.published if main.published is not None else meta.published,
+    )
+    if updated == main:
+        return result
+    articles = list(result.articles)
+    articles[i] = updated
+    return CleanResult(articles=articles, segments=result.segments)

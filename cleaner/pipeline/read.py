@@ -1,0 +1,194 @@
+"""Read: the first stage. A page's text is checked, or its HTML rendered to text,
+and what is known of the page travels with it as a :class:`Page`.
+
+* text: :func:`read_text` checks that it is a ``str`` within
+  ``CleanerConfig.max_chars`` and takes the caller's :class:`cleaner.PageMeta`;
+* HTML: :func:`read_html` checks its size before parsing it, renders it
+  (:func:`cleaner.page_meta.read_html_page`: the text, its blocks and elements, and
+  the title, authors and date the page declares), then checks the text as above.
+
+Either way the page's declared title is looked for in its text
+(:func:`find_phrases`): the segment stage cuts it out of
+the line it stands in, and the decode stage makes it the headline.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..budget import check as check_budget
+from ..config import CleanerConfig
+from ..errors import InputTooLargeError, InputTypeError
+from ..html_text import RenderedPage
+from ..page_meta import PageMeta, read_html_page
+
+__all__ = [
+    "MAX_PHRASE_REPEATS",
+    "Page",
+    "check_html_size",
+    "check_meta",
+    "check_text",
+    "find_phrases",
+    "read_html",
+    "read_text",
+]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page as the stages after reading see it.
+
+    Attributes:
+        text: the page's text (for HTML, the rendering's); every offset of the
+            result refers to it.
+        meta: what is known of the page (declared in its HTML or given by the
+            caller), or None.
+        title_spans: where ``meta``'s title stands in ``text``, as ``(start, end)``.
+        rendered: the HTML rendering (its blocks and elements, for the markup's
+            re-scoring), or None for text input.
+    """
+
+    text: str
+    meta: PageMeta | None = None
+    title_spans: tuple[tuple[int, int], ...] = ()
+    rendered: RenderedPage | None = None
+
+    @property
+    def url(self) -> str | None:
+        """The page's URL when known (it routes a scoped model, :mod:`cleaner.scope`)."""
+        return self.meta.url if self.meta is not None else None
+
+
+def check_text(text: object, config: CleanerConfig) -> str:
+    """``text`` if it is page text ``config`` accepts.
+
+    Raises:
+        InputTypeError: it is not a ``str`` (bytes: the message says how to decode them).
+        InputTooLargeError: it is longer than ``config.max_chars``.
+    """
+    if isinstance(text, bytes | bytearray | memoryview):
+        raise InputTypeError(
+            "cleaner.clean() takes text (str), but was given bytes. Decode them first, "
+            "for example text = data.decode('utf-8', errors='replace'), or use the charset "
+            "the page declares."
+        )
+    if not isinstance(text, str):
+        raise InputTypeError(f"cleaner.clean() takes text (str), not {type(text).__name__}")
+    if config.max_chars is not None and len(text) > config.max_chars:
+        raise InputTooLargeError(
+            f"the input has {len(text):,} characters, more than max_chars={config.max_chars:,}; "
+            "raise CleanerConfig(max_chars=...) or pass None to accept it"
+        )
+    return text
+
+
+def check_meta(meta: object) -> None:
+    """Raise :class:`cleaner.errors.InputTypeError` unless ``meta`` is a PageMeta or None."""
+    if meta is not None and not isinstance(meta, PageMeta):
+        raise InputTypeError(
+            f"meta must be a cleaner.PageMeta or None, not {type(meta).__name__}; "
+            "for example meta=cleaner.PageMeta(title='...', authors=('...',))"
+        )
+
+
+MAX_PHRASE_REPEATS = 20
+"""A phrase said more often than this on a page is a word of its menus or its running
+text, not a title standing apart: :func:`find_phrases` skips it."""
+# Lowercase words that start a byline right after a title on one line ("Storm hits
+# coast by Jane Doe", "... vor 2 Stunden")
+_CREDIT_WORDS = ("by ", "von ", "vor ", "par ", "por ", "am ", "on ", "um ", "updated", "published", "posted")
+
+
+def find_phrases(text: str, phrases: Sequence[str], *, max_repeats: int = MAX_PHRASE_REPEATS) -> list[tuple[int, int]]:
+    """Where ``phrases`` stand apart in ``text``: ``(start, end)`` spans in text order,
+    none overlapping (a longer phrase first claims its place).
+
+    A phrase is matched without regard to case, as whole words, and only where no
+    lowercase word runs into it from either side in its line ("the Storm Watch", "Storm
+    Watch continues"): there it is part of a sentence. A phrase found more than
+    ``max_repeats`` times is skipped.
+
+    >>> find_phrases("News Storm hits coast\\nA storm hits coast towns", ["Storm hits coast"])
+    [(5, 21)]
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # lower-casing changed lengths (rare letters): exact case
+        lowered = text
+    starts: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for phrase in sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True):
+        needle = phrase.lower() if lowered is not text and len(phrase.lower()) == len(phrase) else phrase
+        found: list[tuple[int, int]] = []
+        pos = lowered.find(needle)
+        while pos >= 0 and len(found) <= max_repeats:
+            end = pos + len(needle)
+            k = bisect.bisect_left(starts, end)
+            free = k == 0 or spans[k - 1][1] <= pos
+            if free and _stands_apart(text, pos, end):
+                found.append((pos, end))
+            pos = lowered.find(needle, end)
+        if len(found) > max_repeats:
+            continue
+        for span in found:
+            k = bisect.bisect_left(starts, span[0])
+            starts.insert(k, span[0])
+            spans.insert(k, span)
+    return spans
+
+
+def _stands_apart(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is whole words that no lowercase word of its line
+    continues on either side."""
+    if (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum()):
+        return False
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i >= 0 and text[i].isalpha():  # a word before: where does it start?
+        j = i
+        while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "'’-"):
+            j -= 1
+        if text[j].islower():
+            return False
+    k = end
+    while k < len(text) and text[k] in " \t":
+        k += 1
+    if k < len(text) and text[k].islower():  # a byline's lowercase cue may follow a title
+        return text.startswith(_CREDIT_WORDS, k)
+    return True
+
+
+def _title_spans(text: str, meta: PageMeta | None) -> tuple[tuple[int, int], ...]:
+    return tuple(find_phrases(text, meta.titles)) if meta is not None and meta.titles else ()
+
+
+def read_text(text: object, config: CleanerConfig, meta: object = None) -> Page:
+    """A page of raw text, with what the caller knows of it (see :func:`check_text`)."""
+    checked = check_text(text, config)
+    check_meta(meta)
+    known = meta if isinstance(meta, PageMeta) else None
+    return Page(checked, known, _title_spans(checked, known))
+
+
+def check_html_size(html: object, config: CleanerConfig) -> None:
+    """Raise :class:`cleaner.errors.InputTooLargeError` for HTML longer than
+    ``config.max_chars`` (characters, or bytes for bytes), before it is parsed."""
+    max_chars = config.max_chars
+    if max_chars is not None and isinstance(html, str | bytes | bytearray) and len(html) > max_chars:
+        unit = "characters" if isinstance(html, str) else "bytes"
+        raise InputTooLargeError(
+            f"the HTML has {len(html):,} {unit}, more than max_chars={max_chars:,} allows (checked before "
+            "parsing it); raise CleanerConfig(max_chars=...) or pass None to accept it"
+        )
+
+
+def read_html(html: str | bytes, config: CleanerConfig) -> Page:
+    """A page of HTML: rendered to text (``config.html_mode``) with what it declares
+    (unless ``config.html_metadata`` is false). Call :func:`check_html_size` first."""
+    rendered, meta = read_html_page(html, mode=config.html_mode, metadata=config.html_metadata)
+    check_budget("rendering HTML")
+    text = check_text(rendered.text, config)
+    check_meta(meta)
+    return Page(text, meta, _title_spans(text, meta), rendered)
