@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from .document import Article, CleanResult, Segment
 from .errors import SampleFormatError
 from .labels import Label
+from .lexicon import TOKEN_RE, WORD_RE
 from .model import Model
 from .samples import LabelledPage, LabelSpan, iter_samples
 
@@ -58,8 +59,8 @@ __all__ = [
     "word_labels",
 ]
 
-_WORD = re.compile(r"\S+")
-_TOKEN = re.compile(r"\w+")
+_WORD = WORD_RE  # a character of Chinese or Japanese script is a word of its own
+_TOKEN = TOKEN_RE
 
 
 def tokens(text: str) -> list[str]:

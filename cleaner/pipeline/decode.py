@@ -62,7 +62,7 @@ import numpy as np
 
 from ..bylines import NOT_NAMES, PERSON_NAME, credit_tail, is_date_line
 from ..labels import Label
-from ..lexicon import credit_prefix
+from ..lexicon import CJK_SENTENCE_ENDS, credit_prefix, span_words
 from ..model.ranker import HeadlineRanker
 from .headline import choose_headline
 from .segment import Unit
@@ -99,7 +99,7 @@ AUTHOR_BEFORE_HEADLINE = 0
 AUTHOR_MIN_PROBA = 0.01
 LINE_BODY_MIN_PROBA = 0.5
 LINE_AFTER_BYLINE_MIN_PROBA = 0.2
-_TERMINAL = frozenset('.!?"”’)')
+_TERMINAL = frozenset('.!?"”’)' + CJK_SENTENCE_ENDS)
 _CLOSERS = "\"”’')]»"  # closing quotes and brackets, stripped before a line's last mark
 _SENTENCE_MIN_WORDS = 8
 _MAX_LIST_ITEMS = 12
@@ -304,7 +304,7 @@ def _one_headline_per_body(text: str, units: Sequence[Unit], labels: list[str], 
                     j
                     for j in window
                     if labels[j] in (Label.JUNK, Label.RELATED)
-                    and text.count(" ", units[j].start, units[j].end) < _MAX_HEADLINE_WORDS
+                    and span_words(text, units[j].start, units[j].end) <= _MAX_HEADLINE_WORDS
                 ]
                 if _title_like(text, units[i]) and _body_follows(text, units, labels, i + 1):
                     cands.append(i)  # a title that opens the run of body text, or its byline
@@ -377,12 +377,12 @@ def _sentences_in_line(text: str, units: Sequence[Unit], i: int) -> int:
 
 
 def _title_like(text: str, unit: Unit) -> bool:
-    words = text.count(" ", unit.start, unit.end) + 1
+    words = span_words(text, unit.start, unit.end)
     return _MIN_TITLE_WORDS <= words <= _MAX_TITLE_WORDS and text[unit.end - 1] not in ".!?:"
 
 
 def _is_sentence(text: str, unit: Unit) -> bool:
-    return text[unit.end - 1] in _TERMINAL and text.count(" ", unit.start, unit.end) >= _SENTENCE_MIN_WORDS - 1
+    return text[unit.end - 1] in _TERMINAL and span_words(text, unit.start, unit.end) >= _SENTENCE_MIN_WORDS
 
 
 def _smooth_collapsed_lines(
@@ -427,7 +427,7 @@ def _related_lists(text: str, units: Sequence[Unit], labels: list[str]) -> None:
             continue
         for k in range(i + 1, min(i + 1 + _MAX_LIST_ITEMS, len(units))):
             v = units[k]
-            words = text.count(" ", v.start, v.end) + 1
+            words = span_words(text, v.start, v.end)
             if words < _MIN_TITLE_WORDS or words > _MAX_TITLE_WORDS * 3 or text[v.end - 1] in ".!?:":
                 break
             if labels[k] not in (Label.BODY, Label.RELATED):
@@ -462,7 +462,7 @@ def _may_be_byline(text: str, unit: Unit, label: str, p_byline: float) -> bool:
     return (
         label == Label.JUNK
         and p_byline >= BYLINE_RESCUE_MIN_PROBA
-        and text.count(" ", unit.start, unit.end) < _MAX_BYLINE_WORDS
+        and span_words(text, unit.start, unit.end) <= _MAX_BYLINE_WORDS
     )
 
 
@@ -500,7 +500,7 @@ def _rescue_author_lines(
             if (
                 labels[j] == Label.JUNK
                 and p_byline[j] >= AUTHOR_MIN_PROBA
-                and text.count(" ", u.start, u.end) < _MAX_BYLINE_WORDS
+                and span_words(text, u.start, u.end) <= _MAX_BYLINE_WORDS
                 and _author_line(text[u.start : u.end])
             ):
                 labels[j] = Label.BYLINE
@@ -529,7 +529,7 @@ def _whole_line_headlines(text: str, units: Sequence[Unit], labels: list[str], t
             and not any(k in titled and labels[k] == Label.HEADLINE for k in range(i, j + 1))
         ):
             start, end = units[i].start, units[j].end
-            if text.count(" ", start, end) < _MAX_TITLE_WORDS and text[start:end].rstrip(_CLOSERS)[-1:] != ".":
+            if span_words(text, start, end) <= _MAX_TITLE_WORDS and text[start:end].rstrip(_CLOSERS)[-1:] != ".":
                 for k in range(i, j + 1):
                     labels[k] = Label.HEADLINE
         i = j + 1
@@ -573,7 +573,7 @@ def _rescue_prefixed_authors(text: str, units: Sequence[Unit], labels: list[str]
             labels[j] != Label.HEADLINE
             and labels[j] != Label.BYLINE
             and (u.start == 0 or text[u.start - 1] == "\n")  # a line's start, not a sentence's words
-            and text.count(" ", u.start, u.end) < _MAX_CREDIT_WORDS
+            and span_words(text, u.start, u.end) <= _MAX_CREDIT_WORDS
             and _prefixed_author(text[u.start : u.end])
         ):
             labels[j] = Label.BYLINE

@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..budget import check as check_budget
-from ..lexicon import FEATURE_CREDIT_PREFIXES, has_invisible, strip_invisible
+from ..lexicon import CJK_SENTENCE_ENDS, FEATURE_CREDIT_PREFIXES, has_invisible, span_words, strip_invisible
 from .segment import Unit
 
 __all__ = [
@@ -104,7 +104,7 @@ _DIGIT = re.compile(r"\d")
 _CAP_WORD = re.compile(r"(?<!\w)[A-ZÀ-ÝĀ-Ž]")
 _ALL_CAPS = re.compile(r"(?<!\w)[A-Z]{2,}(?!\w)")
 _STOP_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_STOPWORDS, key=len, reverse=True)) + r")(?!\w)")
-_TERMINAL = frozenset('.!?"”’)')
+_TERMINAL = frozenset('.!?"”’)' + CJK_SENTENCE_ENDS)
 _BY_PREFIXES = FEATURE_CREDIT_PREFIXES  # as the shipped model was trained
 # Words of a unit that are hashed: the first 20 and last 5 carry what a line is
 # (a byline's "By", a teaser's "Read more"); the rest of a long body sentence adds
@@ -293,6 +293,10 @@ def featurize(text: str, units: Sequence[Unit]) -> PageFeatures:
     n_lines = int(lines[-1]) + 1
     wc = np.fromiter(map(_count_spaces, texts), dtype=np.int64, count=n) + 1
     length = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    # a unit of Chinese or Japanese script has no spaces between its words (span_words
+    # reads the long-worded ones only)
+    for i in np.flatnonzero(length > 8 * wc).tolist():
+        wc[i] = span_words(texts[i])
     line_words = np.bincount(lines, weights=wc, minlength=n_lines).astype(np.int64)
     line_units = np.bincount(lines, minlength=n_lines)
     # distance in lines to the nearest long (prose-like) line before and after

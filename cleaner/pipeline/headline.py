@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from ..labels import STANDARD_LABELS, Label
+from ..lexicon import CJK_SENTENCE_ENDS, span_words
 from ..model.ranker import N_CANDIDATE_FEATURES, Candidates, HeadlineRanker
 from .segment import Unit
 from .structure import main_run
@@ -54,7 +55,7 @@ __all__ = [
 
 WINDOW = 40
 MAX_WORDS = 30
-_TERMINAL = ".!?"
+_TERMINAL = ".!?" + CJK_SENTENCE_ENDS
 # Words of four or more letters (digits and underscores aside), for the word overlap
 # of a candidate with the body; units past the run's first OVERLAP_UNITS are not read.
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -66,7 +67,7 @@ _CAPTION = re.compile(r"(?i)\(?(?:foto|photo|photograph|image|picture|pic|bild|c
 
 
 def _title_shaped(text: str, unit: Unit) -> bool:
-    words = text.count(" ", unit.start, unit.end) + 1
+    words = span_words(text, unit.start, unit.end)
     return 2 <= words < MAX_WORDS and text[unit.end - 1] not in ".:"
 
 
@@ -87,7 +88,9 @@ def candidates(
     n = len(units)
     lo = max(0, s - WINDOW)
     idx = [
-        j for j in range(lo, s) if labels[j] != Label.BODY and text.count(" ", units[j].start, units[j].end) < MAX_WORDS
+        j
+        for j in range(lo, s)
+        if labels[j] != Label.BODY and span_words(text, units[j].start, units[j].end) <= MAX_WORDS
     ]
     if _title_shaped(text, units[s]):
         idx.append(s)
@@ -103,7 +106,7 @@ def candidates(
     order = np.argsort(-p_head, kind="stable")
     rank = np.empty(len(idx))
     rank[order] = np.arange(len(idx))
-    run_words = text.count(" ", units[s].start, units[e].end) + 1
+    run_words = span_words(text, units[s].start, units[e].end)
     texts = [text[units[j].start : units[j].end] for j in idx]
     lowered = [t.lower() for t in texts]
     holds, held = _containment(lowered)

@@ -36,6 +36,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..labels import Label
+from ..lexicon import CJK_SENTENCE_ENDS, span_words
 from .segment import Unit
 
 __all__ = [
@@ -90,7 +91,7 @@ PAGE_FEATURES: tuple[str, ...] = (
 """Features of a whole page for the aggregator gate: on a page the gate takes for an
 aggregator (a front page, a feed of cards) every article is kept."""
 
-_TERMINAL = frozenset('.!?"”’)')
+_TERMINAL = frozenset('.!?"”’)' + CJK_SENTENCE_ENDS)
 GAP = 3
 """Body units at most this many units apart are one run of body (the decode stage's
 ``one-headline-per-body`` step and :func:`main_run` count runs so)."""
@@ -146,7 +147,7 @@ def main_run(units: Sequence[Unit], text: str, labels: Sequence[str]) -> tuple[i
                 best, best_words = (start, last), words
             start, words = i, 0
         last = i
-        words += text.count(" ", units[i].start, units[i].end) + 1
+        words += span_words(text, units[i].start, units[i].end)
     if start >= 0 and words > best_words:
         best = (start, last)
     return best
@@ -170,7 +171,7 @@ def article_spans(labels: Sequence[str]) -> list[ArticleSpan]:
 
 
 def _words(text: str, unit: Unit) -> int:
-    return text.count(" ", unit.start, unit.end) + 1
+    return span_words(text, unit.start, unit.end)
 
 
 def article_features(
