@@ -172,6 +172,19 @@ def _before_role(text: str) -> str:
     return " ".join(words[:role]) if role is not None and role >= 2 else text
 
 
+# An outlet named after the last author: "The Associated Press", or an agency's one word
+_OUTLET = re.compile(r"\s(?:The\s+[A-Z]\S*(?:\s+\S+){0,3}|(?:Reuters|AP|AFP|dpa|DPA|Bloomberg|ANSA|EFE|SDA|APA))$")
+
+
+def _before_outlet(part: str) -> str:
+    """A name with the outlet run onto it cut off ("Vasilisa Stepanenko The Associated
+    Press" -> "Vasilisa Stepanenko"); a part that is not so is returned as it is."""
+    m = _OUTLET.search(part)
+    if m is None or not _SOURCE_WORDS.search(m.group(0)) or m.start() == 0:
+        return part
+    return part[: m.start()]
+
+
 def _split_names(text: str, *, credited: bool = False) -> list[str]:
     text = re.split(
         r"\s[|·•⋅–—-]\s|\s-\s|,?\s*\b(?i:(?:last\s+)?(?:updated|published|posted))\b|\s(?:on|am|um|le|el)\s",
@@ -184,7 +197,7 @@ def _split_names(text: str, *, credited: bool = False) -> list[str]:
     parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b)\s*", text)
     names: list[str] = []
     for part in parts:
-        part = part.strip(" .;:")
+        part = _before_outlet(part.strip(" .;:"))
         if not part or _SOURCE_WORDS.search(part) or re.search(r"\d", part):
             continue
         part = _before_role(part)
@@ -435,4 +448,11 @@ def credit_tail(tail: str) -> bool:
     if more:
         name = PERSON_NAME.match(tail, more.end())
         return name is not None and credit_tail(tail[name.end() :])
-    return False
+    return _outlet_tail(tail)
+
+
+def _outlet_tail(tail: str) -> bool:
+    """Whether a tail is an outlet's name and nothing else: at most five title-case
+    words, one of them a word of outlets ("The Associated Press", "Press")."""
+    words = tail.split()
+    return 0 < len(words) <= 5 and all(w[:1].isupper() for w in words) and _SOURCE_WORDS.search(tail) is not None

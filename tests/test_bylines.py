@@ -133,3 +133,23 @@ def test_credited_author_without_a_word_glued_on() -> None:
 )
 def test_authors_of_byline_lines(line: str, authors: list[str]) -> None:
     assert parse_bylines([line]).authors == authors
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Samya Kullab and Vasilisa Stepanenko The Associated Press", ["Samya Kullab", "Vasilisa Stepanenko"]),
+        ("By Jane Doe Reuters", ["Jane Doe"]),
+        ("By The Associated Press", []),
+        ("New York Times", []),
+    ],
+)
+def test_an_outlet_run_onto_the_last_name_is_cut_off(line: str, authors: list[str]) -> None:
+    assert parse_bylines([line]).authors == authors
+
+
+def test_a_credit_line_may_end_with_its_outlet() -> None:
+    from cleaner.bylines import credit_tail
+
+    assert credit_tail(" The Associated Press")
+    assert not credit_tail(" Times Square was busy on Monday")
