@@ -39,6 +39,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from cleaner.api import Cleaner
+from cleaner.config import CleanerConfig
 from cleaner.document import CleanResult
 from cleaner.evaluate import ArticleScores, evaluate_results, gold_article_count
 from cleaner.labels import Label
@@ -312,7 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"no {args.splits} files in {args.data}", file=sys.stderr)
         return 2
     pages = load_samples(*files)
-    cleaner = Cleaner()
+    # the shipped filter is not loaded: it is the one being refitted (perhaps on another layout)
+    cleaner = Cleaner(config=CleanerConfig(page_structure=False))
     items = _prepare(cleaner, pages)
     n_rows = sum(len(it.rows) for it in items)
     counts = {a: sum(t == a for it in items for t in it.targets) for a in ACTIONS}
