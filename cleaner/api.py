@@ -104,10 +104,16 @@ class Cleaner:
         )
 
     def _classify(
-        self, pages: Sequence[Page], units: Sequence[list[Unit]], clocks: Sequence[PageBudget | None]
+        self,
+        pages: Sequence[Page],
+        units: Sequence[list[Unit]],
+        clocks: Sequence[PageBudget | None],
+        *,
+        rescore: bool = True,
     ) -> tuple[list[np.ndarray], list[Model]]:
         """The featurize and classify stages: each page's class probabilities (columns:
-        this cleaner's labels) and the model (of a scoped model's two) that gave them."""
+        this cleaner's labels) and the model (of a scoped model's two) that gave them;
+        ``rescore`` False leaves out the HTML stage's re-scoring of HTML pages."""
         models = [self.model.for_text(page.text, page.url) for page in pages]
         probas: list[np.ndarray] = [np.zeros((0, len(self._classes)))] * len(pages)
         for model in {id(m): m for m in models}.values():  # one call per model (a scoped model has two)
@@ -118,7 +124,8 @@ class Cleaner:
             for i in idx:
                 with running(clocks[i]):
                     check_budget("computing features")
-                    feats.append(featurize(pages[i].text, units[i]))
+                    # HTML: words counted by spaces, as the HTML stage was fitted (featurize)
+                    feats.append(featurize(pages[i].text, units[i], cjk_words=pages[i].rendered is None))
                     check_budget("classifying")
             start = time.monotonic()
             proba = classify(model, feats, self._classes)
@@ -133,7 +140,7 @@ class Cleaner:
                 if clock is not None:
                     clock.charge(shared * n / total, "classifying")
         for i, page in enumerate(pages):
-            if page.rendered is not None and len(units[i]):
+            if rescore and page.rendered is not None and len(units[i]):
                 with running(clocks[i]):
                     probas[i] = rescore_html(
                         self.html_stage, page, units[i], probas[i], models[i], self._classes, self.config.html_mode
@@ -184,13 +191,13 @@ class Cleaner:
         timeout = self.config.page_timeout
         return None if timeout is None else PageBudget(timeout)
 
-    def _predict(self, page: Page) -> tuple[list[Unit], np.ndarray, Model]:
+    def _predict(self, page: Page, *, rescore: bool = True) -> tuple[list[Unit], np.ndarray, Model]:
         """A page's units, their class probabilities and the model that gave them (the
         stages up to classify), under a new time budget."""
         clock = self._clock()
         with running(clock):
             units = self._segment(page)
-        probas, models = self._classify([page], [units], [clock])
+        probas, models = self._classify([page], [units], [clock], rescore=rescore)
         return units, probas[0], models[0]
 
     # -- the entry points -----------------------------------------------------------
@@ -295,7 +302,7 @@ class Cleaner:
         stage on them."""
         with running(self._clock()):
             page = read_html(html, self.config)
-        units, proba, _ = self._predict(Page(page.text, page.meta, page.title_spans))
+        units, proba, _ = self._predict(page, rescore=False)
         assert page.rendered is not None
         return page.rendered, page.meta, units, proba
 

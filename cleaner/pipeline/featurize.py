@@ -267,8 +267,14 @@ def _flags(func: Any, items: Iterable[Any], n: int) -> np.ndarray:
     return np.fromiter(map(func, items), dtype=bool, count=n)
 
 
-def featurize(text: str, units: Sequence[Unit]) -> PageFeatures:
+def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> PageFeatures:
     """Compute the features of every unit of a page.
+
+    ``cjk_words``: a unit of Chinese or Japanese script counts its words by its
+    characters (:func:`cleaner.lexicon.span_words`), not as one word for want of
+    spaces. False counts by spaces only, as the HTML stage's training rows were made
+    (:mod:`cleaner.html_stage`, fitted on the text model's probabilities of such
+    features): HTML pages are featurized so until the stage is refitted.
 
     The work is done a column at a time: each pattern runs once over the page's
     units joined by ``_SEP`` (which no pattern matches, and which stands for the
@@ -293,10 +299,9 @@ def featurize(text: str, units: Sequence[Unit]) -> PageFeatures:
     n_lines = int(lines[-1]) + 1
     wc = np.fromiter(map(_count_spaces, texts), dtype=np.int64, count=n) + 1
     length = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    # a unit of Chinese or Japanese script has no spaces between its words (span_words
-    # reads the long-worded ones only)
-    for i in np.flatnonzero(length > 8 * wc).tolist():
-        wc[i] = span_words(texts[i])
+    if cjk_words:  # span_words reads only the units of long "words", where such script may be
+        for i in np.flatnonzero(length > 8 * wc).tolist():
+            wc[i] = span_words(texts[i])
     line_words = np.bincount(lines, weights=wc, minlength=n_lines).astype(np.int64)
     line_units = np.bincount(lines, minlength=n_lines)
     # distance in lines to the nearest long (prose-like) line before and after
