@@ -23,11 +23,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import CleanerError
-from .model import BlockClassifier, PageUnits
+
+if TYPE_CHECKING:  # the model modules import this one (a model file holds a blend)
+    from .model import BlockClassifier, PageUnits
 
 __all__ = ["BLEND_SHARES", "BlendTrial", "BlendedClassifier", "DefaultBlend", "choose_blend", "in_columns"]
 
