@@ -19,7 +19,9 @@ against the retrained model's scope, with its URL and by its text alone.
 Printed per host: the host's split in the training data (a host of the train split
 was seen by the default model, but not these labels of its pages), the held-out
 main-article body F1, headline accuracy and word accuracy of both models, the other
-hosts' pages in scope, and the retraining's seconds and peak RSS. Issue 19's targets:
+hosts' pages in scope, the retraining's seconds and peak RSS, and the retrained
+model's share in its blend with the default model (:mod:`cleaner.blend`, chosen on
+the host's five samples; 1.0: the retrained model alone). Issue 19's targets:
 body F1 and headline accuracy at least the default's on every host, word accuracy
 0.05 above it where the default is below 0.90, no other host's page in scope, and a
 retraining in at most 60 s and 1.5 GB.
@@ -143,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     keys = {p.id: frozenset(template_keys(p.text)) for p in pages}
     head = (
         f"{'host':<24}{'split':>7}{'held':>5}  {'body F1 def->new':>17}  {'headline def->new':>18}  "
-        f"{'word acc def->new':>18}  {'others in scope url/text':>25}  {'seconds':>8}{'peak GB':>8}"
+        f"{'word acc def->new':>18}  {'others in scope url/text':>25}  {'seconds':>8}{'peak GB':>8}{'blend':>6}"
     )
     print(head)
     failures = []
@@ -171,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{before['main_body_f1']:>8.3f}->{after['main_body_f1']:.3f}  "
             f"{before['headline_accuracy']:>9.3f}->{after['headline_accuracy']:.3f}  "
             f"{before['word_accuracy']:>9.3f}->{after['word_accuracy']:.3f}  "
-            f"{by_url:>7}/{by_text:<4} of {probes:<6}  {seconds:>8.0f}{peak_gb:>8.2f}",
+            f"{by_url:>7}/{by_text:<4} of {probes:<6}  {seconds:>8.0f}{peak_gb:>8.2f}"
+            f"{model.blend.share if model.blend is not None else 1.0:>6.1f}",
             flush=True,
         )
         if after["main_body_f1"] < before["main_body_f1"]:

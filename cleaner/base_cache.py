@@ -47,6 +47,7 @@ from .boosting import fit_boosting
 from .errors import CleanerError
 from .model import BlockClassifier, PageUnits
 from .model.estimator import stack_matrix
+from .model.fast_path import stage2_proba
 from .pipeline.featurize import FEATURE_VERSION, NUMERIC_FEATURES, PageFeatures, featurize
 from .pipeline.segment import Unit, split_units
 from .samples import LabelledPage, iter_samples
@@ -55,13 +56,17 @@ from .scope import common_template_lines, template_keys
 __all__ = [
     "CACHE_VERSION",
     "DEFAULT_BASE_PAGES",
+    "HELDOUT_STAGE2_ITERATIONS",
+    "HELDOUT_STAGE2_SHARE",
     "STAGE2_ITERATIONS",
     "BaseCache",
+    "CacheFit",
     "CachedPages",
     "ProbePage",
     "cache_key",
     "cache_root",
     "fit_on_cache",
+    "fit_on_cache_heldout",
     "open_base_cache",
 ]
 
@@ -85,6 +90,14 @@ OUT_OF_FOLD_SHARE = 0.4
 """The share of the sampled base pages that the fits giving the user pages'
 out-of-fold stage-1 probabilities are fitted on (with the user's other pages, which
 weigh most in them)."""
+
+HELDOUT_STAGE2_SHARE = 0.2
+"""The share of the sampled base pages the held-out stage-2 fits of
+:func:`fit_on_cache_heldout` learn from (a third of what the final stage 2 learns
+from)."""
+
+HELDOUT_STAGE2_ITERATIONS = 40
+"""Boosting iterations of the held-out stage-2 fits of :func:`fit_on_cache_heldout`."""
 
 STAGE2_ITERATIONS = 75
 """Boosting iterations of a fast retraining's stage 2 (the default recipe's: up to 150,
@@ -523,6 +536,41 @@ def fit_on_cache(
     base_pages: int = DEFAULT_BASE_PAGES,
     seed: int = 0,
 ) -> BlockClassifier:
+    """Fit ``est`` on the user's pages and a sample of the cached base pages
+    (:func:`fit_on_cache_heldout` without the held-out probabilities)."""
+    return fit_on_cache_heldout(
+        est, cache, user_X, user_y, user_weight, base_pages=base_pages, seed=seed, heldout=False
+    ).estimator
+
+
+@dataclass(frozen=True)
+class CacheFit:
+    """A fit on the cached base data (:func:`fit_on_cache_heldout`).
+
+    Attributes:
+        estimator: the fitted block classifier.
+        heldout_proba: for each user page, in order, the class probabilities of its
+            units (columns: ``estimator.classes_``) by a model that did not see the
+            page: the out-of-fold stage 1 and a stage 2 fitted without the page's
+            fold (:data:`HELDOUT_STAGE2_SHARE` of the stage-2 base pages). Empty when
+            not asked for, or without a stage 2.
+    """
+
+    estimator: BlockClassifier
+    heldout_proba: list[np.ndarray]
+
+
+def fit_on_cache_heldout(
+    est: BlockClassifier,
+    cache: BaseCache,
+    user_X: Sequence[PageUnits],
+    user_y: Sequence[Sequence[str]],
+    user_weight: float,
+    *,
+    base_pages: int = DEFAULT_BASE_PAGES,
+    seed: int = 0,
+    heldout: bool = True,
+) -> CacheFit:
     """Fit ``est`` (a logistic stage 1) on the user's pages and a sample of the cached
     base pages.
 
@@ -535,6 +583,13 @@ def fit_on_cache(
     at once (:func:`cleaner.boosting.fit_boosting`). In each fit a user page weighs
     ``user_weight`` times the share of the base data the fit's base pages are, so that
     the user's pages weigh, against the sample, what they would against all of it.
+
+    With ``heldout`` (and two or more user pages), each user page also gets the
+    probabilities of a model that did not see it, for :mod:`cleaner.blend` to choose
+    the retrained model's share on: its out-of-fold stage-1 probabilities (above) fed
+    to a stage 2 fitted without the page's fold, on :data:`HELDOUT_STAGE2_SHARE` of
+    the base pages and the user's other pages, in :data:`HELDOUT_STAGE2_ITERATIONS`
+    iterations (one such fit a fold: a few seconds each).
     """
     if est._kinds != ["logistic"]:
         raise CleanerError(f"a retraining on the cached base data needs a logistic stage 1, not {est.first_stage!r}")
@@ -609,5 +664,36 @@ def fit_on_cache(
         else:
             logger.info("fitting stage 2 (%s) on %d units", est.second_stage, len(y))
         est.stage2_ = fit_boosting(stage2, S, y, w, est._weight_kwargs(w))
+        if heldout and k >= 2:
+            base_rows = _page_rows([int(cache.base.starts[i + 1] - cache.base.starts[i]) for i in s2])
+            s_cv = set(order[: max(1, round(n1 * HELDOUT_STAGE2_SHARE))].tolist())
+            keep_base = np.concatenate([rows for i, rows in zip(s2, base_rows, strict=True) if int(i) in s_cv])
+            user_rows = np.arange(len(y2), len(y))
+            n_cv = len(s_cv)
+            w_cv = np.concatenate([np.ones(len(keep_base)), user_weights(n_cv)])
+            proba = np.zeros((len(user_flat), len(classes)))
+            for j in range(k):
+                logger.info(
+                    "stage 2 without your pages of fold %d of %d (for the blend with the default model)", j + 1, k
+                )
+                inside = unit_fold != j
+                rows = np.concatenate([keep_base, user_rows[inside]])
+                model = est._new_stage2()
+                if isinstance(model, HistGradientBoostingClassifier):
+                    model.set_params(max_iter=HELDOUT_STAGE2_ITERATIONS)
+                ww = np.concatenate([w_cv[: len(keep_base)], w_cv[len(keep_base) :][inside]])
+                model = fit_boosting(model, S[rows], y[rows], ww, est._weight_kwargs(ww))
+                got = stage2_proba(model, S[user_rows[~inside]])
+                cols = np.searchsorted(est.classes_, np.asarray(model.classes_, dtype=object))
+                proba[np.ix_(~inside, cols)] = got
+            heldout_proba = np.split(proba, np.cumsum(user_sizes)[:-1])
+            est.n_features_in_ = len(NUMERIC_FEATURES)
+            return CacheFit(est, heldout_proba)
     est.n_features_in_ = len(NUMERIC_FEATURES)
-    return est
+    return CacheFit(est, [])
+
+
+def _page_rows(sizes: Sequence[int]) -> list[np.ndarray]:
+    """The row indices of each page in a matrix of the pages' units, in order."""
+    ends = np.cumsum(sizes)
+    return [np.arange(e - n, e) for n, e in zip(sizes, ends, strict=True)]

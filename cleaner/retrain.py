@@ -39,13 +39,15 @@ from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
 from .api import Cleaner
-from .base_cache import DEFAULT_BASE_PAGES, BaseCache, ProbePage, fit_on_cache
+from .base_cache import DEFAULT_BASE_PAGES, BaseCache, ProbePage, fit_on_cache_heldout
+from .blend import BLEND_SHARES, BlendedClassifier, BlendTrial, DefaultBlend, choose_blend, in_columns
 from .document import CleanResult
 from .errors import CleanerError, SampleFormatError
-from .evaluate import LabelScores, page_url, predict_pages, score_labels
+from .evaluate import LabelScores, evaluate_results, page_url, predict_pages, score_labels
 from .labels import STANDARD_LABELS
-from .model import BlockClassifier, Model, load_model, save_model, training_data_hash
+from .model import BlockClassifier, Model, PageUnits, load_model, save_model, training_data_hash
 from .pipeline.decode import STEPS, step_parameters
+from .pipeline.read import Page
 from .retrain_check import DefaultComparison, compare_with_default
 from .samples import LabelledPage, iter_samples, raise_sample_errors, sample_files
 from .scope import SiteScope, build_scope, common_template_lines, load_common_lines, template_keys
@@ -293,6 +295,7 @@ def train_model(
     threads: int = DEFAULT_FIT_THREADS,
     base_cache: BaseCache | None = None,
     base_pages: int = DEFAULT_BASE_PAGES,
+    blend: DefaultBlend | None = None,
 ) -> Model:
     """Train a model on a user's pages, alone or with the base training pages.
 
@@ -319,6 +322,11 @@ def train_model(
             ``base_pages`` of its pages (:func:`cleaner.base_cache.fit_on_cache`), in
             seconds instead of minutes; ``base_data`` is not used.
         base_pages: the base pages sampled from ``base_cache``.
+        blend: with ``scoped``, the retrained model's share in its mix with the
+            default model on the pages it cleans (:mod:`cleaner.blend`). None: chosen
+            on the samples, each held out (:func:`blend_trials`,
+            :func:`cleaner.blend.choose_blend`), when trained with ``base_cache`` on
+            two or more pages; else the retrained model's alone.
 
     Returns:
         A :class:`cleaner.model.Model` whose manifest holds the design, weights and
@@ -358,17 +366,21 @@ def train_model(
         # a few pages can leave the solver short of convergence; the model is still
         # usable and cross-validation shows how good it is: record it, do not fail
         warnings.simplefilter("always", ConvergenceWarning)
+        heldout: list[np.ndarray] = []
+        X: list[PageUnits] = []
         if base_cache is not None:
             logger.info("segmenting and featurizing your %d pages", len(samples))
             X, y, _ = pages_to_xy(samples)
-            estimator = fit_on_cache(
+            fit = fit_on_cache_heldout(
                 BlockClassifier(**DESIGNS[design]),
                 base_cache,
                 X,
                 y,
                 user_weight,
                 base_pages=base_pages,
+                heldout=scoped and blend is None and len(samples) >= 2,
             )
+            estimator, heldout = fit.estimator, fit.heldout_proba
         else:
             estimator = fit_pages(pages, DESIGNS[design], weights)
     not_converged = sum(1 for w in caught if issubclass(w.category, ConvergenceWarning))
@@ -390,23 +402,41 @@ def train_model(
         "decoding_steps": {"order": list(STEPS), "parameters": step_parameters()},
         "not_converged_fits": not_converged,
     }
+    fallback = load_model() if scoped and (base_data is not None or base_cache is not None) else None
+    chosen = blend
+    if fallback is not None and chosen is None and heldout:
+        # decoded with the default model's headline ranker: at share 0 the pages are the default model's
+        logger.info("choosing the blend with the default model on your %d pages, each held out", len(samples))
+        trials = blend_trials(samples, X, heldout, Model(estimator, manifest, fallback.headline_ranker), fallback)
+        chosen = DefaultBlend(choose_blend(trials).share)
+        manifest["blend_trials"] = [t.as_dict() for t in trials]
+    if fallback is not None:
+        manifest["blend_share"] = chosen.share if chosen is not None else None
+    # the ranker learns from the view of the pages it will rank: the new model's, or its blend
+    view: BlockClassifier | BlendedClassifier = estimator
+    if fallback is not None and chosen is not None and chosen.share < 1:
+        view = BlendedClassifier(estimator, fallback.estimator, chosen)
     ranker = None
     manifest["headline_ranker_from"] = None
-    if base_cache is not None and base_cache.ranker_texts:
+    if fallback is not None and chosen is not None and chosen.share == 0:
+        # the default model's view: its ranker, fitted on that view of the same validation pages
+        ranker = fallback.headline_ranker
+        manifest["headline_ranker_from"] = "default model (blend share 0)"
+    elif base_cache is not None and base_cache.ranker_texts:
         logger.info("headline ranker: the new model's view of %d validation pages", len(base_cache.ranker_texts))
         with threadpool_limits(limits=threads):
-            ranker = fit_headline_ranker_units(estimator, *base_cache.ranker_pages())
+            ranker = fit_headline_ranker_units(view, *base_cache.ranker_pages())
         manifest["headline_ranker_from"] = f"{len(base_cache.ranker_texts)} validation pages"
     elif base_data is not None and base_data.ranker_pages:
         # the ranker learns from this model's view of pages it did not see; reusing the
         # default model's ranker lost 3 of 34 gold headlines (docs/retraining.md)
         with threadpool_limits(limits=threads):
-            ranker = fit_headline_ranker(estimator, base_data.ranker_pages)
+            ranker = fit_headline_ranker(view, base_data.ranker_pages)
         manifest["headline_ranker_from"] = f"{len(base_data.ranker_pages)} validation pages"
     elif extra or base_cache is not None:
         ranker = _default_headline_ranker()
         manifest["headline_ranker_from"] = "default model" if ranker is not None else None
-    if not scoped or (base_data is None and base_cache is None):
+    if fallback is None:
         return Model(estimator, manifest, ranker)
     common = (
         base_cache.common_lines if base_cache is not None else frozenset(base_data.common_lines if base_data else ())
@@ -421,7 +451,47 @@ def train_model(
             scope.min_shared,
             ", ".join(site or "(no site)" for site in empty),
         )
-    return Model(estimator, manifest, ranker, scope, load_model())
+    return Model(estimator, manifest, ranker, scope, fallback, blend=chosen)
+
+
+def blend_trials(
+    samples: Sequence[LabelledPage],
+    X: Sequence[PageUnits],
+    heldout: Sequence[np.ndarray],
+    model: Model,
+    default: Model,
+    shares: Sequence[float] = BLEND_SHARES,
+) -> list[BlendTrial]:
+    """The user's pages cleaned at each share of the retrained model in its mix with
+    the default model (:mod:`cleaner.blend`), scored against their labels.
+
+    Args:
+        samples: the user's pages.
+        X: their units (:func:`cleaner.trainer.pages_to_xy`).
+        heldout: each page's unit probabilities by a retrained model that did not see
+            it (:func:`cleaner.base_cache.fit_on_cache_heldout`), in ``model``'s columns.
+        model: the retrained model (its labels and headline ranker decode the pages).
+        default: the default model.
+    """
+    cleaner = Cleaner(model)
+    default_pages = [in_columns(p, default.labels, model.labels) for p in default.estimator.predict_proba(X)]
+    trials = []
+    for share in shares:
+        mix = DefaultBlend(share)
+        results = [
+            cleaner._finish(Page(x.text), list(x.units), mix.mix(mine, d), model)
+            for x, mine, d in zip(X, heldout, default_pages, strict=True)
+        ]
+        m = evaluate_results(samples, results).metrics()
+        trials.append(
+            BlendTrial(share, _metric(m, "main_body_f1"), _metric(m, "headline_accuracy"), _metric(m, "word_accuracy"))
+        )
+    return trials
+
+
+def _metric(metrics: dict[str, Any], name: str) -> float | None:
+    value = metrics.get(name)
+    return None if value is None else float(value)
 
 
 def _check_unit_labels(pages: Sequence[LabelledPage]) -> None:
@@ -593,6 +663,7 @@ def cross_validate(
     threads: int = DEFAULT_FIT_THREADS,
     base_cache: BaseCache | None = None,
     base_pages: int = DEFAULT_BASE_PAGES,
+    blend: DefaultBlend | None = None,
 ) -> CrossValidation:
     """Grouped k-fold cross-validation over the user's pages.
 
@@ -638,6 +709,7 @@ def cross_validate(
             threads=threads,
             base_cache=base_cache,
             base_pages=base_pages,
+            blend=blend,
         )
         predicted = predict_pages(Cleaner(model), test)
         held_out.extend(test)
@@ -681,4 +753,5 @@ def save_retrained(
         headline_ranker=model.headline_ranker,
         scope=model.scope,
         fallback=model.fallback,
+        blend=model.blend,
     )

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
+
+import numpy as np
 
 from .evaluate import LabelScores, score_labels
 from .labels import Label
@@ -136,8 +138,19 @@ def ranker_candidates(
     return _candidates_of(model, X, y)
 
 
+class UnitClassifier(Protocol):
+    """What the headline ranker's fit reads of a model: its labels and its view of pages
+    (a :class:`~cleaner.model.BlockClassifier`, or a blend of two,
+    :class:`cleaner.blend.BlendedClassifier`)."""
+
+    @property
+    def classes_(self) -> np.ndarray: ...
+
+    def predict_proba(self, X: Sequence[PageUnits]) -> list[np.ndarray]: ...
+
+
 def _candidates_of(
-    model: BlockClassifier, X: Sequence[PageUnits], y: Sequence[Sequence[str]]
+    model: UnitClassifier, X: Sequence[PageUnits], y: Sequence[Sequence[str]]
 ) -> tuple[list[Candidates], list[int | None]]:
     """:func:`ranker_candidates` of pages already segmented (and perhaps featurized)."""
     classes = [str(c) for c in model.classes_]
@@ -156,7 +169,7 @@ def _candidates_of(
     return found, gold
 
 
-def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -> HeadlineRanker | None:
+def fit_headline_ranker(model: UnitClassifier, pages: Sequence[LabelledPage]) -> HeadlineRanker | None:
     """Fit a :class:`~cleaner.pipeline.headline.HeadlineRanker` on ``model``'s view of labelled pages.
 
     ``pages`` must be pages the model did not see in training (the shipped model uses
@@ -171,7 +184,7 @@ def fit_headline_ranker(model: BlockClassifier, pages: Sequence[LabelledPage]) -
 
 
 def fit_headline_ranker_units(
-    model: BlockClassifier, X: Sequence[PageUnits], y: Sequence[Sequence[str]]
+    model: UnitClassifier, X: Sequence[PageUnits], y: Sequence[Sequence[str]]
 ) -> HeadlineRanker | None:
     """:func:`fit_headline_ranker` on pages already segmented (``X``, with their units'
     gold labels ``y``), as a retraining on the cached base data has them."""

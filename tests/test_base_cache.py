@@ -16,10 +16,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cleaner.base_cache import cache_key, cache_root, open_base_cache
+from cleaner.api import Cleaner
+from cleaner.base_cache import cache_key, cache_root, fit_on_cache, fit_on_cache_heldout, open_base_cache
+from cleaner.blend import BLEND_SHARES, BlendTrial, DefaultBlend, choose_blend
 from cleaner.cli import main
 from cleaner.evaluate import evaluate_model
-from cleaner.model import load_model
+from cleaner.model import BlockClassifier, load_model
 from cleaner.retrain import (
     base_data_dir,
     check_scope,
@@ -132,6 +134,9 @@ def test_demo_retraining_on_the_cache_cuts_error_on_the_site(
     err = capsys.readouterr().err
     assert "preparing the base data for retraining, once" in err
     assert "a sample of 200 of its" in err and "fitting stage 2" in err
+    # the blend with the default model, chosen on the five pages: the table of shares, the share kept marked
+    assert "blend with the default model on the pages the new model cleans: its share" in err
+    assert "stage 2 without your pages of fold 3 of 3" in err and err.count("  <-") == 1
     heldout = load_samples(DEMO / "heldout")
     model = load_model(model_path)
     assert all(model.scope.covers(p.text) for p in heldout)
@@ -142,3 +147,61 @@ def test_demo_retraining_on_the_cache_cuts_error_on_the_site(
     assert main([*args, "--base-pages", "200", "-o", str(tmp_path / "again.model.zip")]) == 0
     assert "preparing the base data" not in capsys.readouterr().err  # prepared once
     assert DESIGNS[DEFAULT_DESIGN]["first_stage"] == "logistic"
+
+
+@pytest.mark.slow  # builds a small entry and retrains on it four times: about 30 s
+@_NEEDS_BASE
+def test_heldout_probabilities_and_the_blend_chosen_on_them(tmp_path: Path) -> None:
+    """A scoped retraining on the cache gets each user page's probabilities from a model
+    that did not see it, and chooses its blend with the default model on them
+    (cleaner.blend): the trials are in the manifest, and the share is the rule's."""
+    base_dir = _small_base(tmp_path / "base", 6)
+    cache = open_base_cache(base_dir, root=tmp_path / "cache", composed=3)
+    user = load_user_samples([DEMO / "train"]).pages
+    X, y, _ = pages_to_xy(user)
+    fit = fit_on_cache_heldout(BlockClassifier(**DESIGNS[DEFAULT_DESIGN]), cache, X, y, 100.0, base_pages=9)
+    plain = fit_on_cache(BlockClassifier(**DESIGNS[DEFAULT_DESIGN]), cache, X, y, 100.0, base_pages=9)
+    assert all(
+        np.array_equal(a, b) for a, b in zip(fit.estimator.predict_proba(X), plain.predict_proba(X), strict=True)
+    )
+    classes = list(fit.estimator.classes_)
+    assert [p.shape for p in fit.heldout_proba] == [(len(x.units), len(classes)) for x in X]
+    assert all(np.allclose(p.sum(axis=1), 1) for p in fit.heldout_proba)
+    gold = np.concatenate([np.asarray(labels, dtype=object) for labels in y])
+
+    def accuracy(probas: list[np.ndarray]) -> float:
+        return float(np.mean(np.asarray(classes, dtype=object)[np.concatenate(probas).argmax(axis=1)] == gold))
+
+    # the final model saw every page; the held-out view did not, and is the worse for it
+    assert accuracy(fit.heldout_proba) < accuracy(fit.estimator.predict_proba(X))
+    assert fit_on_cache_heldout(fit.estimator, cache, X, y, 100.0, base_pages=9, heldout=False).heldout_proba == []
+
+    model = train_model(user, base=True, scoped=True, base_cache=cache, base_pages=9)
+    trials = [BlendTrial(**_trial_args(t)) for t in model.manifest["blend_trials"]]
+    assert [t.share for t in trials] == list(BLEND_SHARES)
+    assert (
+        model.blend == DefaultBlend(choose_blend(trials).share) and model.manifest["blend_share"] == model.blend.share
+    )
+    # on the demo layout the retrained model is far better than the default model: it keeps a large share
+    assert model.blend.share >= 0.5
+    given = train_model(user, base=True, scoped=True, base_cache=cache, base_pages=9, blend=DefaultBlend(1.0))
+    assert given.blend == DefaultBlend(1.0) and "blend_trials" not in given.manifest
+    # share 0: the pages in scope are cleaned exactly as the default model cleans them
+    # (its probabilities, and its headline ranker, fitted on that view of the same pages)
+    zero = train_model(user, base=True, scoped=True, base_cache=cache, base_pages=9, blend=DefaultBlend(0.0))
+    assert zero.manifest["headline_ranker_from"] == "default model (blend share 0)"
+    heldout = load_samples(DEMO / "heldout")
+    assert all(zero.scope.covers(p.text) for p in heldout)
+    mine, theirs = Cleaner(zero), Cleaner()
+    for page in heldout:
+        a, b = mine.clean(page.text), theirs.clean(page.text)
+        assert a.articles == b.articles and [s.label for s in a.segments] == [s.label for s in b.segments]
+
+
+def _trial_args(t: dict[str, float | None]) -> dict[str, float | None]:
+    return {
+        "share": t["share"],
+        "body_f1": t["main_body_f1"],
+        "headline": t["headline_accuracy"],
+        "word_accuracy": t["word_accuracy"],
+    }

@@ -44,6 +44,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from ..blend import DefaultBlend
 from ..errors import ModelError, ModelFormatError
 from ..pipeline.featurize import NUMERIC_FEATURES, featurize, with_context
 from ..pipeline.segment import split_units
@@ -64,6 +65,7 @@ class ModelParts:
     headline_ranker: HeadlineRanker | None
     scope: SiteScope | None
     fallback: Model | None
+    blend: DefaultBlend | None = None
 
 
 # --------------------------------------------------------------------------- writing
@@ -173,6 +175,7 @@ def model_state(
     headline_ranker: HeadlineRanker | None = None,
     scope: SiteScope | None = None,
     fallback: Model | None = None,
+    blend: DefaultBlend | None = None,
 ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """A model's structure (plain data) and its arrays, by name.
 
@@ -200,6 +203,8 @@ def model_state(
             "estimator": _classifier_state(fallback.estimator, out, "fallback.estimator"),
             "headline_ranker": _ranker_state(fallback.headline_ranker, out, "fallback.headline_ranker"),
         }
+    if blend is not None:  # a key of its own, absent from the files of models without one
+        structure["blend"] = {"type": "DefaultBlend", "share": float(blend.share)}
     return structure, out.arrays
 
 
@@ -466,5 +471,19 @@ def rebuild_model(structure: dict[str, Any], arrays: ArrayReader) -> ModelParts:
             raise r.fail("fallback.estimator.classes", f"hold labels the model lacks: {sorted(missing)}")
         fb_ranker = _rebuild_ranker(r, r.key(fb, "headline_ranker", "fallback"), "fallback.headline_ranker")
         fallback = Model(fb_est, manifest, fb_ranker)
+    blend = _rebuild_blend(r, structure.get("blend"), fallback is not None)
     arrays.check_all_read()
-    return ModelParts(estimator, ranker, scope, fallback)
+    return ModelParts(estimator, ranker, scope, fallback, blend)
+
+
+def _rebuild_blend(r: _Reader, value: object, has_fallback: bool) -> DefaultBlend | None:
+    """A model's :class:`~cleaner.blend.DefaultBlend` (files of models without one have no key)."""
+    if value is None:
+        return None
+    d = r.obj(value, "blend", "DefaultBlend")
+    if not has_fallback:
+        raise r.fail("blend", "needs a fallback model to mix with")
+    share = r.key(d, "share", "blend")
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise r.fail("blend.share", f"must be a number from 0 to 1, not {share!r:.60}")
+    return DefaultBlend(float(share))

@@ -73,6 +73,9 @@ class Model:
             was retrained from); its labels are a subset of this model's.
         file_sha256: the SHA-256 of the file bytes it was loaded from or saved to (as
             :func:`model_file_hash` gives it), or None for a model made in memory.
+        blend: with a fallback, a :class:`cleaner.blend.DefaultBlend`: the share of
+            this model's probabilities in their mix with the fallback's on the pages
+            it cleans; None: this model's alone.
     """
 
     estimator: BlockClassifier
@@ -81,6 +84,7 @@ class Model:
     scope: Any = None
     fallback: Model | None = None
     file_sha256: str | None = None
+    blend: Any = None
 
     @property
     def labels(self) -> list[str]:
@@ -128,10 +132,13 @@ def save_model(
     headline_ranker: Any = None,
     scope: Any = None,
     fallback: Model | None = None,
+    blend: Any = None,
 ) -> Model:
     """Save a fitted estimator with its manifest (versions and labels are filled in) and,
     if given, its headline ranker, and its scope with the fallback model outside it
-    (both or neither; the fallback is stored in the file, whole).
+    (both or neither; the fallback is stored in the file, whole), and the blend of the
+    two models' probabilities inside the scope (:class:`cleaner.blend.DefaultBlend`;
+    only with a fallback).
 
     The file is written atomically, in the format of :mod:`cleaner.model.files`.
 
@@ -145,6 +152,8 @@ def save_model(
     check_is_fitted(estimator, "stage1_")
     if (scope is None) != (fallback is None):
         raise ModelError("a model's scope and its fallback model go together: give both or neither")
+    if blend is not None and fallback is None:
+        raise ModelError("a blend mixes a model with its fallback model: a model without a fallback has none")
     labels = [str(c) for c in estimator.classes_]
     if fallback is not None:
         if fallback.fallback is not None:
@@ -167,9 +176,11 @@ def save_model(
         full["fallback"] = {
             key: fallback.manifest.get(key) for key in ("training_data_sha256", "cleaner_version", "command")
         }
-    structure, arrays = model_state(estimator, headline_ranker, scope, fallback)
+    if blend is not None:
+        full["blend"] = {"share": blend.share}
+    structure, arrays = model_state(estimator, headline_ranker, scope, fallback, blend)
     sha256 = write_model_file(path, full, structure, arrays)
-    return Model(estimator, full, headline_ranker, scope, fallback, sha256)
+    return Model(estimator, full, headline_ranker, scope, fallback, sha256, blend)
 
 
 def _minor(version: str) -> str:
@@ -255,7 +266,9 @@ def load_model(path: str | Path | None = None, *, trust_pickle: bool = False) ->
     if parts.fallback is not None:
         check_ranker(parts.fallback.headline_ranker, f"{p} (its fallback model)")
     fast_path.verify(parts.estimator)
-    return Model(parts.estimator, manifest, parts.headline_ranker, parts.scope, parts.fallback, content.sha256)
+    return Model(
+        parts.estimator, manifest, parts.headline_ranker, parts.scope, parts.fallback, content.sha256, parts.blend
+    )
 
 
 def _load_pickle(p: Path, data: bytes) -> Model:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..blend import in_columns
 from ..budget import check as check_budget
 from ..html_stage import HtmlStage
 from ..model import Model
@@ -26,14 +27,15 @@ __all__ = ["classify", "rescore_html"]
 def classify(model: Model, feats: Sequence[PageFeatures], classes: Sequence[str]) -> np.ndarray:
     """Class probabilities of ``model`` for the units of ``feats``' pages, stacked,
     in the columns of ``classes`` (a fallback model may lack a custom label of the
-    retrained model that holds it: its column is zero)."""
+    retrained model that holds it: its column is zero). A scoped retrained model with
+    a blend mixes its fallback's probabilities into its own (:mod:`cleaner.blend`)."""
     proba = model.estimator.predict_proba_features(feats)
+    if model.blend is not None and model.fallback is not None and model.blend.share < 1:
+        default = model.fallback.estimator.predict_proba_features(feats)
+        proba = model.blend.mix(proba, in_columns(default, model.fallback.labels, model.labels))
     if model.labels == list(classes):
         return proba
-    out = np.zeros((proba.shape[0], len(classes)))
-    for j, label in enumerate(model.labels):
-        out[:, list(classes).index(label)] = proba[:, j]
-    return out
+    return in_columns(proba, model.labels, classes)
 
 
 def rescore_html(
