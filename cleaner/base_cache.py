@@ -50,6 +50,7 @@ from .model.estimator import stack_matrix
 from .model.fast_path import stage2_proba
 from .pipeline.featurize import FEATURE_VERSION, NUMERIC_FEATURES, PageFeatures, featurize
 from .pipeline.segment import Unit, split_units
+from .retrain_defaults import DEFAULT_BASE_PAGES  # re-exported
 from .samples import LabelledPage, iter_samples
 from .scope import common_template_lines, template_keys
 
@@ -75,12 +76,6 @@ logger = logging.getLogger(__name__)
 CACHE_VERSION = 1
 """The layout of a cache entry and how this module computes it; part of its key (the
 source of this module is not: change this number when changing what it stores)."""
-
-DEFAULT_BASE_PAGES = 400
-"""Base pages a fast retraining samples (of the 4,417) for its stage-1 fit; stage 2
-learns from the cached out-of-fold probabilities of :data:`STAGE2_SHARE` of them, and
-the user pages' out-of-fold fits use :data:`OUT_OF_FOLD_SHARE` of them. Measured in
-docs/retraining.md ("How long a --base retraining takes")."""
 
 STAGE2_SHARE = 0.6
 """The share of the sampled base pages whose out-of-fold probabilities stage 2 learns

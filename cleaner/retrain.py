@@ -49,6 +49,13 @@ from .model import BlockClassifier, Model, PageUnits, load_model, save_model, tr
 from .pipeline.decode import STEPS, step_parameters
 from .pipeline.read import Page
 from .retrain_check import DefaultComparison, compare_with_default
+from .retrain_defaults import (  # re-exported: their home is the light module
+    DEFAULT_FIT_THREADS,
+    DEFAULT_FOLDS,
+    DEFAULT_SCOPED_USER_WEIGHT,
+    DEFAULT_USER_WEIGHT,
+    default_user_weight,
+)
 from .samples import LabelledPage, iter_samples, raise_sample_errors, sample_files
 from .scope import SiteScope, build_scope, common_template_lines, load_common_lines, template_keys
 from .trainer import (
@@ -82,49 +89,6 @@ __all__ = [
     "save_retrained",
     "train_model",
 ]
-
-DEFAULT_USER_WEIGHT = 20.0
-"""How many base pages one user page counts as when training with ``base=True``.
-
-The base data holds 4,417 pages (2,917 train-split pages of 1,068 sites and 1,500
-composed aggregator pages), so five user pages of one site at weight 1 are 0.1% of the
-data and barely move a model fitted to all the others; at 20 they weigh as much as 100
-base pages (about 2%), enough to learn the user's layout, still far from outweighing
-the rest. On the retraining demo (docs/retraining.md) weights 5, 10 and 20 cut the
-held-out error from 48% to 40%, 26% and 27% (an earlier base recipe).
-``--user-weight`` overrides it; a user with many pages of their own can lower it.
-This is the weight of a model without a scope, which cleans every page; a scoped model
-uses :data:`DEFAULT_SCOPED_USER_WEIGHT`."""
-
-DEFAULT_SCOPED_USER_WEIGHT = 100.0
-"""The user-page weight of a scoped model (``scoped=True``, ``cleaner train --base``).
-
-A scoped model cleans only pages of the user's sites (:mod:`cleaner.scope`); every
-other page goes to the default model. Its heavier weight costs nothing on pages
-outside the scope, and on the retraining demo it learns the layout much better:
-held-out word error 29.2% at weight 20 (unscoped, against 44.1% for the default model
-of the day) and 5.3% at weight 100 (scoped, against 48.3% for today's default model;
-docs/retraining.md)."""
-
-
-def default_user_weight(scoped: bool) -> float:
-    """:data:`DEFAULT_SCOPED_USER_WEIGHT` for a scoped model, else :data:`DEFAULT_USER_WEIGHT`."""
-    return DEFAULT_SCOPED_USER_WEIGHT if scoped else DEFAULT_USER_WEIGHT
-
-
-DEFAULT_FIT_THREADS = 1
-"""OpenMP (and BLAS) threads of a retraining's fits (``cleaner train --threads``).
-
-One: the fits are mostly single-threaded (averaged SGD) but for scikit-learn's
-gradient boosting, whose OpenMP threads wait, spinning, for cores that other
-processes hold. On the 2-core machine at a load average of 2.6, the stage-2 fit of a
-``--base-limit 23`` retraining took 6 s on one thread and 39 to 63 s on two
-(``cleaner train corpus/retrain_demo/train --base --base-data DIR --base-limit 23``,
-``OMP_NUM_THREADS`` 1 and 2); a full ``--base`` retraining: see docs/retraining.md.
-Give more on a machine of your own with idle cores."""
-
-DEFAULT_FOLDS = 5
-"""Folds of the cross-validation (fewer when there are fewer groups of pages)."""
 
 logger = logging.getLogger(__name__)
 

@@ -22,6 +22,7 @@ from .pipeline.assemble import merge_units
 from .pipeline.decode import decode_labels
 from .pipeline.headline import candidates
 from .pipeline.segment import split_units
+from .retrain_defaults import DEFAULT_DESIGN, DESIGNS  # re-exported
 from .samples import LabelledPage
 
 __all__ = [
@@ -41,16 +42,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 # The designs compared on the validation split (issue 3): name -> estimator params.
-DESIGNS: dict[str, dict[str, Any]] = {
-    "logistic": {"first_stage": "logistic", "second_stage": "none"},
-    "logistic+logistic-stack": {"first_stage": "logistic", "second_stage": "logistic"},
-    "logistic+boosting-stack": {"first_stage": "logistic", "second_stage": "boosting"},
-    "boosting": {"first_stage": "boosting", "second_stage": "none"},
-    "boosting+logistic-stack": {"first_stage": "boosting", "second_stage": "logistic"},
-    "both+boosting-stack": {"first_stage": "logistic+boosting", "second_stage": "boosting"},
-}
-DEFAULT_DESIGN = "logistic+boosting-stack"
-
 # Aggregator pages composed (cleaner.compose) from the training pages' own articles
 # and added to them. The dataset build adds one composed page per ten pages; the
 # model trained on that alone missed the seed page's cards (card bylines and collapsed

@@ -164,7 +164,19 @@ print("IMPORTED:", *(m for m in heavy if m in sys.modules))
 """
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["--version"], [], ["clean", "--help"], ["batch", "--help"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["--version"],
+        [],
+        ["clean", "--help"],
+        ["batch", "--help"],
+        ["train", "--help"],
+        ["label", "--help"],
+        ["review", "--help"],
+    ],
+)
 def test_help_imports_no_scikit_learn(argv: list[str]) -> None:
     """Issue 17: ``cleaner --help`` in well under a second; scikit-learn alone takes
     about one to import (``python -X importtime -m cleaner --help``)."""

@@ -16,39 +16,33 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..api import Cleaner
-from ..base_cache import DEFAULT_BASE_PAGES, BaseCache, open_base_cache
-from ..blend import DefaultBlend
 from ..errors import CleanerError
-from ..evaluate import predict_pages
-from ..labelling import predict_page, prelabel, review_html, sample_paths, write_labelled
-from ..model import Model
-from ..retrain import (
+from ..retrain_defaults import (
+    DEFAULT_BASE_PAGES,
+    DEFAULT_DESIGN,
     DEFAULT_FIT_THREADS,
     DEFAULT_FOLDS,
     DEFAULT_SCOPED_USER_WEIGHT,
     DEFAULT_USER_WEIGHT,
-    BaseData,
-    ScopeCheck,
-    check_scope,
-    cross_validate,
+    DESIGNS,
     default_user_weight,
-    load_base_data,
-    load_scope_sample,
-    load_user_samples,
-    save_retrained,
-    train_model,
 )
-from ..retrain_check import DefaultComparison, compare_with_default
-from ..samples import LabelledPage, read_tsv
-from ..scope import SiteScope
-from ..trainer import DEFAULT_DESIGN, DESIGNS
 from . import EXIT_FAILURES, EXIT_OK, EXIT_USAGE, add_model_arguments
 from .clean import read_input
 
+if TYPE_CHECKING:
+    from ..model import Model
+    from ..retrain import ScopeCheck
+    from ..retrain_check import DefaultComparison
+    from ..samples import LabelledPage
+    from ..scope import SiteScope
+
 __all__ = ["add_parser"]
+
+# The modules that fit and clean (scikit-learn with them) are imported where a command
+# runs, so that `cleaner label/review/train --help` answers without loading them.
 
 
 def _page_text(name: str, *, html: bool, text: bool) -> str:
@@ -66,6 +60,9 @@ def _stem(path: str) -> str:
 
 
 def _label(args: argparse.Namespace) -> int:
+    from ..api import Cleaner
+    from ..labelling import prelabel, sample_paths, write_labelled
+
     cleaner = Cleaner(args.model, trust_pickle=args.trust_pickle)
     out = Path(args.output)
     names: dict[str, str] = {}
@@ -114,6 +111,10 @@ def _label(args: argparse.Namespace) -> int:
 
 
 def _review(args: argparse.Namespace) -> int:
+    from ..api import Cleaner
+    from ..labelling import predict_page, review_html
+    from ..samples import read_tsv
+
     src = args.input
     name = _stem(src)
     if src.endswith(".tsv"):
@@ -160,6 +161,22 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _train_steps(args: argparse.Namespace, t0: float) -> int:
+    from ..api import Cleaner
+    from ..base_cache import BaseCache, open_base_cache
+    from ..blend import DefaultBlend
+    from ..evaluate import predict_pages
+    from ..retrain import (
+        BaseData,
+        check_scope,
+        cross_validate,
+        load_base_data,
+        load_scope_sample,
+        load_user_samples,
+        save_retrained,
+        train_model,
+    )
+    from ..retrain_check import compare_with_default
+
     samples = load_user_samples(args.samples, custom_labels=args.custom_labels)
     print(
         f"{len(samples.pages)} labelled page(s) from {len(samples.sites)} site(s)"
