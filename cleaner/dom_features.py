@@ -188,7 +188,14 @@ def unit_dom_features(page: RenderedPage, units: Sequence[Unit]) -> np.ndarray:
     ustarts = [u.start for u in units]
     uends = [u.end for u in units]
     utexts = [text[a:e] for a, e in zip(ustarts, uends, strict=True)]
-    uwords = np.asarray([count_words(t) for t in utexts], dtype=np.float64)
+    # a unit that is its whole block has the block's words (counted above)
+    uwords = np.asarray(
+        [
+            words_list[i] if a == blocks[i].start and e == blocks[i].end else count_words(t)
+            for i, a, e, t in zip(which.tolist(), ustarts, uends, utexts, strict=True)
+        ],
+        dtype=np.float64,
+    )
     uchars = np.asarray([max(1, e - a) for a, e in zip(ustarts, uends, strict=True)], dtype=np.int64)
     ulinks = np.asarray(
         [
