@@ -484,8 +484,8 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
             if event == "end" and el.tail:
                 b.add(el.tail, link_depth > 0)
             continue
-        tag = tag.lower()
         if event == "start":
+            tag = tag.lower()
             items = el.items()
             own, hidden, href = _read_attributes(items) if items else _NO_ATTRIBUTES
             if (tag in _DROP and not (keep_noscript and tag == "noscript")) or hidden:
@@ -548,7 +548,7 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
                 if flags & 16:
                     link_depth -= 1
                     b.link_open = 0  # the next link is another range, even if adjacent
-            elif flags == 0 and tag in _CELL:
+            elif flags == 0 and tag.lower() in _CELL:
                 b.add(" ", False)
             if el.tail:
                 b.add(el.tail, link_depth > 0)
