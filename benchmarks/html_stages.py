@@ -8,16 +8,17 @@ the datasets whose site falls in ``--split``, with gold and HTML; ``--limit`` ke
 that many by the SHA-1 of their ids, 0 all), runs the steps of
 :meth:`cleaner.Cleaner.clean_html` one by one on each page and prints, per stage, the
 best of ``--repeat`` rounds of the time summed over the pages (ms per page and share),
-and the pages per second of the stages together. ``--profile`` prints a cProfile of
-``clean_html`` over the pages instead (sorted by own time).
+and the pages per second of the stages together (time budgets and the checks between
+stages left out). ``--profile`` prints a cProfile of ``clean_html`` over the pages
+instead (sorted by own time).
 
 The stages: parsing (:func:`cleaner.html_text.parse_html`), rendering
 (:func:`cleaner.html_text.render_tree`), the declared metadata
 (:func:`cleaner.page_meta.page_meta_from_tree` and the furniture spans), the title
-spans and units (:func:`cleaner.segment.split_units`), the text model's features and
+spans and units (:func:`cleaner.pipeline.segment.split_units`), the text model's features and
 probabilities, the HTML stage's markup features
 (:func:`cleaner.dom_features.unit_dom_features`), its other inputs and its trees, and
-the decoding and assembly of the result.
+the decoding, assembly and enrichment of the result.
 """
 
 from __future__ import annotations
@@ -37,13 +38,14 @@ sys.path.insert(0, str(ROOT / "benchmarks" / "peers"))
 from run import select_pages  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
-from cleaner.api import _title_spans  # noqa: E402
 from cleaner.dom_features import unit_dom_features  # noqa: E402
-from cleaner.features import featurize  # noqa: E402
 from cleaner.html_stage import MIN_STAGE_UNITS, assemble_features, unit_places  # noqa: E402
 from cleaner.html_text import parse_html, render_tree  # noqa: E402
-from cleaner.model import _stage2_proba  # noqa: E402
+from cleaner.model.fast_path import stage2_proba  # noqa: E402
 from cleaner.page_meta import _FURNITURE_ZONES, page_meta_from_tree  # noqa: E402
+from cleaner.pipeline.classify import classify  # noqa: E402
+from cleaner.pipeline.featurize import featurize  # noqa: E402
+from cleaner.pipeline.read import Page, _title_spans  # noqa: E402
 
 
 def _round(cleaner: Cleaner, pages: list[str]) -> dict[str, float]:
@@ -58,16 +60,15 @@ def _round(cleaner: Cleaner, pages: list[str]) -> dict[str, float]:
         t0 = time.perf_counter()
         root = parse_html(html)
         t1 = time.perf_counter()
-        page = render_tree(root, mode=mode)
+        rendered = render_tree(root, mode=mode)
         t2 = time.perf_counter()
-        furniture = tuple((b.start, b.end) for b in page.blocks if b.zone in _FURNITURE_ZONES)
+        furniture = tuple((b.start, b.end) for b in rendered.blocks if b.zone in _FURNITURE_ZONES)
         meta = replace(page_meta_from_tree(root), furniture=furniture)
         t3 = time.perf_counter()
         del root
-        text = page.text
-        model = cleaner.model.for_text(text, meta.url)
-        spans = _title_spans(text, meta)
-        units = cleaner._units(text, spans)
+        page = Page(rendered.text, meta, _title_spans(rendered.text, meta), rendered)
+        model = cleaner.model.for_text(page.text, page.url)
+        units = cleaner._segment(page)
         t4 = time.perf_counter()
         add("parse", t1 - t0)
         add("render", t2 - t1)
@@ -75,25 +76,25 @@ def _round(cleaner: Cleaner, pages: list[str]) -> dict[str, float]:
         add("units", t4 - t3)
         if not units:
             continue
-        feats = featurize(text, units)
+        feats = featurize(page.text, units)
         t5 = time.perf_counter()
-        proba = cleaner._proba(model, [feats])
+        proba = classify(model, [feats], cleaner._classes)
         t6 = time.perf_counter()
         add("text features", t5 - t4)
         add("text model", t6 - t5)
         if stage is not None and mode == "browser" and len(units) >= MIN_STAGE_UNITS:
-            dom = unit_dom_features(page, units)
+            dom = unit_dom_features(rendered, units)
             t7 = time.perf_counter()
-            block, container = unit_places(page, units)
+            block, container = unit_places(rendered, units)
             x = assemble_features(proba, block, container, dom)
             t8 = time.perf_counter()
-            proba = _stage2_proba(stage.classifier, x)
+            proba = stage2_proba(stage.classifier, x)
             t9 = time.perf_counter()
             add("dom features", t7 - t6)
             add("stage input", t8 - t7)
             add("stage trees", t9 - t8)
         t10 = time.perf_counter()
-        cleaner._result(text, units, proba, model, meta, spans)
+        cleaner._finish(page, units, proba, model)
         add("decode+assemble", time.perf_counter() - t10)
     return t
 
