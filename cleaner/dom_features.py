@@ -100,11 +100,17 @@ def _main_container(blocks: Sequence[Block], prose: np.ndarray) -> tuple[int, di
     total = float(prose.sum())
     if total <= 0:
         return -1, held
+    need = _MAIN_SHARE * total
     best, best_depth = -1, -1
+    last: tuple[int, ...] | None = None
     for blk in blocks:
-        for depth, a in enumerate(blk.ancestors):
-            if depth > best_depth and held.get(a, 0.0) >= _MAIN_SHARE * total:
-                best, best_depth = a, depth
+        ancestors = blk.ancestors
+        if ancestors is last:  # blocks of one element share its tuple: nothing new in it
+            continue
+        last = ancestors
+        for depth in range(best_depth + 1, len(ancestors)):
+            if held.get(ancestors[depth], 0.0) >= need:
+                best, best_depth = ancestors[depth], depth
     return best, held
 
 
@@ -123,7 +129,8 @@ def unit_dom_features(page: RenderedPage, units: Sequence[Unit]) -> np.ndarray:
     nb = len(blocks)
     words = np.asarray([count_words(text[b.start : b.end]) for b in blocks], dtype=np.float64)
     chars = np.asarray([max(1, b.end - b.start) for b in blocks], dtype=np.float64)
-    link_share = np.asarray([b.link_chars for b in blocks], dtype=np.float64) / chars
+    lchars = [b.link_chars for b in blocks]
+    link_share = np.asarray(lchars, dtype=np.float64) / chars
     prose = np.where((words >= _PROSE_WORDS) & (link_share <= _PROSE_MAX_LINK_SHARE), words, 0.0)
     main, held = _main_container(blocks, prose)
     total_prose = max(1.0, float(prose.sum()))
@@ -133,11 +140,13 @@ def unit_dom_features(page: RenderedPage, units: Sequence[Unit]) -> np.ndarray:
     p_links: dict[int, float] = {}
     p_chars: dict[int, float] = {}
     p_blocks: dict[int, int] = {}
-    for i, b in enumerate(blocks):
+    words_list = words.tolist()
+    chars_list = chars.tolist()
+    for b, bw, bl, bc in zip(blocks, words_list, lchars, chars_list, strict=True):
         for a in b.ancestors[-3:-1]:  # the block's container and the one around it
-            p_words[a] = p_words.get(a, 0.0) + words[i]
-            p_links[a] = p_links.get(a, 0.0) + b.link_chars
-            p_chars[a] = p_chars.get(a, 0.0) + chars[i]
+            p_words[a] = p_words.get(a, 0.0) + bw
+            p_links[a] = p_links.get(a, 0.0) + bl
+            p_chars[a] = p_chars.get(a, 0.0) + bc
             p_blocks[a] = p_blocks.get(a, 0) + 1
     col = 0
     near = np.asarray([blocks[i].near for i in which.tolist()], dtype=np.int64)
@@ -151,37 +160,76 @@ def unit_dom_features(page: RenderedPage, units: Sequence[Unit]) -> np.ndarray:
     col += _N_CTX
     tag_col, zone_col, num_col = col, col + len(_TAGS), col + len(_TAGS) + len(_ZONES)
     page_words = float(words.sum())
-    for k, (u, i) in enumerate(zip(units, which.tolist(), strict=True)):
-        b = blocks[i]
-        t = _TAG_COL.get(b.tag)
-        if t is not None:
-            out[k, tag_col + t] = 1.0
-        z = _ZONE_COL.get(b.zone)
-        if z is not None:
-            out[k, zone_col + z] = 1.0
-        utext = text[u.start : u.end]
-        uwords = count_words(utext)
-        uchars = max(1, u.end - u.start)
-        cjk = sum(1 for c in utext if is_cjk(c)) / uchars if uwords > len(utext.split()) else 0.0
-        pa = parent[i]
-        pc = p_chars.get(pa, chars[i])
-        out[k, num_col:] = (
-            b.heading,
-            float(b.card >= 0),
-            np.log1p(b.depth),
-            np.log1p(words[i]),
-            link_share[i],
-            np.log1p(uwords),
-            _link_chars(b.links, u.start, u.end) / uchars,
-            uchars / chars[i],
-            cjk,
-            np.log1p(p_words.get(pa, words[i])),
-            p_links.get(pa, 0.0) / pc,
-            np.log1p(p_blocks.get(pa, 1)),
-            held.get(pa, 0.0) / total_prose,
-            float(main >= 0 and main in b.ancestors),
-            held.get(b.ancestors[-1], 0.0) / total_prose if b.ancestors else 0.0,
-            i / nb,
-            np.log1p(page_words),
-        )
+    # the numeric columns, block by block and then unit by unit, as arrays (float64
+    # before the one cast to float32, as the row-by-row writes of old: the same values)
+    tag_of = np.asarray([_TAG_COL.get(b.tag, -1) for b in blocks], dtype=np.int64)[which]
+    zone_of = np.asarray([_ZONE_COL.get(b.zone, -1) for b in blocks], dtype=np.int64)[which]
+    rows = np.arange(n)
+    out[rows[tag_of >= 0], tag_col + tag_of[tag_of >= 0]] = 1.0
+    out[rows[zone_of >= 0], zone_col + zone_of[zone_of >= 0]] = 1.0
+    block_cols = np.asarray(
+        [
+            (
+                b.heading,
+                float(b.card >= 0),
+                b.depth,
+                p_words.get(parent[i], words_list[i]),
+                p_links.get(parent[i], 0.0) / p_chars.get(parent[i], chars_list[i]),
+                p_blocks.get(parent[i], 1),
+                held.get(parent[i], 0.0) / total_prose,
+                float(main >= 0 and main in b.ancestors),
+                held.get(b.ancestors[-1], 0.0) / total_prose if b.ancestors else 0.0,
+                i / nb,
+            )
+            for i, b in enumerate(blocks)
+        ],
+        dtype=np.float64,
+    )[which]
+    ustarts = [u.start for u in units]
+    uends = [u.end for u in units]
+    utexts = [text[a:e] for a, e in zip(ustarts, uends, strict=True)]
+    # a unit that is its whole block has the block's words (counted above)
+    uwords = np.asarray(
+        [
+            words_list[i] if a == blocks[i].start and e == blocks[i].end else count_words(t)
+            for i, a, e, t in zip(which.tolist(), ustarts, uends, utexts, strict=True)
+        ],
+        dtype=np.float64,
+    )
+    uchars = np.asarray([max(1, e - a) for a, e in zip(ustarts, uends, strict=True)], dtype=np.int64)
+    ulinks = np.asarray(
+        [
+            _link_chars(blocks[i].links, a, e) if blocks[i].links else 0
+            for i, a, e in zip(which.tolist(), ustarts, uends, strict=True)
+        ],
+        dtype=np.int64,
+    )
+    ucjk = np.asarray(
+        [
+            sum(1 for c in t if is_cjk(c)) / max(1, e - a) if w > len(t.split()) else 0.0
+            for t, w, a, e in zip(utexts, uwords.tolist(), ustarts, uends, strict=True)
+        ],
+        dtype=np.float64,
+    )
+    numeric = (
+        block_cols[:, 0],  # heading
+        block_cols[:, 1],  # in_card
+        np.log1p(block_cols[:, 2]),  # depth
+        np.log1p(words[which]),  # block_words
+        link_share[which],  # block_link_share
+        np.log1p(uwords),  # unit_words
+        ulinks / uchars,  # unit_link_share
+        uchars / chars[which],  # unit_share_of_block
+        ucjk,  # unit_cjk_share
+        np.log1p(block_cols[:, 3]),  # parent_words
+        block_cols[:, 4],  # parent_link_share
+        np.log1p(block_cols[:, 5]),  # parent_blocks
+        block_cols[:, 6],  # parent_prose_share
+        block_cols[:, 7],  # in_main
+        block_cols[:, 8],  # main_prose_share
+        block_cols[:, 9],  # position
+        np.full(n, np.log1p(page_words)),  # page_words
+    )
+    for j, column in enumerate(numeric):
+        out[:, num_col + j] = column
     return out

@@ -34,7 +34,7 @@ from .budget import check as check_budget
 from .config import HTML_MODES
 from .errors import CleanerError, InputTypeError, UnsupportedInputError
 from .lexicon import count_words, strip_invisible
-from .markup import attribute_groups, tag_context
+from .markup import GROUP_ATTRIBUTES, tag_context, value_groups
 
 __all__ = [
     "MAX_ATTRIBUTES",
@@ -352,10 +352,13 @@ class _Builder:
         self.link_open = -1
 
     def add(self, text: str, in_link: bool) -> None:
-        text = strip_invisible(text)
-        if not text:
-            return
-        text = _WS.sub(" ", text)
+        if text.isspace():  # white space only (str.isspace is re's \s, and no invisible mark is space)
+            text = " "
+        else:
+            text = strip_invisible(text)
+            if not text:
+                return
+            text = _WS.sub(" ", text)
         if text == " ":
             if self.buf and not self.buf[-1].endswith(" "):
                 self.buf.append(" ")
@@ -419,12 +422,32 @@ def _is_link(href: str | None) -> bool:
     return bool(href) and not href.startswith("#") and not href.lower().startswith("javascript:")
 
 
-def _is_hidden(el: etree._Element) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
-        return True
-    style = el.get("style")
-    return style is not None and _DISPLAY_NONE.search(style) is not None
+def _read_attributes(items: list[tuple[str, str]]) -> tuple[int, bool, str | None]:
+    """What rendering reads of an element's attributes (``el.items()``: libxml2's HTML
+    parser keeps one attribute of a name, the first): the :mod:`cleaner.markup` groups
+    of its ``class``, ``id``, ``itemprop``, ``role`` and ``rel``, whether it is hidden
+    (``hidden``, ``aria-hidden="true"``, ``display: none`` or ``visibility: hidden``),
+    and its ``href``. One pass over the attributes: each ``el.get`` is a look-up of its
+    own in libxml2."""
+    groups = 0
+    hidden = False
+    href = None
+    for key, value in items:
+        if key in GROUP_ATTRIBUTES:
+            if value:
+                groups |= value_groups(value)
+        elif key == "hidden":
+            hidden = True
+        elif key == "aria-hidden":
+            hidden = hidden or value == "true"
+        elif key == "style":
+            hidden = hidden or _DISPLAY_NONE.search(value) is not None
+        elif key == "href":
+            href = value
+    return groups, hidden, href
 
+
+_NO_ATTRIBUTES: tuple[int, bool, str | None] = (0, False, None)
 
 # The most enclosing block elements a Block lists (Block.ancestors): the time to list
 # them grows with the nesting, which a hostile page takes to libxml2's limit of 2,048.
@@ -461,14 +484,15 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
             if event == "end" and el.tail:
                 b.add(el.tail, link_depth > 0)
             continue
-        tag = tag.lower()
         if event == "start":
-            if (tag in _DROP and not (keep_noscript and tag == "noscript")) or _is_hidden(el):
+            tag = tag.lower()
+            items = el.items()
+            own, hidden, href = _read_attributes(items) if items else _NO_ATTRIBUTES
+            if (tag in _DROP and not (keep_noscript and tag == "noscript")) or hidden:
                 walker.skip_subtree()
                 pushed.append(-1)
                 continue
             flags = 0
-            own = attribute_groups(el.get("class"), el.get("id"), el.get("itemprop"), el.get("role"), el.get("rel"))
             up = marks[-1]
             mark = (
                 own if tag in _BLOCK else up[0] | own,
@@ -477,7 +501,8 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
                 up[3] + 1,
             )
             if tag in _BLOCK:
-                b.flush(*ctx())
+                if b.buf:
+                    b.flush(*ctx())
                 outer = block_stack[-1][2][1 - _MAX_ANCESTORS :] if block_stack else ()
                 block_stack.append((tag, next_id, (*outer, next_id)))
                 next_id += 1
@@ -492,10 +517,11 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
                     card_stack.append(next_id - 1)
                     flags |= 8
             elif tag == "br":
-                b.flush(*ctx())
+                if b.buf:
+                    b.flush(*ctx())
             elif tag in _CELL:
                 b.add(" ", False)
-            elif tag == "a" and _is_link(el.get("href")):
+            elif tag == "a" and _is_link(href):
                 link_depth += 1
                 flags |= 16
             pushed.append(flags)
@@ -510,7 +536,8 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
                 b.marks = marks[-1]
             if flags > 0:
                 if flags & 1:
-                    b.flush(*ctx())
+                    if b.buf:
+                        b.flush(*ctx())
                     block_stack.pop()
                 if flags & 2:
                     heading_stack.pop()
@@ -521,7 +548,7 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
                 if flags & 16:
                     link_depth -= 1
                     b.link_open = 0  # the next link is another range, even if adjacent
-            elif flags == 0 and tag in _CELL:
+            elif flags == 0 and tag.lower() in _CELL:
                 b.add(" ", False)
             if el.tail:
                 b.add(el.tail, link_depth > 0)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["ATTRIBUTE_GROUPS", "TAG_CONTEXTS", "attribute_groups", "tag_context"]
+__all__ = ["ATTRIBUTE_GROUPS", "GROUP_ATTRIBUTES", "TAG_CONTEXTS", "attribute_groups", "tag_context", "value_groups"]
 
 # Each group: words that start a token of the attribute values (tokens are cut at
 # anything but a letter: "comment-list" and "commentList" both hold "comment"), with
@@ -68,20 +68,57 @@ _WORDS: dict[str, tuple[int, bool]] = {
     w.rstrip("="): (1 << i, w.endswith("=")) for i, words in enumerate(_GROUPS.values()) for w in words
 }
 _LONGEST = max(map(len, _WORDS))
+# every start of two letters or more of a word: a token whose start is none of them
+# starts no word with more letters either
+_STARTS = frozenset(w[:k] for w in _WORDS for k in range(2, len(w) + 1))
 # tokens: runs of letters, cut where lower case turns to upper ("commentList")
 _TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _token_groups(token: str) -> int:
+    """The bit mask of the groups whose words start a token (or are the whole token)."""
+    token = token.lower()
+    mask = 0
+    for k in range(2, min(len(token), _LONGEST) + 1):
+        start = token[:k]
+        if start not in _STARTS:
+            break
+        hit = _WORDS.get(start)
+        if hit is not None and (not hit[1] or k == len(token)):
+            mask |= hit[0]
+    return mask
+
+
+# _token_groups of the tokens met, kept across pages: a class value is often a page's
+# own ("post-1234 wp-block-group ..."), its tokens are mostly everyone's; emptied when
+# it holds _MAX_TOKENS (about 2 MB; the 383 test pages of the peers benchmark have
+# 20,431 distinct tokens), so that it never grows without bound
+_TOKEN_GROUPS: dict[str, int] = {}
+_MAX_TOKENS = 1 << 14
 
 
 @functools.lru_cache(maxsize=8192)
 def _groups_of(value: str) -> int:
     mask = 0
+    known = _TOKEN_GROUPS
     for token in _TOKEN.findall(value):
-        token = token.lower()
-        for k in range(2, min(len(token), _LONGEST) + 1):
-            hit = _WORDS.get(token[:k])
-            if hit is not None and (not hit[1] or k == len(token)):
-                mask |= hit[0]
+        bits = known.get(token)
+        if bits is None:
+            if len(known) >= _MAX_TOKENS:
+                known.clear()
+            bits = known[token] = _token_groups(token)
+        mask |= bits
     return mask
+
+
+GROUP_ATTRIBUTES = frozenset({"class", "id", "itemprop", "role", "rel"})
+"""The attributes whose values :func:`attribute_groups` reads."""
+
+
+def value_groups(value: str) -> int:
+    """The bit mask of :data:`ATTRIBUTE_GROUPS` one attribute value names (its first
+    200 characters); ``attribute_groups`` ORs those of an element's values."""
+    return _groups_of(value[:200]) if value else 0
 
 
 def attribute_groups(cls: str | None, id_: str | None, itemprop: str | None, role: str | None, rel: str | None) -> int:

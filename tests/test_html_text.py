@@ -149,3 +149,42 @@ def test_hidden_article_text_rendered_once() -> None:
     # a script that is code, or short noscript text, stays out
     code = f"<html><body><p>{para * 4}</p><script type='text/javascript'>var t = '{para}';</script></body></html>"
     assert html_to_text(code).count("long debate") == 4
+
+
+ATTRIBUTE_PAGE = """<html><body>
+<div CLASS="comment-list" class="sidebar" id="main-Content" role="navigation">A</div>
+<p hidden>hidden</p><p aria-hidden="true">aria</p><p aria-hidden="false">shown</p>
+<p style="color: red; VISIBILITY : hidden">style</p><p style="display:block">block</p>
+<span itemprop="author" rel="author" data-x="byline">B</span><a href="#top">top</a>
+<a href="/next" class="shareButton">next</a><div xml:lang="en" foo:class="ad">C</div>
+</body></html>"""
+
+
+def test_attributes_read_in_one_pass_as_el_get_reads_them() -> None:
+    """Rendering reads an element's attributes from one ``el.items()``: the groups,
+    hidden flag and link it gets are those that ``el.get`` gives, a repeated
+    attribute (libxml2 keeps the first) and prefixed names included."""
+    from cleaner.html_text import _DISPLAY_NONE, _read_attributes, parse_html
+    from cleaner.markup import ATTRIBUTE_GROUPS, attribute_groups
+
+    root = parse_html(ATTRIBUTE_PAGE)
+    assert root is not None
+    seen = 0
+    for el in root.iter():
+        items = el.items()
+        if not items:
+            continue
+        style = el.get("style")
+        hidden = (
+            el.get("hidden") is not None
+            or el.get("aria-hidden") == "true"
+            or (style is not None and _DISPLAY_NONE.search(style) is not None)
+        )
+        groups = attribute_groups(el.get("class"), el.get("id"), el.get("itemprop"), el.get("role"), el.get("rel"))
+        assert _read_attributes(items) == (groups, hidden, el.get("href")), el.tag
+        seen += 1
+    assert seen == 10
+    page = render_blocks(ATTRIBUTE_PAGE)
+    assert page.text.split("\n") == ["A", "shown", "block", "Btop next", "C"]
+    names = [g for i, g in enumerate(ATTRIBUTE_GROUPS) if page.blocks[0].near >> i & 1]
+    assert names == ["comment", "nav", "content", "card"]  # the first class ("comment-list"), not "sidebar"
