@@ -100,6 +100,7 @@ def test_cache_holds_the_base_pages_as_the_full_recipe_sees_them(tmp_path: Path)
     assert again.path == cache.path and np.array_equal(np.asarray(again.oof), np.asarray(cache.oof))
 
 
+@pytest.mark.slow  # over a second (fitting, saving or several processes): the fast tier keeps under a minute
 @_NEEDS_BASE
 def test_a_damaged_entry_is_rebuilt_and_new_data_makes_a_new_entry(tmp_path: Path) -> None:
     base_dir = _small_base(tmp_path / "base", 6)

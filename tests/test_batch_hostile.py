@@ -281,6 +281,7 @@ def test_a_page_without_articles_still_gets_its_row(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ a time budget a page
 
 
+@pytest.mark.slow  # over a second (fitting, saving or several processes): the fast tier keeps under a minute
 def test_a_page_over_its_time_budget_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _misbehave_on_mark(monkeypatch, lambda: time.sleep(120))
     root = tmp_path / "in"
@@ -446,6 +447,7 @@ def test_a_stale_lock_and_leftover_temp_files_block_nothing(tmp_path: Path) -> N
     assert run_batch(root, out, options=BatchOptions(jobs=1, resume=True)).exit_code == 0
 
 
+@pytest.mark.slow  # over a second (fitting, saving or several processes): the fast tier keeps under a minute
 def test_two_runs_started_together_are_not_both_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_corpus(tmp_path / "in", n=3, bad=False)
     out = tmp_path / "out"

@@ -139,6 +139,7 @@ print("RESULT", codes, len(result.articles), loaded, file=sys.stderr)
 """
 
 
+@pytest.mark.slow  # over a second (fitting, saving or several processes): the fast tier keeps under a minute
 def test_import_clean_and_batch_work_without_any_extra(tmp_path: Path) -> None:
     """In a fresh interpreter where pandas, Dask, warcio, PySpark and pyarrow cannot be
     imported: ``import cleaner``, ``cleaner clean`` on text and HTML, and ``cleaner

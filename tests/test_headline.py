@@ -216,6 +216,7 @@ def test_caption_prefixes(line: str, caption: bool) -> None:
     assert (_CAPTION.match(line) is not None) is caption
 
 
+@pytest.mark.slow  # over a second (fitting, saving or several processes): the fast tier keeps under a minute
 def test_a_photo_credit_is_never_chosen() -> None:
     page = PAGE.replace("Share on Facebook", "Foto: Jane Doe, Harbour News")
     units = split_units(page)
@@ -293,6 +294,7 @@ def _fit_on_gold() -> tuple[HeadlineRanker, Any]:
     return ranker, model
 
 
+@pytest.mark.slow  # over a second (fitting, saving or several processes): the fast tier keeps under a minute
 def test_ranker_round_trips_through_the_model_file(tmp_path: Path) -> None:
     ranker, model = _fit_on_gold()
     path = tmp_path / "m.model.zip"
@@ -307,6 +309,7 @@ def test_ranker_round_trips_through_the_model_file(tmp_path: Path) -> None:
     assert with_ranker.articles and with_ranker.articles[0].headline == "Storm floods the old harbour town"
 
 
+@pytest.mark.slow  # over a second (fitting, saving or several processes): the fast tier keeps under a minute
 def test_ranker_of_another_feature_layout_is_refused(tmp_path: Path) -> None:
     ranker, model = _fit_on_gold()
     assert ranker.feature_version_ == RANKER_FEATURE_VERSION

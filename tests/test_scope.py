@@ -141,6 +141,7 @@ def test_pages_in_scope_go_to_the_model_and_others_to_the_fallback(default: Mode
     assert proba.shape == (len(units), 6) and np.all(proba[:, 2] == 0)  # the fallback has no caption
 
 
+@pytest.mark.slow  # over a second (fitting, saving or several processes): the fast tier keeps under a minute
 def test_scoped_model_file_keeps_scope_and_fallback(
     tmp_path: Path, default: Model, capsys: pytest.CaptureFixture[str]
 ) -> None:
