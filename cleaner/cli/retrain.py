@@ -535,17 +535,6 @@ def add_parser(sub: Any) -> None:
         help="HTML file (default: NAME.review.html beside the input; - for stdout)",
     )
     add_model_arguments(p)
-    p.add_argument(
-        "--blend",
-        type=_blend_arg,
-        default="auto",
-        metavar="auto|SHARE",
-        help=(
-            "with --scope site, the new model's share (0 to 1) in the mix of its probabilities with the default "
-            "model's on the pages it cleans: auto (default) chooses it on your pages, each cleaned by a model "
-            "that did not see it (a few seconds more); 1: the new model alone"
-        ),
-    )
     p.add_argument("--custom-labels", type=_labels_arg, default=[], metavar="A,B", help="labels of your own")
     kind = p.add_mutually_exclusive_group()
     kind.add_argument("--html", action="store_true", help="the page is HTML")
