@@ -26,12 +26,14 @@ import re
 __all__ = [
     "CJK_SENTENCE_ENDS",
     "CREDIT_PREFIXES",
+    "DATE_START",
     "FEATURE_CREDIT_PREFIXES",
     "FORUM_CREDITS",
     "INVISIBLE_MARKS",
     "MONTHS",
     "MONTH_PATTERN",
     "NAME_PARTICLES",
+    "READ_TIME",
     "TOKEN_RE",
     "WORD_RE",
     "count_words",
@@ -107,6 +109,18 @@ MONTHS: dict[str, int] = {
 
 MONTH_PATTERN = "|".join(sorted(MONTHS, key=len, reverse=True))
 """An alternation of :data:`MONTHS`, longest first, for regular expressions."""
+
+DATE_START = re.compile(
+    rf"(?i)(?:(?:{MONTH_PATTERN})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b,?(?:\s+(?:19|20)\d\d\b)?"
+    rf"|\d{{1,2}}\.?\s+(?:{MONTH_PATTERN})\b\.?(?:\s+(?:19|20)\d\d\b)?"
+    r"|(?:19|20)\d\d-\d{1,2}-\d{1,2}\b|\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b)"
+)
+"""A date as a byline writes it, the year optional ("Jan. 14", "14. Januar 2026",
+"2026-01-14", "14/01/2026"); ``match`` it at the start of a text, ``search`` within one.
+(:mod:`cleaner.bylines` reads dates with a year into ISO form.)"""
+
+READ_TIME = re.compile(r"(?i)\d+(?:\s*[–-]\s*\d+)?\s*(?:min|mins|minutes?)\b(?:\s+read\b)?(?:\s+time\b)?")
+"""A reading time ("4 min read", "2–3 minutes", "20 Mins Read")."""
 
 _ALL_CREDITS = sorted({p for ps in CREDIT_PREFIXES.values() for p in ps}, key=len, reverse=True)
 

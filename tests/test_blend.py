@@ -8,7 +8,6 @@ samples do not show that the retrained model is better.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import zipfile
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from stand_in_models import AllJunk
 
 from cleaner.api import Cleaner
 from cleaner.blend import BLEND_SHARES, BlendTrial, DefaultBlend, choose_blend
@@ -44,21 +44,6 @@ def _site_pages() -> list[LabelledPage]:
     ]
 
 
-@dataclasses.dataclass
-class _AllJunk:
-    """A stand-in retrained model that calls every unit junk (with a custom label the default lacks)."""
-
-    classes_: np.ndarray = dataclasses.field(
-        default_factory=lambda: np.array(["body", "byline", "caption", "headline", "junk", "related-item"])
-    )
-
-    def predict_proba_features(self, feats: Any) -> np.ndarray:
-        n = sum(f.n_units for f in feats)
-        out = np.zeros((n, len(self.classes_)))
-        out[:, 4] = 1.0
-        return out
-
-
 @pytest.fixture(scope="module")
 def default() -> Model:
     return load_model()
@@ -67,7 +52,7 @@ def default() -> Model:
 def _scoped(default: Model, blend: DefaultBlend | None) -> Model:
     """The all-junk model, scoped to river.example, with the default model's headline ranker."""
     scope = build_scope(_site_pages())
-    return Model(_AllJunk(), {}, default.headline_ranker, scope, default, blend=blend)  # type: ignore[arg-type]
+    return Model(AllJunk(), {}, default.headline_ranker, scope, default, blend=blend)  # type: ignore[arg-type]
 
 
 def test_mix_weighs_the_two_models_probabilities_by_the_share() -> None:

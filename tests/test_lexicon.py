@@ -108,3 +108,35 @@ def test_strip_invisible() -> None:
     # joiners that spell words (Persian, Indic scripts) and emoji sequences stay
     assert strip_invisible("می\u200cخواهم") == "می\u200cخواهم"
     assert strip_invisible("plain") == "plain"
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("January 14, 2026 20 Mins Read", "January 14, 2026"),  # English, month first
+        ("14. Januar 2026 um 10:00", "14. Januar 2026"),  # German
+        ("3 mars 2025", "3 mars 2025"),  # French
+        ("12 de marzo", None),  # Spanish puts "de" between: not a date start here
+        ("Dec 18 2025 by Jane", "Dec 18 2025"),
+        ("2025-12-20", "2025-12-20"),
+        ("20/12/2025 — Roma", "20/12/2025"),
+        ("May the best win", None),  # a month name without a day
+        ("2025 was a year", None),
+    ],
+)
+def test_date_start(text: str, date: str | None) -> None:
+    from cleaner.lexicon import DATE_START
+
+    m = DATE_START.match(text)
+    assert (m.group(0) if m else None) == date
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("4 min read", "4 min read"), ("2–3 minutes", "2–3 minutes"), ("20 Mins Read", "20 Mins Read"), ("Minutes", None)],
+)
+def test_read_time(text: str, found: str | None) -> None:
+    from cleaner.lexicon import READ_TIME
+
+    m = READ_TIME.match(text)
+    assert (m.group(0) if m else None) == found

@@ -42,6 +42,7 @@ def _xy(n: int = 8) -> tuple[list[Any], list[list[str]]]:
         ({"epochs": 0}, "epochs"),
         ({"min_df": 0}, "min_df"),
         ({"random_state": "seven"}, "random_state"),
+        ({"stage2_early_stopping": "no"}, "stage2_early_stopping"),
     ],
 )
 def test_bad_parameters_are_refused_at_fit(params: dict[str, Any], name: str) -> None:
@@ -65,3 +66,17 @@ def test_no_n_features_in() -> None:
     X, y = _xy(2)
     assert not hasattr(BlockClassifier(**QUICK).fit(X, y), "n_features_in_")
     assert not hasattr(load_model().estimator, "n_features_in_")
+
+
+def test_fixed_stage2_runs_every_iteration_and_survives_a_model_file(tmp_path: Any) -> None:
+    from cleaner.model import save_model
+
+    X, y = _xy()
+    model = BlockClassifier(stage2_max_iter=7, stage2_early_stopping=False).fit(X, y)
+    assert model.stage2_.early_stopping is False
+    assert model.stage2_.n_iter_ == 7
+    save_model(model, tmp_path / "m.zip", {})
+    loaded = load_model(tmp_path / "m.zip").estimator
+    assert loaded.get_params()["stage2_early_stopping"] is False
+    assert loaded.get_params()["stage2_max_iter"] == 7
+    assert BlockClassifier().get_params()["stage2_early_stopping"] is True  # the shipped recipe's

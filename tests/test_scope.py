@@ -6,12 +6,12 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from stand_in_models import AllJunk
 
 from cleaner.api import Cleaner
 from cleaner.cli import main
@@ -94,28 +94,13 @@ def test_covers_is_pure_and_never_fails(lines: list[str]) -> None:
 # ----------------------------------------------------------------------------- routing
 
 
-@dataclasses.dataclass
-class _AllJunk:
-    """A stand-in classifier that calls every unit junk, with one extra label."""
-
-    classes_: np.ndarray = dataclasses.field(
-        default_factory=lambda: np.array(["body", "byline", "caption", "headline", "junk", "related-item"])
-    )
-
-    def predict_proba_features(self, feats: Any) -> np.ndarray:
-        n = sum(f.n_units for f in feats)
-        out = np.zeros((n, len(self.classes_)))
-        out[:, 4] = 1.0
-        return out
-
-
 @pytest.fixture(scope="module")
 def default() -> Model:
     return load_model()
 
 
 def _scoped(default: Model) -> Model:
-    return Model(_AllJunk(), {}, None, build_scope(_site_pages()), default)  # type: ignore[arg-type]
+    return Model(AllJunk(), {}, None, build_scope(_site_pages()), default)  # type: ignore[arg-type]
 
 
 def test_pages_in_scope_go_to_the_model_and_others_to_the_fallback(default: Model) -> None:
@@ -171,7 +156,7 @@ def test_scoped_model_file_keeps_scope_and_fallback(
     assert json.loads(capsys.readouterr().out)["cleaned_by"] == "retrained"
     assert main(["clean", "-f", "json", "--model", str(path), str(other)]) == 0
     assert json.loads(capsys.readouterr().out)["cleaned_by"] == "fallback"
-    junk = dataclasses.replace(default, estimator=_AllJunk())
+    junk = dataclasses.replace(default, estimator=AllJunk())
     with pytest.raises(ModelError, match="labels the model lacks: caption"):
         save_model(default.estimator, tmp_path / "x.model.zip", {}, scope=scope, fallback=junk)
 

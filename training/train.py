@@ -71,6 +71,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="seed of the block classifier (default: the design's, 0); another seed measures the "
         "rebuild's variance (training/CHANGELOG.md, 'How much a rebuild moves')",
     )
+    ap.add_argument("--stage2-max-iter", type=int, default=None, help="boosting iterations of stage 2")
+    ap.add_argument("--stage2-learning-rate", type=float, default=None, help="learning rate of stage 2")
+    ap.add_argument(
+        "--stage2-fixed",
+        action="store_true",
+        help="stage 2 runs exactly --stage2-max-iter iterations on all its rows, without early "
+        "stopping on a random tenth (a rebuild with another seed moves less)",
+    )
     ap.add_argument(
         "--refit",
         action="store_true",
@@ -117,6 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     params = DESIGNS[args.design]
     if args.random_state is not None:
         params = {**params, "random_state": args.random_state}
+    if args.stage2_max_iter is not None:
+        params = {**params, "stage2_max_iter": args.stage2_max_iter}
+    if args.stage2_learning_rate is not None:
+        params = {**params, "stage2_learning_rate": args.stage2_learning_rate}
+    if args.stage2_fixed:
+        params = {**params, "stage2_early_stopping": False}
     scores: dict[str, Any] = {}
     model = fit_pages(train, params)
     if valid:

@@ -30,7 +30,7 @@ import numpy as np
 from ..bylines import parse_bylines, plausible_person
 from ..document import Article, Segment
 from ..labels import STANDARD_LABELS, Label
-from ..lexicon import MONTH_PATTERN, credit_prefix, strip_invisible
+from ..lexicon import DATE_START, READ_TIME, credit_prefix, strip_invisible
 from .segment import Unit
 
 __all__ = ["assemble_articles", "headline_text", "merge_units", "split_title"]
@@ -131,12 +131,6 @@ _WORD_START = re.compile(r"(?<=\s)\S")
 # reading time ("4 min read", "2–3 minutes"), a credit with a name ("By Ben Nadel",
 # "By: ShawnHymel |", "von Landesspiegel 30. Juni 2025") or a credit that names no
 # one ("Written By").
-_DATE_START = re.compile(
-    rf"(?i)(?:(?:{MONTH_PATTERN})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b,?(?:\s+(?:19|20)\d\d\b)?"
-    rf"|\d{{1,2}}\.?\s+(?:{MONTH_PATTERN})\b\.?(?:\s+(?:19|20)\d\d\b)?"
-    r"|(?:19|20)\d\d-\d{1,2}-\d{1,2}\b|\d{1,2}[./]\d{1,2}[./](?:19|20)\d\d\b)"
-)
-_READ_TIME = re.compile(r"(?i)\d+(?:\s*[–-]\s*\d+)?\s*(?:min|mins|minutes?)\b(?:\s+read\b)?(?:\s+time\b)?")
 _PUBLISH_CUE = re.compile(r"(?i)\b(?:published|updated|posted|last updated)\b")
 _SHARE_TAIL = re.compile(
     r"(?i)(?:(?:post\s+)?share(?:\s+this(?:\s+(?:post|article|story|page))?|\s+on\s+\w+|\s+post|\s+via\s+\w+)+\s*)+$"
@@ -149,7 +143,7 @@ def _byline_tail(tail: str) -> bool:
     """Whether ``tail``, the end of a title line, is the title's byline (see above)."""
     if tail.count(" ") >= _TAIL_MAX_WORDS:
         return False
-    date = _DATE_START.match(tail) or _READ_TIME.match(tail)
+    date = DATE_START.match(tail) or READ_TIME.match(tail)
     if date is not None:
         after = tail[date.end() :].strip(" ,|–-·")
         # a date ends the line, or a credit, a time or a cue follows it, not more title
@@ -160,7 +154,7 @@ def _byline_tail(tail: str) -> bool:
     rest = tail[at:].strip(" |:-–")
     if not rest:
         return True  # "Written By" with its name lost to another line
-    if _DATE_START.search(rest) or _READ_TIME.search(rest) or "|" in rest or _PUBLISH_CUE.search(rest):
+    if DATE_START.search(rest) or READ_TIME.search(rest) or "|" in rest or _PUBLISH_CUE.search(rest):
         return True
     name = rest.split()
     return 2 <= len(name) <= 4 and all(w[:1].isupper() for w in name) and plausible_person(rest)
@@ -183,12 +177,12 @@ def split_title(text: str) -> tuple[str, str | None]:
     (('Stabbed By Man In Subway Station', None), ('Sales in May 2025 rose', None))
     """
     title, lead_text = text, None
-    lead = _DATE_START.match(title)
+    lead = DATE_START.match(title)
     if lead is None:
         for w in _WORD_START.finditer(title):
             if title.count(" ", 0, w.start()) >= _LEAD_DATE_MAX_WORDS:
                 break
-            lead = _DATE_START.match(title, w.start())
+            lead = DATE_START.match(title, w.start())
             if lead is not None:
                 break
     if lead is not None:
