@@ -29,6 +29,7 @@ from typing import Any
 from cleaner.api import Cleaner
 from cleaner.config import CleanerConfig
 from cleaner.evaluate import EvaluationReport, evaluate_results, predict_pages
+from cleaner.lexicon import is_cjk
 from cleaner.model import load_model
 from cleaner.samples import LabelledPage, load_samples
 from cleaner.trainer import fit_headline_ranker
@@ -94,6 +95,26 @@ def article_page_metrics(report: EvaluationReport) -> dict[str, float | None]:
     return metrics
 
 
+def cjk_pages(pages: Sequence[LabelledPage]) -> set[str]:
+    """Ids of the pages whose gold body is mostly Chinese or Japanese characters."""
+    out = set()
+    for page in pages:
+        body = str((page.meta.get("gold") or {}).get("body") or "")
+        letters = [c for c in body if not c.isspace()]
+        if letters and sum(map(is_cjk, letters)) >= 0.3 * len(letters):
+            out.add(page.id)
+    return out
+
+
+def cjk_summary(report: EvaluationReport, ids: set[str]) -> str:
+    """Main-article body F1 and pages without an article on the CJK pages."""
+    scores = [p for p in report.articles.pages if p.id in ids]
+    f1 = [p.main_body_f1 for p in scores if p.main_body_f1 is not None]
+    mean = sum(f1) / len(f1) if f1 else float("nan")
+    empty = sum(p.articles == 0 for p in scores)
+    return f"CJK pages: {len(scores)}, main body F1 {mean:.4f}, without an article {empty}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.crossfit", description=__doc__.split("\n\n")[0])
     ap.add_argument("data", type=Path, help="folder with validation.jsonl.gz")
@@ -111,11 +132,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"no {args.split} file in {args.data}", file=sys.stderr)
         return 2
     pages = load_samples(*files)
+    cjk = cjk_pages(pages)
     print(f"| model | {' | '.join(title for _, title in COLUMNS)} |")
     print("|---|" + "---:|" * len(COLUMNS))
     out: dict[str, Any] = {}
     for path in args.models:
         report = crossfit_report(path, pages, folds=args.folds, use_filter=args.filter == "shipped")
+        print(f"{path}: {cjk_summary(report, cjk)}", file=sys.stderr)
         metrics = article_page_metrics(report)
         out[str(path)] = metrics
         cells = ["–" if (value := metrics.get(key)) is None else f"{value:.4f}" for key, _ in COLUMNS]
