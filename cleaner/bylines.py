@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .lexicon import MONTH_PATTERN, MONTHS, credit_prefix
+from .lexicon import MONTH_PATTERN, MONTHS, credit_prefix, is_cjk
 
 __all__ = [
     "NOT_NAMES",
@@ -38,7 +38,12 @@ _MONTHS = MONTHS
 _MONTH_RE = MONTH_PATTERN
 _ISO = re.compile(r"\b((?:19|20)\d{2})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?")
 _MDY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
-_DMY = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_RE})\.?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
+# day first; Spanish and Portuguese put "de" between ("12 de marzo de 2025")
+_DMY = re.compile(
+    rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({_MONTH_RE})\.?,?\s+(?:de\s+)?((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE
+)
+# Chinese and Japanese: 2025年3月12日
+_CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
 _RELATIVE = re.compile(r"\b(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week)s?\s+ago\b", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?")
@@ -87,6 +92,9 @@ def _find_date(line: str, reference_time: datetime | None) -> tuple[str | None, 
     if m:
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
         return _iso(y, mo, d), m.group(0)
+    m = _CJK_DATE.search(line)
+    if m:
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3))), m.group(0)
     m = _MDY.search(line)
     if m:
         return _iso(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))), m.group(0)
@@ -201,7 +209,11 @@ def _split_names(text: str, *, credited: bool = False) -> list[str]:
         if not part or _SOURCE_WORDS.search(part) or re.search(r"\d", part):
             continue
         part = _before_role(part)
-        if _NAME.match(part) or (credited and not names and _SINGLE_NAME.match(part) and plausible_person(part)):
+        if (
+            _NAME.match(part)
+            or (credited and not names and _SINGLE_NAME.match(part) and plausible_person(part))
+            or (credited and 2 <= len(part) <= 6 and all(map(is_cjk, part)))  # "作者：张伟", "文/李四"
+        ):
             if not any(w in _ROLE_WORDS for w in _LETTERS_AND_DASH.findall(part.lower())):
                 names.append(part)
     return names
@@ -286,6 +298,8 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
     ['Amanda Furrer']
     >>> [parse_bylines([x]).authors for x in ("Autorin: Jane Doe", "di Mario Rossi", "Reported by Jane Doe")]
     [['Jane Doe'], ['Mario Rossi'], ['Jane Doe']]
+    >>> [parse_bylines([x]).published for x in ("Por Ana Ruiz | 12 de marzo de 2025", "作者：张伟 2025年3月12日")]
+    ['2025-03-12', '2025-03-12']
     """
     authors: list[str] = []
     source: str | None = None

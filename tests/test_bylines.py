@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from cleaner.bylines import parse_bylines
+from cleaner.bylines import is_date_line, parse_bylines
 
 
 @pytest.mark.parametrize(
@@ -153,3 +153,26 @@ def test_a_credit_line_may_end_with_its_outlet() -> None:
 
     assert credit_tail(" The Associated Press")
     assert not credit_tail(" Times Square was busy on Monday")
+
+
+@pytest.mark.parametrize(
+    ("line", "authors", "published"),
+    [
+        ("Por María García | 12 de marzo de 2025", ["María García"], "2025-03-12"),  # Spanish
+        ("12 de março de 2025 por João Silva", ["João Silva"], "2025-03-12"),  # Portuguese
+        ("作者：张伟 2025年3月12日", ["张伟"], "2025-03-12"),  # Chinese: a two-character name
+        ("文/李四", ["李四"], None),
+        ("文・山田太郎 2024年12月3日 10:00", ["山田太郎"], "2024-12-03"),  # Japanese
+        ("Par Jean Dupont, le 3 mars 2025", ["Jean Dupont"], "2025-03-03"),
+        ("Von Hans Müller und Eva Schmidt", ["Hans Müller", "Eva Schmidt"], None),
+    ],
+)
+def test_names_and_dates_of_other_languages(line: str, authors: list[str], published: str | None) -> None:
+    info = parse_bylines([line])
+    assert info.authors == authors
+    assert info.published == published
+
+
+def test_a_cjk_phrase_is_a_name_only_after_a_credit() -> None:
+    assert parse_bylines(["张伟"]).authors == []  # a bare two-character line names no one
+    assert is_date_line("2025年3月12日")
