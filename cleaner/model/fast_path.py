@@ -22,6 +22,7 @@ releases; the tests (tests/test_speed_equivalence.py) check the same on real pag
 from __future__ import annotations
 
 import warnings
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -79,6 +80,14 @@ def wide_scores(coef: np.ndarray, dense: Sequence[np.ndarray], words: Sequence[s
 # 16,384 rows). Rows are independent: the probabilities are the same, bit for bit.
 STAGE2_BLOCK_ROWS = 4096
 
+# Rows up to which the trees are walked all at once with numpy (:class:`_Forest`)
+# rather than called one by one (:func:`tree_calls_raw`). A call of scikit-learn's
+# tree kernel costs a few microseconds before it reads a row (it checks its
+# arguments' buffers), which on few rows is most of the time; numpy's steps cost more
+# a row. Both cost the same at about 50 rows for the ranker's 81 trees and 80 rows
+# for stage 2's 315 (python benchmarks/tree_kernels.py).
+FOREST_MAX_ROWS = 64
+
 
 def stage2_proba(model: Any, S: np.ndarray) -> np.ndarray:
     """``model.predict_proba(S)``, in blocks of :data:`STAGE2_BLOCK_ROWS` rows."""
@@ -88,14 +97,10 @@ def stage2_proba(model: Any, S: np.ndarray) -> np.ndarray:
     return np.concatenate([stage2_block_proba(model, S[i : i + STAGE2_BLOCK_ROWS]) for i in blocks])
 
 
-def stage2_block_proba(model: Any, S: np.ndarray) -> np.ndarray:
-    """``model.predict_proba(S)``; for gradient boosting, its trees called directly.
-
-    scikit-learn's ``predict_proba`` validates ``S`` and wraps each of the few
-    hundred tree calls in Python; here the trees add into the raw scores in the
-    same order, so the probabilities are the same, bit for bit.
-    """
-    if (
+def _direct(model: Any, S: np.ndarray) -> bool:
+    """Whether ``model``'s trees can be called directly on ``S`` (plain numeric
+    gradient boosting, with the kernel this installation has)."""
+    return (
         _STATE["enabled"]
         and _predict_from_raw_data is not None
         and isinstance(model, HistGradientBoostingClassifier)
@@ -103,22 +108,158 @@ def stage2_block_proba(model: Any, S: np.ndarray) -> np.ndarray:
         and getattr(model, "is_categorical_", 0) is None
         and S.ndim == 2
         and S.shape[1] == model.n_features_in_
-    ):
-        # column by column in memory: a tree takes each row through the same few
-        # columns, which then sit next to each other (5-10% faster than row by row)
-        X = np.asfortranarray(S, dtype=np.float64)
+    )
+
+
+def stage2_block_proba(model: Any, S: np.ndarray) -> np.ndarray:
+    """``model.predict_proba(S)``; for gradient boosting, its trees called directly
+    (:func:`tree_calls_raw`), or for few rows walked all at once (:func:`forest_raw`).
+
+    scikit-learn's ``predict_proba`` validates ``S`` and wraps each of the few
+    hundred tree calls in Python; here the trees' outputs add into the raw scores in
+    the same order, so the probabilities are the same, bit for bit.
+    """
+    if not _direct(model, S):
+        return np.asarray(model.predict_proba(S))
+    if S.shape[0] <= FOREST_MAX_ROWS and not np.isnan(S).any():
+        raw_t = forest_raw(model, S)
+    else:
+        raw_t = tree_calls_raw(model, S)
+    return np.asarray(model._loss.predict_proba(raw_t.T))
+
+
+def tree_calls_raw(model: Any, S: np.ndarray) -> np.ndarray:
+    """The raw scores of ``model`` for ``S``, class by class (``(n_classes, rows)``;
+    one row for a binary model): scikit-learn's tree kernel called once a tree, each
+    iteration's trees added to the baseline in turn, as ``predict_proba`` does."""
+    # column by column in memory: a tree takes each row through the same few
+    # columns, which then sit next to each other (5-10% faster than row by row)
+    X = np.asfortranarray(S, dtype=np.float64)
+    calls = _kernel_arguments(model)
+    n_k = model.n_trees_per_iteration_
+    # raw scores class by class (rows of raw_t): the baseline, then each iteration's tree added
+    raw_t = np.empty((n_k, X.shape[0]), dtype=model._baseline_prediction.dtype)
+    raw_t[:] = model._baseline_prediction.reshape(n_k, 1)
+    step = np.empty_like(raw_t)
+    # Python memoryviews, made once a call, cost the kernel less to check than arrays
+    data, outs = X.data, [row.data for row in step]
+    known, f_idx_map = calls.known, calls.f_idx_map
+    for trees in calls.trees:
+        for k, (nodes, bitsets) in enumerate(trees):
+            _predict_from_raw_data(nodes, data, bitsets, known, f_idx_map, 1, outs[k])
+        raw_t += step
+    return raw_t
+
+
+class _KernelArguments:
+    """A model's trees as the tree kernel takes them, made once a model: each tree's
+    nodes and category bitsets as memoryviews (3 us less a call than arrays: the
+    kernel checks its arguments' buffers at each call), by iteration and class."""
+
+    __slots__ = ("f_idx_map", "known", "predictors", "trees")
+
+    def __init__(self, model: Any) -> None:
+        self.predictors = model._predictors
         known, f_idx_map = model._bin_mapper.make_known_categories_bitsets()
-        n_k = model.n_trees_per_iteration_
-        # raw scores class by class (rows of raw_t): the baseline, then each iteration's tree added
-        raw_t = np.empty((n_k, X.shape[0]), dtype=model._baseline_prediction.dtype)
-        raw_t[:] = model._baseline_prediction.reshape(n_k, 1)
-        step = np.empty_like(raw_t)
-        for trees in model._predictors:
-            for k, tree in enumerate(trees):
-                _predict_from_raw_data(tree.nodes, X, tree.raw_left_cat_bitsets, known, f_idx_map, 1, step[k])
-            raw_t += step
-        return np.asarray(model._loss.predict_proba(raw_t.T))
-    return np.asarray(model.predict_proba(S))
+        self.known = memoryview(known)
+        self.f_idx_map = memoryview(f_idx_map)
+        self.trees = [
+            [(memoryview(t.nodes), memoryview(t.raw_left_cat_bitsets)) for t in its] for its in model._predictors
+        ]
+
+
+class _Forest:
+    """A model's trees in flat arrays, walked all at once with numpy.
+
+    Node ``n`` of the forest (the trees' nodes one after the other) has its entries
+    at ``2 n`` and ``2 n + 1`` of ``feature``, ``threshold`` and ``value``, and its
+    children at ``children[2 n + (x <= threshold)]``: ``2 right`` and ``2 left``, as
+    the kernel goes left when ``x <= threshold``. A leaf is its own two children, so
+    a row that reached it stays there. The trees are walked in the order of their
+    depth, deepest first, so that each step walks a prefix of the (tree, row) pairs:
+    the trees no deeper than the steps taken are done. NaN values, which the kernel
+    sends the way each node says, are left to the kernel (:func:`stage2_block_proba`).
+    """
+
+    __slots__ = (
+        "baseline",
+        "children",
+        "feature",
+        "n_k",
+        "order",
+        "predictors",
+        "roots",
+        "steps",
+        "threshold",
+        "value",
+    )
+
+    def __init__(self, model: Any) -> None:
+        self.predictors = model._predictors
+        self.n_k = model.n_trees_per_iteration_
+        trees = [t for its in model._predictors for t in its]  # iteration by iteration, class by class
+        depth = np.asarray([int(t.nodes["depth"].max()) for t in trees])
+        self.order = np.argsort(-depth, kind="stable")
+        trees = [trees[i] for i in self.order]
+        sizes = np.asarray([len(t.nodes) for t in trees], dtype=np.intp)
+        first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+        nodes = np.concatenate([t.nodes for t in trees])
+        offset = np.repeat(first, sizes)
+        leaf = nodes["is_leaf"].astype(bool)
+        own = np.arange(len(nodes), dtype=np.intp)
+        left = np.where(leaf, own, nodes["left"].astype(np.intp) + offset)
+        right = np.where(leaf, own, nodes["right"].astype(np.intp) + offset)
+        self.children = 2 * np.stack([right, left], axis=1).ravel()
+        self.feature = np.repeat(np.where(leaf, 0, nodes["feature_idx"]).astype(np.intp), 2)
+        self.threshold = np.repeat(nodes["num_threshold"].astype(np.float64), 2)
+        self.value = np.repeat(nodes["value"].astype(np.float64), 2)
+        self.roots = 2 * first
+        # trees still walking after each step: those deeper than the steps taken
+        self.steps = [int((depth > d).sum()) for d in range(int(depth.max()))]
+        self.baseline = np.asarray(model._baseline_prediction, dtype=np.float64).reshape(1, self.n_k, 1)
+
+    def raw(self, S: np.ndarray) -> np.ndarray:
+        """The raw scores, class by class (``(n_classes, rows)``), bit for bit those
+        of :func:`tree_calls_raw`."""
+        rows, n_features = S.shape
+        n_trees = len(self.roots)
+        data = np.ascontiguousarray(S, dtype=np.float64).ravel()
+        # (tree, row) pairs tree by tree: where each row's values start, and its node
+        row_at = np.tile(np.arange(rows, dtype=np.intp) * n_features, n_trees)
+        at = np.repeat(self.roots, rows)
+        for walking in self.steps:
+            m = walking * rows
+            here = at[:m]
+            went_left = data.take(self.feature.take(here) + row_at[:m]) <= self.threshold.take(here)
+            at[:m] = self.children.take(here + went_left)
+        leaves = np.empty((n_trees, rows))
+        leaves[self.order] = self.value.take(at).reshape(n_trees, rows)
+        # the baseline, then each iteration's trees added in turn: a running sum is
+        # the same additions in the same order as tree_calls_raw's
+        start = np.broadcast_to(self.baseline, (1, self.n_k, rows))
+        terms = np.concatenate([start, leaves.reshape(-1, self.n_k, rows)])
+        return np.asarray(np.cumsum(terms, axis=0)[-1])
+
+
+_KERNEL_ARGUMENTS: weakref.WeakKeyDictionary[Any, _KernelArguments] = weakref.WeakKeyDictionary()
+_FORESTS: weakref.WeakKeyDictionary[Any, _Forest] = weakref.WeakKeyDictionary()
+
+
+def _kernel_arguments(model: Any) -> _KernelArguments:
+    """``model``'s :class:`_KernelArguments`, made again if its trees changed (a new fit)."""
+    found = _KERNEL_ARGUMENTS.get(model)
+    if found is None or found.predictors is not model._predictors:
+        found = _KERNEL_ARGUMENTS[model] = _KernelArguments(model)
+    return found
+
+
+def forest_raw(model: Any, S: np.ndarray) -> np.ndarray:
+    """The raw scores of :func:`tree_calls_raw`, the trees walked with numpy
+    (:class:`_Forest`, made once a model and again if its trees changed)."""
+    found = _FORESTS.get(model)
+    if found is None or found.predictors is not model._predictors:
+        found = _FORESTS[model] = _Forest(model)
+    return found.raw(np.asarray(S, dtype=np.float64))
 
 
 try:
@@ -139,10 +280,13 @@ def one_thread() -> Any:
     return _THREADPOOLS[0].limit(limits=1)
 
 
-def verify(estimator: Any, seed: int = 0) -> bool:
+def verify(estimator: Any, seed: int = 0, ranker: Any = None) -> bool:
     """Check the fast path against scikit-learn's and scipy's public calls, once a
     process, on random probes shaped as ``estimator``'s inputs (its stage-2 trees
-    when it has them); switch it off, with a warning, if they disagree.
+    when it has them, and the trees of ``ranker``, a headline ranker, when given):
+    each way of evaluating trees (:func:`forest_raw`, :func:`tree_calls_raw`) must
+    give ``predict_proba``'s probabilities; switch the fast path off, with a warning,
+    if anything disagrees or fails.
 
     Returns whether the fast path stays on.
     """
@@ -158,11 +302,19 @@ def verify(estimator: Any, seed: int = 0) -> bool:
         want = np.asarray(sp.hstack([sp.csr_matrix(dense), words], format="csr") @ coef)
         if not np.allclose(wide_scores(coef, [dense], [words]), want, rtol=1e-12, atol=1e-12):
             problems.append("scipy's CSR kernel (stage-1 scores)")
-    stage2 = getattr(estimator, "stage2_", None)
-    if isinstance(stage2, HistGradientBoostingClassifier):
-        S = rng.normal(size=(64, stage2.n_features_in_))
-        if not np.allclose(stage2_block_proba(stage2, S), stage2.predict_proba(S), rtol=1e-9, atol=1e-12):
-            problems.append("scikit-learn's tree predictor (stage-2 probabilities)")
+    for what, trees in (("stage-2", getattr(estimator, "stage2_", None)), ("ranker", getattr(ranker, "model_", None))):
+        if isinstance(trees, HistGradientBoostingClassifier):
+            S = rng.normal(size=(FOREST_MAX_ROWS, trees.n_features_in_))
+            if _direct(trees, S):
+                want = trees.predict_proba(S)
+                for kernel in (forest_raw, tree_calls_raw):
+                    try:
+                        got = np.asarray(trees._loss.predict_proba(kernel(trees, S).T))
+                        agree = bool(np.allclose(got, want, rtol=1e-9, atol=1e-12))
+                    except Exception:  # a release that changed the trees' layout may fail in any way
+                        agree = False
+                    if not agree:
+                        problems.append(f"scikit-learn's tree predictor ({what} probabilities, {kernel.__name__})")
     _STATE["verified"] = True
     if problems:
         _STATE["enabled"] = False

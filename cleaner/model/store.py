@@ -265,7 +265,7 @@ def load_model(path: str | Path | None = None, *, trust_pickle: bool = False) ->
     check_ranker(parts.headline_ranker, str(p))
     if parts.fallback is not None:
         check_ranker(parts.fallback.headline_ranker, f"{p} (its fallback model)")
-    fast_path.verify(parts.estimator)
+    fast_path.verify(parts.estimator, ranker=parts.headline_ranker)
     return Model(
         parts.estimator, manifest, parts.headline_ranker, parts.scope, parts.fallback, content.sha256, parts.blend
     )
@@ -296,7 +296,7 @@ def _load_pickle(p: Path, data: bytes) -> Model:
         check_ranker(fb.get("headline_ranker"), f"{p} (its fallback model)")
         fallback = Model(fb["estimator"], fb["manifest"], fb.get("headline_ranker"))
     sha256 = hashlib.sha256(data).hexdigest()
-    fast_path.verify(blob["estimator"])
+    fast_path.verify(blob["estimator"], ranker=blob.get("headline_ranker"))
     return Model(blob["estimator"], manifest, blob.get("headline_ranker"), blob.get("scope"), fallback, sha256)
 
 
