@@ -6,6 +6,14 @@ Runs the steps of ``Cleaner.clean_many`` one by one over the typical pages (8-12
 of text from ``corpus/training/test.jsonl.gz``) in batches, and prints the best of
 ``--repeat`` rounds for each stage. ``--profile`` prints a cProfile of
 ``clean_many`` instead (sorted by own time).
+
+After classifying, the steps are those of ``Cleaner._run``: the decode stage's steps
+before the headline ranker (the article filter and the ranker's candidates among
+them), the ranker's choice for the batch's pages in one call, the decode stage's
+steps after it, merging units into segments, assembling articles and enriching the
+main article. (Before the ranker was batched, this script timed ``decode_labels``
+without the article filter and the run's edges, and the ranker with its candidates
+page by page, and no enrich.)
 """
 
 from __future__ import annotations
@@ -21,12 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cleaner import Cleaner  # noqa: E402
+from cleaner.document import CleanResult  # noqa: E402
 from cleaner.model.estimator import stack_matrix  # noqa: E402
 from cleaner.model.fast_path import one_thread, stage2_proba  # noqa: E402
 from cleaner.pipeline.assemble import assemble_articles, merge_units  # noqa: E402
-from cleaner.pipeline.decode import decode_labels  # noqa: E402
+from cleaner.pipeline.decode import finish_decoding  # noqa: E402
+from cleaner.pipeline.enrich import enrich  # noqa: E402
 from cleaner.pipeline.featurize import featurize  # noqa: E402
-from cleaner.pipeline.headline import candidates  # noqa: E402
 from cleaner.pipeline.read import Page  # noqa: E402
 from cleaner.samples import read_jsonl  # noqa: E402
 
@@ -37,7 +46,6 @@ def _typical(path: Path) -> list[str]:
 
 def _round(cleaner: Cleaner, texts: list[str], batch: int) -> dict[str, float]:
     est = cleaner.model.estimator
-    ranker = cleaner.model.headline_ranker
     t: dict[str, float] = {}
 
     def add(name: str, dt: float) -> None:
@@ -62,26 +70,37 @@ def _round(cleaner: Cleaner, texts: list[str], batch: int) -> dict[str, float]:
         add("stage 1", t3 - t2)
         add("stage-2 matrix", t4 - t3)
         add("stage 2 predict", t5 - t4)
+        pages = [Page(x) for x in chunk]
+        models = [cleaner.model] * len(chunk)
+        started = []
         pos = 0
-        for x, u in zip(chunk, units, strict=True):
-            p = proba[pos : pos + len(u)]
+        a = time.perf_counter()
+        for page, u in zip(pages, units, strict=True):
+            started.append(cleaner._start_decoding(page, u, proba[pos : pos + len(u)], cleaner.model))
             pos += len(u)
+        b = time.perf_counter()
+        # the headline ranker: one call for the batch's pages (Cleaner._run)
+        choices = cleaner._rank_headlines(started, models, [None] * len(chunk))
+        c = time.perf_counter()
+        add("decode: before ranker", b - a)
+        add("headline ranker", c - b)
+        for page, decoding, choice in zip(pages, started, choices, strict=True):
+            if decoding is None:
+                continue
             a = time.perf_counter()
-            labels, conf = decode_labels(x, u, p, cleaner._classes)
-            b0 = time.perf_counter()
-            # the ranker's work inside decoding (Cleaner calls it from decode_labels)
-            cands = candidates(x, u, labels, p, cleaner._classes) if ranker is not None else None
-            if cands is not None:
-                ranker.choose(cands)
+            why: list[str | None] = []
+            labels, conf = finish_decoding(decoding, choice, why=why)
             b = time.perf_counter()
-            add("headline ranker", b - b0)
-            segs = merge_units(x, u, labels, conf)
+            segs = merge_units(page.text, decoding.units, labels, conf, why)
             c = time.perf_counter()
-            assemble_articles(segs, reference_time=cleaner.config.reference_time)
+            articles = assemble_articles(segs, reference_time=cleaner.config.reference_time)
             d = time.perf_counter()
-            add("decode", b0 - a)
+            enrich(page.text, CleanResult(articles=articles, segments=segs), page.meta, title_in_text=False)
+            e = time.perf_counter()
+            add("decode: after ranker", b - a)
             add("merge_units", c - b)
             add("assemble_articles", d - c)
+            add("enrich", e - d)
     return t
 
 

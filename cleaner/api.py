@@ -7,7 +7,9 @@ A page goes through the stages of :mod:`cleaner.pipeline`, in this order, in
 
 :meth:`Cleaner.clean` and :meth:`Cleaner.clean_html` run them for one page,
 :meth:`Cleaner.clean_many` for a batch of pages, whose classify step is one call per
-model over all of them.
+model over all of them, and so is the headline ranker's choice inside decode (the
+decode stage runs in three steps: the steps before the ranker, the ranker's choice
+for all the pages, the rest).
 """
 
 from __future__ import annotations
@@ -30,9 +32,10 @@ from .model import Model, load_model
 from .page_meta import PageMeta
 from .pipeline.assemble import assemble_articles, merge_units
 from .pipeline.classify import classify, rescore_html
-from .pipeline.decode import decode_labels
+from .pipeline.decode import Decoding, finish_decoding, start_decoding
 from .pipeline.enrich import enrich
 from .pipeline.featurize import featurize
+from .pipeline.headline import rank_headlines
 from .pipeline.read import Page, check_html_size, read_html, read_text
 from .pipeline.segment import Unit, split_units
 from .pipeline.structure import ArticleFilter, ArticleSpan, default_article_filter
@@ -79,18 +82,25 @@ class Cleaner:
     def _run(self, pages: Sequence[Page], clocks: Sequence[PageBudget | None]) -> list[CleanResult]:
         """The stages after reading, for pages read by :mod:`cleaner.pipeline.read`:
         each page is segmented and featurized on its own, the pages of one model are
-        classified in one call, and each page is decoded, assembled and enriched on
-        its own. A page's time budget counts its own steps and its share of the shared
-        call, in proportion to its units."""
+        classified in one call, each page's decoding is begun on its own, the headline
+        rankers choose for all the pages in one call a ranker, and each page's decoding
+        is finished, and the page assembled and enriched, on its own. A page's time
+        budget counts its own steps and its share of each shared call, in proportion to
+        its units (classify) or candidates (ranker)."""
         units = []
         for page, clock in zip(pages, clocks, strict=True):
             with running(clock):
                 units.append(self._segment(page))
         probas, models = self._classify(pages, units, clocks)
-        out = []
+        started = []
         for page, page_units, proba, model, clock in zip(pages, units, probas, models, clocks, strict=True):
             with running(clock):
-                out.append(self._finish(page, page_units, proba, model))
+                started.append(self._start_decoding(page, page_units, proba, model))
+        choices = self._rank_headlines(started, models, clocks)
+        out = []
+        for page, decoding, choice, clock in zip(pages, started, choices, clocks, strict=True):
+            with running(clock):
+                out.append(self._finish_page(page, decoding, choice))
         return out
 
     def _segment(self, page: Page) -> list[Unit]:
@@ -129,16 +139,12 @@ class Cleaner:
                     check_budget("classifying")
             start = time.monotonic()
             proba = classify(model, feats, self._classes)
-            shared = time.monotonic() - start
-            total = sum(len(units[i]) for i in idx)
+            _charge([clocks[i] for i in idx], [len(units[i]) for i in idx], time.monotonic() - start, "classifying")
             pos = 0
             for i in idx:
                 n = len(units[i])
                 probas[i] = proba[pos : pos + n]
                 pos += n
-                clock = clocks[i]
-                if clock is not None:
-                    clock.charge(shared * n / total, "classifying")
         for i, page in enumerate(pages):
             if rescore and page.rendered is not None and len(units[i]):
                 with running(clocks[i]):
@@ -147,11 +153,45 @@ class Cleaner:
                     )
         return probas, models
 
-    def _finish(self, page: Page, units: Sequence[Unit], proba: np.ndarray, model: Model) -> CleanResult:
-        """The decode, assemble and enrich stages of a classified page."""
+    def _start_decoding(self, page: Page, units: Sequence[Unit], proba: np.ndarray, model: Model) -> Decoding | None:
+        """The decode stage's steps before the headline ranker (:mod:`cleaner.pipeline.decode`),
+        and its question to the ranker (None: a page without units)."""
         if not units:
+            return None
+        bounds = set(page.title_spans)
+        titled = [i for i, u in enumerate(units) if (u.start, u.end) in bounds]
+        check_budget("decoding labels")
+        return start_decoding(
+            page.text,
+            units,
+            proba,
+            self._classes,
+            ranked=model.headline_ranker is not None,
+            titled=titled,
+            furniture=page.meta.furniture if page.meta is not None else (),
+            article_filter=self.article_filter,
+            observe_articles=self._observe_articles,
+        )
+
+    def _rank_headlines(
+        self, started: Sequence[Decoding | None], models: Sequence[Model], clocks: Sequence[PageBudget | None]
+    ) -> list[int | None]:
+        """The headline rankers' choices for the pages' questions
+        (:func:`cleaner.pipeline.headline.rank_headlines`: one call a ranker), each
+        page's time budget charged its share, in proportion to its candidates."""
+        questions = [d.question if d is not None else None for d in started]
+        start = time.monotonic()
+        choices = rank_headlines([m.headline_ranker for m in models], questions)
+        shares = [0 if q is None else len(q.candidates.index) for q in questions]
+        _charge(clocks, shares, time.monotonic() - start, "choosing the headline")
+        return choices
+
+    def _finish_page(self, page: Page, decoding: Decoding | None, choice: int | None) -> CleanResult:
+        """The rest of the decode stage (the ranker's ``choice`` made the headline), then
+        the assemble and enrich stages."""
+        if decoding is None:
             return CleanResult(articles=[], segments=[])
-        segments = self._decode(page, units, proba, model)
+        segments = self._merge(page, decoding, choice)
         check_budget("assembling articles")
         articles = assemble_articles(
             segments,
@@ -161,30 +201,26 @@ class Cleaner:
         result = CleanResult(articles=articles, segments=segments)
         return enrich(page.text, result, page.meta, title_in_text=bool(page.title_spans))
 
-    def _decode(self, page: Page, units: Sequence[Unit], proba: np.ndarray, model: Model) -> list[Segment]:
-        """The decode stage (:mod:`cleaner.pipeline.decode`): labels under the page's
-        structure, then units of one line and label merged into segments."""
-        if not units:
-            return []
-        bounds = set(page.title_spans)
-        titled = [i for i, u in enumerate(units) if (u.start, u.end) in bounds]
-        check_budget("decoding labels")
+    def _merge(self, page: Page, decoding: Decoding, choice: int | None) -> list[Segment]:
+        """The decode stage's steps from the headline ranker's on, then units of one
+        line and label merged into segments."""
         why: list[str | None] = []
-        labels, conf = decode_labels(
-            page.text,
-            units,
-            proba,
-            self._classes,
-            headline_ranker=model.headline_ranker,
-            titled=titled,
-            furniture=page.meta.furniture if page.meta is not None else (),
-            article_filter=self.article_filter,
-            observe_articles=self._observe_articles,
-            why=why,
-            observe_edges=self._observe_edges,
-        )
+        labels, conf = finish_decoding(decoding, choice, why=why, observe_edges=self._observe_edges)
         check_budget("decoding labels")
-        return merge_units(page.text, units, labels, conf, why)
+        return merge_units(page.text, decoding.units, labels, conf, why)
+
+    def _finish(self, page: Page, units: Sequence[Unit], proba: np.ndarray, model: Model) -> CleanResult:
+        """The decode, assemble and enrich stages of one classified page."""
+        decoding = self._start_decoding(page, units, proba, model)
+        return self._finish_page(page, decoding, self._rank_headlines([decoding], [model], [None])[0])
+
+    def _decode(self, page: Page, units: Sequence[Unit], proba: np.ndarray, model: Model) -> list[Segment]:
+        """The decode stage (:mod:`cleaner.pipeline.decode`) of one page: labels under
+        the page's structure, then units of one line and label merged into segments."""
+        decoding = self._start_decoding(page, units, proba, model)
+        if decoding is None:
+            return []
+        return self._merge(page, decoding, self._rank_headlines([decoding], [model], [None])[0])
 
     def _clock(self) -> PageBudget | None:
         """A new page's time budget (:mod:`cleaner.budget`), or None without one."""
@@ -305,6 +341,17 @@ class Cleaner:
         units, proba, _ = self._predict(page, rescore=False)
         assert page.rendered is not None
         return page.rendered, page.meta, units, proba
+
+
+def _charge(clocks: Sequence[PageBudget | None], shares: Sequence[int], seconds: float, where: str) -> None:
+    """Charge each page's time budget its share of ``seconds`` of work done for all
+    the pages at once, in proportion to ``shares`` (its units, its candidates)."""
+    total = sum(shares)
+    if total == 0:
+        return
+    for clock, share in zip(clocks, shares, strict=True):
+        if clock is not None and share:
+            clock.charge(seconds * share / total, where)
 
 
 def clean(text: str, *, config: CleanerConfig | None = None, meta: PageMeta | None = None) -> CleanResult:

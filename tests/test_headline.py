@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from cleaner.labels import STANDARD_LABELS
 from cleaner.model import Model, load_model, save_model
 from cleaner.model.ranker import N_CANDIDATE_FEATURES, RANKER_FEATURE_VERSION, Candidates, HeadlineRanker
 from cleaner.pipeline.decode import _author_line, _prefixed_author, decode_labels, main_run
-from cleaner.pipeline.headline import _CAPTION, candidates, choose_headline
+from cleaner.pipeline.headline import _CAPTION, candidates, choose_headline, headline_question, rank_headlines
 from cleaner.pipeline.segment import split_units
 from cleaner.samples import load_samples
 from cleaner.trainer import fit_headline_ranker
@@ -400,3 +401,73 @@ def test_related_item_ending_with_a_colon_is_junk() -> None:
     labels, _ = decode_labels(page, units, proba, CLASSES)
     assert labels[3] == "related-item"
     assert labels[4] == "junk"
+
+
+def _real_pages() -> list[str]:
+    pages = [PAGE]
+    for folder in ("seed", "gold"):
+        pages += [p.read_text(encoding="utf-8") for p in sorted((GOLD.parent / folder).glob("*.txt"))[:6]]
+    return [p for p in pages if p.strip()]
+
+
+def test_the_ranker_scores_pages_together_as_it_scores_them_alone() -> None:
+    cleaner = Cleaner()
+    ranker = cleaner.model.headline_ranker
+    asked = []
+    for text in _real_pages():
+        units, proba = cleaner.predict_units(text)
+        labels, _ = decode_labels(text, units, proba, cleaner._classes)
+        question = headline_question(text, units, labels, proba, cleaner._classes)
+        if question is not None:
+            asked.append(question)
+    assert len(asked) >= 5
+    together = ranker.scores_many([q.candidates for q in asked])
+    for q, scores in zip(asked, together, strict=True):
+        np.testing.assert_array_equal(scores, ranker.scores(q.candidates))  # bit for bit
+    chosen = ranker.choose_many([q.candidates for q in asked], [q.allowed for q in asked])
+    assert chosen == [ranker.choose(q.candidates, q.allowed) for q in asked]
+    assert any(c is not None for c in chosen)
+
+
+class _Counting(HeadlineRanker):
+    """A stand-in ranker that picks the last candidate and counts its calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[int] = []
+
+    def choose_many(
+        self, pages: Sequence[Candidates], allowed: Sequence[np.ndarray | None] | None = None
+    ) -> list[int | None]:
+        self.calls.append(len(pages))
+        return [int(c.index[-1]) for c in pages]
+
+
+def test_rank_headlines_asks_each_ranker_once_for_its_pages() -> None:
+    units = split_units(PAGE)
+    labels = ["junk"] * len(units)
+    labels[5] = labels[6] = "body"
+    question = headline_question(PAGE, units, labels, _proba({5: "body", 6: "body"}, len(units)), CLASSES)
+    assert question is not None
+    a, b = _Counting(), _Counting()
+    chosen = rank_headlines([a, b, a, None, a], [question, question, question, question, None])
+    assert chosen == [int(question.candidates.index[-1])] * 3 + [None, None]
+    assert a.calls == [2] and b.calls == [1]  # one call a ranker, for the pages it has questions of
+
+
+def test_clean_many_calls_the_ranker_once_a_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    cleaner = Cleaner()
+    ranker = cleaner.model.headline_ranker
+    pages = _real_pages()
+    alone = [cleaner.clean(p) for p in pages]
+    calls: list[int] = []
+    real = HeadlineRanker.scores_many
+
+    def counted(self: HeadlineRanker, cands: Sequence[Candidates]) -> list[np.ndarray]:
+        calls.append(len(cands))
+        return real(self, cands)
+
+    monkeypatch.setattr(HeadlineRanker, "scores_many", counted)
+    together = cleaner.clean_many(pages, batch_size=len(pages))
+    assert len(calls) == 1 and calls[0] >= 5 and ranker is not None
+    assert together == alone  # the same results as page by page

@@ -86,7 +86,9 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         ("featurize", "featurize"),
         ("classify", "classify"),
         ("classify", "rescore_html"),
-        ("decode", "decode_labels"),
+        ("decode", "start_decoding"),
+        ("headline", "rank_headlines"),
+        ("decode", "finish_decoding"),
         ("assemble", "assemble_articles"),
         ("enrich", "enrich"),
     ]:
@@ -102,17 +104,21 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_clean_runs_the_stages_in_order(calls: list[str]) -> None:
     Cleaner(default_cleaner().model).clean(PAGE, meta=PageMeta(title="Harbour council approves new budget"))
-    assert calls == ["read", "segment", "featurize", "classify", "decode", "assemble", "enrich"]
+    # decode runs in three steps: the steps before the headline ranker, its choice, the rest
+    decode = ["decode", "headline", "decode"]
+    assert calls == ["read", "segment", "featurize", "classify", *decode, "assemble", "enrich"]
 
 
 def test_clean_html_runs_the_same_stages_with_the_markup_rescoring(calls: list[str]) -> None:
     html = "<html><head><title>Harbour council approves new budget</title></head><body><article>"
     html += "".join(f"<p>{line}</p>" for line in PAGE.splitlines()) + "</article></body></html>"
     Cleaner(default_cleaner().model).clean_html(html)
-    assert calls == ["read", "segment", "featurize", "classify", "classify", "decode", "assemble", "enrich"]
+    decode = ["decode", "headline", "decode"]
+    assert calls == ["read", "segment", "featurize", "classify", "classify", *decode, "assemble", "enrich"]
 
 
-def test_clean_many_batches_only_the_classify_step(calls: list[str]) -> None:
+def test_clean_many_batches_the_classify_step_and_the_headline_ranker(calls: list[str]) -> None:
     Cleaner(default_cleaner().model).clean_many([PAGE, PAGE.replace("harbour", "river"), PAGE.upper()])
     per_page = ["decode", "assemble", "enrich"]
-    assert calls == ["read"] * 3 + ["segment"] * 3 + ["featurize"] * 3 + ["classify"] + per_page * 3
+    batched = ["classify", "decode", "decode", "decode", "headline"]
+    assert calls == ["read"] * 3 + ["segment"] * 3 + ["featurize"] * 3 + batched + per_page * 3

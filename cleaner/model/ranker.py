@@ -78,15 +78,38 @@ class HeadlineRanker(BaseEstimator):
 
     def scores(self, cands: Candidates) -> np.ndarray:
         """Each candidate's probability of being the page's title."""
+        return self.scores_many([cands])[0]
+
+    def scores_many(self, pages: Sequence[Candidates]) -> list[np.ndarray]:
+        """:meth:`scores` of several pages' candidates, in one call of the trees (a
+        call costs about as much as 50 rows: pages ranked together cost less).
+        Each row's score is the same, bit for bit, whatever rows it is scored with."""
         check_is_fitted(self, "model_")
+        if not pages:
+            return []
+        rows = np.vstack([c.features for c in pages])
         with fast_path.one_thread():  # a page's few candidates: OpenMP threads cost more than they save
             # the trees called directly (the same probabilities as predict_proba, bit for bit)
-            return fast_path.stage2_proba(self.model_, cands.features)[:, 1]
+            scores = fast_path.stage2_proba(self.model_, rows)[:, 1]
+        ends = np.cumsum([len(c.index) for c in pages])
+        return np.split(scores, ends[:-1])
 
     def choose(self, cands: Candidates, allowed: np.ndarray | None = None) -> int | None:
         """The unit index of the page's headline, or None if no candidate scores high
         enough; with ``allowed`` (a mask over the candidates), among those only."""
-        s = self.scores(cands)
+        return self.choose_many([cands], [allowed])[0]
+
+    def choose_many(
+        self, pages: Sequence[Candidates], allowed: Sequence[np.ndarray | None] | None = None
+    ) -> list[int | None]:
+        """:meth:`choose` for several pages' candidates (``allowed``: each page's mask,
+        or None), their scores computed in one call (:meth:`scores_many`)."""
+        masks = [None] * len(pages) if allowed is None else allowed
+        return [
+            self._best(cands, s, mask) for cands, s, mask in zip(pages, self.scores_many(pages), masks, strict=True)
+        ]
+
+    def _best(self, cands: Candidates, s: np.ndarray, allowed: np.ndarray | None) -> int | None:
         if allowed is not None:
             if not allowed.any():
                 return None

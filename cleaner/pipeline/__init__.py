@@ -22,6 +22,9 @@ enrich         :mod:`cleaner.pipeline.enrich`: the main article completed from a
 :class:`cleaner.Cleaner` runs them (``Cleaner._run``): one page at a time for
 :meth:`~cleaner.Cleaner.clean` and :meth:`~cleaner.Cleaner.clean_html`, and for
 :meth:`~cleaner.Cleaner.clean_many` the same stages with the classify step batched
-over pages. Each stage reads only what the stages before it made; none calls back
-into an earlier one.
+over pages, and the headline ranker's choice too: decode runs in three steps
+(:func:`~cleaner.pipeline.decode.start_decoding`,
+:func:`~cleaner.pipeline.headline.rank_headlines` for all the pages,
+:func:`~cleaner.pipeline.decode.finish_decoding`). Each stage reads only what the
+stages before it made; none calls back into an earlier one.
 """

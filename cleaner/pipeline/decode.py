@@ -49,6 +49,13 @@ facts hold for a whole page and are enforced here, after the classifier:
   with body text right before and after it, and no byline next to it, is a
   subheading inside an article: it is labelled body.
 
+:func:`decode_labels` runs the steps for one page. :class:`cleaner.Cleaner` runs them
+in three parts, so that the headline ranker is called once for many pages:
+:func:`start_decoding` (the steps before ``headline-ranker``, and the question that
+step asks the ranker), :func:`cleaner.pipeline.headline.rank_headlines` (the answers
+for all the pages), :func:`finish_decoding` (the rest). Each unit's word count
+(:func:`cleaner.pipeline.structure.unit_words`) is counted once a page, for every step.
+
 The constants were set on the validation split (training/README.md, "Decoding").
 """
 
@@ -57,6 +64,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -64,9 +72,9 @@ from ..bylines import NOT_NAMES, PERSON_NAME, credit_tail, is_date_line
 from ..labels import Label
 from ..lexicon import CJK_SENTENCE_ENDS, credit_prefix, span_words
 from ..model.ranker import HeadlineRanker
-from .headline import choose_headline
+from .headline import HeadlineQuestion, RankedHeadline, choose_headline, headline_question
 from .segment import Unit
-from .structure import GAP, ArticleFilter, ArticleSpan, apply_article_filter, extend_run, main_run
+from .structure import GAP, ArticleFilter, ArticleSpan, apply_article_filter, extend_run, main_run, unit_words
 
 __all__ = [
     "AUTHOR_BEFORE_HEADLINE",
@@ -80,8 +88,11 @@ __all__ = [
     "RESCUE_MIN_PROBA",
     "STEPS",
     "SUBHEAD_MAX_PROBA",
+    "Decoding",
     "decode_labels",
+    "finish_decoding",
     "main_run",
+    "start_decoding",
     "step_parameters",
 ]
 
@@ -182,9 +193,45 @@ class _Steps:
     def run(self, name: str, step: Callable[[], object]) -> None:
         before = list(self.labels)
         step()
-        for i, (a, b) in enumerate(zip(before, self.labels, strict=True)):
-            if a != b:
-                self.why[i] = name
+        if before != self.labels:  # most steps change nothing on a page
+            for i, (a, b) in enumerate(zip(before, self.labels, strict=True)):
+                if a != b:
+                    self.why[i] = name
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """A page half-way through decoding (:func:`start_decoding`): its labels after the
+    steps before ``headline-ranker``, and the question for the headline ranker, so
+    that the questions of many pages are answered in one call
+    (:func:`cleaner.pipeline.headline.rank_headlines`) before :func:`finish_decoding`
+    runs the rest.
+
+    Attributes:
+        text, units, proba, classes: the page, as given to :func:`start_decoding`.
+        labels: the units' labels so far (changed in place by the steps).
+        words: each unit's words (:func:`cleaner.pipeline.structure.unit_words`),
+            counted once for every step.
+        question: what the headline ranker is asked (None: a declared title settles
+            the headline, the page has no candidate, or no ranker was asked for).
+        titled, furniture, article_filter: as given to :func:`start_decoding`.
+        steps: the record of which step set each label.
+        done: the labels are final (a model without the headline or body label).
+    """
+
+    text: str
+    units: Sequence[Unit]
+    proba: np.ndarray
+    classes: Sequence[str]
+    labels: list[str]
+    words: list[int]
+    question: HeadlineQuestion | None
+    titled: Sequence[int]
+    furniture: Sequence[tuple[int, int]]
+    article_filter: ArticleFilter | None
+    steps: _Steps
+    done: bool
+    ranked: bool
 
 
 def decode_labels(
@@ -216,59 +263,119 @@ def decode_labels(
     :data:`STEPS` that changed its label (None: the model's most probable class).
 
     Returns the labels and, for each unit, the probability of the label it got.
+
+    One page's :func:`start_decoding`, its ranker's choice and :func:`finish_decoding`
+    (which :class:`cleaner.Cleaner` runs for many pages, the ranker called once for all).
     """
+    decoding = start_decoding(
+        text,
+        units,
+        proba,
+        classes,
+        ranked=headline_ranker is not None,
+        titled=titled,
+        furniture=furniture,
+        article_filter=article_filter,
+        observe_articles=observe_articles,
+    )
+    question = decoding.question
+    choice = None
+    if question is not None and headline_ranker is not None:
+        choice = headline_ranker.choose(question.candidates, question.allowed)
+    return finish_decoding(decoding, choice, why=why, observe_edges=observe_edges)
+
+
+def start_decoding(
+    text: str,
+    units: Sequence[Unit],
+    proba: np.ndarray,
+    classes: Sequence[str],
+    *,
+    ranked: bool = False,
+    titled: Sequence[int] = (),
+    furniture: Sequence[tuple[int, int]] = (),
+    article_filter: ArticleFilter | None = None,
+    observe_articles: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None,
+) -> Decoding:
+    """The steps of :func:`decode_labels` before ``headline-ranker``, and (``ranked``:
+    the page's model has a headline ranker) the question that step asks the ranker
+    (:func:`cleaner.pipeline.headline.headline_question`). The other arguments are
+    :func:`decode_labels`'s."""
     n = len(units)
     best = proba.argmax(axis=1)
     labels = [classes[k] for k in best]
     steps = _Steps(labels)
-    if why is not None:
-        why[:] = steps.why
-    if Label.HEADLINE not in classes or Label.BODY not in classes or n == 0:
-        if furniture:
-            steps.run("page-furniture", lambda: _furniture_to_junk(units, labels, classes, furniture))
+    words = unit_words(text, units)
+    done = Label.HEADLINE not in classes or Label.BODY not in classes or n == 0
+    question = None
+    if not done:
+        p_head = proba[:, list(classes).index(Label.HEADLINE)]
+        p_body = proba[:, list(classes).index(Label.BODY)]
+        steps.run("collapsed-lines", lambda: _smooth_collapsed_lines(text, units, labels, p_body, words))
+        if Label.RELATED in classes:
+            steps.run("related-lists", lambda: _related_lists(text, units, labels, words))
+        steps.run("subheadings", lambda: _subheadings(labels, p_head))
+        steps.run("one-headline-per-body", lambda: _one_headline_per_body(text, units, labels, p_head, words))
+        steps.run("card-lines", lambda: _smooth_collapsed_lines(text, units, labels, p_body, words, cards_only=True))
+        if article_filter is not None:
+            flt = article_filter
+            steps.run(
+                "article-structure",
+                lambda: apply_article_filter(text, units, labels, proba, classes, flt, observe_articles, words),
+            )
+        if ranked:
+            question = headline_question(text, units, labels, proba, classes, titled, words)
+    return Decoding(
+        text, units, proba, classes, labels, words, question, titled, furniture, article_filter, steps, done, ranked
+    )
+
+
+def finish_decoding(
+    decoding: Decoding,
+    choice: int | None = None,
+    *,
+    why: list[str | None] | None = None,
+    observe_edges: Callable[[list[tuple[int, bool, int]], np.ndarray], None] | None = None,
+) -> tuple[list[str], np.ndarray]:
+    """The steps of :func:`decode_labels` from ``headline-ranker`` on, for a page
+    :func:`start_decoding` began; ``choice`` is the ranker's answer to its question
+    (:func:`cleaner.pipeline.headline.rank_headlines`). Returns what
+    :func:`decode_labels` returns, and fills ``why`` as it does."""
+    d = decoding
+    text, units, proba, classes, labels, words, steps = d.text, d.units, d.proba, d.classes, d.labels, d.words, d.steps
+    if d.done:
+        if d.furniture:
+            steps.run("page-furniture", lambda: _furniture_to_junk(units, labels, classes, d.furniture))
         if why is not None:
             why[:] = steps.why
         return labels, _confidences(proba, labels, classes)
-    p_head = proba[:, list(classes).index(Label.HEADLINE)]
-    p_body = proba[:, list(classes).index(Label.BODY)]
-    steps.run("collapsed-lines", lambda: _smooth_collapsed_lines(text, units, labels, p_body))
-    if Label.RELATED in classes:
-        steps.run("related-lists", lambda: _related_lists(text, units, labels))
-    steps.run("subheadings", lambda: _subheadings(labels, p_head))
-    steps.run("one-headline-per-body", lambda: _one_headline_per_body(text, units, labels, p_head))
-    steps.run("card-lines", lambda: _smooth_collapsed_lines(text, units, labels, p_body, cards_only=True))
-    if article_filter is not None:
-        flt = article_filter
-        steps.run(
-            "article-structure",
-            lambda: apply_article_filter(text, units, labels, proba, classes, flt, observe_articles),
-        )
-    if headline_ranker is not None or titled:
+    if d.ranked or d.titled:
+        ranked = RankedHeadline(d.question, choice) if d.question is not None else None
         steps.run(
             "headline-ranker",
-            lambda: choose_headline(text, units, labels, proba, classes, headline_ranker, titled),
+            lambda: choose_headline(text, units, labels, proba, classes, None, d.titled, ranked=ranked, words=words),
         )
-    steps.run("whole-title-line", lambda: _whole_line_headlines(text, units, labels, titled))
+    steps.run("whole-title-line", lambda: _whole_line_headlines(text, units, labels, d.titled))
     if Label.BYLINE in classes:
         p_byline = proba[:, list(classes).index(Label.BYLINE)]
-        steps.run("bylines-by-headlines", lambda: _rescue_bylines(text, units, labels, p_byline))
+        steps.run("bylines-by-headlines", lambda: _rescue_bylines(text, units, labels, p_byline, words))
         # the rescues below turn junk into bylines, never body: the main run stands
-        run = main_run(units, text, labels)
+        run = main_run(units, text, labels, words)
         if run is not None:
             main = run
-            steps.run("author-lines", lambda: _rescue_author_lines(text, units, labels, p_byline, main))
-            steps.run("credited-author", lambda: _rescue_prefixed_authors(text, units, labels, main))
-    if article_filter is not None and article_filter.edges is not None:
-        edges = article_filter.edges
-        body_run = main_run(units, text, labels)
+            steps.run("author-lines", lambda: _rescue_author_lines(text, units, labels, p_byline, main, words))
+            steps.run("credited-author", lambda: _rescue_prefixed_authors(text, units, labels, main, words))
+    if d.article_filter is not None and d.article_filter.edges is not None:
+        edges = d.article_filter.edges
+        body_run = main_run(units, text, labels, words)
         if body_run is not None:
             found = body_run
             steps.run(
                 "run-edges",
-                lambda: extend_run(text, units, labels, proba, classes, found, edges, observe_edges),
+                lambda: extend_run(text, units, labels, proba, classes, found, edges, observe_edges, words),
             )
-    if furniture:
-        steps.run("page-furniture", lambda: _furniture_to_junk(units, labels, classes, furniture))
+    if d.furniture:
+        steps.run("page-furniture", lambda: _furniture_to_junk(units, labels, classes, d.furniture))
     if why is not None:
         why[:] = steps.why
     return labels, _confidences(proba, labels, classes)
@@ -285,7 +392,9 @@ def _subheadings(labels: list[str], p_head: np.ndarray) -> None:
             labels[i] = Label.BODY
 
 
-def _one_headline_per_body(text: str, units: Sequence[Unit], labels: list[str], p_head: np.ndarray) -> None:
+def _one_headline_per_body(
+    text: str, units: Sequence[Unit], labels: list[str], p_head: np.ndarray, words: Sequence[int]
+) -> None:
     """Before each new run of body text, one headline (see the module docstring)."""
     body_idx = [i for i, lbl in enumerate(labels) if lbl == Label.BODY]
     previous_body = -1
@@ -301,12 +410,9 @@ def _one_headline_per_body(text: str, units: Sequence[Unit], labels: list[str], 
                         labels[j] = Label.JUNK
             elif not heads:
                 cands = [
-                    j
-                    for j in window
-                    if labels[j] in (Label.JUNK, Label.RELATED)
-                    and span_words(text, units[j].start, units[j].end) <= _MAX_HEADLINE_WORDS
+                    j for j in window if labels[j] in (Label.JUNK, Label.RELATED) and words[j] <= _MAX_HEADLINE_WORDS
                 ]
-                if _title_like(text, units[i]) and _body_follows(text, units, labels, i + 1):
+                if _title_like(text, units[i], words[i]) and _body_follows(text, units, labels, i + 1, words):
                     cands.append(i)  # a title that opens the run of body text, or its byline
                 # a title-like unit right above a byline is an article's header
                 # ("Japan urges China ... / KYODO NEWS - 6 minutes ago"), however
@@ -315,7 +421,9 @@ def _one_headline_per_body(text: str, units: Sequence[Unit], labels: list[str], 
                 headed = [
                     j
                     for j in cands
-                    if labels[j] == Label.JUNK and labels[j + 1] == Label.BYLINE and _title_like(text, units[j])
+                    if labels[j] == Label.JUNK
+                    and labels[j + 1] == Label.BYLINE
+                    and _title_like(text, units[j], words[j])
                 ]
                 if headed:
                     labels[max(headed, key=lambda j: p_head[j])] = Label.HEADLINE
@@ -354,7 +462,7 @@ def _furniture_to_junk(
             labels[i] = Label.JUNK
 
 
-def _body_follows(text: str, units: Sequence[Unit], labels: Sequence[str], i: int) -> bool:
+def _body_follows(text: str, units: Sequence[Unit], labels: Sequence[str], i: int, words: Sequence[int]) -> bool:
     """Whether body follows from unit ``i``, after one or two bylines at most: a unit
     labelled body, or a line of two or more sentences (a card's body collapsed onto
     one line, which :func:`_smooth_collapsed_lines` makes body once it has a headline)."""
@@ -362,31 +470,38 @@ def _body_follows(text: str, units: Sequence[Unit], labels: Sequence[str], i: in
         if labels[k] == Label.BODY:
             return True
         if labels[k] != Label.BYLINE:
-            return units[k].first and _sentences_in_line(text, units, k) >= 2
+            return units[k].first and _sentences_in_line(text, units, k, words) >= 2
     return False
 
 
-def _sentences_in_line(text: str, units: Sequence[Unit], i: int) -> int:
+def _sentences_in_line(text: str, units: Sequence[Unit], i: int, words: Sequence[int]) -> int:
     """Sentences among the units of unit ``i``'s line from ``i`` on."""
     count = 0
     for k in range(i, len(units)):
         if units[k].line != units[i].line:
             break
-        count += _is_sentence(text, units[k])
+        count += _is_sentence(text, units[k], words[k])
     return count
 
 
-def _title_like(text: str, unit: Unit) -> bool:
-    words = span_words(text, unit.start, unit.end)
+def _title_like(text: str, unit: Unit, words: int) -> bool:
+    """Whether a unit of ``words`` words has a title's shape."""
     return _MIN_TITLE_WORDS <= words <= _MAX_TITLE_WORDS and text[unit.end - 1] not in ".!?:"
 
 
-def _is_sentence(text: str, unit: Unit) -> bool:
-    return text[unit.end - 1] in _TERMINAL and span_words(text, unit.start, unit.end) >= _SENTENCE_MIN_WORDS
+def _is_sentence(text: str, unit: Unit, words: int) -> bool:
+    """Whether a unit of ``words`` words is a sentence."""
+    return text[unit.end - 1] in _TERMINAL and words >= _SENTENCE_MIN_WORDS
 
 
 def _smooth_collapsed_lines(
-    text: str, units: Sequence[Unit], labels: list[str], p_body: np.ndarray, *, cards_only: bool = False
+    text: str,
+    units: Sequence[Unit],
+    labels: list[str],
+    p_body: np.ndarray,
+    words: Sequence[int],
+    *,
+    cards_only: bool = False,
 ) -> None:
     """On a line of several sentences (a container collapsed onto one line), the
     sentences are body together or not at all, up to a list header in the line.
@@ -407,7 +522,7 @@ def _smooth_collapsed_lines(
                 if _RELATED_HEADER.match(text, units[k].start, units[k].end):
                     stop = k
                     break
-            sentences = [k for k in range(i, stop) if _is_sentence(text, units[k])]
+            sentences = [k for k in range(i, stop) if _is_sentence(text, units[k], words[k])]
             need = LINE_AFTER_BYLINE_MIN_PROBA if card else LINE_BODY_MIN_PROBA
             if len(sentences) >= 2 and float(np.mean(p_body[sentences])) >= need:
                 for k in sentences:
@@ -416,7 +531,7 @@ def _smooth_collapsed_lines(
         i = j + 1
 
 
-def _related_lists(text: str, units: Sequence[Unit], labels: list[str]) -> None:
+def _related_lists(text: str, units: Sequence[Unit], labels: list[str], words: Sequence[int]) -> None:
     """Titles listed after a "Related coverage:"-like header are related items; a unit
     ending with a colon introduces a list ("Explore what Daily8 AI can do for you:") and
     is no item."""
@@ -426,16 +541,17 @@ def _related_lists(text: str, units: Sequence[Unit], labels: list[str]) -> None:
         if not _RELATED_HEADER.fullmatch(text, u.start, u.end):
             continue
         for k in range(i + 1, min(i + 1 + _MAX_LIST_ITEMS, len(units))):
-            v = units[k]
-            words = span_words(text, v.start, v.end)
-            if words < _MIN_TITLE_WORDS or words > _MAX_TITLE_WORDS * 3 or text[v.end - 1] in ".!?:":
+            v, n_words = units[k], words[k]
+            if n_words < _MIN_TITLE_WORDS or n_words > _MAX_TITLE_WORDS * 3 or text[v.end - 1] in ".!?:":
                 break
             if labels[k] not in (Label.BODY, Label.RELATED):
                 break
             labels[k] = Label.RELATED
 
 
-def _rescue_bylines(text: str, units: Sequence[Unit], labels: list[str], p_byline: np.ndarray) -> None:
+def _rescue_bylines(
+    text: str, units: Sequence[Unit], labels: list[str], p_byline: np.ndarray, words: Sequence[int]
+) -> None:
     """Short junk units right after a headline (or just before it) that may be bylines become bylines."""
     n = len(units)
     for h in [i for i, lbl in enumerate(labels) if lbl == Label.HEADLINE]:
@@ -445,7 +561,7 @@ def _rescue_bylines(text: str, units: Sequence[Unit], labels: list[str], p_bylin
                 break
             after.append(j)
         for j in after:
-            if _may_be_byline(text, units[j], labels[j], p_byline[j]):
+            if _may_be_byline(labels[j], p_byline[j], words[j]):
                 labels[j] = Label.BYLINE
         # before it, bylines stand as one block next to it (a card's "Source / 2 hours
         # ago" over its title): a unit that is not one ends the block
@@ -453,17 +569,14 @@ def _rescue_bylines(text: str, units: Sequence[Unit], labels: list[str], p_bylin
             if labels[j] == Label.BYLINE:
                 continue
             dated = labels[j] == Label.JUNK and is_date_line(text[units[j].start : units[j].end])
-            if not (dated or _may_be_byline(text, units[j], labels[j], p_byline[j])):
+            if not (dated or _may_be_byline(labels[j], p_byline[j], words[j])):
                 break
             labels[j] = Label.BYLINE
 
 
-def _may_be_byline(text: str, unit: Unit, label: str, p_byline: float) -> bool:
-    return (
-        label == Label.JUNK
-        and p_byline >= BYLINE_RESCUE_MIN_PROBA
-        and span_words(text, unit.start, unit.end) <= _MAX_BYLINE_WORDS
-    )
+def _may_be_byline(label: str, p_byline: float, words: int) -> bool:
+    """Whether a unit of ``words`` words so labelled may be a byline."""
+    return label == Label.JUNK and p_byline >= BYLINE_RESCUE_MIN_PROBA and words <= _MAX_BYLINE_WORDS
 
 
 def _author_line(line: str) -> bool:
@@ -480,7 +593,12 @@ def _author_line(line: str) -> bool:
 
 
 def _rescue_author_lines(
-    text: str, units: Sequence[Unit], labels: list[str], p_byline: np.ndarray, run: tuple[int, int]
+    text: str,
+    units: Sequence[Unit],
+    labels: list[str],
+    p_byline: np.ndarray,
+    run: tuple[int, int],
+    words: Sequence[int],
 ) -> None:
     """Author lines of the main article become bylines: in its header (from its headline
     to its body) and in an author box right after its body (``AUTHOR_BOX_AFTER`` units).
@@ -500,7 +618,7 @@ def _rescue_author_lines(
             if (
                 labels[j] == Label.JUNK
                 and p_byline[j] >= AUTHOR_MIN_PROBA
-                and span_words(text, u.start, u.end) <= _MAX_BYLINE_WORDS
+                and words[j] <= _MAX_BYLINE_WORDS
                 and _author_line(text[u.start : u.end])
             ):
                 labels[j] = Label.BYLINE
@@ -552,7 +670,9 @@ def _prefixed_author(line: str) -> bool:
     return credit_tail(rest[name.end() :])
 
 
-def _rescue_prefixed_authors(text: str, units: Sequence[Unit], labels: list[str], run: tuple[int, int]) -> None:
+def _rescue_prefixed_authors(
+    text: str, units: Sequence[Unit], labels: list[str], run: tuple[int, int], words: Sequence[int]
+) -> None:
     """The main article's first explicitly credited author line becomes a byline when the
     article has no author line yet.
 
@@ -573,7 +693,7 @@ def _rescue_prefixed_authors(text: str, units: Sequence[Unit], labels: list[str]
             labels[j] != Label.HEADLINE
             and labels[j] != Label.BYLINE
             and (u.start == 0 or text[u.start - 1] == "\n")  # a line's start, not a sentence's words
-            and span_words(text, u.start, u.end) <= _MAX_CREDIT_WORDS
+            and words[j] <= _MAX_CREDIT_WORDS
             and _prefixed_author(text[u.start : u.end])
         ):
             labels[j] = Label.BYLINE

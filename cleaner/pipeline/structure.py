@@ -51,6 +51,7 @@ __all__ = [
     "article_spans",
     "default_article_filter",
     "main_run",
+    "unit_words",
 ]
 
 STRUCTURE_VERSION = "1"
@@ -130,25 +131,36 @@ def page_features(feats: np.ndarray, largest: int) -> np.ndarray:
     )
 
 
-def main_run(units: Sequence[Unit], text: str, labels: Sequence[str]) -> tuple[int, int] | None:
+def unit_words(text: str, units: Sequence[Unit]) -> list[int]:
+    """Each unit's words (:func:`cleaner.lexicon.span_words`): the decode stage counts
+    them once a page and passes them to its steps, here and in
+    :mod:`cleaner.pipeline.headline`."""
+    return [span_words(text, u.start, u.end) for u in units]
+
+
+def main_run(
+    units: Sequence[Unit], text: str, labels: Sequence[str], words: Sequence[int] | None = None
+) -> tuple[int, int] | None:
     """First and last unit of the run of body units with the most words (None: no body).
 
     Body units with more than ``GAP`` other units between them are in different runs.
+    ``words``: each unit's words (:func:`unit_words`), when the caller has counted them.
     """
+    counts = unit_words(text, units) if words is None else words
     best: tuple[int, int] | None = None
     best_words = 0
     start = last = -1
-    words = 0
+    run_words = 0
     for i, label in enumerate(labels):
         if label != Label.BODY:
             continue
         if start < 0 or i - last > GAP:
-            if start >= 0 and words > best_words:
-                best, best_words = (start, last), words
-            start, words = i, 0
+            if start >= 0 and run_words > best_words:
+                best, best_words = (start, last), run_words
+            start, run_words = i, 0
         last = i
-        words += span_words(text, units[i].start, units[i].end)
-    if start >= 0 and words > best_words:
+        run_words += counts[i]
+    if start >= 0 and run_words > best_words:
         best = (start, last)
     return best
 
@@ -170,10 +182,6 @@ def article_spans(labels: Sequence[str]) -> list[ArticleSpan]:
     return [ArticleSpan(h, a, b) for h, a, b in bounds if any(labels[i] == Label.BODY for i in range(a, b))]
 
 
-def _words(text: str, unit: Unit) -> int:
-    return span_words(text, unit.start, unit.end)
-
-
 def article_features(
     text: str,
     units: Sequence[Unit],
@@ -181,25 +189,28 @@ def article_features(
     proba: np.ndarray,
     classes: Sequence[str],
     spans: Sequence[ArticleSpan],
+    words: Sequence[int] | None = None,
 ) -> tuple[np.ndarray, int]:
     """The :data:`FEATURES` of every article span (rows in the order of ``spans``) and
-    the index of the largest one (most body words; the first of equals)."""
+    the index of the largest one (most body words; the first of equals); ``words``:
+    each unit's words (:func:`unit_words`), when the caller has counted them."""
+    counts = unit_words(text, units) if words is None else words
     col = {c: k for k, c in enumerate(classes)}
     p_head = proba[:, col[Label.HEADLINE]]
     p_body = proba[:, col[Label.BODY]]
     body_units = [[i for i in range(s.start, s.end) if labels[i] == Label.BODY] for s in spans]
-    words = [sum(_words(text, units[i]) for i in b) for b in body_units]
-    largest = int(np.argmax(words)) if words else 0
-    top = max(words[largest], 1) if words else 1
-    total = max(sum(words), 1)
-    similar = sum(1 for w in words if 3 * w >= top) / max(len(spans), 1)
+    body_words = [sum(counts[i] for i in b) for b in body_units]
+    largest = int(np.argmax(body_words)) if body_words else 0
+    top = max(body_words[largest], 1) if body_words else 1
+    total = max(sum(body_words), 1)
+    similar = sum(1 for w in body_words if 3 * w >= top) / max(len(spans), 1)
     rows = []
-    for k, (s, b, w) in enumerate(zip(spans, body_units, words, strict=True)):
+    for k, (s, b, w) in enumerate(zip(spans, body_units, body_words, strict=True)):
         first_body = b[0] if b else s.end
         bylines = sum(
             1 for i in range(max(0, (s.head or s.start) - BYLINE_BEFORE), first_body) if labels[i] == Label.BYLINE
         )
-        head_words = _words(text, units[s.head]) if s.head is not None else 0
+        head_words = counts[s.head] if s.head is not None else 0
         head_end = text[units[s.head].end - 1] if s.head is not None else ""
         previous_body = max((i for i in range(0, s.start) if labels[i] == Label.BODY), default=-(10**9))
         rows.append(
@@ -382,18 +393,20 @@ def apply_article_filter(
     classes: Sequence[str],
     article_filter: ArticleFilter,
     observe: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None,
+    words: Sequence[int] | None = None,
 ) -> list[tuple[ArticleSpan, str]]:
     """Apply ``article_filter`` to the page's articles, changing ``labels`` in place:
     a ``merge`` article's headline becomes body, a ``junk`` article's headline, bylines
     and body become junk. Returns each judged article with its action.
 
     ``observe``, when given, is called with the spans, their features, the index of the
-    largest and a copy of the labels before the filter (for fitting it).
+    largest and a copy of the labels before the filter (for fitting it). ``words``:
+    each unit's words (:func:`unit_words`), when the caller has counted them.
     """
     spans = article_spans(labels)
     if len(spans) < 2 or Label.HEADLINE not in classes or Label.BODY not in classes:
         return []
-    feats, largest = article_features(text, units, labels, proba, classes, spans)
+    feats, largest = article_features(text, units, labels, proba, classes, spans, words)
     if observe is not None:
         observe(spans, feats, largest, list(labels))
     if article_filter.aggregator_proba(page_features(feats, largest)) >= 0.5:
@@ -478,8 +491,11 @@ def edge_features(
     classes: Sequence[str],
     run: tuple[int, int],
     cands: Sequence[tuple[int, bool, int]],
+    words: Sequence[int] | None = None,
 ) -> np.ndarray:
-    """:data:`EDGE_FEATURES` of each candidate of :func:`edge_candidates`."""
+    """:data:`EDGE_FEATURES` of each candidate of :func:`edge_candidates` (``words``:
+    each unit's words, :func:`unit_words`, when the caller has counted them)."""
+    counts = unit_words(text, units) if words is None else words
     col = {c: k for k, c in enumerate(classes)}
 
     def p(i: int, label: str) -> float:
@@ -487,7 +503,7 @@ def edge_features(
 
     s, e = run
     run_lines = {units[k].line for k in range(s, e + 1) if labels[k] == Label.BODY}
-    run_words = sum(_words(text, units[k]) for k in range(s, e + 1) if labels[k] == Label.BODY)
+    run_words = sum(counts[k] for k in range(s, e + 1) if labels[k] == Label.BODY)
     rows = [
         [
             p(i, Label.BODY),
@@ -495,7 +511,7 @@ def edge_features(
             p(i, Label.RELATED),
             p(i, Label.BYLINE),
             p(i, Label.HEADLINE),
-            math.log1p(_words(text, units[i])),
+            math.log1p(counts[i]),
             float(text[units[i].end - 1] in _TERMINAL),
             float(units[i].first),
             float(after),
@@ -567,12 +583,14 @@ def extend_run(
     run: tuple[int, int],
     edges: RunEdges,
     observe: Callable[[list[tuple[int, bool, int]], np.ndarray], None] | None = None,
+    words: Sequence[int] | None = None,
 ) -> None:
-    """Make the main run's lead and ending body, in place (see :class:`RunEdges`)."""
+    """Make the main run's lead and ending body, in place (see :class:`RunEdges`;
+    ``words``: each unit's words, :func:`unit_words`, when the caller has counted them)."""
     cands = edge_candidates(text, units, labels, run)
     if not cands:
         return
-    feats = edge_features(text, units, labels, proba, classes, run, cands)
+    feats = edge_features(text, units, labels, proba, classes, run, cands, words)
     if observe is not None:
         observe(cands, feats)
     for (i, _, _), p in zip(cands, edges.proba(feats), strict=True):
