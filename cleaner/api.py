@@ -159,7 +159,7 @@ class Cleaner:
         if not units:
             return None
         bounds = set(page.title_spans)
-        titled = [i for i, u in enumerate(units) if (u.start, u.end) in bounds]
+        titled = [i for i, u in enumerate(units) if (u.start, u.end) in bounds] if bounds else []
         check_budget("decoding labels")
         return start_decoding(
             page.text,

@@ -71,11 +71,12 @@ def merge_units(
         if j == i + 1:
             w = end - start
             c = w * conf[i] / w  # the expression below for one unit, bit for bit
+            rule = why[i] if why is not None else None
         else:
             weights = [ends[k] - starts[k] for k in range(i, j)]
             c = float(sum(w * conf[k] for w, k in zip(weights, range(i, j), strict=True)) / sum(weights))
+            rule = next((why[k] for k in range(i, j) if why[k] is not None), None) if why is not None else None
         # plain str, never a Label member: the same type whichever rule set the label
-        rule = next((why[k] for k in range(i, j) if why[k] is not None), None) if why is not None else None
         segments.append(Segment(start, end, str(labels[i]), round(c, 4), text[start:end], rule))
     return segments
 

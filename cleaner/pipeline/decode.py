@@ -113,6 +113,7 @@ LINE_AFTER_BYLINE_MIN_PROBA = 0.2
 _TERMINAL = frozenset('.!?"”’)' + CJK_SENTENCE_ENDS)
 _CLOSERS = "\"”’')]»"  # closing quotes and brackets, stripped before a line's last mark
 _SENTENCE_MIN_WORDS = 8
+_SMOOTHED = (Label.JUNK, Label.RELATED)  # the labels a collapsed line's sentences lose to body
 _MAX_LIST_ITEMS = 12
 _MAX_TITLE_WORDS = 25
 _MIN_TITLE_WORDS = 4
@@ -212,11 +213,14 @@ class Decoding:
         labels: the units' labels so far (changed in place by the steps).
         words: each unit's words (:func:`cleaner.pipeline.structure.unit_words`),
             counted once for every step.
+        lines: the first and last unit of each line of several units, found once
+            for the steps that look at lines.
         question: what the headline ranker is asked (None: a declared title settles
             the headline, the page has no candidate, or no ranker was asked for).
         titled, furniture, article_filter: as given to :func:`start_decoding`.
         steps: the record of which step set each label.
         done: the labels are final (a model without the headline or body label).
+        ranked: the page's model has a headline ranker (``headline-ranker`` runs).
     """
 
     text: str
@@ -225,6 +229,7 @@ class Decoding:
     classes: Sequence[str]
     labels: list[str]
     words: list[int]
+    lines: list[tuple[int, int]]
     question: HeadlineQuestion | None
     titled: Sequence[int]
     furniture: Sequence[tuple[int, int]]
@@ -306,17 +311,21 @@ def start_decoding(
     labels = [classes[k] for k in best]
     steps = _Steps(labels)
     words = unit_words(text, units)
+    lines = _shared_lines(units)
     done = Label.HEADLINE not in classes or Label.BODY not in classes or n == 0
     question = None
     if not done:
         p_head = proba[:, list(classes).index(Label.HEADLINE)]
         p_body = proba[:, list(classes).index(Label.BODY)]
-        steps.run("collapsed-lines", lambda: _smooth_collapsed_lines(text, units, labels, p_body, words))
+        steps.run("collapsed-lines", lambda: _smooth_collapsed_lines(text, units, labels, p_body, words, lines))
         if Label.RELATED in classes:
             steps.run("related-lists", lambda: _related_lists(text, units, labels, words))
         steps.run("subheadings", lambda: _subheadings(labels, p_head))
         steps.run("one-headline-per-body", lambda: _one_headline_per_body(text, units, labels, p_head, words))
-        steps.run("card-lines", lambda: _smooth_collapsed_lines(text, units, labels, p_body, words, cards_only=True))
+        steps.run(
+            "card-lines",
+            lambda: _smooth_collapsed_lines(text, units, labels, p_body, words, lines, cards_only=True),
+        )
         if article_filter is not None:
             flt = article_filter
             steps.run(
@@ -326,7 +335,20 @@ def start_decoding(
         if ranked:
             question = headline_question(text, units, labels, proba, classes, titled, words)
     return Decoding(
-        text, units, proba, classes, labels, words, question, titled, furniture, article_filter, steps, done, ranked
+        text,
+        units,
+        proba,
+        classes,
+        labels,
+        words,
+        lines,
+        question,
+        titled,
+        furniture,
+        article_filter,
+        steps,
+        done,
+        ranked,
     )
 
 
@@ -355,7 +377,7 @@ def finish_decoding(
             "headline-ranker",
             lambda: choose_headline(text, units, labels, proba, classes, None, d.titled, ranked=ranked, words=words),
         )
-    steps.run("whole-title-line", lambda: _whole_line_headlines(text, units, labels, d.titled))
+    steps.run("whole-title-line", lambda: _whole_line_headlines(text, units, labels, d.lines, d.titled))
     if Label.BYLINE in classes:
         p_byline = proba[:, list(classes).index(Label.BYLINE)]
         steps.run("bylines-by-headlines", lambda: _rescue_bylines(text, units, labels, p_byline, words))
@@ -437,7 +459,8 @@ def _one_headline_per_body(
 def _confidences(proba: np.ndarray, labels: Sequence[str], classes: Sequence[str]) -> np.ndarray:
     """Each unit's probability of the label it got."""
     index = {c: k for k, c in enumerate(classes)}
-    return np.asarray([proba[i, index[lbl]] for i, lbl in enumerate(labels)], dtype=np.float64)
+    cols = np.fromiter((index[lbl] for lbl in labels), dtype=np.intp, count=len(labels))
+    return np.asarray(proba[np.arange(len(labels)), cols], dtype=np.float64)
 
 
 def _furniture_to_junk(
@@ -500,23 +523,22 @@ def _smooth_collapsed_lines(
     labels: list[str],
     p_body: np.ndarray,
     words: Sequence[int],
+    lines: Sequence[tuple[int, int]],
     *,
     cards_only: bool = False,
 ) -> None:
     """On a line of several sentences (a container collapsed onto one line), the
     sentences are body together or not at all, up to a list header in the line.
 
+    ``lines``: the page's lines of several units (:func:`_shared_lines`);
     ``cards_only``: only lines that open with a byline or follow a headline.
     """
-    i, n = 0, len(units)
-    while i < n:
-        j = i
-        while j + 1 < n and units[j + 1].line == units[i].line:
-            j += 1
+    for i, j in lines:
         # a card's line that opens with its byline, or that follows its headline, is
         # an article collapsed onto one line
         card = labels[i] == Label.BYLINE or (i > 0 and labels[i - 1] == Label.HEADLINE)
-        if j > i and (card or not cards_only):
+        # only junk and related items become body: a line without them stays as it is
+        if (card or not cards_only) and any(labels[k] in _SMOOTHED for k in range(i, j + 1)):
             stop = j + 1
             for k in range(i, j + 1):
                 if _RELATED_HEADER.match(text, units[k].start, units[k].end):
@@ -526,9 +548,8 @@ def _smooth_collapsed_lines(
             need = LINE_AFTER_BYLINE_MIN_PROBA if card else LINE_BODY_MIN_PROBA
             if len(sentences) >= 2 and float(np.mean(p_body[sentences])) >= need:
                 for k in sentences:
-                    if labels[k] in (Label.JUNK, Label.RELATED):
+                    if labels[k] in _SMOOTHED:
                         labels[k] = Label.BODY
-        i = j + 1
 
 
 def _related_lists(text: str, units: Sequence[Unit], labels: list[str], words: Sequence[int]) -> None:
@@ -624,7 +645,26 @@ def _rescue_author_lines(
                 labels[j] = Label.BYLINE
 
 
-def _whole_line_headlines(text: str, units: Sequence[Unit], labels: list[str], titled: Collection[int] = ()) -> None:
+def _shared_lines(units: Sequence[Unit]) -> list[tuple[int, int]]:
+    """The first and last unit of each line that holds several units (a run of units
+    of one line number), in page order: the lines the line steps look at."""
+    out = []
+    start = 0
+    for k in range(1, len(units) + 1):
+        if k == len(units) or units[k].line != units[start].line:
+            if k - 1 > start:
+                out.append((start, k - 1))
+            start = k
+    return out
+
+
+def _whole_line_headlines(
+    text: str,
+    units: Sequence[Unit],
+    labels: list[str],
+    lines: Sequence[tuple[int, int]],
+    titled: Collection[int] = (),
+) -> None:
     """A headline unit takes the rest of its line when the line is a title: at most
     ``_MAX_TITLE_WORDS`` words, not ending in a full stop (closing quotes and brackets
     aside), and no byline in it.
@@ -632,17 +672,11 @@ def _whole_line_headlines(text: str, units: Sequence[Unit], labels: list[str], t
     The segmenter cuts a line at sentence ends, colons and repeated phrases, and a
     title may hold any of them ("Zimbabwe coup: Robert Mugabe ...", "31% of new crypto
     buyers influenced by friends. Here's why ..."); the classifier and the ranker then
-    pick one piece of it.
+    pick one piece of it. ``lines``: the page's lines of several units (:func:`_shared_lines`).
     """
-    n = len(units)
-    i = 0
-    while i < n:
-        j = i
-        while j + 1 < n and units[j + 1].line == units[i].line:
-            j += 1
+    for i, j in lines:
         if (
-            j > i
-            and Label.HEADLINE in labels[i : j + 1]
+            Label.HEADLINE in labels[i : j + 1]
             and Label.BYLINE not in labels[i : j + 1]
             and not any(k in titled and labels[k] == Label.HEADLINE for k in range(i, j + 1))
         ):
@@ -650,7 +684,6 @@ def _whole_line_headlines(text: str, units: Sequence[Unit], labels: list[str], t
             if span_words(text, start, end) <= _MAX_TITLE_WORDS and text[start:end].rstrip(_CLOSERS)[-1:] != ".":
                 for k in range(i, j + 1):
                     labels[k] = Label.HEADLINE
-        i = j + 1
 
 
 def _prefixed_author(line: str) -> bool:

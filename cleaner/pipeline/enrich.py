@@ -42,9 +42,10 @@ def enrich(text: str, result: CleanResult, meta: PageMeta | None, *, title_in_te
     """``result`` with its main article completed: an author credited in the text
     where neither its bylines nor ``meta`` give one, then what ``meta`` declares
     (``title_in_text``: whether a form of the declared title stands in ``text``)."""
+    main = result.main_index  # found once: crediting an author leaves the bodies as they are
     if meta is None or not meta.authors:  # the page's declared authors beat a guess
-        result = with_credited_author(text, result)
-    return result if meta is None else apply_page_meta(result, meta, title_in_text=title_in_text)
+        result = _with_credited_author(text, result, main)
+    return result if meta is None else _apply_page_meta(result, meta, main, title_in_text=title_in_text)
 
 
 def with_credited_author(text: str, result: CleanResult) -> CleanResult:
@@ -55,7 +56,11 @@ def with_credited_author(text: str, result: CleanResult) -> CleanResult:
     byline into the title or the first paragraph ("... 12:30 Uhr Von: Jane Doe |
     Kommentare ..."), where no segment is a byline.
     """
-    i = result.main_index
+    return _with_credited_author(text, result, result.main_index)
+
+
+def _with_credited_author(text: str, result: CleanResult, i: int | None) -> CleanResult:
+    """:func:`with_credited_author`, the main article (``result.main_index``) given."""
     if i is None or result.articles[i].authors:
         return result
     main = result.articles[i]
@@ -78,7 +83,11 @@ def apply_page_meta(result: CleanResult, meta: PageMeta, *, title_in_text: bool)
     its bylines give (without repeats); the declared date stands where its bylines give
     none. Segments are not changed.
     """
-    i = result.main_index
+    return _apply_page_meta(result, meta, result.main_index, title_in_text=title_in_text)
+
+
+def _apply_page_meta(result: CleanResult, meta: PageMeta, i: int | None, *, title_in_text: bool) -> CleanResult:
+    """:func:`apply_page_meta`, the main article (``result.main_index``) given."""
     if i is None:
         return result
     main = result.articles[i]
