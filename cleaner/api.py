@@ -166,7 +166,7 @@ class Cleaner:
             units,
             proba,
             self._classes,
-            ranked=model.headline_ranker is not None,
+            has_ranker=model.headline_ranker is not None,
             titled=titled,
             furniture=page.meta.furniture if page.meta is not None else (),
             article_filter=self.article_filter,

@@ -206,7 +206,8 @@ class Decoding:
     steps before ``headline-ranker``, and the question for the headline ranker, so
     that the questions of many pages are answered in one call
     (:func:`cleaner.pipeline.headline.rank_headlines`) before :func:`finish_decoding`
-    runs the rest.
+    runs the rest. It is finished once: :func:`finish_decoding` changes its labels in
+    place.
 
     Attributes:
         text, units, proba, classes: the page, as given to :func:`start_decoding`.
@@ -220,7 +221,7 @@ class Decoding:
         titled, furniture, article_filter: as given to :func:`start_decoding`.
         steps: the record of which step set each label.
         done: the labels are final (a model without the headline or body label).
-        ranked: the page's model has a headline ranker (``headline-ranker`` runs).
+        has_ranker: the page's model has a headline ranker (``headline-ranker`` runs).
     """
 
     text: str
@@ -236,7 +237,7 @@ class Decoding:
     article_filter: ArticleFilter | None
     steps: _Steps
     done: bool
-    ranked: bool
+    has_ranker: bool
 
 
 def decode_labels(
@@ -277,7 +278,7 @@ def decode_labels(
         units,
         proba,
         classes,
-        ranked=headline_ranker is not None,
+        has_ranker=headline_ranker is not None,
         titled=titled,
         furniture=furniture,
         article_filter=article_filter,
@@ -296,13 +297,13 @@ def start_decoding(
     proba: np.ndarray,
     classes: Sequence[str],
     *,
-    ranked: bool = False,
+    has_ranker: bool = False,
     titled: Sequence[int] = (),
     furniture: Sequence[tuple[int, int]] = (),
     article_filter: ArticleFilter | None = None,
     observe_articles: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None,
 ) -> Decoding:
-    """The steps of :func:`decode_labels` before ``headline-ranker``, and (``ranked``:
+    """The steps of :func:`decode_labels` before ``headline-ranker``, and (``has_ranker``:
     the page's model has a headline ranker) the question that step asks the ranker
     (:func:`cleaner.pipeline.headline.headline_question`). The other arguments are
     :func:`decode_labels`'s."""
@@ -332,7 +333,7 @@ def start_decoding(
                 "article-structure",
                 lambda: apply_article_filter(text, units, labels, proba, classes, flt, observe_articles, words),
             )
-        if ranked:
+        if has_ranker:
             question = headline_question(text, units, labels, proba, classes, titled, words)
     return Decoding(
         text,
@@ -348,7 +349,7 @@ def start_decoding(
         article_filter,
         steps,
         done,
-        ranked,
+        has_ranker,
     )
 
 
@@ -371,7 +372,7 @@ def finish_decoding(
         if why is not None:
             why[:] = steps.why
         return labels, _confidences(proba, labels, classes)
-    if d.ranked or d.titled:
+    if d.has_ranker or d.titled:
         ranked = RankedHeadline(d.question, choice) if d.question is not None else None
         steps.run(
             "headline-ranker",

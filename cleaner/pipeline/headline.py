@@ -26,6 +26,12 @@ article is neither split nor preceded by empty ones.
 
 The ranker is trained on pages with a known title (``training/train.py``), on
 class probabilities from a block classifier that did not see those pages.
+
+A call of the ranker's trees costs about as much as 50 rows, and a page has about 20
+candidates, so :class:`cleaner.Cleaner` asks for many pages at once: each page's
+:func:`headline_question` (its candidates) is asked ahead, :func:`rank_headlines`
+answers them all in one call a ranker, and :func:`choose_headline` takes a page's
+answer (:class:`RankedHeadline`) in place of calling the ranker.
 """
 
 from __future__ import annotations
