@@ -201,18 +201,21 @@ class _Forest:
         depth = np.asarray([int(t.nodes["depth"].max()) for t in trees])
         self.order = np.argsort(-depth, kind="stable")
         trees = [trees[i] for i in self.order]
+
+        def field(name: str) -> np.ndarray:  # one field of all the nodes (joining whole node records is slower)
+            return np.concatenate([t.nodes[name] for t in trees])
+
         sizes = np.asarray([len(t.nodes) for t in trees], dtype=np.intp)
         first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
-        nodes = np.concatenate([t.nodes for t in trees])
         offset = np.repeat(first, sizes)
-        leaf = nodes["is_leaf"].astype(bool)
-        own = np.arange(len(nodes), dtype=np.intp)
-        left = np.where(leaf, own, nodes["left"].astype(np.intp) + offset)
-        right = np.where(leaf, own, nodes["right"].astype(np.intp) + offset)
+        leaf = field("is_leaf").astype(bool)
+        own = np.arange(len(leaf), dtype=np.intp)
+        left = np.where(leaf, own, field("left").astype(np.intp) + offset)
+        right = np.where(leaf, own, field("right").astype(np.intp) + offset)
         self.children = 2 * np.stack([right, left], axis=1).ravel()
-        self.feature = np.repeat(np.where(leaf, 0, nodes["feature_idx"]).astype(np.intp), 2)
-        self.threshold = np.repeat(nodes["num_threshold"].astype(np.float64), 2)
-        self.value = np.repeat(nodes["value"].astype(np.float64), 2)
+        self.feature = np.repeat(np.where(leaf, 0, field("feature_idx")).astype(np.intp), 2)
+        self.threshold = np.repeat(field("num_threshold").astype(np.float64), 2)
+        self.value = np.repeat(field("value").astype(np.float64), 2)
         self.roots = 2 * first
         # trees still walking after each step: those deeper than the steps taken
         self.steps = [int((depth > d).sum()) for d in range(int(depth.max()))]
@@ -304,17 +307,8 @@ def verify(estimator: Any, seed: int = 0, ranker: Any = None) -> bool:
             problems.append("scipy's CSR kernel (stage-1 scores)")
     for what, trees in (("stage-2", getattr(estimator, "stage2_", None)), ("ranker", getattr(ranker, "model_", None))):
         if isinstance(trees, HistGradientBoostingClassifier):
-            S = rng.normal(size=(FOREST_MAX_ROWS, trees.n_features_in_))
-            if _direct(trees, S):
-                want = trees.predict_proba(S)
-                for kernel in (forest_raw, tree_calls_raw):
-                    try:
-                        got = np.asarray(trees._loss.predict_proba(kernel(trees, S).T))
-                        agree = bool(np.allclose(got, want, rtol=1e-9, atol=1e-12))
-                    except Exception:  # a release that changed the trees' layout may fail in any way
-                        agree = False
-                    if not agree:
-                        problems.append(f"scikit-learn's tree predictor ({what} probabilities, {kernel.__name__})")
+            with one_thread():  # 64 rows: OpenMP threads would cost more than they save
+                problems += _tree_problems(what, trees, rng)
     _STATE["verified"] = True
     if problems:
         _STATE["enabled"] = False
@@ -326,3 +320,22 @@ def verify(estimator: Any, seed: int = 0, ranker: Any = None) -> bool:
             stacklevel=2,
         )
     return _STATE["enabled"]
+
+
+def _tree_problems(what: str, trees: Any, rng: np.random.Generator) -> list[str]:
+    """The ways of evaluating ``trees`` (:func:`forest_raw`, :func:`tree_calls_raw`)
+    that do not give ``predict_proba``'s probabilities on a random probe."""
+    S = rng.normal(size=(FOREST_MAX_ROWS, trees.n_features_in_))
+    if not _direct(trees, S):
+        return []
+    want = trees.predict_proba(S)
+    problems = []
+    for kernel in (forest_raw, tree_calls_raw):
+        try:
+            got = np.asarray(trees._loss.predict_proba(kernel(trees, S).T))
+            agree = bool(np.allclose(got, want, rtol=1e-9, atol=1e-12))
+        except Exception:  # a release that changed the trees' layout may fail in any way
+            agree = False
+        if not agree:
+            problems.append(f"scikit-learn's tree predictor ({what} probabilities, {kernel.__name__})")
+    return problems
