@@ -90,13 +90,15 @@ _PIPE_SECTIONS = re.compile(r"\|\s*(?:[\w&'’-]+(?:\s[\w&'’-]+)?,\s*)*[\w&'�
 # A date or time early in a line, followed by a capitalised word:
 #   (?:\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?|\b(?:19|20)\d{2}\b|\bago\b)
 #   [\s,.·•-]*\s(?=[A-Z\"“])
-# written to start with a character class ("[\da](?<!\w[\da])" is "\b[\da]", each
-# branch then looking back at the character taken), as tests/test_segment.py checks.
+# written as two patterns that start with a digit and with "ago" ("\d(?<!\w\d)" is
+# "\b\d"), which the regex engine finds quickly. No match of one can hold a match of the
+# other (a time or year takes no "ago", "ago" no digit), so the two find what the one
+# finds (tests/test_segment_equivalence.py).
 _DATE_OR_TIME = re.compile(
-    r"[\da](?<!\w[\da])"
-    r"(?:(?<=\d)\d?:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?|(?<=1)9\d{2}\b|(?<=2)0\d{2}\b|(?<=a)go\b)"
+    r"\d(?<!\w\d)(?:\d?:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?|(?<=1)9\d{2}\b|(?<=2)0\d{2}\b)"
     r"[\s,.·•-]*\s(?=[A-Z\"“])"
 )
+_AGO_BEFORE = re.compile(r"ago(?<!\wago)\b[\s,.·•-]*\s(?=[A-Z\"“])")
 # Where a byline starts early in a line, after a title run onto it: a name after "By",
 # "Written by", "di" ...; "Updated" or "Published"; a date written with its month's name.
 # Not after a separator: "By Jane Doe | June 9, 2025" is one byline already. (The white
@@ -124,7 +126,7 @@ _TITLE_MIN_WORDS = 4
 _TITLE_MAX_WORDS = 25
 # A phrase of at least this many words shared by two of the page's first lines is cut
 # out as one piece (see _shared_phrases).
-_SHARED_MIN_WORDS = 5
+_SHARED_MIN_WORDS = 5  # _shared_phrases compares five-word keys
 _SHARED_SCAN_LINES = 50
 _PUNCTUATION = ".,:;!?\"'“”‘’()[]|"
 # Cut byline prefixes only in the first words of a line: a date further in is prose.
@@ -189,10 +191,14 @@ class _PageCues:
     Attributes:
         ends: sentence ends (where the next sentence starts) that are no abbreviation.
         headers: "Related coverage:" headers inside a line, as (start, end).
+        early: where a date or time in the line's first :data:`_BYLINE_PREFIX_MAX_CHARS`
+            characters ends, and where a byline cue in its first
+            :data:`_BYLINE_CUE_MAX_CHARS` characters starts.
     """
 
     ends: dict[int, list[int]]
     headers: dict[int, list[tuple[int, int]]]
+    early: dict[int, list[int]]
 
 
 def _page_cues(lines: Sequence[str], which: Sequence[int]) -> _PageCues:
@@ -200,14 +206,10 @@ def _page_cues(lines: Sequence[str], which: Sequence[int]) -> _PageCues:
     over those lines joined by ``_SEP``."""
     ends: dict[int, list[int]] = {}
     headers: dict[int, list[tuple[int, int]]] = {}
+    early: dict[int, list[int]] = {}
     if not which:
-        return _PageCues(ends, headers)
-    joined = _SEP.join([lines[i] for i in which])
-    starts = [0] * len(which)  # where each line starts in ``joined``
-    pos = 0
-    for k, i in enumerate(which):
-        starts[k] = pos
-        pos += len(lines[i]) + 1
+        return _PageCues(ends, headers, early)
+    joined, starts = _joined([lines[i] for i in which])
     for m in _SENTENCE_END.finditer(joined):
         dot = m.start()
         k = bisect.bisect_right(starts, dot) - 1
@@ -218,20 +220,43 @@ def _page_cues(lines: Sequence[str], which: Sequence[int]) -> _PageCues:
         for m in _RELATED_HEADER.finditer(joined):
             k = bisect.bisect_right(starts, m.end()) - 1
             headers.setdefault(which[k], []).append((m.end() - starts[k], m.end(1) - starts[k]))
-    return _PageCues(ends, headers)
+    # the lines' first characters, each read as a string of its own
+    for size, patterns in (
+        (_BYLINE_PREFIX_MAX_CHARS, (_DATE_OR_TIME, _AGO_BEFORE)),
+        (_BYLINE_CUE_MAX_CHARS, (_BYLINE_CUE,)),
+    ):
+        heads, starts = _joined([lines[i][:size] for i in which])
+        for pattern in patterns:
+            for m in pattern.finditer(heads):
+                k = bisect.bisect_right(starts, m.start()) - 1
+                early.setdefault(which[k], []).append(m.end() - starts[k])
+    return _PageCues(ends, headers, early)
+
+
+def _joined(texts: list[str]) -> tuple[str, list[int]]:
+    """``texts`` joined by ``_SEP``, and where each starts."""
+    starts = [0] * len(texts)
+    pos = 0
+    for k, t in enumerate(texts):
+        starts[k] = pos
+        pos += len(t) + 1
+    return _SEP.join(texts), starts
 
 
 def _cuts_in_line(
     line: str,
+    words: list[str],
     after_header: bool,
     titles: _PageTitles | None,
     shared: list[tuple[int, int]] | None,
     ends: Sequence[int],
     headers: Sequence[tuple[int, int]],
+    early: Sequence[int],
 ) -> tuple[list[int], set[int]]:
     """Offsets inside ``line`` at which to cut it into units, and which of them separate list items.
 
-    ``ends`` and ``headers`` are the line's sentence ends and list headers (:func:`_page_cues`).
+    ``words`` are the line's first words, lower-cased; ``ends``, ``headers`` and ``early``
+    its sentence ends, list headers, and dates, times and byline cues (:func:`_page_cues`).
     ``shared`` are spans of the line said again on another line (:func:`_shared_phrases`):
     cut around, never inside.
     """
@@ -245,11 +270,8 @@ def _cuts_in_line(
     if "|" in head:
         for m in _PIPE_SECTIONS.finditer(head):
             cuts.add(m.end())
-    for m in _DATE_OR_TIME.finditer(head):
-        cuts.add(m.end())
-    for m in _BYLINE_CUE.finditer(line, 0, _BYLINE_CUE_MAX_CHARS):
-        cuts.add(m.end())
-    _repeat_cuts(line, cuts)
+    cuts.update(early)
+    _repeat_cuts(line, words, cuts)
     for a, b in headers:
         cuts.add(a)
         cuts.add(b)
@@ -265,7 +287,20 @@ def _cuts_in_line(
     return sorted(c for c in cuts if 0 < c < len(line)), hard
 
 
-def _shared_phrases(lines: list[str], cut: list[bool]) -> dict[int, list[tuple[int, int]]]:
+class _LowerWords(dict[int, list[str]]):
+    """The first :data:`_REPEAT_SCAN_WORDS` words of each line, lower-cased, by line
+    index: split when first asked for (shared by the repeat and shared-phrase cuts)."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__()
+        self._lines = lines
+
+    def __missing__(self, index: int) -> list[str]:
+        words = self[index] = self._lines[index].lower().split(None, _REPEAT_SCAN_WORDS)[:_REPEAT_SCAN_WORDS]
+        return words
+
+
+def _shared_phrases(lines: list[str], cut: list[bool], lower_words: _LowerWords) -> dict[int, list[tuple[int, int]]]:
     """Spans of the lines to be cut that another of the page's first lines says too.
 
     Collapsed pages run a title together with the breadcrumb before it on one line, and
@@ -281,11 +316,8 @@ def _shared_phrases(lines: list[str], cut: list[bool]) -> dict[int, list[tuple[i
     if not any(cut[:n_lines]):
         return {}
     strip = itertools.repeat(_PUNCTUATION)
-    words = [
-        list(map(str.strip, line.lower().split(None, _REPEAT_SCAN_WORDS)[:_REPEAT_SCAN_WORDS], strip))
-        for line in lines[:n_lines]
-    ]
-    keys = [set(zip(*(w[t:] for t in range(k)), strict=False)) for w in words]  # each line's k-word keys
+    words = [list(map(str.strip, lower_words[i], strip)) for i in range(n_lines)]
+    keys = [set(zip(w, w[1:], w[2:], w[3:], w[4:], strict=False)) for w in words]  # each line's k-word keys
     seen: set[tuple[str, ...]] = set()
     twice: set[tuple[str, ...]] = set()  # keys that two lines say
     for line_keys in keys:
@@ -301,7 +333,7 @@ def _shared_phrases(lines: list[str], cut: list[bool]) -> dict[int, list[tuple[i
         if not said_twice:
             continue
         w = words[index]
-        grams = list(zip(*(w[t:] for t in range(k)), strict=False))
+        grams = list(zip(w, w[1:], w[2:], w[3:], w[4:], strict=False))
         line = lines[index]
         spans: list[tuple[int, int]] = []
         found: list[tuple[int, int]] = []
@@ -347,14 +379,13 @@ def _run_length(w: list[str], i: int, other: list[str]) -> tuple[int, int]:
     return best, at
 
 
-def _repeat_cuts(line: str, cuts: set[int]) -> None:
+def _repeat_cuts(line: str, words: list[str], cuts: set[int]) -> None:
     """Cut around the first capitalised phrase that a line's first words say twice.
 
     A title run together with its breadcrumb or its own repetition ("Home / EU and
     India seal a deal EU and India seal a deal 27 January ...") shows its bounds by
-    the repetition.
+    the repetition. ``words``: the line's first words, lower-cased (:class:`_LowerWords`).
     """
-    words = line.lower().split(None, _REPEAT_SCAN_WORDS)[:_REPEAT_SCAN_WORDS]
     k = _REPEAT_MIN_WORDS
     keys = list(zip(words, words[1:], words[2:], words[3:], strict=False))
     if len(set(keys)) == len(keys):
@@ -420,9 +451,9 @@ class _PageTitles:
         middles = [set(title.split(" ")[1:-1]) for title in titles]
         counts = Counter(word for words in middles for word in words)
         by_word: dict[str, list[str]] = {}
+        rank = {w: (c, -len(w), w) for w, c in counts.items()}  # the rarest, then longest, then first in order
         for title, words in zip(titles, middles, strict=True):
-            # the rarest, then longest, then first in sorted order
-            word = min(words, key=lambda w: (counts[w], -len(w), w))
+            word = min(words, key=rank.__getitem__)
             by_word.setdefault(word, []).append(title)
         # each word's titles, shortest first, with their lengths: a line is searched
         # only for titles shorter than itself
@@ -492,7 +523,8 @@ def split_units(
     n_spaces = list(map(_count_spaces, lines))
     cut = [k + 1 >= _MIN_WORDS_TO_CUT for k in n_spaces]
     to_cut = list(itertools.compress(range(len(lines)), cut))
-    shared = _shared_phrases(lines, cut)
+    lower_words = _LowerWords(lines)
+    shared = _shared_phrases(lines, cut, lower_words)
     known = _phrases_by_line(spans, phrases)
     titles = _PageTitles(lines, n_spaces, len(text)) if split_titles else None
     cues = _page_cues(lines, to_cut)
@@ -508,9 +540,8 @@ def split_units(
                 keep = [*(keep or []), *known[index]]
             # after a short line that ends in a colon ("Related coverage:")
             after_header = index > 0 and n_spaces[index - 1] < 4 and lines[index - 1].endswith(":")
-            cuts, hard = _cuts_in_line(
-                line, after_header, titles, keep, cues.ends.get(index, ()), cues.headers.get(index, ())
-            )
+            ends, headers, early = cues.ends.get(index, ()), cues.headers.get(index, ()), cues.early.get(index, ())
+            cuts, hard = _cuts_in_line(line, lower_words[index], after_header, titles, keep, ends, headers, early)
         else:
             cuts, hard = sorted({c for span in known[index] for c in span if 0 < c < len(line)}), set()
         if cuts or 0 in hard:
@@ -556,14 +587,13 @@ def _units_of_lines(spans: list[tuple[int, int]], pieces: dict[int, list[tuple[i
         if index == len(spans):
             break
         s = line_starts[index]
-        m = len(pieces[index])
-        for k, (a, b, sep) in enumerate(pieces[index]):
-            starts.append(s + a)
-            ends.append(s + b)
-            line.append(index)
-            first.append(k == 0)
-            last.append(k == m - 1)
-            separate.append(sep)
+        cut = pieces[index]  # one piece or more: the line is not blank
+        starts += [s + a for a, _, _ in cut]
+        ends += [s + b for _, b, _ in cut]
+        line += itertools.repeat(index, len(cut))
+        first += [True, *itertools.repeat(False, len(cut) - 1)]
+        last += [*itertools.repeat(False, len(cut) - 1), True]
+        separate += [sep for _, _, sep in cut]
         done = index + 1
     return _make_units(starts, ends, line, first, last, separate)
 
