@@ -263,7 +263,8 @@ def _hash(token: str, mask: int) -> int:
 class _TokenCache:
     """The tokens seen so far, each with an id (an index into the arrays), its hashed
     bucket, whether it is a stop word, and the ids of the token marked as a unit's first
-    and last word ("^the", "$said"; -1 until first needed).
+    and last word ("^the", "$said"; -1 until first needed), and of pairs of tokens
+    that start a unit ("^^the council"), by the pair's ids.
 
     It holds at most ``size`` tokens of at most ``_TOKEN_CACHE_MAX_CHARS`` characters;
     other tokens get ids past ``size`` for one page only, from the page's ``local``
@@ -277,6 +278,7 @@ class _TokenCache:
         self.hashes = np.zeros(1024, dtype=np.int64)
         self.stop = np.zeros(1024, dtype=bool)
         self.marked = np.full((2, 1024), -1, dtype=np.int64)
+        self.pairs: dict[int, int] = {}  # the id of "^^a b" by a's id * size + b's id
 
     def _add(self, token: str) -> int:
         i = len(self.ids)
@@ -345,6 +347,32 @@ class _TokenCache:
         out_hashes[todo] = hashes
         return out, out_hashes
 
+    def pair_ids(
+        self, tokens: list[str], at: np.ndarray, word_ids: np.ndarray, local: dict[str, int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The ids and hashed buckets of the tokens at ``at`` and after them as a unit's
+        first two words ("^^the council")."""
+        first, second = word_ids[at], word_ids[at + 1]
+        cached = (first < self.size) & (second < self.size)
+        keys = first * self.size + second
+        out = np.full(len(at), -1, dtype=np.int64)
+        out[cached] = np.fromiter(
+            map(self.pairs.get, keys[cached].tolist(), repeat(-1)), dtype=np.int64, count=int(cached.sum())
+        )
+        todo = np.flatnonzero(out < 0)
+        if not len(todo):
+            return out, self.hashes[out]
+        ids, hashes, _ = self.lookup([f"^^{tokens[i]} {tokens[i + 1]}" for i in at[todo].tolist()], local)
+        out[todo] = ids
+        keep = cached[todo] & (ids < self.size)
+        self.pairs.update(zip(keys[todo[keep]].tolist(), ids[keep].tolist(), strict=True))
+        out_hashes = np.zeros(len(out), dtype=np.int64)
+        done = np.ones(len(out), dtype=bool)
+        done[todo] = False
+        out_hashes[done] = self.hashes[out[done]]
+        out_hashes[todo] = hashes
+        return out, out_hashes
+
 
 _TOKENS = _TokenCache(_TOKEN_CACHE_MAX)
 
@@ -353,10 +381,11 @@ def _log1p(values: np.ndarray) -> np.ndarray:
     """``math.log1p`` of each value: numpy's log1p can differ from it in the last bit,
     and the boosted trees of stage 2 split exactly at values the features take. Whole
     numbers below ``len(_LOG1P_TABLE)`` are looked up."""
-    if values.dtype.kind in "iu" and len(values) and 0 <= values.min() and values.max() < len(_LOG1P_TABLE):
+    if values.dtype.kind in "iu" and values.size and 0 <= values.min() and values.max() < len(_LOG1P_TABLE):
         out: np.ndarray = _LOG1P_TABLE[values]
         return out
-    return np.fromiter(map(math.log1p, values.tolist()), dtype=np.float64, count=len(values))
+    flat = values.ravel().tolist()
+    return np.fromiter(map(math.log1p, flat), dtype=np.float64, count=len(flat)).reshape(values.shape)
 
 
 def _units_holding(joined: str, starts: list[int], key: str, followed: np.ndarray | None = None) -> list[int]:
@@ -410,12 +439,16 @@ def _matches(pattern: re.Pattern[str], texts: Sequence[str], which: np.ndarray, 
     return out
 
 
-def _matches_in(pattern: re.Pattern[str], joined: str, starts: np.ndarray, which: np.ndarray, n: int) -> np.ndarray:
-    """Whether ``pattern`` matches in each unit of ``which``, whose texts are ``joined``
-    (starting at ``starts``); False for the others."""
+def _matches_at(pattern: re.Pattern[str], joined: str, at: np.ndarray, unit_at: np.ndarray, n: int) -> np.ndarray:
+    """Whether ``pattern`` matches in each unit, where it can only start at ``at``
+    (places in the joined units, in the units ``unit_at``)."""
+    found: set[int] = set()
+    match = pattern.match
+    for pos, unit in zip(at.tolist(), unit_at.tolist(), strict=True):
+        if unit not in found and match(joined, pos):
+            found.add(unit)
     out = np.zeros(n, dtype=bool)
-    if len(which):
-        out[which[_units_of(pattern, joined, starts)]] = True
+    out[list(found)] = True
     return out
 
 
@@ -527,8 +560,8 @@ def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> Pa
     # patterns of one or two characters, from the characters' classes
     around = _Around(classes)
     caps_ratio = _cap_word_counts(classes, around, starts) / nw
-    digits = _per_unit((classes & _DIGIT_CHAR) != 0, starts)  # _DIGIT
-    with_digits = np.flatnonzero(digits)
+    digit = (classes & _DIGIT_CHAR) != 0
+    digits = _per_unit(digit, starts)  # _DIGIT
     ends_colon = last_code == 58
     after_header = np.zeros(n, dtype=bool)
     after_header[1:] = (ends_colon & (wc <= 4))[:-1]
@@ -538,11 +571,12 @@ def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> Pa
     ago = _matches(_AGO, texts, np.flatnonzero(_any_of(joined_lower, lower_starts_list, _AGO_KEYS, n)), n)
     copyright_ = _any_of(joined, starts_list, ("©",), n)
     copyright_ |= _any_of(joined_lower, lower_starts_list, ("copyright", "all rights reserved"), n)
-    # every time and date pattern holds a digit: they run over the units with digits
-    digit_texts = _SEP.join([texts[i] for i in with_digits.tolist()])
-    digit_starts = _starts_of(length[with_digits])
-    has_time = _matches_in(_TIME_FAST, digit_texts, digit_starts, with_digits, n)
-    has_date = _matches_in(_DATE_DIGIT_FAST, digit_texts, digit_starts, with_digits, n)
+    # a time, and a date but one starting with a month's name, starts at a digit after no
+    # word character: the patterns are tried there only
+    at = np.flatnonzero(digit & ~around.word[: around.n])
+    unit_at = np.searchsorted(starts, at, side="right") - 1
+    has_time = _matches_at(_TIME_FAST, joined, at, unit_at, n)
+    has_date = _matches_at(_DATE_DIGIT_FAST, joined, at, unit_at, n)
     month = [i for i in np.flatnonzero(~has_date & (digits > 0)).tolist() if _MONTH_KEY.search(lowers[i])]
     if month:
         has_date |= _matches(_DATE_MONTH, texts, np.array(month), n)
@@ -551,8 +585,10 @@ def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> Pa
     repeats = Counter(lowers)
 
     out = np.empty((n, len(NUMERIC_FEATURES)), dtype=np.float64)
-    out[:, 0] = _log1p(wc)
-    out[:, 1] = _log1p(length)
+    unit_logs = _log1p(np.stack([wc, length]))
+    line_logs = _log1p(np.stack([line_words, prev_long, next_long, line_units]))
+    out[:, 0] = unit_logs[0]
+    out[:, 1] = unit_logs[1]
     out[:, 2] = terminal
     out[:, 3] = ends_colon
     out[:, 4] = caps_ratio
@@ -566,7 +602,7 @@ def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> Pa
     out[:, 12] = first
     out[:, 13] = last
     out[:, 14] = first & last
-    out[:, 15] = _log1p(line_words)[lines]
+    out[:, 15] = line_logs[0, lines]
     out[:, 16] = lines / n_lines
     out[:, 17] = np.fromiter(map(repeats.__getitem__, lowers), dtype=np.int64, count=n) > 1
     out[:, 18] = after_header
@@ -583,11 +619,11 @@ def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> Pa
     out[:, 24] = _per_unit(codes == 44, starts) / nw  # commas
     out[:, 25] = (first_class & _LOWER_CHAR) != 0
     out[:, 26] = wc >= 40
-    out[:, 27] = _log1p(prev_long)[lines]
-    out[:, 28] = _log1p(next_long)[lines]
+    out[:, 27] = line_logs[1, lines]
+    out[:, 28] = line_logs[2, lines]
     out[:, 29] = ago
     out[:, 30] = _has_name_pair(codes, around, starts, n)
-    out[:, 31] = _log1p(line_units)[lines]
+    out[:, 31] = line_logs[3, lines]
     out[:, 32] = window_words[lines]
     out[:, 33] = window_terminal
     out[:, 34] = (line_words / line_words.max())[lines]
@@ -705,7 +741,7 @@ def _extra_tokens(
     lasts = (w_start + n_words - 1)[has1]
     first_ids, first_hashes = _TOKENS.marked_ids(0, tokens, firsts, word_ids, local)
     last_ids, last_hashes = _TOKENS.marked_ids(1, tokens, lasts, word_ids, local)
-    pair_ids, pair_hashes, _ = _TOKENS.lookup([f"^^{tokens[i]} {tokens[i + 1]}" for i in w_start[has2].tolist()], local)
+    pair_ids, pair_hashes = _TOKENS.pair_ids(tokens, w_start[has2], word_ids, local)
     length_ids, length_hashes, _ = _TOKENS.lookup(list(_LENGTH_TOKENS), local)
     bucket = np.minimum(wc, len(_LENGTH_TOKENS) - 1)
     ids = np.concatenate([first_ids, last_ids, pair_ids, length_ids[bucket]])
@@ -778,8 +814,9 @@ def _region_features(
     total = int(prose.sum()) or 1
     regions: list[list[int]] = []  # [first line, last line, prose words]
     gap = _REGION_GAP
+    prose_words = prose.tolist()
     for i in np.flatnonzero(prose).tolist():
-        w = int(prose[i])
+        w = prose_words[i]
         if regions and i - regions[-1][1] <= gap:
             regions[-1][1] = i
             regions[-1][2] += w

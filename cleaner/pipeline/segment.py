@@ -510,16 +510,10 @@ def split_units(
     ['Title: here', 'By Jane Doe | June 9, 2025',
      'The council met on Monday to vote on the plan for the park.', 'It voted yes.']
     """
-    found = _STRIPPED_LINE.finditer(text)
-    if max_units is not None:
-        found = itertools.islice(found, max_units + 1)
-    spans = [m.span() for m in found]
-    if max_units is not None and len(spans) > max_units:
-        raise _too_many_units(max_units)
+    spans, lines = _lines(text, max_units)
     check_budget("segmenting")
     if not spans:
         return []
-    lines = [text[a:b] for a, b in spans]
     n_spaces = list(map(_count_spaces, lines))
     cut = [k + 1 >= _MIN_WORDS_TO_CUT for k in n_spaces]
     to_cut = list(itertools.compress(range(len(lines)), cut))
@@ -550,6 +544,33 @@ def split_units(
             if max_units is not None and n_units > max_units:
                 raise _too_many_units(max_units)
     return _units_of_lines(spans, pieces)
+
+
+def _lines(text: str, max_units: int | None) -> tuple[list[tuple[int, int]], list[str]]:
+    """The page's lines that are not blank, stripped, and where each stands in ``text``.
+
+    Raises:
+        InputTooLargeError: more than ``max_units`` lines (None: no limit).
+    """
+    limit = len(text) if max_units is None else max_units
+    if "\r" in text or text.count("\n") >= limit:
+        # lines found one by one: no more than the limit are kept before it raises
+        spans = [m.span() for m in itertools.islice(_STRIPPED_LINE.finditer(text), limit + 1)]
+        if len(spans) > limit:
+            raise _too_many_units(limit)
+        return spans, [text[a:b] for a, b in spans]
+    # lines end at "\n" only, and are fewer than the limit: splitting is quicker than the regex
+    spans = []
+    lines = []
+    pos = 0
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if line:
+            start = pos + len(raw) - len(raw.lstrip())
+            spans.append((start, start + len(line)))
+            lines.append(line)
+        pos += len(raw) + 1
+    return spans, lines
 
 
 def _pieces(line: str, cuts: list[int], hard: set[int]) -> list[tuple[int, int, bool]]:
