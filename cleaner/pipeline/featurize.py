@@ -134,11 +134,9 @@ _DATE_DIGIT_FAST = re.compile(
     r"\d?\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez))",
     re.IGNORECASE,
 )
-# ... and the one that starts with a month's name, which a unit can hold only if its
-# lower-cased text holds one of _MONTH_KEYS (under IGNORECASE "s" also matches the long
-# s, "ſ", the one character outside [A-Za-z] that a month's first three letters match).
+# ... and the one that starts with a month's name (at a word's first letter, one of
+# _MONTH_FIRST_CHAR's).
 _DATE_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b", re.IGNORECASE)
-_MONTH_KEY = re.compile("jan|feb|mar|apr|may|jun|jul|aug|sep|ſep|oct|nov|dec")
 # _URL's branches as plain strings (".com" then no word character)
 _URL_KEYS = ("http://", "https://", "www.", "@")
 _LONG_LINE_WORDS = 25
@@ -204,6 +202,7 @@ _UPPER_CHAR = 512  # [A-Z]
 _NAME_LOWER_CHAR = 1024  # [a-zà-ÿ]
 _INVISIBLE_CHAR = 2048  # one of lexicon.INVISIBLE_MARKS
 _CJK_CHAR = 4096  # lexicon.is_cjk: Chinese or Japanese script
+_MONTH_FIRST_CHAR = 8192  # a month's first letter, as _DATE_MONTH reads it: (?i)[jfmasond]
 _CLASS_PATTERNS = (
     (_WORD_CHAR, re.compile(r"\w")),
     (_DIGIT_CHAR, re.compile(r"\d")),
@@ -211,6 +210,7 @@ _CLASS_PATTERNS = (
     (_CAP_CHAR, re.compile(r"[A-ZÀ-ÝĀ-Ž]")),
     (_UPPER_CHAR, re.compile(r"[A-Z]")),
     (_NAME_LOWER_CHAR, re.compile(r"[a-zà-ÿ]")),
+    (_MONTH_FIRST_CHAR, re.compile(r"[jfmasond]", re.IGNORECASE)),
 )
 _BULLETS = "-–—•·*>|"
 _CHAR_CLASSES = np.zeros(0x110000, dtype=np.uint16)  # zeros are allocated lazily: 2 MB at most
@@ -577,9 +577,10 @@ def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> Pa
     unit_at = np.searchsorted(starts, at, side="right") - 1
     has_time = _matches_at(_TIME_FAST, joined, at, unit_at, n)
     has_date = _matches_at(_DATE_DIGIT_FAST, joined, at, unit_at, n)
-    month = [i for i in np.flatnonzero(~has_date & (digits > 0)).tolist() if _MONTH_KEY.search(lowers[i])]
-    if month:
-        has_date |= _matches(_DATE_MONTH, texts, np.array(month), n)
+    at = np.flatnonzero((classes & _MONTH_FIRST_CHAR != 0) & ~around.word[: around.n])
+    unit_at = np.searchsorted(starts, at, side="right") - 1
+    maybe = (digits[unit_at] > 0) & ~has_date[unit_at]  # (every date holds a digit)
+    has_date |= _matches_at(_DATE_MONTH, joined, at[maybe], unit_at[maybe], n)
     has_url = _any_of(joined, starts_list, _URL_KEYS, n)
     has_url[_units_holding(joined, starts_list, ".com", around.word[1 : around.n + 1])] = True
     repeats = Counter(lowers)

@@ -316,7 +316,8 @@ def _shared_phrases(lines: list[str], cut: list[bool], lower_words: _LowerWords)
     if not any(cut[:n_lines]):
         return {}
     strip = itertools.repeat(_PUNCTUATION)
-    words = [list(map(str.strip, lower_words[i], strip)) for i in range(n_lines)]
+    # (a line of fewer than k words has no key: its words are left as they are, unread)
+    words = [w if len(w) < k else list(map(str.strip, w, strip)) for w in map(lower_words.__getitem__, range(n_lines))]
     keys = [set(zip(w, w[1:], w[2:], w[3:], w[4:], strict=False)) for w in words]  # each line's k-word keys
     seen: set[tuple[str, ...]] = set()
     twice: set[tuple[str, ...]] = set()  # keys that two lines say
@@ -449,7 +450,7 @@ class _PageTitles:
         ]
         titles = [line for line in dict.fromkeys(sized) if line[:1].isupper() and not line.endswith(":")]
         middles = [set(title.split(" ")[1:-1]) for title in titles]
-        counts = Counter(word for words in middles for word in words)
+        counts = Counter(itertools.chain.from_iterable(middles))
         by_word: dict[str, list[str]] = {}
         rank = {w: (c, -len(w), w) for w, c in counts.items()}  # the rarest, then longest, then first in order
         for title, words in zip(titles, middles, strict=True):
