@@ -99,8 +99,11 @@ _STOPWORDS = frozenset(
     der die das und ist nicht mit den dem des ein eine zu von im auf le la les et des du
     el los las y en que""".split()
 )
+# The patterns that define the columns, as the per-unit code ran them on each unit's
+# text (tests/test_speed_equivalence.py keeps that code): featurize reads the columns
+# of the one- and two-character ones from character classes, and runs the others, or
+# the forms of them below, only where they can match.
 _WORD = re.compile(r"\w+")
-_WORD_OR_SEP = re.compile(r"\w+|\x00")
 _DIGIT = re.compile(r"\d")
 _CAP_WORD = re.compile(r"(?<!\w)[A-ZÀ-ÝĀ-Ž]")
 _ALL_CAPS = re.compile(r"(?<!\w)[A-Z]{2,}(?!\w)")
@@ -124,9 +127,9 @@ _AGO = re.compile(r"\bago\b|\bvor\s+\d|\byesterday\b|\bjust now\b|\bupdated\b|\b
 _AGO_KEYS = ("ago", "vor ", "yesterday", "just now", "updated", "published")
 _NAME_PAIR = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:\s[A-Z]\.)?\s[A-Z][a-zà-ÿ]+")
 _URL = re.compile(r"https?://|www\.|@|\.com\b")
-# Patterns written to start with a character class, which lets the regex engine skip
-# to candidate characters: "(?<!\w)X" and "\bX" (X a word character) become
-# "X(?<!\wX)". They match where the plain ones do (tests/test_speed_equivalence.py).
+# _TIME written to start with its first digit ("\b\d" as "\d(?<!\w\d)"): it matches
+# where _TIME does (tests/test_speed_equivalence.py), and is tried only at a digit that
+# follows no word character.
 _TIME_FAST = re.compile(r"\d(?<!\w\d)\d?(?::\d{2}\b|\s?[ap]\.?m\b)", re.IGNORECASE)
 # _DATE is these two: its branches that start with a digit, written so ...
 _DATE_DIGIT_FAST = re.compile(
@@ -425,11 +428,6 @@ def _units_of(pattern: re.Pattern[str], joined: str, starts: np.ndarray) -> np.n
 _match_start = operator.methodcaller("start")
 
 
-def _counts(pattern: re.Pattern[str], joined: str, starts: np.ndarray, n: int) -> np.ndarray:
-    """Matches of ``pattern`` in each unit."""
-    return np.bincount(_units_of(pattern, joined, starts), minlength=n)
-
-
 def _matches(pattern: re.Pattern[str], texts: Sequence[str], which: np.ndarray, n: int) -> np.ndarray:
     """Whether ``pattern`` matches in each unit of ``which`` (False for the others)."""
     out = np.zeros(n, dtype=bool)
@@ -504,10 +502,11 @@ def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> Pa
     n_lines = int(lines[-1]) + 1
     length = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     starts = _starts_of(length)
-    wc = _per_unit(codes == 32, starts) + 1  # spaces
+    chars = _character_columns(joined, codes, classes, starts, length)
+    del codes, classes  # (the largest arrays: a few bytes a character of the page)
+    wc = chars.spaces + 1
     if cjk_words:  # span_words counts otherwise only in units of long "words" that hold such script
-        cjk = _per_unit((classes & _CJK_CHAR) != 0, starts)
-        for i in np.flatnonzero((cjk > 0) & (length > 8 * wc)).tolist():
+        for i in np.flatnonzero((chars.cjk > 0) & (length > 8 * wc)).tolist():
             wc[i] = span_words(texts[i])
     line_words = np.bincount(lines, weights=wc, minlength=n_lines).astype(np.int64)
     line_units = np.bincount(lines, minlength=n_lines)
@@ -526,12 +525,7 @@ def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> Pa
     lo = np.maximum(idx - _WINDOW_LINES, 0)
     hi = np.minimum(idx + _WINDOW_LINES + 1, n_lines)
     window_words = np.log1p(cum[hi] - cum[lo])
-    # each unit's first and last characters
-    ends = starts + length - 1
-    first_class = classes[starts]
-    last_class = classes[ends]
-    last_code = codes[ends]
-    terminal = (last_class & _TERMINAL_CHAR) != 0
+    terminal = (chars.last_class & _TERMINAL_CHAR) != 0
     tcum = np.concatenate([[0.0], np.cumsum(terminal, dtype=np.float64)])
     uidx = np.arange(n)
     ulo = np.maximum(uidx - 5, 0)
@@ -541,28 +535,20 @@ def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> Pa
     # the lower-cased units and their words (runs of word characters)
     joined_lower = joined.lower()  # the units lower-cased one by one, joined: _SEP lower-cases to itself
     lowers = joined_lower.split(_SEP)  # (and no character lower-cases to _SEP)
-    lower_codes = _codes(joined_lower)
-    in_word = (_classes(lower_codes) & _WORD_CHAR) != 0
-    # the words, in order: the text with every other character made a space, split
-    tokens = np.where(in_word, lower_codes, 32).astype("<u4").tobytes().decode("utf-32-le").split()
     lower_starts = _starts_of(np.fromiter(map(len, lowers), dtype=np.int64, count=n))
-    n_words = _per_unit(in_word & ~_shift(in_word, 1), lower_starts)  # where words start
+    tokens, n_words = _words(joined_lower, lower_starts)
     w_start = np.zeros(n, dtype=np.int64)
     np.cumsum(n_words[:-1], out=w_start[1:])
     nw = np.maximum(n_words, 1).astype(np.float64)
     local: dict[str, int] = {}  # ids of this page's tokens that are not cached
     word_ids, word_hashes, is_stop = _TOKENS.lookup(tokens, local)
     extra_ids, extra_hashes, extra_rows = _extra_tokens(tokens, word_ids, w_start, n_words, wc, local)
+    del tokens
     # stop words per unit: _STOP_RE matches exactly the words that are stop words
     token_unit = np.repeat(uidx, n_words)
     stop_counts = np.bincount(token_unit, weights=is_stop, minlength=n)
-
-    # patterns of one or two characters, from the characters' classes
-    around = _Around(classes)
-    caps_ratio = _cap_word_counts(classes, around, starts) / nw
-    digit = (classes & _DIGIT_CHAR) != 0
-    digits = _per_unit(digit, starts)  # _DIGIT
-    ends_colon = last_code == 58
+    caps_ratio = chars.caps / nw
+    ends_colon = chars.last_code == 58
     after_header = np.zeros(n, dtype=bool)
     after_header[1:] = (ends_colon & (wc <= 4))[:-1]
     # patterns with a plain string that every match holds: run in the units holding it
@@ -571,18 +557,6 @@ def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> Pa
     ago = _matches(_AGO, texts, np.flatnonzero(_any_of(joined_lower, lower_starts_list, _AGO_KEYS, n)), n)
     copyright_ = _any_of(joined, starts_list, ("©",), n)
     copyright_ |= _any_of(joined_lower, lower_starts_list, ("copyright", "all rights reserved"), n)
-    # a time, and a date but one starting with a month's name, starts at a digit after no
-    # word character: the patterns are tried there only
-    at = np.flatnonzero(digit & ~around.word[: around.n])
-    unit_at = np.searchsorted(starts, at, side="right") - 1
-    has_time = _matches_at(_TIME_FAST, joined, at, unit_at, n)
-    has_date = _matches_at(_DATE_DIGIT_FAST, joined, at, unit_at, n)
-    at = np.flatnonzero((classes & _MONTH_FIRST_CHAR != 0) & ~around.word[: around.n])
-    unit_at = np.searchsorted(starts, at, side="right") - 1
-    maybe = (digits[unit_at] > 0) & ~has_date[unit_at]  # (every date holds a digit)
-    has_date |= _matches_at(_DATE_MONTH, joined, at[maybe], unit_at[maybe], n)
-    has_url = _any_of(joined, starts_list, _URL_KEYS, n)
-    has_url[_units_holding(joined, starts_list, ".com", around.word[1 : around.n + 1])] = True
     repeats = Counter(lowers)
 
     out = np.empty((n, len(NUMERIC_FEATURES)), dtype=np.float64)
@@ -593,10 +567,10 @@ def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> Pa
     out[:, 2] = terminal
     out[:, 3] = ends_colon
     out[:, 4] = caps_ratio
-    out[:, 5] = digits / length
-    out[:, 6] = has_time
-    out[:, 7] = has_date
-    out[:, 8] = _per_unit(codes == 124, starts) > 0  # "|"
+    out[:, 5] = chars.digits / length
+    out[:, 6] = chars.has_time
+    out[:, 7] = chars.has_date
+    out[:, 8] = chars.pipes > 0
     out[:, 9] = np.fromiter(map(str.startswith, lowers, repeat(_BY_PREFIXES)), dtype=bool, count=n)
     out[:, 10] = stop_counts / nw
     out[:, 11] = np.minimum((length - wc + 1) / nw, 15.0) / 5.0
@@ -607,32 +581,114 @@ def featurize(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> Pa
     out[:, 16] = lines / n_lines
     out[:, 17] = np.fromiter(map(repeats.__getitem__, lowers), dtype=np.int64, count=n) > 1
     out[:, 18] = after_header
-    out[:, 19] = _all_caps_counts(around, starts, n) / nw
+    out[:, 19] = chars.all_caps / nw
     out[:, 20] = copyright_
-    out[:, 21] = (first_class & _BULLET_CHAR) != 0
-    out[:, 22] = (last_code == 0x2026) | (  # ends with "..." or "…"
-        (length >= 3)
-        & (last_code == 46)
-        & (codes[np.maximum(ends - 1, 0)] == 46)
-        & (codes[np.maximum(ends - 2, 0)] == 46)
-    )
-    out[:, 23] = has_url
-    out[:, 24] = _per_unit(codes == 44, starts) / nw  # commas
-    out[:, 25] = (first_class & _LOWER_CHAR) != 0
+    out[:, 21] = (chars.first_class & _BULLET_CHAR) != 0
+    out[:, 22] = chars.ellipsis
+    out[:, 23] = chars.has_url
+    out[:, 24] = chars.commas / nw
+    out[:, 25] = (chars.first_class & _LOWER_CHAR) != 0
     out[:, 26] = wc >= 40
     out[:, 27] = line_logs[1, lines]
     out[:, 28] = line_logs[2, lines]
     out[:, 29] = ago
-    out[:, 30] = _has_name_pair(codes, around, starts, n)
+    out[:, 30] = chars.name_pair
     out[:, 31] = line_logs[3, lines]
     out[:, 32] = window_words[lines]
     out[:, 33] = window_terminal
     out[:, 34] = (line_words / line_words.max())[lines]
     out[:, 35] = math.log1p(n)
-    out[:, 36] = (wc >= 3) & (wc <= 20) & (caps_ratio >= 0.5) & ((last_class & _STOP_MARK) == 0)
+    out[:, 36] = (wc >= 3) & (wc <= 20) & (caps_ratio >= 0.5) & ((chars.last_class & _STOP_MARK) == 0)
     out[:, 37:] = _region_features(terminal, last, lines, line_words, n_lines)[lines]
     words = _hashed_words(word_ids, word_hashes, extra_ids, extra_hashes, token_unit, w_start, n_words, extra_rows, n)
     return PageFeatures(out, words, lines)
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitCharacters:
+    """What each unit's characters show (:func:`_character_columns`): counts of spaces,
+    commas, pipes, digits, CJK characters, capitalised words (``_CAP_WORD``) and all-caps
+    words (``_ALL_CAPS``); the classes of its first and last characters and the last
+    one's code point; and whether it ends with an ellipsis, holds a name pair
+    (``_NAME_PAIR``), a time (``_TIME``), a date (``_DATE``), a URL or "@" (``_URL``)."""
+
+    spaces: np.ndarray
+    commas: np.ndarray
+    pipes: np.ndarray
+    digits: np.ndarray
+    cjk: np.ndarray
+    caps: np.ndarray
+    all_caps: np.ndarray
+    first_class: np.ndarray
+    last_class: np.ndarray
+    last_code: np.ndarray
+    ellipsis: np.ndarray
+    name_pair: np.ndarray
+    has_time: np.ndarray
+    has_date: np.ndarray
+    has_url: np.ndarray
+
+
+def _character_columns(
+    joined: str, codes: np.ndarray, classes: np.ndarray, starts: np.ndarray, length: np.ndarray
+) -> _UnitCharacters:
+    """The columns read from the units' characters: ``joined`` (the units joined by
+    ``_SEP``, starting at ``starts``, of ``length``), its code points and their classes.
+    The arrays of a character each live only here."""
+    n = len(starts)
+    ends = starts + length - 1
+    last_code = codes[ends]
+    dots = (codes[np.maximum(ends - 1, 0)] == 46) & (codes[np.maximum(ends - 2, 0)] == 46)
+    ellipsis = (last_code == 0x2026) | ((length >= 3) & (last_code == 46) & dots)  # ends with "..." or "…"
+    around = _Around(classes)
+    digit = (classes & _DIGIT_CHAR) != 0
+    digits = _per_unit(digit, starts)
+    # a time, and a date but one starting with a month's name, starts at a digit after no
+    # word character: the patterns are tried there only
+    at = np.flatnonzero(digit & ~around.word[: around.n])
+    del digit
+    unit_at = np.searchsorted(starts, at, side="right") - 1
+    has_time = _matches_at(_TIME_FAST, joined, at, unit_at, n)
+    has_date = _matches_at(_DATE_DIGIT_FAST, joined, at, unit_at, n)
+    at = np.flatnonzero((classes & _MONTH_FIRST_CHAR != 0) & ~around.word[: around.n])
+    unit_at = np.searchsorted(starts, at, side="right") - 1
+    maybe = (digits[unit_at] > 0) & ~has_date[unit_at]  # (every date holds a digit)
+    has_date |= _matches_at(_DATE_MONTH, joined, at[maybe], unit_at[maybe], n)
+    starts_list = starts.tolist()
+    has_url = _any_of(joined, starts_list, _URL_KEYS, n)
+    has_url[_units_holding(joined, starts_list, ".com", around.word[1 : around.n + 1])] = True
+    return _UnitCharacters(
+        spaces=_per_unit(codes == 32, starts),
+        commas=_per_unit(codes == 44, starts),
+        pipes=_per_unit(codes == 124, starts),
+        digits=digits,
+        cjk=_per_unit((classes & _CJK_CHAR) != 0, starts),
+        caps=_cap_word_counts(classes, around, starts),
+        all_caps=_all_caps_counts(around, starts, n),
+        first_class=classes[starts],
+        last_class=classes[ends],
+        last_code=last_code,
+        ellipsis=ellipsis,
+        name_pair=_has_name_pair(codes, around, starts, n),
+        has_time=has_time,
+        has_date=has_date,
+        has_url=has_url,
+    )
+
+
+def _words(joined_lower: str, lower_starts: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The words (runs of word characters) of the lower-cased units joined, in order,
+    and how many each unit holds (its text starting at ``lower_starts``)."""
+    buffer = bytearray(joined_lower.encode("utf-32-le", "surrogatepass"))  # its code points, to be written over
+    codes = np.frombuffer(buffer, dtype="<u4")
+    in_word = (_classes(codes) & _WORD_CHAR) != 0
+    n_words = _per_unit(in_word & ~_shift(in_word, 1), lower_starts)  # where words start
+    # the text with every other character made a space, split
+    codes[~in_word] = 32
+    del codes, in_word
+    spaced = buffer.decode("utf-32-le")
+    del buffer
+    return spaced.split(), n_words
 
 
 def _starts_of(lengths: np.ndarray) -> np.ndarray:

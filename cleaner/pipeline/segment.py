@@ -289,14 +289,18 @@ def _cuts_in_line(
 
 class _LowerWords(dict[int, list[str]]):
     """The first :data:`_REPEAT_SCAN_WORDS` words of each line, lower-cased, by line
-    index: split when first asked for (shared by the repeat and shared-phrase cuts)."""
+    index: split when first asked for, and kept for the page's first
+    :data:`_SHARED_SCAN_LINES` lines (which the repeat and shared-phrase cuts both read;
+    keeping every line's would hold tens of bytes a character of a long page)."""
 
     def __init__(self, lines: Sequence[str]) -> None:
         super().__init__()
         self._lines = lines
 
     def __missing__(self, index: int) -> list[str]:
-        words = self[index] = self._lines[index].lower().split(None, _REPEAT_SCAN_WORDS)[:_REPEAT_SCAN_WORDS]
+        words = self._lines[index].lower().split(None, _REPEAT_SCAN_WORDS)[:_REPEAT_SCAN_WORDS]
+        if index < _SHARED_SCAN_LINES:
+            self[index] = words
         return words
 
 
