@@ -1,6 +1,6 @@
 """Segmenting and featurizing of two checkouts, in one process, interleaved: CPU time per page.
 
-    python benchmarks/text_stages_ab.py --base ../wt/NAME-base [--rounds 7] [--pages FILE]
+    python benchmarks/text_stages_ab.py --base ../wt/NAME-base [--rounds 7] [--pages FILE] [--clean-many]
 
 Loads ``split_units`` and ``featurize`` from this checkout and from the checkout at
 ``--base`` (its ``cleaner`` package imported under another name), and times both over
@@ -9,7 +9,10 @@ the typical pages (8-12 KB of text, as ``benchmarks/stages.py`` picks them from
 other, ``--rounds`` times; each chunk's best round counts (CPU time,
 ``time.process_time``), which keeps out most of what other processes on the machine
 do. It checks that both give the same units and the same features, bit for bit, on
-those pages, and prints milliseconds per page and the ratios.
+those pages, and prints milliseconds per page and the ratios. ``--clean-many`` also
+times ``Cleaner.clean_many`` of each checkout (its own shipped model) over all the
+pages, alternately, ``--rounds`` times (the best round counts): the effect on the
+whole of cleaning.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ _CHUNK = 10
 
 
 def _load_base(base: Path) -> tuple[Any, Any]:
-    """The segment and featurize modules of the checkout at ``base``."""
+    """The segment and featurize modules of the checkout at ``base`` (its package is
+    ``cleaner_base``)."""
     if not (base / "cleaner" / "pipeline" / "featurize.py").is_file():
         raise SystemExit(f"{base} is not a checkout of cleaner (no cleaner/pipeline/featurize.py)")
     alias = Path(tempfile.mkdtemp(prefix="cleaner-ab-"))
@@ -60,6 +64,7 @@ def main() -> int:
     ap.add_argument("--base", type=Path, required=True, help="the other checkout (the old code)")
     ap.add_argument("--pages", type=Path, default=ROOT / "corpus" / "training" / "test.jsonl.gz")
     ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--clean-many", action="store_true", help="time Cleaner.clean_many of both too")
     args = ap.parse_args()
     old_segment, old_featurize = _load_base(args.base)
     texts = [p.text for p in read_jsonl(args.pages) if 8000 <= len(p.text.encode("utf-8")) <= 12000]
@@ -95,7 +100,26 @@ def main() -> int:
         f"featurize {ms['featurize new'] / ms['featurize old']:.2f}, both {new / old:.2f} ({old:.3f} -> {new:.3f} ms)"
     )
     print(f"  same units: {same_units}; same features (bit for bit): {same_features}")
+    if args.clean_many:
+        _time_clean_many(texts, args.rounds)
     return 0 if same_units and same_features else 1
+
+
+def _time_clean_many(texts: list[str], rounds: int) -> None:
+    from cleaner import Cleaner
+
+    old_cleaner = importlib.import_module("cleaner_base").Cleaner()
+    new_cleaner = Cleaner()
+    old_cleaner.clean_many(texts[:20])  # the models loaded, caches warm
+    new_cleaner.clean_many(texts[:20])
+    best = {"old": float("inf"), "new": float("inf")}
+    for _ in range(rounds):
+        for name, cleaner in (("old", old_cleaner), ("new", new_cleaner)):
+            start = time.process_time()
+            cleaner.clean_many(texts)
+            best[name] = min(best[name], time.process_time() - start)
+    old, new = (best[k] / len(texts) * 1000 for k in ("old", "new"))
+    print(f"  clean_many (whole cleaning, best of {rounds}): {old:.3f} -> {new:.3f} CPU ms per page ({new / old:.2f})")
 
 
 if __name__ == "__main__":
