@@ -1,15 +1,17 @@
 """The vectorized :func:`cleaner.pipeline.featurize.featurize` against the per-unit reference.
 
 ``_featurize_reference`` is the per-unit implementation that ``featurize`` replaced
-(feature version 4), kept here verbatim (only the hash cache dropped) so that any
-difference in the numbers or hashed words the model sees shows up. When a feature
-changes on purpose (a new ``FEATURE_VERSION``), change the reference with it.
+(feature version 4), kept here verbatim (only the hash cache dropped; the reading of
+invisible marks, NULs and Chinese or Japanese words that came later added) so that any
+difference in the numbers or hashed words the model sees shows up: on the corpus's
+pages, on edge cases, and on generated pages of every pattern's tricky characters, to
+the last bit. When a feature changes on purpose (a new ``FEATURE_VERSION``), change the
+reference with it.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -18,16 +20,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import cleaner.pipeline.featurize as features
+from cleaner.lexicon import span_words, strip_invisible
 from cleaner.pipeline.featurize import (
     _AGO,
     _AGO_KEYS,
     _ALL_CAPS,
-    _ALL_CAPS_FAST,
     _BY_PREFIXES,
     _CAP_WORD,
-    _CAP_WORD_FAST,
     _DATE,
+    _DATE_DIGIT_FAST,
+    _DATE_MONTH,
     _DIGIT,
     _HASH_BITS,
     _HASH_HEAD_WORDS,
@@ -35,7 +41,6 @@ from cleaner.pipeline.featurize import (
     _LENGTH_TOKENS,
     _LONG_LINE_WORDS,
     _NAME_PAIR,
-    _NAME_PAIR_FAST,
     _PROSE_MIN_WORDS,
     _REGION_GAP,
     _STOP_RE,
@@ -58,8 +63,9 @@ def _hash(token: str, mask: int) -> int:
     return zlib.crc32(token.encode("utf-8", "surrogatepass")) & mask
 
 
-def _featurize_reference(text: str, units: Sequence[Unit]) -> PageFeatures:
-    """featurize() as it was before vectorizing: one Python pass per unit."""
+def _featurize_reference(text: str, units: Sequence[Unit], *, cjk_words: bool = True) -> PageFeatures:
+    """featurize() as it was before vectorizing: one Python pass per unit (with the
+    reading of invisible marks, NULs and Chinese or Japanese words added since)."""
     n = len(units)
     mask = (1 << _HASH_BITS) - 1
     indices: list[int] = []
@@ -68,13 +74,14 @@ def _featurize_reference(text: str, units: Sequence[Unit]) -> PageFeatures:
         empty = np.zeros((0, len(NUMERIC_FEATURES)))
         return PageFeatures(empty, sp.csr_matrix((0, mask + 1)), np.zeros(0, dtype=np.int64))
     texts = [text[u.start : u.end] for u in units]
+    texts = [(strip_invisible(t) or t).replace("\x00", "\ufffd") for t in texts]
     lines = np.fromiter((u.line for u in units), dtype=np.int64, count=n)
     n_lines = int(lines[-1]) + 1
     line_words = [0] * n_lines
     line_units = [0] * n_lines
     word_counts = []
     for u, t in zip(units, texts, strict=True):
-        wc = t.count(" ") + 1
+        wc = span_words(t) if cjk_words else t.count(" ") + 1
         word_counts.append(wc)
         line_words[u.line] += wc
         line_units[u.line] += 1
@@ -100,7 +107,7 @@ def _featurize_reference(text: str, units: Sequence[Unit]) -> PageFeatures:
     hi = np.minimum(idx + _WINDOW_LINES + 1, n_lines)
     window_words = np.log1p(cum[hi] - cum[lo])
     max_line_words = max(line_words)
-    terminal = np.fromiter((t[-1] in '.!?"”’)' for t in texts), dtype=np.float64, count=n)
+    terminal = np.fromiter((t[-1] in _TERMINAL for t in texts), dtype=np.float64, count=n)
     tcum = np.concatenate([[0.0], np.cumsum(terminal)])
     uidx = np.arange(n)
     ulo = np.maximum(uidx - 5, 0)
@@ -319,17 +326,7 @@ def test_featurize_of_units_cut_inside_words() -> None:
     assert (new.words != ref.words).nnz == 0
 
 
-@pytest.mark.parametrize(
-    ("slow", "fast"),
-    [
-        (_CAP_WORD, _CAP_WORD_FAST),
-        (_ALL_CAPS, _ALL_CAPS_FAST),
-        (_NAME_PAIR, _NAME_PAIR_FAST),
-        (_TIME, _TIME_FAST),
-    ],
-    ids=["cap_word", "all_caps", "name_pair", "time"],
-)
-def test_fast_patterns_match_where_the_plain_ones_do(slow: re.Pattern[str], fast: re.Pattern[str]) -> None:
+def test_fast_patterns_match_where_the_plain_ones_do() -> None:
     samples = [t for _name, t in _fixture_pages()] + [
         "ÀB ×Y a×B 3×4 ÉCOLE Ōsaka xÀ _A 1A",
         "ABC DEF gHI JKl M N",
@@ -337,7 +334,110 @@ def test_fast_patterns_match_where_the_plain_ones_do(slow: re.Pattern[str], fast
     ]
     for text in samples:
         for line in text.split("\n"):
-            assert [m.span() for m in slow.finditer(line)] == [m.span() for m in fast.finditer(line)], line
+            assert [m.span() for m in _TIME.finditer(line)] == [m.span() for m in _TIME_FAST.finditer(line)], line
+            assert _has_date(line) == (_DATE.search(line) is not None), line
+
+
+def _has_date(text: str) -> bool:
+    """_DATE's test as featurize makes it: the branches starting with a digit, then the
+    one starting with a month's name."""
+    return _DATE_DIGIT_FAST.search(text) is not None or _DATE_MONTH.search(text) is not None
+
+
+# Pieces of text for the property tests below: every pattern and class of the features,
+# the characters where regular expressions, lower-casing and case-insensitive matching
+# differ (long s, Kelvin sign, dotted and dotless i, final sigma), invisible marks, NULs,
+# Chinese and Japanese script, digits of other scripts, the separator's stand-in.
+_PIECES = (
+    *(
+        "The council met By Jane Doe by BY Written by von par por Author: June 9, 2025 Jan. 3 3 jan 5. Mai "
+        "mai 12/03/2024 1999 2001 19999 14:37 9:05 pm 3 p.m. 10PM ago vor 5 yesterday just now Updated "
+        'PUBLISHED © Copyright all rights reserved | - – — • · * > ... … . ! ? : , ; " ” ’ ) ( '
+        "http://x.co https://y www.z.com a@b .com .comx NATO USA AB A ÀB Ōsaka Élan xÀ _A 1A "
+        "Mr J. Smith Ann Lee ſep ſeptember 3 K İstanbul ıi ΣΑΣ ΟΔΟΣ σ ς 東京 会議 。 ！ ？ "
+        "٣ ١٢:٣٠ ０１ Ⅻ ⓐ \u00ad \u200b \ufeff \x00 \ufffd w94 w6800 the a of and der que"
+    ).split(" "),
+    "John F. Kennedy",
+    "Ann B. lee",
+    "Jo K.\tLu",
+    "Ève Dupont",
+)
+
+
+@st.composite
+def _pages(draw: st.DrawFn) -> tuple[str, list[Unit]]:
+    """A page of the pieces above and its units: those split_units makes, or cuts at any place."""
+    lines = []
+    for _ in range(draw(st.integers(1, 8))):
+        n = draw(st.sampled_from([1, 2, 3, 5, 8, 20, 30, 60]))
+        seps = draw(st.lists(st.sampled_from([" ", " ", " ", "", "  ", "\t", "\u00a0"]), min_size=n, max_size=n))
+        words = draw(st.lists(st.sampled_from(_PIECES), min_size=n, max_size=n))
+        lines.append("".join(w + sep for w, sep in zip(words, seps, strict=True)).strip() or "x")
+    text = "\n".join(lines)
+    if draw(st.booleans()):
+        return text, split_units(text)
+    units = []
+    pos = 0
+    for i, line in enumerate(lines):
+        cuts = sorted(set(draw(st.lists(st.integers(1, max(len(line) - 1, 1)), max_size=4))))
+        bounds = [0, *[c for c in cuts if c < len(line)], len(line)]
+        for k in range(len(bounds) - 1):
+            units.append(Unit(pos + bounds[k], pos + bounds[k + 1], i, k == 0, k == len(bounds) - 2))
+        pos += len(line) + 1
+    return text, units
+
+
+def _assert_same(new: PageFeatures, ref: PageFeatures) -> None:
+    """Equal to the last bit: the boosted trees split exactly at the values features take."""
+    assert new.numeric.dtype == ref.numeric.dtype == np.float64
+    for column, name in enumerate(NUMERIC_FEATURES):
+        np.testing.assert_array_equal(new.numeric[:, column], ref.numeric[:, column], err_msg=name)
+    np.testing.assert_array_equal(new.line, ref.line)
+    assert new.words.shape == ref.words.shape
+    np.testing.assert_array_equal(new.words.indptr, ref.words.indptr)
+    np.testing.assert_array_equal(new.words.indices, ref.words.indices)
+    np.testing.assert_array_equal(new.words.data, ref.words.data)
+
+
+@settings(derandomize=True, max_examples=40, deadline=None)
+@given(_pages(), st.booleans())
+def test_featurize_of_any_page_is_the_per_unit_reference(page: tuple[str, list[Unit]], cjk_words: bool) -> None:
+    text, units = page
+    _assert_same(featurize(text, units, cjk_words=cjk_words), _featurize_reference(text, units, cjk_words=cjk_words))
+
+
+@pytest.mark.slow
+@settings(derandomize=True, max_examples=1000, deadline=None)
+@given(_pages(), st.booleans())
+def test_featurize_of_many_pages_is_the_per_unit_reference(page: tuple[str, list[Unit]], cjk_words: bool) -> None:
+    text, units = page
+    _assert_same(featurize(text, units, cjk_words=cjk_words), _featurize_reference(text, units, cjk_words=cjk_words))
+
+
+@settings(derandomize=True, max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map(" ".join) | st.text(max_size=40))
+def test_date_branches_match_where_the_date_pattern_does(text: str) -> None:
+    assert _has_date(text) == (_DATE.search(text) is not None)
+
+
+def test_character_classes_are_those_of_the_patterns() -> None:
+    """Each class bit is what its regular expression (or test) says of the character,
+    for the first 0x800 code points (Latin, Greek, Cyrillic ...), general punctuation and
+    spaces, kana, and those where lower-casing or case-insensitive matching is special."""
+    patterns = {bit: pattern for bit, pattern in features._CLASS_PATTERNS}
+    extra = [0x1E9E, 0x212A, 0x2126, 0x3000, 0x4E00, 0x9FFF, 0xF900, 0xFEFF, 0xFFFD, 0x20000, 0x2FA1F, 0x2FA20]
+    for c in [*range(0x800), *range(0x2000, 0x2070), *range(0x3000, 0x3100), *extra]:
+        ch = chr(c)
+        bits = features._classes(np.array([c], dtype=np.uint32))[0]
+        assert bits & features._KNOWN
+        for bit, pattern in patterns.items():
+            assert bool(bits & bit) == (pattern.fullmatch(ch) is not None), (hex(c), bit)
+        assert bool(bits & features._LOWER_CHAR) == ch.islower(), hex(c)
+        assert bool(bits & features._TERMINAL_CHAR) == (ch in _TERMINAL), hex(c)
+        assert bool(bits & features._BULLET_CHAR) == (ch in "-–—•·*>|"), hex(c)
+        assert bool(bits & features._STOP_MARK) == (ch in ".:!?"), hex(c)
+        assert bool(bits & features._INVISIBLE_CHAR) == (strip_invisible(ch) == ""), hex(c)
+        assert bool(bits & features._CJK_CHAR) == (span_words(ch * 20) == 20), hex(c)
 
 
 def test_prediction_shortcuts_give_the_same_probabilities() -> None:
@@ -360,10 +460,7 @@ def test_prediction_shortcuts_give_the_same_probabilities() -> None:
 def test_featurize_when_the_token_cache_is_full(monkeypatch: pytest.MonkeyPatch, room: int) -> None:
     import cleaner.pipeline.featurize as features
 
-    monkeypatch.setattr(features, "_TOKEN_IDS", {})
-    monkeypatch.setattr(features, "_TOKEN_HASHES", np.zeros(4, dtype=np.int64))
-    monkeypatch.setattr(features, "_TOKEN_STOP", np.zeros(4, dtype=bool))
-    monkeypatch.setattr(features, "_TOKEN_CACHE_MAX", room)
+    monkeypatch.setattr(features, "_TOKENS", features._TokenCache(room))
     for _name, text in _fixture_pages()[:8]:
         units = split_units(text)
         ref = _featurize_reference(text, units)
@@ -372,4 +469,4 @@ def test_featurize_when_the_token_cache_is_full(monkeypatch: pytest.MonkeyPatch,
         np.testing.assert_array_equal(new.words.indices, ref.words.indices)
         np.testing.assert_array_equal(new.words.indptr, ref.words.indptr)
         np.testing.assert_allclose(new.words.data, ref.words.data, rtol=0, atol=1e-12)
-    assert len(features._TOKEN_IDS) == room
+    assert len(features._TOKENS.ids) == room
