@@ -470,6 +470,7 @@ def test_progress_bar_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[s
 # ------------------------------------------------------------------ Dask
 
 
+@pytest.mark.slow  # over 1.5 s: the fast tier stays under a minute in CI
 def test_dask_local_cluster_gives_the_same_output(tmp_path: Path) -> None:
     from distributed import LocalCluster
 

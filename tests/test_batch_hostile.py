@@ -483,6 +483,7 @@ def test_two_runs_started_together_are_not_both_accepted(tmp_path: Path, monkeyp
     assert (out / MANIFEST_FILE).read_text().count('"cleaner_batch"') == 1
 
 
+@pytest.mark.slow  # over 1.5 s: the fast tier stays under a minute in CI
 def test_resume_with_another_model_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = make_corpus(tmp_path / "in", n=2, bad=False)
     model = tmp_path / "m.model.zip"

@@ -119,6 +119,7 @@ def test_a_long_run_of_sentence_marks_is_segmented_in_linear_time(mark: str) -> 
     assert int(out) >= 1
 
 
+@pytest.mark.slow  # over 1.5 s: the fast tier stays under a minute in CI
 def test_many_titles_times_many_list_lines_is_segmented_in_linear_time() -> None:
     _finishes(
         """

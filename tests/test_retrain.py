@@ -308,6 +308,7 @@ def test_training_without_base_asks_to_confirm_scope_all(tmp_path: Path, capsys:
     assert model_path.is_file()
 
 
+@pytest.mark.slow  # over 1.5 s: the fast tier stays under a minute in CI
 def test_explain_and_json_say_which_model_cleaned_the_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     model_path = tmp_path / "alone.model.zip"
     assert main(["train", str(DEMO / "train"), "-o", str(model_path), "--folds", "0", "--scope", "all"]) == 0

@@ -39,6 +39,7 @@ def test_the_default_model_is_not_worse_than_itself() -> None:
     assert all(a == b for a, b in comparison.scores.values())
 
 
+@pytest.mark.slow  # over 1.5 s: the fast tier stays under a minute in CI
 def test_losses_name_the_fields_and_the_pages_where_the_model_loses(tmp_path: Path) -> None:
     """A model of the demo site's five pages alone, on other sites' pages: worse than the
     default model, and every page it names is one where it scores lower."""
@@ -65,6 +66,7 @@ def test_losses_name_the_fields_and_the_pages_where_the_model_loses(tmp_path: Pa
     assert "cleaner label --model site.model.zip" in lines[-1]
 
 
+@pytest.mark.slow  # over 1.5 s: the fast tier stays under a minute in CI
 def test_train_warns_where_the_model_is_worse_on_held_out_pages(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -103,6 +103,7 @@ def _scoped(default: Model) -> Model:
     return Model(AllJunk(), {}, None, build_scope(_site_pages()), default)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow  # over 1.5 s: the fast tier stays under a minute in CI
 def test_pages_in_scope_go_to_the_model_and_others_to_the_fallback(default: Model) -> None:
     scoped = _scoped(default)
     river = "\n".join([*NAV[:2], "Ferry returns", "The ferry came back on Monday, and many were glad.", *NAV[2:]])
@@ -161,6 +162,7 @@ def test_scoped_model_file_keeps_scope_and_fallback(
         save_model(default.estimator, tmp_path / "x.model.zip", {}, scope=scope, fallback=junk)
 
 
+@pytest.mark.slow  # over 1.5 s: the fast tier stays under a minute in CI
 def test_demo_pages_are_in_the_scope_of_their_site_only() -> None:
     train = load_samples(DEMO / "train")
     scope = build_scope(train)
@@ -230,6 +232,7 @@ def test_share_buttons_of_older_pages_are_no_site_of_their_own() -> None:
     assert scope.covers("\n".join([*own, "New title", "New text."]))
 
 
+@pytest.mark.slow  # over 1.5 s: the fast tier stays under a minute in CI
 def test_the_page_url_routes_the_page(tmp_path: Path, default: Model, capsys: pytest.CaptureFixture[str]) -> None:
     scoped = _scoped(default)
     other = "Storm hits the coast\nThe storm reached the coast on Monday night, and many were glad."
