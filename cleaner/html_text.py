@@ -5,7 +5,8 @@ Two renderings (``mode``):
 * ``"browser"``: what a browser's select-all copy gives: one visual block a line
   (``p``, ``div``, ``h1``-``h6``, ``li``, ``tr``, ``br``, ``section``, ...), inline text
   joined, white space collapsed; ``script``, ``style``, ``noscript``, ``template``,
-  ``svg``, ``head``, ``iframe`` and hidden elements dropped.
+  ``svg``, ``head``, ``iframe`` and hidden elements dropped (but React's streamed
+  segments, hidden until a script moves them to their placeholders, are shown there).
 * ``"collapsed"``: the same blocks, but some containers (paragraph runs, lists,
   article cards) have their blocks run together on one line, joined by spaces, as
   scrapers that flatten a container's text do. Which containers collapse is chosen
@@ -719,12 +720,77 @@ def _with_hidden_text(root: etree._Element, page: RenderedPage) -> RenderedPage:
     return _walk(copy)
 
 
+# React's streamed rendering (Next.js and others) sends a page's content after its
+# shell, in hidden segments (``<div hidden id="S:0">``) that a script moves into place,
+# to a placeholder (``<template id="B:0">`` or ``"P:0"``): what a browser shows once the
+# script has run, and the only copy of the text. On the 2,237 pages of the peers'
+# datasets, 37 carry such segments (wcxb-dev/4053: its whole article).
+_STREAMED_SEGMENT = re.compile(r"S:(\d+)\Z")
+_STREAMED_XPATH = etree.XPath('//*[@hidden][starts-with(@id, "S:")]')
+
+
+def _detach(el: etree._Element) -> None:
+    """Take ``el`` out of its tree, the text after it (its tail) left where it was."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail, el.tail = el.tail, None
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _place_streamed_segments(root: etree._Element) -> etree._Element:
+    """``root`` with React's hidden streamed segments shown, the content of each moved
+    in before its placeholder where the page has one (a copy: ``root`` is not changed); ``root``
+    itself when it has none."""
+    found = _STREAMED_XPATH(root)
+    if not isinstance(found, list) or not any(
+        isinstance(el, etree._Element) and _STREAMED_SEGMENT.match(el.get("id") or "") for el in found
+    ):
+        return root
+    copy = deepcopy(root)
+    placeholders = {el.get("id"): el for el in copy.iter("template") if el.get("id")}
+    segments = _STREAMED_XPATH(copy)
+    assert isinstance(segments, list)
+    for seg in segments:
+        if not isinstance(seg, etree._Element):
+            continue
+        match = _STREAMED_SEGMENT.match(seg.get("id") or "")
+        if match is None:
+            continue
+        del seg.attrib["hidden"]
+        n = match.group(1)
+        target = placeholders.get(f"B:{n}")
+        if target is None:
+            target = placeholders.get(f"P:{n}")
+        if target is None or any(a is seg for a in target.iterancestors()):
+            continue  # shown where it stands
+        _detach(seg)
+        if seg.text:  # the segment's content goes in before the placeholder, as the script puts it
+            before = target.getprevious()
+            if before is not None:
+                before.tail = (before.tail or "") + seg.text
+            else:
+                parent = target.getparent()
+                assert parent is not None  # a placeholder in a segment of its own has one
+                parent.text = (parent.text or "") + seg.text
+        for child in list(seg):
+            target.addprevious(child)  # with its tail
+    return copy
+
+
 def render_tree(root: etree._Element | None, *, mode: str = "browser", seed: int = 0) -> RenderedPage:
     """Render a tree from :func:`parse_html` (None gives an empty page); see :func:`render_blocks`."""
     if mode not in MODES:
         raise UnsupportedInputError(f"unknown rendering mode {mode!r}; the modes are {', '.join(MODES)}")
     if root is None:
         return RenderedPage("", [], mode)
+    root = _place_streamed_segments(root)
     page = _walk(root)
     if len(page.text) < _NOSCRIPT_FALLBACK_CHARS:
         # a page built by JavaScript (Discourse forums, some shops) may carry its only

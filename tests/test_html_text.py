@@ -188,3 +188,46 @@ def test_attributes_read_in_one_pass_as_el_get_reads_them() -> None:
     assert page.text.split("\n") == ["A", "shown", "block", "Btop next", "C"]
     names = [g for i, g in enumerate(ATTRIBUTE_GROUPS) if page.blocks[0].near >> i & 1]
     assert names == ["comment", "nav", "content", "card"]  # the first class ("comment-list"), not "sidebar"
+
+
+# React's streamed rendering: the content comes in hidden segments after the shell,
+# and a script moves each to its placeholder (issue 14; wcxb-dev/4053 of the peers'
+# pages kept its whole article there).
+STREAMED = (
+    "<html><body><h1>Shell title</h1><!--$?--><template id='B:0'></template><p>Loading...</p><!--/$-->"
+    "<footer>Site footer</footer>"
+    "<div hidden id='S:0'><p>The <b>article</b> text.</p><p>Price: <template id='P:1'></template></p></div>"
+    "after<div hidden id='S:1'><span>49 euros</span></div>"
+    "<div hidden id='secret'>not shown</div><div hidden id='S:x'>not a segment</div></body></html>"
+)
+
+
+def test_streamed_segments_shown_at_their_placeholders() -> None:
+    assert html_to_text(STREAMED).split("\n") == [
+        "Shell title",
+        "The article text.",
+        "Price: 49 euros",  # a segment's content goes in inline, in place of its placeholder
+        "Loading...",
+        "Site footer",
+        "after",  # text after a moved segment stays where it was
+    ]
+
+
+def test_streamed_segment_without_placeholder_shown_where_it_stands() -> None:
+    html = "<html><body><p>Shell</p><div hidden id='S:3'><p>Late content</p></div><p>End</p></body></html>"
+    assert html_to_text(html).split("\n") == ["Shell", "Late content", "End"]
+
+
+def test_streamed_segments_leave_the_parsed_tree_alone() -> None:
+    from lxml import etree
+
+    from cleaner.html_text import parse_html, render_tree
+
+    root = parse_html(STREAMED)
+    assert root is not None
+    before = etree.tostring(root)
+    render_tree(root)
+    assert etree.tostring(root) == before
+    # a page without segments is rendered from its own tree, as before
+    plain = parse_html("<html><body><p>One</p><div hidden>gone</div></body></html>")
+    assert render_tree(plain).text == "One"
