@@ -31,6 +31,7 @@ from .errors import ModelError
 from .html_text import RenderedPage
 from .model.fast_path import stage2_proba
 from .model.files import read_model_file, write_model_file
+from .pipeline.containers import unit_blocks
 from .pipeline.segment import Unit
 
 __all__ = [
@@ -80,8 +81,7 @@ def unit_places(page: RenderedPage, units: Sequence[Unit]) -> tuple[np.ndarray, 
     blocks = page.blocks
     if not blocks:
         return np.zeros(len(units), dtype=np.int64), np.full(len(units), -1, dtype=np.int64)
-    starts = np.asarray([b.start for b in blocks], dtype=np.int64)
-    which = np.maximum(np.searchsorted(starts, [u.start for u in units], side="right") - 1, 0).astype(np.int64)
+    which = unit_blocks(page, units)
     parent = np.asarray(
         [blocks[i].ancestors[-2] if len(blocks[i].ancestors) >= 2 else -1 for i in which.tolist()], dtype=np.int64
     )

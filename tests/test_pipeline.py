@@ -23,6 +23,7 @@ RANK = {
     "decode": 4,
     "structure": 4,
     "headline": 4,
+    "containers": 4,
     "assemble": 5,
     "enrich": 6,
 }

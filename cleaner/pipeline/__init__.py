@@ -12,7 +12,8 @@ classify       :mod:`cleaner.pipeline.classify`: each unit's label probabilities
                with the markup)
 decode         :mod:`cleaner.pipeline.decode`: labels from the probabilities, under
                the page's structure (:mod:`cleaner.pipeline.structure`,
-               :mod:`cleaner.pipeline.headline`), each change named by its step
+               :mod:`cleaner.pipeline.headline`; on HTML pages,
+               :mod:`cleaner.pipeline.containers`), each change named by its step
 assemble       :mod:`cleaner.pipeline.assemble`: labelled units merged into
                segments, segments into articles, bylines parsed
 enrich         :mod:`cleaner.pipeline.enrich`: the main article completed from an

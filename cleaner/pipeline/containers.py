@@ -1,0 +1,125 @@
+"""One container, one article: on HTML pages, what the markup says about article bounds.
+
+The decode stage cuts a page into articles at its headlines
+(:func:`cleaner.pipeline.structure.article_spans`). On a single-article page a strong
+subheading, a call to action or a dateline labelled headline cuts the article in two,
+and the user's main article (:attr:`cleaner.CleanResult.main`) keeps only a part of
+it. Given HTML, the markup tells: the text of an article stands inside one container
+element. The **main article's container** is the deepest block element that holds at
+least :data:`MAIN_SHARE` of the main article's body words. An article next to the
+main one (before or after it, one after the other outwards) with at least
+:data:`INSIDE_SHARE` of its headline, byline and body words inside that container is
+part of the main article: the later of the two headlines becomes a body line (a
+subheading). An article that stands outside the container (a teaser card, a list of
+related stories, a second story of an aggregator's page) stops the joining.
+
+:func:`join_container_articles` is the decode stage's ``container-articles`` step
+(:data:`cleaner.pipeline.decode.STEPS`); :func:`unit_ancestors` gives it each unit's
+enclosing block elements. Raw text has no markup, and the step does not run there.
+
+The shares were set by hand on the validation split's HTML pages and checked on the
+train split's (training/README.md, "One container, one article"): main-article body
+word-F1 0.836 -> 0.850 and 0.888 -> 0.895, one article on single-article pages 0.878 ->
+0.922 and 0.905 -> 0.939, the headline 0.800 -> 0.792 and 0.801 -> 0.799.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..html_text import RenderedPage
+from ..labels import Label
+from .segment import Unit
+from .structure import ArticleSpan, article_spans
+
+__all__ = ["INSIDE_SHARE", "MAIN_SHARE", "join_container_articles", "unit_ancestors", "unit_blocks"]
+
+MAIN_SHARE = 0.8
+"""The share of the main article's body words its container holds, at least."""
+
+INSIDE_SHARE = 0.9
+"""The share of an article's headline, byline and body words inside the main
+article's container, at least, for it to join the main article."""
+
+_TEXT_LABELS = frozenset({Label.HEADLINE, Label.BYLINE, Label.BODY})
+
+
+def unit_blocks(page: RenderedPage, units: Sequence[Unit]) -> np.ndarray:
+    """Each unit's block: the index into ``page.blocks`` of the block its first
+    character stands in (0 for a page without blocks)."""
+    if not page.blocks:
+        return np.zeros(len(units), dtype=np.int64)
+    starts = np.asarray([b.start for b in page.blocks], dtype=np.int64)
+    found = np.searchsorted(starts, np.asarray([u.start for u in units], dtype=np.int64), side="right") - 1
+    return np.maximum(found, 0).astype(np.int64)
+
+
+def unit_ancestors(page: RenderedPage, units: Sequence[Unit]) -> list[tuple[int, ...]]:
+    """Each unit's enclosing block elements (ids, outermost first: its block's
+    :attr:`cleaner.html_text.Block.ancestors`); all empty for a page without blocks."""
+    if not page.blocks:
+        return [()] * len(units)
+    blocks = page.blocks
+    return [blocks[k].ancestors for k in unit_blocks(page, units).tolist()]
+
+
+def _main_container(idx: Sequence[int], words: Sequence[int], ancestors: Sequence[tuple[int, ...]]) -> int | None:
+    """The deepest element holding :data:`MAIN_SHARE` of the words of units ``idx``."""
+    held: dict[int, int] = {}
+    total = 0
+    for i in idx:
+        total += words[i]
+        for a in ancestors[i]:
+            held[a] = held.get(a, 0) + words[i]
+    if total == 0:
+        return None
+    need = MAIN_SHARE * total
+    best, best_depth = None, -1
+    for i in idx:
+        chain = ancestors[i]
+        for depth in range(best_depth + 1, len(chain)):
+            if held[chain[depth]] >= need:
+                best, best_depth = chain[depth], depth
+    return best
+
+
+def _inside(
+    span: ArticleSpan, labels: Sequence[str], words: Sequence[int], ancestors: Sequence[tuple[int, ...]], container: int
+) -> bool:
+    total = held = 0
+    for i in range(span.start, span.end):
+        if labels[i] in _TEXT_LABELS:
+            total += words[i]
+            if container in ancestors[i]:
+                held += words[i]
+    return total > 0 and held >= INSIDE_SHARE * total
+
+
+def join_container_articles(labels: list[str], words: Sequence[int], ancestors: Sequence[tuple[int, ...]]) -> None:
+    """Join the articles next to the main one that stand inside its container (see
+    the module docstring), in place: the later headline of two joined articles
+    becomes body. ``words`` are the units' words, ``ancestors`` their enclosing block
+    elements (:func:`unit_ancestors`)."""
+    spans = article_spans(labels)
+    if len(spans) < 2:
+        return
+    body = [sum(words[i] for i in range(s.start, s.end) if labels[i] == Label.BODY) for s in spans]
+    m = body.index(max(body))
+    container = _main_container(
+        [i for i in range(spans[m].start, spans[m].end) if labels[i] == Label.BODY], words, ancestors
+    )
+    if container is None:
+        return
+    inside = [_inside(s, labels, words, ancestors, container) for s in spans]
+    k = m + 1
+    while k < len(spans) and inside[k]:  # after the main article: their headlines are subheadings
+        head = spans[k].head
+        if head is not None:
+            labels[head] = Label.BODY
+        k += 1
+    k, later = m - 1, spans[m].head
+    while k >= 0 and inside[k] and later is not None:  # before it: the main one's headline is
+        labels[later] = Label.BODY
+        k, later = k - 1, spans[k].head

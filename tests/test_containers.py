@@ -1,0 +1,108 @@
+"""Tests of :mod:`cleaner.pipeline.containers`: on HTML pages, the articles of the main
+article's container are one article (issues 13 and 14)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.html_text import render_blocks
+from cleaner.labels import Label
+from cleaner.pipeline.containers import join_container_articles, unit_ancestors
+from cleaner.pipeline.decode import decode_labels
+from cleaner.pipeline.segment import split_units
+from cleaner.pipeline.structure import article_spans
+
+H, BY, B, J = Label.HEADLINE, Label.BYLINE, Label.BODY, Label.JUNK
+
+# element ids: 1 the page's <main>, 2 its <article>, 3 a sidebar
+ARTICLE = (1, 2)
+SIDEBAR = (1, 3)
+
+
+def test_a_subheading_inside_the_container_joins_the_article() -> None:
+    labels = [J, H, BY, B, B, H, B, B]
+    words = [2, 8, 4, 60, 50, 9, 70, 40]
+    ancestors = [(1,), ARTICLE, ARTICLE, ARTICLE, ARTICLE, ARTICLE, ARTICLE, ARTICLE]
+    join_container_articles(labels, words, ancestors)
+    assert labels == [J, H, BY, B, B, B, B, B]  # the second headline is a subheading
+    assert len(article_spans(labels)) == 1
+
+
+def test_the_main_articles_headline_joins_a_short_article_before_it() -> None:
+    # the page's title heads a short teaser, a call to action heads the long body
+    labels = [H, B, H, B, B, B]
+    words = [8, 9, 20, 300, 250, 200]
+    join_container_articles(labels, words, [ARTICLE] * 6)
+    assert labels == [H, B, B, B, B, B]  # the first headline stands for the whole
+
+
+def test_articles_outside_the_container_stay_articles_of_their_own() -> None:
+    labels = [H, B, B, H, B, H, B]
+    words = [8, 200, 150, 7, 20, 9, 30]
+    ancestors = [ARTICLE, ARTICLE, ARTICLE, SIDEBAR, SIDEBAR, ARTICLE, ARTICLE]
+    join_container_articles(labels, words, ancestors)
+    # the sidebar card stays, and the article after it is not reached
+    assert labels == [H, B, B, H, B, H, B]
+
+
+def test_a_page_without_markup_or_with_one_article_is_unchanged() -> None:
+    labels = [H, B, H, B]
+    join_container_articles(labels, [5, 50, 5, 60], [()] * 4)  # raw text: no ancestors
+    assert labels == [H, B, H, B]
+    one = [J, H, B, B]
+    join_container_articles(one, [3, 5, 50, 60], [ARTICLE] * 4)
+    assert one == [J, H, B, B]
+
+
+def test_the_decode_step_is_named_and_runs_for_html_pages_only() -> None:
+    para = "The council met on Monday and spoke at length about the costs of the harbour plans."
+    html = (
+        "<html><body><main><article><h1>Harbour plans approved</h1>"
+        f"<p>{para}</p><p>{para}</p><h2>What it will cost</h2><p>{para}</p><p>{para}</p>"
+        "</article></main><aside><p>Other news</p></aside></body></html>"
+    )
+    page = render_blocks(html)
+    units = split_units(page.text)
+    classes = list(Label)
+    proba = np.full((len(units), len(classes)), 0.01)
+    for i, u in enumerate(units):  # the classifier calls both headings headlines, surely
+        text = page.text[u.start : u.end]
+        label = H if text.startswith(("Harbour", "What")) else J if text == "Other news" else B
+        proba[i, classes.index(label)] = 0.96
+    why: list[str | None] = []
+    labels, _ = decode_labels(page.text, units, proba, classes, ancestors=unit_ancestors(page, units), why=why)
+    sub = next(i for i, u in enumerate(units) if page.text[u.start : u.end] == "What it will cost")
+    assert labels[sub] == B and why[sub] == "container-articles"
+    assert [lbl for lbl in labels if lbl == H] == [H]
+    # the same page as raw text: no markup, two articles
+    labels, _ = decode_labels(page.text, units, proba, classes)
+    assert labels[sub] == H
+
+
+_LABELS = st.sampled_from([H, BY, B, J])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_LABELS, st.integers(0, 80), st.sampled_from([(), (1,), ARTICLE, SIDEBAR, (1, 2, 4)])),
+        min_size=0,
+        max_size=30,
+    )
+)
+def test_joining_only_turns_headlines_into_body_and_is_settled_at_once(
+    rows: list[tuple[str, int, tuple[int, ...]]],
+) -> None:
+    labels = [r[0] for r in rows]
+    words = [r[1] for r in rows]
+    ancestors = [r[2] for r in rows]
+    joined = list(labels)
+    join_container_articles(joined, words, ancestors)
+    for before, after in zip(labels, joined, strict=True):
+        assert before == after or (before == H and after == B)
+    assert len(article_spans(joined)) <= len(article_spans(labels))
+    again = list(joined)
+    join_container_articles(again, words, ancestors)
+    assert again == joined
