@@ -32,7 +32,7 @@ from .model import Model, load_model
 from .page_meta import PageMeta
 from .pipeline.assemble import assemble_articles, merge_units
 from .pipeline.classify import classify, rescore_html
-from .pipeline.containers import unit_ancestors
+from .pipeline.containers import unit_markup
 from .pipeline.decode import Decoding, finish_decoding, start_decoding
 from .pipeline.enrich import enrich
 from .pipeline.featurize import featurize
@@ -172,7 +172,7 @@ class Cleaner:
             furniture=page.meta.furniture if page.meta is not None else (),
             article_filter=self.article_filter,
             observe_articles=self._observe_articles,
-            ancestors=unit_ancestors(page.rendered, units) if page.rendered is not None else None,
+            markup=unit_markup(page.rendered, units) if page.rendered is not None else None,
         )
 
     def _rank_headlines(

@@ -1,5 +1,5 @@
 """Tests of :mod:`cleaner.pipeline.containers`: on HTML pages, the articles of the main
-article's container are one article (issues 13 and 14)."""
+article's container are one article, and comment threads are junk (issues 13 and 14)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from cleaner.html_text import render_blocks
 from cleaner.labels import Label
-from cleaner.pipeline.containers import join_container_articles, unit_ancestors
+from cleaner.pipeline.containers import drop_comment_threads, join_container_articles, unit_markup
 from cleaner.pipeline.decode import decode_labels
 from cleaner.pipeline.segment import split_units
 from cleaner.pipeline.structure import article_spans
@@ -72,7 +72,7 @@ def test_the_decode_step_is_named_and_runs_for_html_pages_only() -> None:
         label = H if text.startswith(("Harbour", "What")) else J if text == "Other news" else B
         proba[i, classes.index(label)] = 0.96
     why: list[str | None] = []
-    labels, _ = decode_labels(page.text, units, proba, classes, ancestors=unit_ancestors(page, units), why=why)
+    labels, _ = decode_labels(page.text, units, proba, classes, markup=unit_markup(page, units), why=why)
     sub = next(i for i, u in enumerate(units) if page.text[u.start : u.end] == "What it will cost")
     assert labels[sub] == B and why[sub] == "container-articles"
     assert [lbl for lbl in labels if lbl == H] == [H]
@@ -106,3 +106,33 @@ def test_joining_only_turns_headlines_into_body_and_is_settled_at_once(
     again = list(joined)
     join_container_articles(again, words, ancestors)
     assert again == joined
+
+
+def test_comment_threads_after_an_article_are_junk() -> None:
+    labels = [H, B, B, B, B, B]
+    words = [8, 120, 100, 15, 20, 12]
+    drop_comment_threads(labels, words, [False, False, False, True, True, True])
+    assert labels == [H, B, B, J, J, J]
+
+
+def test_a_page_that_is_mostly_comments_keeps_them() -> None:
+    # a forum thread, or an article inside markup that names comments
+    labels = [H, B, B, B]
+    words = [8, 20, 100, 100]
+    drop_comment_threads(labels, words, [False, False, True, True])
+    assert labels == [H, B, B, B]
+
+
+def test_comment_markup_read_from_the_page_but_not_in_code() -> None:
+    para = "The council met on Monday and spoke at length about the costs of the harbour plans."
+    html = (
+        f"<html><body><article><h1>Harbour plans</h1><p>{para}</p>"
+        "<pre><span class='hljs-comment'># a comment in code</span> x = 1</pre></article>"
+        f"<section id='comments'><ol class='comment-list'><li><p>{para}</p></li></ol></section></body></html>"
+    )
+    page = render_blocks(html)
+    units = split_units(page.text)
+    markup = unit_markup(page, units)
+    texts = [page.text[u.start : u.end] for u in units]
+    assert [t for t, c in zip(texts, markup.in_comments, strict=True) if c] == [para]
+    assert all(len(chain) > 0 for chain in markup.ancestors)

@@ -45,9 +45,10 @@ facts hold for a whole page and are enforced here, after the classifier:
   ``AUTHOR_BOX_AFTER`` units after it that credits one in so many words ("by Jane
   Doe", "Interview by Jane Doe December 3, 2025", "Thread starter jdoe42") becomes a
   byline, whatever the classifier called it (but a headline).
-* **On HTML pages, one container is one article.** Articles next to the main one
-  that stand inside the main article's container element join it, the later
-  headline of two a subheading (:mod:`cleaner.pipeline.containers`), last.
+* **On HTML pages, one container is one article, and comments are no body.**
+  Articles next to the main one that stand inside the main article's container
+  element join it, the later headline of two a subheading; then body inside comment
+  markup becomes junk (:mod:`cleaner.pipeline.containers`), last.
 * **Subheadings are body.** A weak headline (probability under ``SUBHEAD_MAX_PROBA``)
   with body text right before and after it, and no byline next to it, is a
   subheading inside an article: it is labelled body.
@@ -75,7 +76,14 @@ from ..bylines import NOT_NAMES, PERSON_NAME, credit_tail, is_date_line
 from ..labels import Label
 from ..lexicon import CJK_SENTENCE_ENDS, credit_prefix, span_words
 from ..model.ranker import HeadlineRanker
-from .containers import INSIDE_SHARE, MAIN_SHARE, join_container_articles
+from .containers import (
+    COMMENTS_MAX_SHARE,
+    INSIDE_SHARE,
+    MAIN_SHARE,
+    UnitMarkup,
+    drop_comment_threads,
+    join_container_articles,
+)
 from .headline import HeadlineQuestion, RankedHeadline, choose_headline, headline_question
 from .segment import Unit
 from .structure import GAP, ArticleFilter, ArticleSpan, apply_article_filter, extend_run, main_run, unit_words
@@ -158,6 +166,7 @@ STEPS: tuple[str, ...] = (
     "run-edges",
     "page-furniture",
     "container-articles",
+    "comment-threads",
 )
 """The named steps of :func:`decode_labels`, in the order they run (see the module
 docstring; ``article-structure`` is :mod:`cleaner.pipeline.structure`, ``headline-ranker``
@@ -186,6 +195,7 @@ def step_parameters() -> dict[str, dict[str, float | int]]:
             "AUTHOR_MIN_PROBA": AUTHOR_MIN_PROBA,
         },
         "container-articles": {"MAIN_SHARE": MAIN_SHARE, "INSIDE_SHARE": INSIDE_SHARE},
+        "comment-threads": {"COMMENTS_MAX_SHARE": COMMENTS_MAX_SHARE},
     }
 
 
@@ -224,7 +234,7 @@ class Decoding:
             for the steps that look at lines.
         question: what the headline ranker is asked (None: a declared title settles
             the headline, the page has no candidate, or no ranker was asked for).
-        titled, furniture, article_filter, ancestors: as given to :func:`start_decoding`.
+        titled, furniture, article_filter, markup: as given to :func:`start_decoding`.
         steps: the record of which step set each label.
         done: the labels are final (a model without the headline or body label).
         has_ranker: the page's model has a headline ranker (``headline-ranker`` runs).
@@ -241,7 +251,7 @@ class Decoding:
     titled: Sequence[int]
     furniture: Sequence[tuple[int, int]]
     article_filter: ArticleFilter | None
-    ancestors: Sequence[tuple[int, ...]] | None
+    markup: UnitMarkup | None
     steps: _Steps
     done: bool
     has_ranker: bool
@@ -259,7 +269,7 @@ def decode_labels(
     observe_articles: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None,
     why: list[str | None] | None = None,
     observe_edges: Callable[[list[tuple[int, bool, int]], np.ndarray], None] | None = None,
-    ancestors: Sequence[tuple[int, ...]] | None = None,
+    markup: UnitMarkup | None = None,
 ) -> tuple[list[str], np.ndarray]:
     """Labels and their probabilities for ``units``, given class probabilities.
 
@@ -271,9 +281,10 @@ def decode_labels(
     lie in ``furniture`` (text the HTML marks as ``<footer>`` or ``<aside>``) become junk,
     last. ``article_filter`` (:mod:`cleaner.pipeline.structure`) judges, after the headline rules
     and before the headline choice, which of the page's articles are articles of their
-    own; ``observe_articles`` is passed on to it (for fitting). ``ancestors``, on HTML
-    pages, are each unit's enclosing block elements: articles inside the main
-    article's container join it, last (:mod:`cleaner.pipeline.containers`).
+    own; ``observe_articles`` is passed on to it (for fitting). ``markup``, on HTML
+    pages, is what the markup says of each unit: articles inside the main article's
+    container join it, and comment threads are junk, last
+    (:mod:`cleaner.pipeline.containers`).
 
     ``why``, when given (a list), is filled with each unit's last step of
     :data:`STEPS` that changed its label (None: the model's most probable class).
@@ -293,7 +304,7 @@ def decode_labels(
         furniture=furniture,
         article_filter=article_filter,
         observe_articles=observe_articles,
-        ancestors=ancestors,
+        markup=markup,
     )
     question = decoding.question
     choice = None
@@ -313,14 +324,14 @@ def start_decoding(
     furniture: Sequence[tuple[int, int]] = (),
     article_filter: ArticleFilter | None = None,
     observe_articles: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None,
-    ancestors: Sequence[tuple[int, ...]] | None = None,
+    markup: UnitMarkup | None = None,
 ) -> Decoding:
     """The steps of :func:`decode_labels` before ``headline-ranker``, and (``has_ranker``:
     the page's model has a headline ranker) the question that step asks the ranker
-    (:func:`cleaner.pipeline.headline.headline_question`). ``ancestors``, on HTML pages,
-    are each unit's enclosing block elements
-    (:func:`cleaner.pipeline.containers.unit_ancestors`): the ``container-articles``
-    step joins the articles of the main article's container. The other arguments are
+    (:func:`cleaner.pipeline.headline.headline_question`). ``markup``, on HTML pages, is
+    what the markup says of each unit (:func:`cleaner.pipeline.containers.unit_markup`):
+    the ``container-articles`` step joins the articles of the main article's
+    container, and ``comment-threads`` makes comments junk. The other arguments are
     :func:`decode_labels`'s."""
     n = len(units)
     best = proba.argmax(axis=1)
@@ -362,7 +373,7 @@ def start_decoding(
         titled,
         furniture,
         article_filter,
-        ancestors,
+        markup,
         steps,
         done,
         has_ranker,
@@ -415,9 +426,10 @@ def finish_decoding(
             )
     if d.furniture:
         steps.run("page-furniture", lambda: _furniture_to_junk(units, labels, classes, d.furniture))
-    if d.ancestors is not None:
-        ancestors = d.ancestors
-        steps.run("container-articles", lambda: join_container_articles(labels, words, ancestors))
+    if d.markup is not None:
+        markup = d.markup
+        steps.run("container-articles", lambda: join_container_articles(labels, words, markup.ancestors))
+        steps.run("comment-threads", lambda: drop_comment_threads(labels, words, markup.in_comments))
     if why is not None:
         why[:] = steps.why
     return labels, _confidences(proba, labels, classes)
