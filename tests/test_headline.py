@@ -14,7 +14,8 @@ from cleaner.errors import ModelVersionError
 from cleaner.labels import STANDARD_LABELS
 from cleaner.model import Model, load_model, save_model
 from cleaner.model.ranker import N_CANDIDATE_FEATURES, RANKER_FEATURE_VERSION, Candidates, HeadlineRanker
-from cleaner.pipeline.decode import _author_line, _prefixed_author, decode_labels, main_run
+from cleaner.pipeline.byline_rules import author_line, prefixed_author
+from cleaner.pipeline.decode import decode_labels, main_run
 from cleaner.pipeline.headline import _CAPTION, candidates, choose_headline, headline_question, rank_headlines
 from cleaner.pipeline.segment import split_units
 from cleaner.samples import load_samples
@@ -125,7 +126,7 @@ def test_decode_runs_the_ranker_before_rescuing_bylines() -> None:
     ],
 )
 def test_author_lines(line: str, expected: bool) -> None:
-    assert _author_line(line) is expected
+    assert author_line(line) is expected
 
 
 def test_bare_name_in_the_main_article_header_becomes_a_byline() -> None:
@@ -154,7 +155,7 @@ def test_bare_name_in_the_main_article_header_becomes_a_byline() -> None:
     ],
 )
 def test_prefixed_author_lines(line: str, expected: bool) -> None:
-    assert _prefixed_author(line) is expected
+    assert prefixed_author(line) is expected
 
 
 def test_a_body_sentence_that_opens_with_by_stays_body() -> None:

@@ -21,9 +21,12 @@ RANK = {
     "featurize": 2,
     "classify": 3,
     "decode": 4,
+    "headline_rules": 4,
+    "line_rules": 4,
     "structure": 4,
     "headline": 4,
     "containers": 4,
+    "byline_rules": 4,
     "assemble": 5,
     "enrich": 6,
 }

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import cleaner.pipeline.decode as decode
+import cleaner.pipeline.line_rules as line_rules
 from cleaner.api import Cleaner
 from cleaner.evaluate import evaluate_results
 from cleaner.samples import LabelledPage, load_samples
@@ -39,17 +40,18 @@ COLUMNS = (
     "aggregator_count_exact",
 )
 
-# The module-level function behind each step (card-lines shares collapsed-lines').
+# The function behind each step, by its name in cleaner.pipeline.decode, which calls it
+# (card-lines shares collapsed-lines').
 _FUNCTIONS: dict[str, str] = {
-    "collapsed-lines": "_smooth_collapsed_lines",
-    "related-lists": "_related_lists",
-    "subheadings": "_subheadings",
-    "one-headline-per-body": "_one_headline_per_body",
+    "collapsed-lines": "smooth_collapsed_lines",
+    "related-lists": "related_lists",
+    "subheadings": "subheadings",
+    "one-headline-per-body": "one_headline_per_body",
     "article-structure": "apply_article_filter",
-    "whole-title-line": "_whole_line_headlines",
-    "bylines-by-headlines": "_rescue_bylines",
-    "author-lines": "_rescue_author_lines",
-    "credited-author": "_rescue_prefixed_authors",
+    "whole-title-line": "whole_line_headlines",
+    "bylines-by-headlines": "rescue_bylines",
+    "author-lines": "rescue_author_lines",
+    "credited-author": "rescue_prefixed_authors",
     "run-edges": "extend_run",
 }
 
@@ -60,13 +62,13 @@ def _without(step: str) -> Iterator[None]:
     target: Any = decode
     fn: Callable[..., Any]
     if step == "card-lines":
-        real = decode._smooth_collapsed_lines
+        real = line_rules.smooth_collapsed_lines
 
         def only_first(*args: Any, cards_only: bool = False, **kw: Any) -> None:
             if not cards_only:
                 real(*args, **kw)
 
-        name, fn = "_smooth_collapsed_lines", only_first
+        name, fn = "smooth_collapsed_lines", only_first
     elif step == "headline-ranker":
         name, fn = "choose_headline", lambda *a, **k: None
     else:

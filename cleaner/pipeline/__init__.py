@@ -11,7 +11,10 @@ classify       :mod:`cleaner.pipeline.classify`: each unit's label probabilities
                (the block classifier, :mod:`cleaner.model`; for HTML, re-scored
                with the markup)
 decode         :mod:`cleaner.pipeline.decode`: labels from the probabilities, under
-               the page's structure (:mod:`cleaner.pipeline.structure`,
+               named steps (the rules of :mod:`cleaner.pipeline.headline_rules`,
+               :mod:`cleaner.pipeline.line_rules` and
+               :mod:`cleaner.pipeline.byline_rules`) and the page's structure
+               (:mod:`cleaner.pipeline.structure`,
                :mod:`cleaner.pipeline.headline`; on HTML pages,
                :mod:`cleaner.pipeline.containers`), each change named by its step
 assemble       :mod:`cleaner.pipeline.assemble`: labelled units merged into

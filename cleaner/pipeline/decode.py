@@ -1,64 +1,45 @@
 """Decoding: from per-unit probabilities to labels, with page-level constraints.
 
 The classifier scores every unit on its own (with its neighbours as features); a few
-facts hold for a whole page and are enforced here, after the classifier:
+facts hold for a whole page and are enforced after the classifier, as named steps
+(:data:`STEPS`, in the order they run). This module runs them, records which step set
+each label, and holds the ``page-furniture`` step; the rules are in modules of their
+own, by what they decide:
 
-* **One headline per body.** Before each new run of body text (a body unit after at
-  least ``GAP`` units that are not body) the units back to the previous body text,
-  at most ``LOOKBACK`` of them, hold one headline: of several units labelled
-  headline there, the most probable stays headline and the others become junk; if
-  none is labelled headline, a title-like junk unit right above a byline becomes one
-  (a card's header), or else the unit most probably a headline (among short junk or
-  related units there, and a title-like unit opening the body run, with at most two
-  bylines or a line of sentences after it) when its headline probability is at least
-  ``RESCUE_MIN_PROBA``.
-* **Bylines stand by headlines.** A short unit labelled junk among the ``BYLINE_AFTER``
-  units after a headline (up to the body) becomes a byline when its byline
-  probability is at least ``BYLINE_RESCUE_MIN_PROBA``: the classifier under-calls
-  bylines, a rare label written in many languages. Before a headline, in its
-  ``BYLINE_BEFORE`` units, such units and date lines ("2 hours ago") are bylines as
-  one block next to it: a unit that is neither ends the block.
-* **Collapsed containers are body together.** On a line of several sentences, the
-  sentences (up to a list header inside the line) are all body when their mean body
-  probability is at least ``LINE_BODY_MIN_PROBA``, or ``LINE_AFTER_BYLINE_MIN_PROBA``
-  when the line opens with a byline or follows a headline (a card's whole article on
-  one line; checked again once headlines are settled): a container a scraper ran
-  onto one line does not alternate between body and junk from sentence to sentence.
-* **Lists after a related header are related items.** Title-like units (4 or more
-  words, no sentence end) labelled body right after a unit such as "Related
-  coverage:" or "Read more:" are related items, up to the first unit that is not. A
-  related item ending with a colon opens a list of its own and is junk.
-* **The main article's headline is chosen among its candidates** by a learned ranker
-  when the model has one (:mod:`cleaner.pipeline.headline`), after the rules above.
-* **A headline takes its whole title line.** When a unit labelled headline shares its
-  line with other units, and the line is a title (at most ``_MAX_TITLE_WORDS`` words,
-  no full stop at its end, no byline in it), the whole line is the headline: the
-  segmenter's cuts at colons and sentence ends fall inside titles too.
-* **Author lines of the main article are bylines.** In the main article (the run of
-  body text with the most words, :func:`main_run`), a junk unit between its headline
-  and its body, or among the ``AUTHOR_BOX_AFTER`` units after its body, that has the
-  shape of an author line ("Jane Doe", "Written by Jane Doe", "Jane Doe | Senior
-  Writer") becomes a byline when its byline probability is at least
-  ``AUTHOR_MIN_PROBA``.
-* **An explicitly credited author is a byline.** When the main article still has no
-  author line, the first line from ``LOOKBACK`` units before its body to
-  ``AUTHOR_BOX_AFTER`` units after it that credits one in so many words ("by Jane
-  Doe", "Interview by Jane Doe December 3, 2025", "Thread starter jdoe42") becomes a
-  byline, whatever the classifier called it (but a headline).
-* **On HTML pages, one container is one article, and comments are no body.**
-  Articles next to the main one that stand inside the main article's container
-  element join it, the later headline of two a subheading; then body inside comment
-  markup becomes junk (:mod:`cleaner.pipeline.containers`), last.
-* **Subheadings are body.** A weak headline (probability under ``SUBHEAD_MAX_PROBA``)
-  with body text right before and after it, and no byline next to it, is a
-  subheading inside an article: it is labelled body.
+* :mod:`cleaner.pipeline.headline_rules`: one headline before each run of body text
+  (``one-headline-per-body``), and weak headlines inside an article are subheadings,
+  body (``subheadings``);
+* :mod:`cleaner.pipeline.line_rules`: the sentences of a line a scraper collapsed are
+  body together (``collapsed-lines``, and ``card-lines`` for a card's line once
+  headlines are settled), titles listed under a "Related" header are related items
+  (``related-lists``), and a headline takes its whole title line
+  (``whole-title-line``);
+* :mod:`cleaner.pipeline.structure`: which articles are articles of their own
+  (``article-structure``), and the main article's lead and ending (``run-edges``);
+* :mod:`cleaner.pipeline.headline`: the main article's headline chosen among its
+  candidates by a learned ranker when the model has one (``headline-ranker``);
+* :mod:`cleaner.pipeline.byline_rules`: junk units that stand by a headline, or in the
+  main article's header or author box, with a byline's shape are bylines
+  (``bylines-by-headlines``, ``author-lines``), and so is the main article's first
+  explicitly credited author ("by Jane Doe") when it has no author line
+  (``credited-author``);
+* here: body units that the page's HTML marks as ``<footer>`` or ``<aside>`` are junk
+  (``page-furniture``);
+* :mod:`cleaner.pipeline.containers`: on HTML pages, one container is one article,
+  and comments are no body: articles next to the main one that stand inside the main
+  article's container element join it, the later headline of two a subheading
+  (``container-articles``); then body inside comment markup becomes junk
+  (``comment-threads``), last.
 
 :func:`decode_labels` runs the steps for one page. :class:`cleaner.Cleaner` runs them
 in three parts, so that the headline ranker is called once for many pages:
 :func:`start_decoding` (the steps before ``headline-ranker``, and the question that
 step asks the ranker), :func:`cleaner.pipeline.headline.rank_headlines` (the answers
 for all the pages), :func:`finish_decoding` (the rest). Each unit's word count
-(:func:`cleaner.pipeline.structure.unit_words`) is counted once a page, for every step.
+(:func:`cleaner.pipeline.structure.unit_words`) is counted once a page, for every step,
+and the page's lines of several units (:func:`cleaner.pipeline.line_rules.shared_lines`)
+are found once. :func:`step_parameters` gathers the steps' tuned constants, which the
+rule modules define, for a model's manifest.
 
 The constants were set on the validation split (training/README.md, "Decoding").
 """
@@ -66,16 +47,24 @@ The constants were set on the validation split (training/README.md, "Decoding").
 from __future__ import annotations
 
 import bisect
-import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..bylines import NOT_NAMES, PERSON_NAME, credit_tail, is_date_line
 from ..labels import Label
-from ..lexicon import CJK_SENTENCE_ENDS, credit_prefix, span_words
 from ..model.ranker import HeadlineRanker
+from .byline_rules import (
+    AUTHOR_BEFORE_HEADLINE,
+    AUTHOR_BOX_AFTER,
+    AUTHOR_MIN_PROBA,
+    BYLINE_AFTER,
+    BYLINE_BEFORE,
+    BYLINE_RESCUE_MIN_PROBA,
+    rescue_author_lines,
+    rescue_bylines,
+    rescue_prefixed_authors,
+)
 from .containers import (
     COMMENTS_MAX_SHARE,
     INSIDE_SHARE,
@@ -85,6 +74,15 @@ from .containers import (
     join_container_articles,
 )
 from .headline import HeadlineQuestion, RankedHeadline, choose_headline, headline_question
+from .headline_rules import LOOKBACK, RESCUE_MIN_PROBA, SUBHEAD_MAX_PROBA, one_headline_per_body, subheadings
+from .line_rules import (
+    LINE_AFTER_BYLINE_MIN_PROBA,
+    LINE_BODY_MIN_PROBA,
+    related_lists,
+    shared_lines,
+    smooth_collapsed_lines,
+    whole_line_headlines,
+)
 from .segment import Unit
 from .structure import GAP, ArticleFilter, ArticleSpan, apply_article_filter, extend_run, main_run, unit_words
 
@@ -96,6 +94,8 @@ __all__ = [
     "BYLINE_BEFORE",
     "BYLINE_RESCUE_MIN_PROBA",
     "GAP",
+    "LINE_AFTER_BYLINE_MIN_PROBA",
+    "LINE_BODY_MIN_PROBA",
     "LOOKBACK",
     "RESCUE_MIN_PROBA",
     "STEPS",
@@ -107,48 +107,6 @@ __all__ = [
     "start_decoding",
     "step_parameters",
 ]
-
-LOOKBACK = 15
-RESCUE_MIN_PROBA = 0.01
-SUBHEAD_MAX_PROBA = 0.9
-BYLINE_RESCUE_MIN_PROBA = 0.05
-BYLINE_AFTER = 5
-BYLINE_BEFORE = 3
-AUTHOR_BOX_AFTER = 8
-# Author lines are looked for after the main headline only: a section name before it
-# ("World News") has a name's shape. 0, 1 and 3 units before gave the same author
-# scores on validation within one page.
-AUTHOR_BEFORE_HEADLINE = 0
-AUTHOR_MIN_PROBA = 0.01
-LINE_BODY_MIN_PROBA = 0.5
-LINE_AFTER_BYLINE_MIN_PROBA = 0.2
-_TERMINAL = frozenset('.!?"”’)' + CJK_SENTENCE_ENDS)
-_CLOSERS = "\"”’')]»"  # closing quotes and brackets, stripped before a line's last mark
-_SENTENCE_MIN_WORDS = 8
-_SMOOTHED = (Label.JUNK, Label.RELATED)  # the labels a collapsed line's sentences lose to body
-_MAX_LIST_ITEMS = 12
-_MAX_TITLE_WORDS = 25
-_MIN_TITLE_WORDS = 4
-# Headers of lists of other articles, in the languages of the training data.
-_RELATED_HEADER = re.compile(
-    r"(?i)(?:related(?: coverage| stories| articles| news| content)?|read (?:more|also|next)|see also|"
-    r"more (?:stories|news|from [\w .'-]{1,30})|top stories|recommended|you may also like|also read|"
-    r"lesen sie auch|mehr zum thema|weitere artikel|à lire aussi|lire aussi|leggi anche|"
-    r"te puede interesar)\s*:?\s*"
-)
-_MAX_HEADLINE_WORDS = 30
-# Author lines: an optional credit (cleaner.lexicon), a person's name, and an optional role or date after a separator.
-_AUTHOR_TAIL = re.compile(r"\s+[|/–—-]\s+|,\s+")
-_MAX_BYLINE_WORDS = 20
-# Explicit credits: a prefix that says "author" (group 1: a forum's, followed by a user
-# name rather than a person's name), the name, then nothing but a date, time or separator.
-_CREDIT_PREFIX = re.compile(
-    r"(?i)(?:(thread starter|started by|post by|posted by)|(?:written|recipe|story|words|reported|"
-    r"interview|text|article|review) by|by|von)\s*:?\s+"
-)
-_USER_NAME = re.compile(r"[\w.-]{2,30}\b")
-_NOT_USER_NAMES = frozenset("a an and at in of on the to".split())
-_MAX_CREDIT_WORDS = 15
 
 
 STEPS: tuple[str, ...] = (
@@ -338,20 +296,20 @@ def start_decoding(
     labels = [classes[k] for k in best]
     steps = _Steps(labels)
     words = unit_words(text, units)
-    lines = _shared_lines(units)
+    lines = shared_lines(units)
     done = Label.HEADLINE not in classes or Label.BODY not in classes or n == 0
     question = None
     if not done:
         p_head = proba[:, list(classes).index(Label.HEADLINE)]
         p_body = proba[:, list(classes).index(Label.BODY)]
-        steps.run("collapsed-lines", lambda: _smooth_collapsed_lines(text, units, labels, p_body, words, lines))
+        steps.run("collapsed-lines", lambda: smooth_collapsed_lines(text, units, labels, p_body, words, lines))
         if Label.RELATED in classes:
-            steps.run("related-lists", lambda: _related_lists(text, units, labels, words))
-        steps.run("subheadings", lambda: _subheadings(labels, p_head))
-        steps.run("one-headline-per-body", lambda: _one_headline_per_body(text, units, labels, p_head, words))
+            steps.run("related-lists", lambda: related_lists(text, units, labels, words))
+        steps.run("subheadings", lambda: subheadings(labels, p_head))
+        steps.run("one-headline-per-body", lambda: one_headline_per_body(text, units, labels, p_head, words))
         steps.run(
             "card-lines",
-            lambda: _smooth_collapsed_lines(text, units, labels, p_body, words, lines, cards_only=True),
+            lambda: smooth_collapsed_lines(text, units, labels, p_body, words, lines, cards_only=True),
         )
         if article_filter is not None:
             flt = article_filter
@@ -405,16 +363,16 @@ def finish_decoding(
             "headline-ranker",
             lambda: choose_headline(text, units, labels, proba, classes, None, d.titled, ranked=ranked, words=words),
         )
-    steps.run("whole-title-line", lambda: _whole_line_headlines(text, units, labels, d.lines, d.titled))
+    steps.run("whole-title-line", lambda: whole_line_headlines(text, units, labels, d.lines, d.titled))
     if Label.BYLINE in classes:
         p_byline = proba[:, list(classes).index(Label.BYLINE)]
-        steps.run("bylines-by-headlines", lambda: _rescue_bylines(text, units, labels, p_byline, words))
+        steps.run("bylines-by-headlines", lambda: rescue_bylines(text, units, labels, p_byline, words))
         # the rescues below turn junk into bylines, never body: the main run stands
         run = main_run(units, text, labels, words)
         if run is not None:
             main = run
-            steps.run("author-lines", lambda: _rescue_author_lines(text, units, labels, p_byline, main, words))
-            steps.run("credited-author", lambda: _rescue_prefixed_authors(text, units, labels, main, words))
+            steps.run("author-lines", lambda: rescue_author_lines(text, units, labels, p_byline, main, words))
+            steps.run("credited-author", lambda: rescue_prefixed_authors(text, units, labels, main, words))
     if d.article_filter is not None and d.article_filter.edges is not None:
         edges = d.article_filter.edges
         body_run = main_run(units, text, labels, words)
@@ -433,59 +391,6 @@ def finish_decoding(
     if why is not None:
         why[:] = steps.why
     return labels, _confidences(proba, labels, classes)
-
-
-def _subheadings(labels: list[str], p_head: np.ndarray) -> None:
-    """Weak headlines (under ``SUBHEAD_MAX_PROBA``) between two body units are body."""
-    for i in range(1, len(labels) - 1):
-        if labels[i] != Label.HEADLINE or p_head[i] >= SUBHEAD_MAX_PROBA:
-            continue
-        prev = _neighbour(labels, i, -1)
-        nxt = _neighbour(labels, i, +1)
-        if prev == Label.BODY and nxt == Label.BODY:
-            labels[i] = Label.BODY
-
-
-def _one_headline_per_body(
-    text: str, units: Sequence[Unit], labels: list[str], p_head: np.ndarray, words: Sequence[int]
-) -> None:
-    """Before each new run of body text, one headline (see the module docstring)."""
-    body_idx = [i for i, lbl in enumerate(labels) if lbl == Label.BODY]
-    previous_body = -1
-    for i in body_idx:
-        if previous_body < 0 or i - previous_body > GAP:
-            lo = max(previous_body + 1, i - LOOKBACK)
-            window = range(lo, i)
-            heads = [j for j in window if labels[j] == Label.HEADLINE]
-            if len(heads) > 1:
-                keep = max(heads, key=lambda j: p_head[j])
-                for j in heads:
-                    if j != keep:
-                        labels[j] = Label.JUNK
-            elif not heads:
-                cands = [
-                    j for j in window if labels[j] in (Label.JUNK, Label.RELATED) and words[j] <= _MAX_HEADLINE_WORDS
-                ]
-                if _title_like(text, units[i], words[i]) and _body_follows(text, units, labels, i + 1, words):
-                    cands.append(i)  # a title that opens the run of body text, or its byline
-                # a title-like unit right above a byline is an article's header
-                # ("Japan urges China ... / KYODO NEWS - 6 minutes ago"), however
-                # unsure the classifier is of it (not a related item: a list's last
-                # title may stand above the next card's byline)
-                headed = [
-                    j
-                    for j in cands
-                    if labels[j] == Label.JUNK
-                    and labels[j + 1] == Label.BYLINE
-                    and _title_like(text, units[j], words[j])
-                ]
-                if headed:
-                    labels[max(headed, key=lambda j: p_head[j])] = Label.HEADLINE
-                elif cands:
-                    j = max(cands, key=lambda j: p_head[j])
-                    if p_head[j] >= RESCUE_MIN_PROBA:
-                        labels[j] = Label.HEADLINE
-        previous_body = i
 
 
 def _confidences(proba: np.ndarray, labels: Sequence[str], classes: Sequence[str]) -> np.ndarray:
@@ -515,261 +420,3 @@ def _furniture_to_junk(
             k += 1
         if 2 * inside > u.end - u.start:
             labels[i] = Label.JUNK
-
-
-def _body_follows(text: str, units: Sequence[Unit], labels: Sequence[str], i: int, words: Sequence[int]) -> bool:
-    """Whether body follows from unit ``i``, after one or two bylines at most: a unit
-    labelled body, or a line of two or more sentences (a card's body collapsed onto
-    one line, which :func:`_smooth_collapsed_lines` makes body once it has a headline)."""
-    for k in range(i, min(i + 3, len(labels))):
-        if labels[k] == Label.BODY:
-            return True
-        if labels[k] != Label.BYLINE:
-            return units[k].first and _sentences_in_line(text, units, k, words) >= 2
-    return False
-
-
-def _sentences_in_line(text: str, units: Sequence[Unit], i: int, words: Sequence[int]) -> int:
-    """Sentences among the units of unit ``i``'s line from ``i`` on."""
-    count = 0
-    for k in range(i, len(units)):
-        if units[k].line != units[i].line:
-            break
-        count += _is_sentence(text, units[k], words[k])
-    return count
-
-
-def _title_like(text: str, unit: Unit, words: int) -> bool:
-    """Whether a unit of ``words`` words has a title's shape."""
-    return _MIN_TITLE_WORDS <= words <= _MAX_TITLE_WORDS and text[unit.end - 1] not in ".!?:"
-
-
-def _is_sentence(text: str, unit: Unit, words: int) -> bool:
-    """Whether a unit of ``words`` words is a sentence."""
-    return text[unit.end - 1] in _TERMINAL and words >= _SENTENCE_MIN_WORDS
-
-
-def _smooth_collapsed_lines(
-    text: str,
-    units: Sequence[Unit],
-    labels: list[str],
-    p_body: np.ndarray,
-    words: Sequence[int],
-    lines: Sequence[tuple[int, int]],
-    *,
-    cards_only: bool = False,
-) -> None:
-    """On a line of several sentences (a container collapsed onto one line), the
-    sentences are body together or not at all, up to a list header in the line.
-
-    ``lines``: the page's lines of several units (:func:`_shared_lines`);
-    ``cards_only``: only lines that open with a byline or follow a headline.
-    """
-    for i, j in lines:
-        # a card's line that opens with its byline, or that follows its headline, is
-        # an article collapsed onto one line
-        card = labels[i] == Label.BYLINE or (i > 0 and labels[i - 1] == Label.HEADLINE)
-        # only junk and related items become body: a line without them stays as it is
-        if (card or not cards_only) and any(labels[k] in _SMOOTHED for k in range(i, j + 1)):
-            stop = j + 1
-            for k in range(i, j + 1):
-                if _RELATED_HEADER.match(text, units[k].start, units[k].end):
-                    stop = k
-                    break
-            sentences = [k for k in range(i, stop) if _is_sentence(text, units[k], words[k])]
-            need = LINE_AFTER_BYLINE_MIN_PROBA if card else LINE_BODY_MIN_PROBA
-            if len(sentences) >= 2 and float(np.mean(p_body[sentences])) >= need:
-                for k in sentences:
-                    if labels[k] in _SMOOTHED:
-                        labels[k] = Label.BODY
-
-
-def _related_lists(text: str, units: Sequence[Unit], labels: list[str], words: Sequence[int]) -> None:
-    """Titles listed after a "Related coverage:"-like header are related items; a unit
-    ending with a colon introduces a list ("Explore what Daily8 AI can do for you:") and
-    is no item."""
-    for i, u in enumerate(units):
-        if labels[i] == Label.RELATED and text[u.end - 1] == ":":
-            labels[i] = Label.JUNK
-        if not _RELATED_HEADER.fullmatch(text, u.start, u.end):
-            continue
-        for k in range(i + 1, min(i + 1 + _MAX_LIST_ITEMS, len(units))):
-            v, n_words = units[k], words[k]
-            if n_words < _MIN_TITLE_WORDS or n_words > _MAX_TITLE_WORDS * 3 or text[v.end - 1] in ".!?:":
-                break
-            if labels[k] not in (Label.BODY, Label.RELATED):
-                break
-            labels[k] = Label.RELATED
-
-
-def _rescue_bylines(
-    text: str, units: Sequence[Unit], labels: list[str], p_byline: np.ndarray, words: Sequence[int]
-) -> None:
-    """Short junk units right after a headline (or just before it) that may be bylines become bylines."""
-    n = len(units)
-    for h in [i for i, lbl in enumerate(labels) if lbl == Label.HEADLINE]:
-        after = []
-        for j in range(h + 1, min(h + 1 + BYLINE_AFTER, n)):
-            if labels[j] == Label.BODY:
-                break
-            after.append(j)
-        for j in after:
-            if _may_be_byline(labels[j], p_byline[j], words[j]):
-                labels[j] = Label.BYLINE
-        # before it, bylines stand as one block next to it (a card's "Source / 2 hours
-        # ago" over its title): a unit that is not one ends the block
-        for j in range(h - 1, max(h - BYLINE_BEFORE, 0) - 1, -1):
-            if labels[j] == Label.BYLINE:
-                continue
-            dated = labels[j] == Label.JUNK and is_date_line(text[units[j].start : units[j].end])
-            if not (dated or _may_be_byline(labels[j], p_byline[j], words[j])):
-                break
-            labels[j] = Label.BYLINE
-
-
-def _may_be_byline(label: str, p_byline: float, words: int) -> bool:
-    """Whether a unit of ``words`` words so labelled may be a byline."""
-    return label == Label.JUNK and p_byline >= BYLINE_RESCUE_MIN_PROBA and words <= _MAX_BYLINE_WORDS
-
-
-def _author_line(line: str) -> bool:
-    """Whether a short line names an author: a name alone ("Jane Doe"), after a prefix
-    ("Written by Jane Doe", "Autorin/Autor Jane Doe") or before a role or date
-    ("Jane Doe | Senior Writer | July 2, 2025", "Jane Doe – Journalist")."""
-    at = credit_prefix(line)
-    m = at is not None
-    rest = line[at:] if at is not None else line
-    name = _AUTHOR_TAIL.split(rest, maxsplit=1)[0].strip()
-    if not PERSON_NAME.fullmatch(name) or any(ch.isdigit() for ch in name):
-        return False
-    return m or name != rest.strip() or name.lower() not in NOT_NAMES
-
-
-def _rescue_author_lines(
-    text: str,
-    units: Sequence[Unit],
-    labels: list[str],
-    p_byline: np.ndarray,
-    run: tuple[int, int],
-    words: Sequence[int],
-) -> None:
-    """Author lines of the main article become bylines: in its header (from its headline
-    to its body) and in an author box right after its body (``AUTHOR_BOX_AFTER`` units).
-
-    The classifier gives a bare name line ("Lucie Stuchlíková") a low byline
-    probability, as nothing in the words says "author"; where such a line stands
-    tells it, and these are the two places. ``run`` is the main run (:func:`main_run`).
-    """
-    s, e = run
-    heads = [h for h in range(max(0, s - LOOKBACK), s + 1) if labels[h] == Label.HEADLINE]
-    zones = [range(e + 1, min(e + 1 + AUTHOR_BOX_AFTER, len(units)))]
-    if heads:
-        zones.append(range(max(0, heads[-1] - AUTHOR_BEFORE_HEADLINE), s))
-    for zone in zones:
-        for j in zone:
-            u = units[j]
-            if (
-                labels[j] == Label.JUNK
-                and p_byline[j] >= AUTHOR_MIN_PROBA
-                and words[j] <= _MAX_BYLINE_WORDS
-                and _author_line(text[u.start : u.end])
-            ):
-                labels[j] = Label.BYLINE
-
-
-def _shared_lines(units: Sequence[Unit]) -> list[tuple[int, int]]:
-    """The first and last unit of each line that holds several units (a run of units
-    of one line number), in page order: the lines the line steps look at."""
-    out = []
-    start = 0
-    for k in range(1, len(units) + 1):
-        if k == len(units) or units[k].line != units[start].line:
-            if k - 1 > start:
-                out.append((start, k - 1))
-            start = k
-    return out
-
-
-def _whole_line_headlines(
-    text: str,
-    units: Sequence[Unit],
-    labels: list[str],
-    lines: Sequence[tuple[int, int]],
-    titled: Collection[int] = (),
-) -> None:
-    """A headline unit takes the rest of its line when the line is a title: at most
-    ``_MAX_TITLE_WORDS`` words, not ending in a full stop (closing quotes and brackets
-    aside), and no byline in it.
-
-    The segmenter cuts a line at sentence ends, colons and repeated phrases, and a
-    title may hold any of them ("Zimbabwe coup: Robert Mugabe ...", "31% of new crypto
-    buyers influenced by friends. Here's why ..."); the classifier and the ranker then
-    pick one piece of it. ``lines``: the page's lines of several units (:func:`_shared_lines`).
-    """
-    for i, j in lines:
-        if (
-            Label.HEADLINE in labels[i : j + 1]
-            and Label.BYLINE not in labels[i : j + 1]
-            and not any(k in titled and labels[k] == Label.HEADLINE for k in range(i, j + 1))
-        ):
-            start, end = units[i].start, units[j].end
-            if span_words(text, start, end) <= _MAX_TITLE_WORDS and text[start:end].rstrip(_CLOSERS)[-1:] != ".":
-                for k in range(i, j + 1):
-                    labels[k] = Label.HEADLINE
-
-
-def _prefixed_author(line: str) -> bool:
-    """Whether a short line credits an author with an explicit prefix: "by Jane Doe",
-    "Interview by Jane Doe December 3, 2025", "Thread starter jdoe42", "Post by jdoe42 »
-    11. Sep 2024"; the name may be followed by a date, a time or a separator only."""
-    m = _CREDIT_PREFIX.match(line)
-    if m is None:
-        return False
-    rest = line[m.end() :]
-    forum = m.group(1) is not None
-    name = _USER_NAME.match(rest) if forum else PERSON_NAME.match(rest)
-    if name is None or (forum and name.group(0).lower() in _NOT_USER_NAMES):
-        return False
-    if not forum and any(ch.isdigit() for ch in name.group(0)):
-        return False
-    return credit_tail(rest[name.end() :])
-
-
-def _rescue_prefixed_authors(
-    text: str, units: Sequence[Unit], labels: list[str], run: tuple[int, int], words: Sequence[int]
-) -> None:
-    """The main article's first explicitly credited author line becomes a byline when the
-    article has no author line yet.
-
-    "by Jane Doe" or "Thread starter jdoe42" says "author" in its words, so it may
-    stand anywhere from ``LOOKBACK`` units before the main run of body text to
-    ``AUTHOR_BOX_AFTER`` units after it, with any label but headline: the classifier
-    calls such lines junk or body when the page puts them in an odd place. ``run`` is
-    the main run (:func:`main_run`).
-    """
-    s, e = run
-    zone = range(max(0, s - LOOKBACK), min(len(units), e + 1 + AUTHOR_BOX_AFTER))
-    for j in zone:
-        if labels[j] == Label.BYLINE and _author_line(text[units[j].start : units[j].end]):
-            return
-    for j in zone:
-        u = units[j]
-        if (
-            labels[j] != Label.HEADLINE
-            and labels[j] != Label.BYLINE
-            and (u.start == 0 or text[u.start - 1] == "\n")  # a line's start, not a sentence's words
-            and words[j] <= _MAX_CREDIT_WORDS
-            and _prefixed_author(text[u.start : u.end])
-        ):
-            labels[j] = Label.BYLINE
-            return
-
-
-def _neighbour(labels: Sequence[str], i: int, step: int) -> str | None:
-    """The nearest label before or after ``i`` that is not junk."""
-    j = i + step
-    while 0 <= j < len(labels):
-        if labels[j] != Label.JUNK:
-            return labels[j]
-        j += step
-    return None
