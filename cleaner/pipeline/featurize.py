@@ -326,6 +326,16 @@ class _TokenCache:
             stop[k] = tokens[k] in _STOPWORDS
         return arr, hashes, stop
 
+    def _merged_hashes(self, out: np.ndarray, todo: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+        """The hashed buckets of the ids ``out``: ``hashes`` at the positions ``todo``
+        (the ids just looked up, which may lie past the cache), the cache's elsewhere."""
+        merged = np.zeros(len(out), dtype=np.int64)
+        done = np.ones(len(out), dtype=bool)
+        done[todo] = False
+        merged[done] = self.hashes[out[done]]
+        merged[todo] = hashes
+        return merged
+
     def marked_ids(
         self, which: int, tokens: list[str], at: np.ndarray, word_ids: np.ndarray, local: dict[str, int]
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -343,12 +353,7 @@ class _TokenCache:
         out[todo] = ids
         keep = cached[todo] & (ids < self.size)
         self.marked[which, word_ids[todo[keep]]] = ids[keep]
-        out_hashes = np.zeros(len(out), dtype=np.int64)
-        done = np.ones(len(out), dtype=bool)
-        done[todo] = False
-        out_hashes[done] = self.hashes[out[done]]
-        out_hashes[todo] = hashes
-        return out, out_hashes
+        return out, self._merged_hashes(out, todo, hashes)
 
     def pair_ids(
         self, tokens: list[str], at: np.ndarray, word_ids: np.ndarray, local: dict[str, int]
@@ -369,12 +374,7 @@ class _TokenCache:
         out[todo] = ids
         keep = cached[todo] & (ids < self.size)
         self.pairs.update(zip(keys[todo[keep]].tolist(), ids[keep].tolist(), strict=True))
-        out_hashes = np.zeros(len(out), dtype=np.int64)
-        done = np.ones(len(out), dtype=bool)
-        done[todo] = False
-        out_hashes[done] = self.hashes[out[done]]
-        out_hashes[todo] = hashes
-        return out, out_hashes
+        return out, self._merged_hashes(out, todo, hashes)
 
 
 _TOKENS = _TokenCache(_TOKEN_CACHE_MAX)
