@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from cleaner.model.ranker import N_CANDIDATE_FEATURES, RANKER_FEATURE_VERSION, C
 from cleaner.pipeline.byline_rules import author_line, prefixed_author
 from cleaner.pipeline.decode import decode_labels, main_run
 from cleaner.pipeline.headline import _CAPTION, candidates, choose_headline, headline_question, rank_headlines
-from cleaner.pipeline.segment import split_units
+from cleaner.pipeline.segment import Unit, split_units
 from cleaner.samples import load_samples
 from cleaner.trainer import fit_headline_ranker
 
@@ -58,28 +59,40 @@ class _Fixed(HeadlineRanker):
         return self.unit if allowed is None or allowed[list(cands.index).index(self.unit)] else None
 
 
-def test_main_run_is_the_run_with_most_words() -> None:
+@dataclass(frozen=True)
+class _BodyPage:
+    """:data:`PAGE` cut into units, its two body units (5 and 6) labelled body and the
+    rest junk, with probabilities as sure of those labels."""
+
+    units: list[Unit]
+    labels: list[str]
+    proba: np.ndarray
+
+
+@pytest.fixture
+def body_page() -> _BodyPage:
+    """:class:`_BodyPage`, made anew for each test (tests change its labels)."""
     units = split_units(PAGE)
     labels = ["junk"] * len(units)
     labels[5] = labels[6] = "body"
+    return _BodyPage(units, labels, _proba({5: "body", 6: "body"}, len(units)))
+
+
+def test_main_run_is_the_run_with_most_words(body_page: _BodyPage) -> None:
+    units, labels = body_page.units, body_page.labels
     assert main_run(units, PAGE, labels) == (5, 6)
     assert main_run(units, PAGE, ["junk"] * len(units)) is None
 
 
-def test_candidates_are_short_units_before_the_run() -> None:
-    units = split_units(PAGE)
-    labels = ["junk"] * len(units)
-    labels[5] = labels[6] = "body"
-    cands = candidates(PAGE, units, labels, _proba({5: "body", 6: "body"}, len(units)), CLASSES)
+def test_candidates_are_short_units_before_the_run(body_page: _BodyPage) -> None:
+    cands = candidates(PAGE, body_page.units, body_page.labels, body_page.proba, CLASSES)
     assert cands is not None
     assert list(cands.index) == [0, 1, 2, 3, 4]
     assert cands.run_start == 5
 
 
-def test_candidate_features_do_not_depend_on_label_order_or_custom_labels() -> None:
-    units = split_units(PAGE)
-    labels = ["junk"] * len(units)
-    labels[5] = labels[6] = "body"
+def test_candidate_features_do_not_depend_on_label_order_or_custom_labels(body_page: _BodyPage) -> None:
+    units, labels = body_page.units, body_page.labels
     proba = _proba({2: "headline", 5: "body", 6: "body"}, len(units), sure=0.7)
     a = candidates(PAGE, units, labels, proba, CLASSES)
     order = [4, 2, 0, 3, 1]
@@ -89,12 +102,10 @@ def test_candidate_features_do_not_depend_on_label_order_or_custom_labels() -> N
     np.testing.assert_array_equal(a.features, b.features)
 
 
-def test_chosen_headline_replaces_headlines_between_it_and_the_body() -> None:
-    units = split_units(PAGE)
-    labels = ["junk"] * len(units)
+def test_chosen_headline_replaces_headlines_between_it_and_the_body(body_page: _BodyPage) -> None:
+    labels = body_page.labels
     labels[4] = "headline"  # a share button taken for a title
-    labels[5] = labels[6] = "body"
-    choose_headline(PAGE, units, labels, _proba({5: "body", 6: "body"}, len(units)), CLASSES, _Fixed(2))
+    choose_headline(PAGE, body_page.units, labels, body_page.proba, CLASSES, _Fixed(2))
     assert labels[2] == "headline"
     assert labels[4] == "junk"
     assert labels[5:7] == ["body", "body"]
@@ -360,12 +371,10 @@ def test_standard_labels_cover_the_ranker_columns() -> None:
     assert set(CLASSES) == set(STANDARD_LABELS)
 
 
-def test_headlines_before_the_choice_without_body_between_become_junk() -> None:
-    units = split_units(PAGE)
-    labels = ["junk"] * len(units)
+def test_headlines_before_the_choice_without_body_between_become_junk(body_page: _BodyPage) -> None:
+    labels = body_page.labels
     labels[0] = labels[2] = "headline"  # "Home" taken for a title, and the title
-    labels[5] = labels[6] = "body"
-    choose_headline(PAGE, units, labels, _proba({5: "body", 6: "body"}, len(units)), CLASSES, _Fixed(3))
+    choose_headline(PAGE, body_page.units, labels, body_page.proba, CLASSES, _Fixed(3))
     assert labels[:5] == ["junk", "junk", "junk", "headline", "junk"]
 
 
@@ -444,11 +453,8 @@ class _Counting(HeadlineRanker):
         return [int(c.index[-1]) for c in pages]
 
 
-def test_rank_headlines_asks_each_ranker_once_for_its_pages() -> None:
-    units = split_units(PAGE)
-    labels = ["junk"] * len(units)
-    labels[5] = labels[6] = "body"
-    question = headline_question(PAGE, units, labels, _proba({5: "body", 6: "body"}, len(units)), CLASSES)
+def test_rank_headlines_asks_each_ranker_once_for_its_pages(body_page: _BodyPage) -> None:
+    question = headline_question(PAGE, body_page.units, body_page.labels, body_page.proba, CLASSES)
     assert question is not None
     a, b = _Counting(), _Counting()
     chosen = rank_headlines([a, b, a, None, a], [question, question, question, question, None])
