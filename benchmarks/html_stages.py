@@ -12,7 +12,8 @@ and the pages per second of the stages together (time budgets and the checks bet
 stages left out). ``--profile`` prints a cProfile of ``clean_html`` over the pages
 instead (sorted by own time). ``--cpu`` times the stages in the CPU time of the
 process (``time.process_time``), which other processes on a busy machine disturb less
-than the wall time.
+than the wall time. The timing and the printing are ``benchmarks/stage_timing.py``'s,
+which ``benchmarks/stages.py`` shares.
 
 The stages: parsing (:func:`cleaner.html_text.parse_html`), rendering
 (:func:`cleaner.html_text.render_tree`), the declared metadata
@@ -26,10 +27,7 @@ the decoding, assembly and enrichment of the result.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import pstats
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -39,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks" / "peers"))
 
 from run import select_pages  # noqa: E402
+from stage_timing import StageTimes, add_timing_arguments, clock, print_best, print_profile  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
 from cleaner.dom_features import unit_dom_features  # noqa: E402
@@ -51,28 +50,25 @@ from cleaner.pipeline.featurize import featurize  # noqa: E402
 from cleaner.pipeline.read import Page, _title_spans  # noqa: E402
 
 
-def _round(cleaner: Cleaner, pages: list[str], clock: Callable[[], float]) -> dict[str, float]:
-    t: dict[str, float] = {}
+def _round(cleaner: Cleaner, pages: list[str], now: Callable[[], float]) -> StageTimes:
+    t = StageTimes()
+    add = t.add
     stage = cleaner.html_stage
     mode = cleaner.config.html_mode
-
-    def add(name: str, dt: float) -> None:
-        t[name] = t.get(name, 0.0) + dt
-
     for html in pages:
-        t0 = clock()
+        t0 = now()
         root = parse_html(html)
-        t1 = clock()
+        t1 = now()
         rendered = render_tree(root, mode=mode)
-        t2 = clock()
+        t2 = now()
         furniture = tuple((b.start, b.end) for b in rendered.blocks if b.zone in _FURNITURE_ZONES)
         meta = replace(page_meta_from_tree(root), furniture=furniture)
-        t3 = clock()
+        t3 = now()
         del root
         page = Page(rendered.text, meta, _title_spans(rendered.text, meta), rendered)
         model = cleaner.model.for_text(page.text, page.url)
         units = cleaner._segment(page)
-        t4 = clock()
+        t4 = now()
         add("parse", t1 - t0)
         add("render", t2 - t1)
         add("page meta", t3 - t2)
@@ -80,25 +76,25 @@ def _round(cleaner: Cleaner, pages: list[str], clock: Callable[[], float]) -> di
         if not units:
             continue
         feats = featurize(page.text, units)
-        t5 = clock()
+        t5 = now()
         proba = classify(model, [feats], cleaner._classes)
-        t6 = clock()
+        t6 = now()
         add("text features", t5 - t4)
         add("text model", t6 - t5)
         if stage is not None and mode == "browser" and len(units) >= MIN_STAGE_UNITS:
             dom = unit_dom_features(rendered, units)
-            t7 = clock()
+            t7 = now()
             block, container = unit_places(rendered, units)
             x = assemble_features(proba, block, container, dom)
-            t8 = clock()
+            t8 = now()
             proba = stage2_proba(stage.classifier, x)
-            t9 = clock()
+            t9 = now()
             add("dom features", t7 - t6)
             add("stage input", t8 - t7)
             add("stage trees", t9 - t8)
-        t10 = clock()
+        t10 = now()
         cleaner._finish(page, units, proba, model)
-        add("decode+assemble", clock() - t10)
+        add("decode+assemble", now() - t10)
     return t
 
 
@@ -107,9 +103,7 @@ def main() -> int:
     ap.add_argument("datasets", type=Path, nargs="?", default=None, help="default: ../shared/datasets")
     ap.add_argument("--split", default="test")
     ap.add_argument("--limit", type=int, default=0)
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--profile", action="store_true")
-    ap.add_argument("--cpu", action="store_true", help="time the stages in CPU time of the process, not wall time")
+    add_timing_arguments(ap)
     args = ap.parse_args()
     datasets = args.datasets or next(
         (p for p in (ROOT.parent / "shared" / "datasets", ROOT.parent.parent / "shared" / "datasets") if p.is_dir()),
@@ -121,22 +115,15 @@ def main() -> int:
     cleaner = Cleaner()
     cleaner.clean_html(pages[0])
     if args.profile:
-        prof = cProfile.Profile()
-        prof.enable()
-        for html in pages:
-            cleaner.clean_html(html)
-        prof.disable()
-        pstats.Stats(prof).sort_stats("tottime").print_stats(40)
+        print_profile(lambda: [cleaner.clean_html(html) for html in pages], 40)
         return 0
-    clock = time.process_time if args.cpu else time.perf_counter
-    rounds = [_round(cleaner, pages, clock) for _ in range(args.repeat)]
-    best = {k: min(r[k] for r in rounds) for k in rounds[0]}
-    total = sum(best.values())
+    rounds = [_round(cleaner, pages, clock(args.cpu)) for _ in range(args.repeat)]
     kind = "CPU" if args.cpu else "wall"
-    print(f"{len(pages)} HTML pages of the {args.split} split, best of {args.repeat}: ms ({kind} time) per page")
-    for k, v in best.items():
-        print(f"  {k:<16} {v / len(pages) * 1000:7.2f}  {v / total:5.1%}")
-    print(f"  {'total':<16} {total / len(pages) * 1000:7.2f}  ({len(pages) / total:.1f} pages/s)")
+    print_best(
+        rounds,
+        len(pages),
+        f"{len(pages)} HTML pages of the {args.split} split, best of {args.repeat}: ms ({kind} time) per page",
+    )
     return 0
 
 

@@ -1,11 +1,12 @@
 """Where cleaning time goes: milliseconds per typical page for each stage of clean_many.
 
-    python benchmarks/stages.py [--repeat 3] [--batch 50] [--profile]
+    python benchmarks/stages.py [--repeat 3] [--batch 50] [--profile] [--cpu]
 
 Runs the steps of ``Cleaner.clean_many`` one by one over the typical pages (8-12 KB
 of text from ``corpus/training/test.jsonl.gz``) in batches, and prints the best of
 ``--repeat`` rounds for each stage. ``--profile`` prints a cProfile of
-``clean_many`` instead (sorted by own time).
+``clean_many`` instead (sorted by own time). ``--cpu`` times the stages in the CPU
+time of the process rather than the wall time (``benchmarks/stage_timing.py``).
 
 After classifying, the steps are those of ``Cleaner._run``: the decode stage's steps
 before the headline ranker (the article filter and the ranker's candidates among
@@ -19,14 +20,14 @@ page by page, and no enrich.)
 from __future__ import annotations
 
 import argparse
-import cProfile
-import pstats
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from stage_timing import StageTimes, add_timing_arguments, clock, print_best, print_profile  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
 from cleaner.document import CleanResult  # noqa: E402
@@ -44,27 +45,24 @@ def _typical(path: Path) -> list[str]:
     return [p.text for p in read_jsonl(path) if 8000 <= len(p.text.encode("utf-8")) <= 12000]
 
 
-def _round(cleaner: Cleaner, texts: list[str], batch: int) -> dict[str, float]:
+def _round(cleaner: Cleaner, texts: list[str], batch: int, now: Callable[[], float]) -> StageTimes:
     est = cleaner.model.estimator
-    t: dict[str, float] = {}
-
-    def add(name: str, dt: float) -> None:
-        t[name] = t.get(name, 0.0) + dt
-
+    t = StageTimes()
+    add = t.add
     for i in range(0, len(texts), batch):
         chunk = texts[i : i + batch]
-        t0 = time.perf_counter()
+        t0 = now()
         units = [cleaner._segment(Page(x)) for x in chunk]
-        t1 = time.perf_counter()
+        t1 = now()
         feats = [featurize(x, u) for x, u in zip(chunk, units, strict=True)]
-        t2 = time.perf_counter()
+        t2 = now()
         with one_thread():
             p1 = est._stage1_proba_predict(feats)
-            t3 = time.perf_counter()
+            t3 = now()
             S = stack_matrix(p1, feats)
-            t4 = time.perf_counter()
+            t4 = now()
             proba = stage2_proba(est.stage2_, S)
-        t5 = time.perf_counter()
+        t5 = now()
         add("split_units", t1 - t0)
         add("featurize", t2 - t1)
         add("stage 1", t3 - t2)
@@ -74,29 +72,29 @@ def _round(cleaner: Cleaner, texts: list[str], batch: int) -> dict[str, float]:
         models = [cleaner.model] * len(chunk)
         started = []
         pos = 0
-        a = time.perf_counter()
+        a = now()
         for page, u in zip(pages, units, strict=True):
             started.append(cleaner._start_decoding(page, u, proba[pos : pos + len(u)], cleaner.model))
             pos += len(u)
-        b = time.perf_counter()
+        b = now()
         # the headline ranker: one call for the batch's pages (Cleaner._run)
         choices = cleaner._rank_headlines(started, models, [None] * len(chunk))
-        c = time.perf_counter()
+        c = now()
         add("decode: before ranker", b - a)
         add("headline ranker", c - b)
         for page, decoding, choice in zip(pages, started, choices, strict=True):
             if decoding is None:
                 continue
-            a = time.perf_counter()
+            a = now()
             why: list[str | None] = []
             labels, conf = finish_decoding(decoding, choice, why=why)
-            b = time.perf_counter()
+            b = now()
             segs = merge_units(page.text, decoding.units, labels, conf, why)
-            c = time.perf_counter()
+            c = now()
             articles = assemble_articles(segs, reference_time=cleaner.config.reference_time)
-            d = time.perf_counter()
+            d = now()
             enrich(page.text, CleanResult(articles=articles, segments=segs), page.meta, title_in_text=False)
-            e = time.perf_counter()
+            e = now()
             add("decode: after ranker", b - a)
             add("merge_units", c - b)
             add("assemble_articles", d - c)
@@ -107,27 +105,19 @@ def _round(cleaner: Cleaner, texts: list[str], batch: int) -> dict[str, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pages", type=Path, default=ROOT / "corpus" / "training" / "test.jsonl.gz")
-    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--batch", type=int, default=50)
-    ap.add_argument("--profile", action="store_true")
+    add_timing_arguments(ap)
     args = ap.parse_args()
     texts = _typical(args.pages)
     cleaner = Cleaner()
     cleaner.clean_many(texts[:50])
     if args.profile:
-        prof = cProfile.Profile()
-        prof.enable()
-        cleaner.clean_many(texts, batch_size=args.batch)
-        prof.disable()
-        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+        print_profile(lambda: cleaner.clean_many(texts, batch_size=args.batch), 30)
         return 0
-    rounds = [_round(cleaner, texts, args.batch) for _ in range(args.repeat)]
-    best = {k: min(r[k] for r in rounds) for k in rounds[0]}
-    total = sum(best.values())
-    print(f"{len(texts)} typical pages, batches of {args.batch}, best of {args.repeat}: ms per page")
-    for k, v in best.items():
-        print(f"  {k:<18} {v / len(texts) * 1000:6.3f}  {v / total:5.1%}")
-    print(f"  {'total':<18} {total / len(texts) * 1000:6.3f}  ({len(texts) / total:.0f} pages/s)")
+    rounds = [_round(cleaner, texts, args.batch, clock(args.cpu)) for _ in range(args.repeat)]
+    kind = "CPU" if args.cpu else "wall"
+    heading = f"{len(texts)} typical pages, batches of {args.batch}, best of {args.repeat}: ms ({kind} time) per page"
+    print_best(rounds, len(texts), heading, decimals=3)
     return 0
 
 
