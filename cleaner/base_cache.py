@@ -102,12 +102,11 @@ within the seed's noise on the test split, in half the time; 50 lost a little on
 (0.976); 50 at a learning rate of 0.3 diverged (0.476), and with early stopping at
 that rate stopped after 13 iterations (0.839)."""
 
-# Modules whose code computes what an entry holds (with what they import of the package):
-# a change to any of them makes a new key.
-_SOURCE_ROOTS = ("features", "segment", "compose", "samples", "scope", "model")
-_SKIP_SOURCES = frozenset(
-    {"base_cache", "retrain", "decode", "headline", "evaluate", "reassemble", "model_state", "model_file", "errors"}
-)
+# Modules whose code computes what an entry holds (with what they import of the package;
+# dotted names below cleaner, a package standing for all its modules): a change to any
+# of them makes a new key. Those skipped compute nothing an entry holds.
+_SOURCE_ROOTS = ("pipeline.featurize", "pipeline.segment", "compose", "samples", "scope", "model")
+_SKIP_SOURCES = frozenset({"base_cache", "retrain", "evaluate", "errors"})
 
 
 def cache_root() -> Path:
@@ -120,27 +119,43 @@ def cache_root() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "cleaner"
 
 
+def _module_files(package: Path, name: str) -> list[Path]:
+    """The files of module ``name`` (dotted, below the package): its own file, or every
+    module of a package; none for a name that is no module of the package (an
+    attribute imported from one)."""
+    path = package.joinpath(*name.split("."))
+    if path.with_suffix(".py").is_file():
+        return [path.with_suffix(".py")]
+    if (path / "__init__.py").is_file():
+        return sorted(path.glob("*.py"))
+    return []
+
+
 def _source_files() -> list[Path]:
-    """The source files of :data:`_SOURCE_ROOTS` and the package modules they import."""
+    """The source files of :data:`_SOURCE_ROOTS` and the package modules they import
+    (relative imports followed, from subpackages too)."""
     package = Path(__file__).resolve().parent
-    seen: set[str] = set()
+    seen: set[Path] = set()
     todo = list(_SOURCE_ROOTS)
     while todo:
         name = todo.pop()
-        if name in seen or name in _SKIP_SOURCES:
+        if name in _SKIP_SOURCES:
             continue
-        path = package / f"{name}.py"
-        if not path.is_file():
-            continue
-        seen.add(name)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
+        for path in _module_files(package, name):
+            if path in seen:
+                continue
+            seen.add(path)
+            here = list(path.relative_to(package).parent.parts)  # the module's package, below cleaner
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.ImportFrom) or node.level == 0 or node.level - 1 > len(here):
+                    continue
+                base = here[: len(here) - (node.level - 1)]
                 if node.module:
-                    todo.append(node.module.split(".")[0])
+                    todo.append(".".join([*base, node.module]))
+                    todo.extend(".".join([*base, node.module, alias.name]) for alias in node.names)
                 else:
-                    todo.extend(alias.name for alias in node.names)
-    return [package / f"{name}.py" for name in sorted(seen)]
+                    todo.extend(".".join([*base, alias.name]) for alias in node.names)
+    return sorted(seen)
 
 
 def cache_key(files: Sequence[Path], params: dict[str, Any], composed: int) -> str:
@@ -162,8 +177,10 @@ def cache_key(files: Sequence[Path], params: dict[str, Any], composed: int) -> s
         "files": [Path(f).name for f in files],
     }
     h.update(json.dumps(meta, sort_keys=True, default=str).encode("utf-8"))
+    package = Path(__file__).resolve().parent
     for path in [*files, *_source_files()]:
-        h.update(path.name.encode("utf-8") + b"\0")
+        name = path.relative_to(package).as_posix() if path.is_relative_to(package) else Path(path).name
+        h.update(name.encode("utf-8") + b"\0")
         h.update(Path(path).read_bytes())
     return h.hexdigest()
 

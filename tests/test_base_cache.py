@@ -206,3 +206,20 @@ def _trial_args(t: dict[str, float | None]) -> dict[str, float | None]:
         "headline": t["headline_accuracy"],
         "word_accuracy": t["word_accuracy"],
     }
+
+
+def test_the_key_covers_the_code_that_segments_and_featurizes() -> None:
+    # the stages moved into cleaner/pipeline/ and cleaner/model/ (issue 16): the key
+    # must still change when their code does
+    from cleaner.base_cache import _source_files
+
+    package = Path(cleaner_file()).resolve().parent
+    names = {p.relative_to(package).as_posix() for p in _source_files()}
+    assert {"pipeline/segment.py", "pipeline/featurize.py", "lexicon.py", "model/estimator.py"} <= names
+    assert "base_cache.py" not in names and "evaluate.py" not in names
+
+
+def cleaner_file() -> str:
+    import cleaner
+
+    return str(cleaner.__file__)

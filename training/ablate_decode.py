@@ -90,8 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("data", type=Path, help="training data folder (validation.jsonl.gz)")
     ap.add_argument("--steps", default=None, help="steps to leave out, comma-separated (default: all)")
     args = ap.parse_args(argv)
-    steps = args.steps.split(",") if args.steps else [s for s in decode.STEPS if s != "page-furniture"]
-    unknown = [s for s in steps if s not in decode.STEPS or s == "page-furniture"]
+    steps = args.steps.split(",") if args.steps else [s for s in decode.STEPS if s not in decode.HTML_STEPS]
+    unknown = [s for s in steps if s not in decode.STEPS or s in decode.HTML_STEPS]
     if unknown:
         print(f"unknown or HTML-only steps: {', '.join(unknown)}", file=sys.stderr)
         return 2

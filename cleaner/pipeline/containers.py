@@ -22,7 +22,9 @@ where syntax highlighting marks code comments) become junk, when they hold less 
 its article sits in such markup).
 
 :func:`join_container_articles` and :func:`drop_comment_threads` are the decode
-stage's ``container-articles`` and ``comment-threads`` steps
+stage's ``container-articles`` and ``comment-threads`` steps, and
+:func:`furniture_to_junk` its ``page-furniture`` step (text in ``<footer>`` and
+``<aside>`` is no body)
 (:data:`cleaner.pipeline.decode.STEPS`); :func:`unit_markup` gives them what the markup
 says of each unit. Raw text has no markup, and the steps do not run there.
 
@@ -38,6 +40,7 @@ its forum pages; 0.3 keeps them at 0.8170): body word-F1 0.8502 -> 0.8513 and 0.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,6 +58,7 @@ __all__ = [
     "MAIN_SHARE",
     "UnitMarkup",
     "drop_comment_threads",
+    "furniture_to_junk",
     "join_container_articles",
     "unit_blocks",
     "unit_markup",
@@ -193,4 +197,27 @@ def drop_comment_threads(labels: list[str], words: Sequence[int], in_comments: S
         return
     for i, comment in enumerate(in_comments):
         if comment and labels[i] == Label.BODY:
+            labels[i] = Label.JUNK
+
+
+def furniture_to_junk(
+    units: Sequence[Unit], labels: list[str], classes: Sequence[str], furniture: Sequence[tuple[int, int]]
+) -> None:
+    """The decode stage's ``page-furniture`` step: body units most of whose characters
+    lie in page furniture (``<footer>``, ``<aside>``: :attr:`cleaner.PageMeta.furniture`)
+    become junk, in place (a collapsed rendering may run an aside and the
+    first paragraph together on one line, in one unit)."""
+    if Label.JUNK not in classes:
+        return
+    spans = sorted(furniture)
+    starts = [a for a, _ in spans]
+    for i, u in enumerate(units):
+        if labels[i] != Label.BODY:
+            continue
+        inside = 0
+        k = max(bisect.bisect_right(starts, u.start) - 1, 0)
+        while k < len(spans) and spans[k][0] < u.end:
+            inside += max(0, min(u.end, spans[k][1]) - max(u.start, spans[k][0]))
+            k += 1
+        if 2 * inside > u.end - u.start:
             labels[i] = Label.JUNK

@@ -2,9 +2,8 @@
 
 The classifier scores every unit on its own (with its neighbours as features); a few
 facts hold for a whole page and are enforced after the classifier, as named steps
-(:data:`STEPS`, in the order they run). This module runs them, records which step set
-each label, and holds the ``page-furniture`` step; the rules are in modules of their
-own, by what they decide:
+(:data:`STEPS`, in the order they run). This module runs them and records which step set
+each label; the rules are in modules of their own, by what they decide:
 
 * :mod:`cleaner.pipeline.headline_rules`: one headline before each run of body text
   (``one-headline-per-body``), and weak headlines inside an article are subheadings,
@@ -23,10 +22,9 @@ own, by what they decide:
   (``bylines-by-headlines``, ``author-lines``), and so is the main article's first
   explicitly credited author ("by Jane Doe") when it has no author line
   (``credited-author``);
-* here: body units that the page's HTML marks as ``<footer>`` or ``<aside>`` are junk
-  (``page-furniture``);
-* :mod:`cleaner.pipeline.containers`: on HTML pages, one container is one article,
-  and comments are no body: articles next to the main one that stand inside the main
+* :mod:`cleaner.pipeline.containers`: what the page's HTML says (:data:`HTML_STEPS`):
+  body units that it marks as ``<footer>`` or ``<aside>`` are junk
+  (``page-furniture``); articles next to the main one that stand inside the main
   article's container element join it, the later headline of two a subheading
   (``container-articles``); then body inside comment markup becomes junk
   (``comment-threads``), last.
@@ -39,14 +37,11 @@ for all the pages), :func:`finish_decoding` (the rest). Each unit's word count
 (:func:`cleaner.pipeline.structure.unit_words`) is counted once a page, for every step,
 and the page's lines of several units (:func:`cleaner.pipeline.line_rules.shared_lines`)
 are found once. :func:`step_parameters` gathers the steps' tuned constants, which the
-rule modules define, for a model's manifest.
-
-The constants were set on the validation split (training/README.md, "Decoding").
+rule modules define and the validation split set (training/README.md, "Decoding").
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -71,6 +66,7 @@ from .containers import (
     MAIN_SHARE,
     UnitMarkup,
     drop_comment_threads,
+    furniture_to_junk,
     join_container_articles,
 )
 from .headline import HeadlineQuestion, RankedHeadline, choose_headline, headline_question
@@ -94,6 +90,7 @@ __all__ = [
     "BYLINE_BEFORE",
     "BYLINE_RESCUE_MIN_PROBA",
     "GAP",
+    "HTML_STEPS",
     "LINE_AFTER_BYLINE_MIN_PROBA",
     "LINE_BODY_MIN_PROBA",
     "LOOKBACK",
@@ -130,6 +127,9 @@ STEPS: tuple[str, ...] = (
 docstring; ``article-structure`` is :mod:`cleaner.pipeline.structure`, ``headline-ranker``
 :mod:`cleaner.pipeline.headline`). Each unit's label is the model's most probable class unless
 one of them changed it: :func:`decode_labels` says which, last."""
+
+HTML_STEPS: frozenset[str] = frozenset({"page-furniture", "container-articles", "comment-threads"})
+"""The steps of :data:`STEPS` that read the page's HTML, and do not run on raw text."""
 
 
 def step_parameters() -> dict[str, dict[str, float | int]]:
@@ -353,7 +353,7 @@ def finish_decoding(
     text, units, proba, classes, labels, words, steps = d.text, d.units, d.proba, d.classes, d.labels, d.words, d.steps
     if d.done:
         if d.furniture:
-            steps.run("page-furniture", lambda: _furniture_to_junk(units, labels, classes, d.furniture))
+            steps.run("page-furniture", lambda: furniture_to_junk(units, labels, classes, d.furniture))
         if why is not None:
             why[:] = steps.why
         return labels, _confidences(proba, labels, classes)
@@ -383,7 +383,7 @@ def finish_decoding(
                 lambda: extend_run(text, units, labels, proba, classes, found, edges, observe_edges, words),
             )
     if d.furniture:
-        steps.run("page-furniture", lambda: _furniture_to_junk(units, labels, classes, d.furniture))
+        steps.run("page-furniture", lambda: furniture_to_junk(units, labels, classes, d.furniture))
     if d.markup is not None:
         markup = d.markup
         steps.run("container-articles", lambda: join_container_articles(labels, words, markup.ancestors))
@@ -398,25 +398,3 @@ def _confidences(proba: np.ndarray, labels: Sequence[str], classes: Sequence[str
     index = {c: k for k, c in enumerate(classes)}
     cols = np.fromiter((index[lbl] for lbl in labels), dtype=np.intp, count=len(labels))
     return np.asarray(proba[np.arange(len(labels)), cols], dtype=np.float64)
-
-
-def _furniture_to_junk(
-    units: Sequence[Unit], labels: list[str], classes: Sequence[str], furniture: Sequence[tuple[int, int]]
-) -> None:
-    """Body units most of whose characters lie in page furniture (``<footer>``,
-    ``<aside>``) become junk, in place (a collapsed rendering may run an aside and the
-    first paragraph together on one line, in one unit)."""
-    if Label.JUNK not in classes:
-        return
-    spans = sorted(furniture)
-    starts = [a for a, _ in spans]
-    for i, u in enumerate(units):
-        if labels[i] != Label.BODY:
-            continue
-        inside = 0
-        k = max(bisect.bisect_right(starts, u.start) - 1, 0)
-        while k < len(spans) and spans[k][0] < u.end:
-            inside += max(0, min(u.end, spans[k][1]) - max(u.start, spans[k][0]))
-            k += 1
-        if 2 * inside > u.end - u.start:
-            labels[i] = Label.JUNK

@@ -24,6 +24,7 @@ and what it was fitted on.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -204,6 +205,7 @@ def article_features(
     top = max(body_words[largest], 1) if body_words else 1
     total = max(sum(body_words), 1)
     similar = sum(1 for w in body_words if 3 * w >= top) / max(len(spans), 1)
+    all_body = [i for i, label in enumerate(labels) if label == Label.BODY]  # ascending: bisected below
     rows = []
     for k, (s, b, w) in enumerate(zip(spans, body_units, body_words, strict=True)):
         first_body = b[0] if b else s.end
@@ -212,7 +214,8 @@ def article_features(
         )
         head_words = counts[s.head] if s.head is not None else 0
         head_end = text[units[s.head].end - 1] if s.head is not None else ""
-        previous_body = max((i for i in range(0, s.start) if labels[i] == Label.BODY), default=-(10**9))
+        before = bisect.bisect_left(all_body, s.start)  # the body units before the span's start
+        previous_body = all_body[before - 1] if before else -(10**9)
         rows.append(
             [
                 math.log1p(w),
