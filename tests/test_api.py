@@ -61,6 +61,7 @@ def _check_invariants(text: str, result: cleaner.CleanResult) -> None:
             assert piece in text or piece in visible  # output is taken from the input, never invented
 
 
+@pytest.mark.slow
 @settings(derandomize=True, max_examples=60, deadline=None)
 @given(st.text(max_size=400) | st.lists(st.text(min_size=1, max_size=80), max_size=30).map("\n".join))
 def test_never_crashes_and_never_invents(text: str) -> None:

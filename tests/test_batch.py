@@ -525,6 +525,7 @@ def test_a_page_that_kills_dask_workers_is_skipped_and_the_run_goes_on(
     assert sorted(map(key, jsonl_rows(out))) == sorted(map(key, jsonl_rows(clean)))
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
     import dask
 

@@ -128,6 +128,7 @@ def small() -> Model:
     return Model(est, {"command": "small"})
 
 
+@pytest.mark.slow
 def test_a_blend_is_kept_in_the_model_file(tmp_path: Path, small: Model) -> None:
     scope = build_scope(_site_pages())
     path = tmp_path / "scoped.model.zip"

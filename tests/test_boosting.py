@@ -58,6 +58,7 @@ def test_missing_values_and_odd_shapes() -> None:
         snap_to_bins(X, np.ones(5))
 
 
+@pytest.mark.slow
 def test_fit_boosting_predicts_like_the_weighted_fit_on_raw_values() -> None:
     X, y, w = _data(4000)
     fast = fit_boosting(HistGradientBoostingClassifier(max_iter=30, random_state=0), X, y, w, {"sample_weight": w})

@@ -123,15 +123,6 @@ def test_round_trip_jsonl(tmp_path: Path, composed: list[LabelledPage]) -> None:
     assert [p.spans for p in back] == [p.spans for p in composed[:30]]
 
 
-def test_fast_enough(sources: list[LabelledPage]) -> None:
-    import time
-
-    start = time.perf_counter()
-    pages = compose_aggregator_pages(sources, seed=1, n=2000)
-    assert len(pages) == 2000
-    assert time.perf_counter() - start < 5.0
-
-
 def test_errors() -> None:
     with pytest.raises(ValueError):
         compose_aggregator_pages([], seed=0, n=3)

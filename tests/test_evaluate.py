@@ -123,6 +123,7 @@ def test_table_lists_labels_and_confusion() -> None:
 words = st.lists(st.sampled_from(["the", "cat", "sat", "mat", "Dog", "on", "a", "1999"]), max_size=12)
 
 
+@pytest.mark.slow
 @settings(derandomize=True, max_examples=200)
 @given(words, words)
 def test_body_f1_properties(a: list[str], b: list[str]) -> None:

@@ -65,6 +65,7 @@ def test_spark_schema_names_every_column() -> None:
     assert [n for n in names if n in ARTICLE_COLUMNS] == list(ARTICLE_COLUMNS)
 
 
+@pytest.mark.slow
 def test_inside_dask_map_partitions() -> None:
     import dask
     import dask.dataframe as dd

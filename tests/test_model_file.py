@@ -593,6 +593,7 @@ def test_a_manifest_that_is_not_plain_data_is_refused(
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_an_old_pickle_model_converts_to_the_same_predictions(
     tmp_path: Path, small: tuple[Path, BlockClassifier, HeadlineRanker], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -125,6 +125,7 @@ _VALUES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(derandomize=True, max_examples=150)
 @given(
     st.lists(

@@ -97,6 +97,7 @@ def test_one_label_is_refused() -> None:
 # ----------------------------------------------------------------------------- custom labels
 
 
+@pytest.mark.slow
 def test_custom_label_is_trained_and_kept_in_extra(tmp_path: Path) -> None:
     train_dir = _caption_samples(DEMO / "train", tmp_path / "train")
     held_dir = _caption_samples(DEMO / "heldout", tmp_path / "heldout")
@@ -118,6 +119,7 @@ def test_custom_label_is_trained_and_kept_in_extra(tmp_path: Path) -> None:
     assert found == 5
 
 
+@pytest.mark.slow
 def test_clean_cli_uses_the_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     train_dir = _caption_samples(DEMO / "train", tmp_path / "train")
     model_path = tmp_path / "caption.model.zip"
