@@ -22,7 +22,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from .lexicon import MONTH_PATTERN, MONTHS, credit_prefix, is_cjk
+from .lexicon import (
+    DESK_WORDS,
+    INTERFACE_WORDS,
+    MONTH_PATTERN,
+    MONTHS,
+    ROLE_WORDS,
+    WEEKDAYS,
+    credit_prefix,
+    is_cjk,
+    not_name_word,
+)
 
 __all__ = [
     "NOT_NAMES",
@@ -159,24 +169,24 @@ def _unglue(text: str) -> str:
     """``text`` up to the first word glued onto a name (see ``_GLUED``)."""
     first_space = text.find(" ")
     for m in _GLUED.finditer(text):
-        if 0 < first_space < m.start() and m.group(1).lower() in _common_words():
+        if 0 < first_space < m.start() and (m.group(1).lower() in _common_words() or not_name_word(m.group(1))):
             return text[: m.start()]
     return text
 
 
-# Words of a role or a title, never of a person's name ("Preetam Jinka Co-founder and
-# Chief Architect", "Former McKinsey Consultant").
-_ROLE_WORDS = frozenset(
-    "chief architect founder co-founder cofounder ceo cto cfo director manager officer president "
-    "consultant former senior head lead principal partner analyst".split()
+# Words a name stops before: a role or title, a button, a day (cleaner.lexicon). A
+# desk's words are not among them: "Sky Sports News" is a source, not "Sky Sports".
+_CUT_BEFORE = frozenset(
+    w for table in (ROLE_WORDS, INTERFACE_WORDS, WEEKDAYS) for words in table.values() for w in words
 )
 
 
 def _before_role(text: str) -> str:
-    """``text`` up to its first role word, when two or more words stand before it (a
-    name, then its role: "Liz Kenny Former McKinsey Consultant" -> "Liz Kenny")."""
+    """``text`` up to its first word of a role, a button or a day (``_CUT_BEFORE``), when
+    two or more words stand before it (a name, then its role: "Liz Kenny Former
+    McKinsey Consultant" -> "Liz Kenny", "Bertrand Bissuel Publié" -> "Bertrand Bissuel")."""
     words = text.split()
-    role = next((k for k, w in enumerate(words) if w.lower().strip(",.") in _ROLE_WORDS), None)
+    role = next((k for k, w in enumerate(words) if w.strip(",.:;").lower() in _CUT_BEFORE), None)
     return " ".join(words[:role]) if role is not None and role >= 2 else text
 
 
@@ -214,7 +224,7 @@ def _split_names(text: str, *, credited: bool = False) -> list[str]:
             or (credited and not names and _SINGLE_NAME.match(part) and plausible_person(part))
             or (credited and 2 <= len(part) <= 6 and all(map(is_cjk, part)))  # "作者：张伟", "文/李四"
         ):
-            if not any(w in _ROLE_WORDS for w in _LETTERS_AND_DASH.findall(part.lower())):
+            if not any(w in _CUT_BEFORE for w in _LETTERS_AND_DASH.findall(part.lower())):
                 names.append(part)
     return names
 
@@ -243,13 +253,8 @@ def _common_words() -> frozenset[str]:
     return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
-# Credits that name a desk or an agency, not a person ("Reuters Staff", "AP National
-# Security Writer", "Our Foreign Staff")
-NOT_PERSON_WORDS = frozenset(
-    "staff team press writer writers desk newsroom editor editors reporter reporters correspondent "
-    "agency agencies associated reuters news contributor contributors admin administrator webmaster "
-    "moderator guest anonymous user".split()
-)
+# Credits that name a desk or an agency, not a person (:data:`cleaner.lexicon.DESK_WORDS`)
+NOT_PERSON_WORDS = frozenset(w for words in DESK_WORDS.values() for w in words)
 
 
 def common_word(word: str) -> bool:
@@ -259,10 +264,16 @@ def common_word(word: str) -> bool:
 
 def plausible_person(name: str) -> bool:
     """Whether a capitalised phrase may be a person's name: not only words many sites
-    use, and no word of a desk or an agency ("Staff", "Reuters", "Newsroom")."""
+    use, and no word that is never a name's: of a desk or an agency ("Staff",
+    "Reuters", "Newsroom"), a role, a button ("Twitter", "Teilen") or a day
+    (:func:`cleaner.lexicon.not_name_word`)."""
     words = _LETTERS.findall(name.lower())
     common = _common_words()
-    return bool(words) and not all(w in common for w in words) and not any(w in NOT_PERSON_WORDS for w in words)
+    return (
+        bool(words)
+        and not all(w in common for w in words)
+        and not any(not_name_word(w) for w in _LETTERS_AND_DASH.findall(name))
+    )
 
 
 def _common_phrase(name: str) -> bool:

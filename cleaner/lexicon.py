@@ -15,6 +15,10 @@ Chinese.
 * :func:`count_words`: words as a reader counts them, where each character of a
   script written without spaces (Chinese, Japanese) counts as a word;
 * :data:`NAME_PARTICLES`: lower-case words inside a person's name ("van", "de", "bin");
+* :data:`ROLE_WORDS`, :data:`DESK_WORDS`, :data:`INTERFACE_WORDS` and :data:`WEEKDAYS`,
+  by language: words that stand next to a name in a byline but are never part of a
+  person's name (a role, a desk or agency, a button or menu, a day), and
+  :func:`not_name_word`, which asks all four;
 * :data:`INVISIBLE_MARKS` and :func:`strip_invisible`: characters a reader never sees
   that split words for a machine (soft hyphens, zero-width spaces).
 """
@@ -27,19 +31,24 @@ __all__ = [
     "CJK_SENTENCE_ENDS",
     "CREDIT_PREFIXES",
     "DATE_START",
+    "DESK_WORDS",
     "FEATURE_CREDIT_PREFIXES",
     "FORUM_CREDITS",
+    "INTERFACE_WORDS",
     "INVISIBLE_MARKS",
     "MONTHS",
     "MONTH_PATTERN",
     "NAME_PARTICLES",
     "READ_TIME",
+    "ROLE_WORDS",
     "TOKEN_RE",
+    "WEEKDAYS",
     "WORD_RE",
     "count_words",
     "credit_prefix",
     "has_invisible",
     "is_cjk",
+    "not_name_word",
     "span_words",
     "strip_invisible",
 ]
@@ -84,6 +93,83 @@ model was trained with them (:mod:`cleaner.pipeline.featurize`): changing them n
 
 NAME_PARTICLES: frozenset[str] = frozenset("van von de der den da di del della la le bin al du dos das ten ter".split())
 """Lower-case words that stand inside a person's name ("Ursula von der Leyen")."""
+
+ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    "en": tuple(
+        "chief architect founder co-founder cofounder ceo cto cfo director manager officer president "
+        "consultant former senior head lead principal partner analyst".split()
+    ),
+    "de": ("korrespondent", "korrespondentin", "redakteur", "redakteurin", "chefredakteur", "chefredakteurin"),
+    "fr": ("correspondant", "correspondante", "rédacteur", "rédactrice"),
+    "es": ("corresponsal", "redactor", "redactora"),
+    "it": ("corrispondente", "redattore", "redattrice", "inviato", "inviata"),
+}
+"""Words of a role or a title, by language: never part of a person's name ("Preetam
+Jinka Co-founder and Chief Architect", "Ulrich ExnerKorrespondent"); a name stops
+before one."""
+
+DESK_WORDS: dict[str, tuple[str, ...]] = {
+    "en": tuple(
+        "staff team press writer writers desk newsroom editor editors reporter reporters correspondent "
+        "agency agencies associated reuters news contributor contributors admin administrator webmaster "
+        "moderator guest anonymous user".split()
+    ),
+}
+"""Words of a credit that names a desk or an agency, not a person ("Reuters Staff",
+"AP National Security Writer", "Our Foreign Staff")."""
+
+INTERFACE_WORDS: dict[str, tuple[str, ...]] = {
+    "en": tuple(
+        "share shares save email e-mail sms facebook facebook-f twitter linkedin whatsapp pinterest reddit "
+        "telegram instagram youtube tiktok login logout signup subscribe newsletter newsletters comments "
+        "feedbacks bookmark tweet retweet".split()
+    ),
+    "de": tuple(
+        "teilen twittern senden drucken suchen anmelden abmelden abonnieren kommentare kommentieren "
+        "merken gutscheine kleinanzeigen werbung newsletter".split()
+    ),
+    "fr": ("partager", "commentaires", "imprimer", "abonnez-vous", "publié", "publiée", "modifié", "modifiée"),
+    "es": ("compartir", "comentarios", "imprimir", "suscríbete", "publicado", "actualizado"),
+    "it": ("condividi", "commenti", "stampa", "pubblicato", "aggiornato"),
+    "pt": ("partilhar", "compartilhar", "comentários", "publicado", "atualizado"),
+    "nl": ("delen", "reacties"),
+    "tr": ("paylaş", "görüntüle", "yorumlar"),
+    "id": ("bagikan", "lainnya", "komentar"),
+}
+"""Words of buttons, menus and sharing bars, and of the "published" or "updated" a
+byline runs on with, by language (lower case): a phrase holding one is not a person's
+name ("SMS Facebook Twitter Email", "Teilen Twittern Senden", "Bertrand Bissuel
+Publié")."""
+
+WEEKDAYS: dict[str, tuple[str, ...]] = {
+    "en": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    "de": ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+    "it": ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"),
+    "pt": ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira"),
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+}
+"""Names of the days of the week, by language (lower case): a byline's date may open
+with one ("APA Donnerstag", "Jane Doe Monday, 3 March")."""
+
+
+def _words_of(table: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    return frozenset(w for words in table.values() for w in words)
+
+
+_NOT_NAME = _words_of(ROLE_WORDS) | _words_of(DESK_WORDS) | _words_of(INTERFACE_WORDS) | _words_of(WEEKDAYS)
+
+
+def not_name_word(word: str) -> bool:
+    """Whether a word (any case, "," and "." around it ignored) is one of a role, a desk,
+    a button or a day: never part of a person's name.
+
+    >>> [not_name_word(w) for w in ("Korrespondent", "Twitter", "Donnerstag", "Publié", "Jane")]
+    [True, True, True, True, False]
+    """
+    return word.strip(",.:;").lower() in _NOT_NAME
+
 
 MONTHS: dict[str, int] = {
     name: i + 1

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.bylines import parse_bylines
-from cleaner.lexicon import MONTHS, count_words, credit_prefix, is_cjk
+from cleaner.lexicon import MONTHS, count_words, credit_prefix, is_cjk, not_name_word
 
 
 @pytest.mark.parametrize(
@@ -140,3 +140,46 @@ def test_read_time(text: str, found: str | None) -> None:
 
     m = READ_TIME.match(text)
     assert (m.group(0) if m else None) == found
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        "Korrespondent",  # de, a role
+        "rédactrice",  # fr
+        "corresponsal",  # es
+        "inviato",  # it
+        "Staff",  # a desk
+        "Twitter",  # a button
+        "Teilen",  # de
+        "Publié",  # fr: "published"
+        "compartir",  # es
+        "condividi",  # it
+        "Donnerstag",  # de, a day
+        "vendredi",  # fr
+        "Editor,",  # marks around a word are ignored
+    ],
+)
+def test_words_that_are_never_a_name(word: str) -> None:
+    assert not_name_word(word)
+
+
+@pytest.mark.parametrize("word", ["Jane", "Müller", "García", "Rossi", "Dupont", "Stand", "Green", "Friend"])
+def test_names_are_not_name_words(word: str) -> None:
+    assert not not_name_word(word)
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("Bertrand Bissuel Publié le 1 septembre 2023", ["Bertrand Bissuel"]),  # fr
+        ("By Jane Doe Monday, March 3, 2025", ["Jane Doe"]),  # en
+        ("Mario Rossi Inviato a Roma", ["Mario Rossi"]),  # it
+        ("SMS Facebook Twitter Email", []),
+        ("Teilen Twittern Senden", []),  # de
+        ("APA Donnerstag", []),  # de
+        ("Compartir Imprimir Comentarios", []),  # es
+    ],
+)
+def test_the_byline_parser_stops_names_at_the_lexicons_words(byline: str, authors: list[str]) -> None:
+    assert parse_bylines([byline]).authors == authors
