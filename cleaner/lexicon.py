@@ -10,6 +10,9 @@ Chinese.
   ("By", "Von", "Par", "Por", "Di", "Door", "Autorin:", "Reported by" ...), and
   :func:`credit_prefix`, which finds one at the start of a line;
 * :data:`FORUM_CREDITS`: the credits of a forum post, followed by a user name;
+* :data:`RELATED_HEADERS`: headers of lists of other articles, by language ("Related
+  coverage", "Lesen Sie auch", "Lire aussi", "関連記事"), and
+  :data:`SEGMENT_RELATED_HEADERS`, the ones the segmenter cuts a line at;
 * :data:`MONTHS`: month names and abbreviations to their numbers, in the languages of
   the training data;
 * :func:`count_words`: words as a reader counts them, where each character of a
@@ -40,7 +43,9 @@ __all__ = [
     "MONTH_PATTERN",
     "NAME_PARTICLES",
     "READ_TIME",
+    "RELATED_HEADERS",
     "ROLE_WORDS",
+    "SEGMENT_RELATED_HEADERS",
     "TOKEN_RE",
     "WEEKDAYS",
     "WORD_RE",
@@ -169,6 +174,64 @@ def not_name_word(word: str) -> bool:
     [True, True, True, True, False]
     """
     return word.strip(",.:;").lower() in _NOT_NAME
+
+
+RELATED_HEADERS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "related",
+        "related coverage",
+        "related stories",
+        "related articles",
+        "related news",
+        "related content",
+        "related posts",
+        "read more",
+        "read also",
+        "read next",
+        "see also",
+        "more stories",
+        "more news",
+        "top stories",
+        "recommended",
+        "recommended for you",
+        "you may also like",
+        "you might also like",
+        "also read",
+    ),
+    "de": (
+        "lesen sie auch",
+        "mehr zum thema",
+        "weitere artikel",
+        "das könnte sie auch interessieren",
+        "auch interessant",
+        "meistgelesen",
+        "häufig gelesen",
+    ),
+    "fr": ("à lire aussi", "lire aussi", "à lire également", "sur le même sujet", "articles liés"),
+    "es": ("te puede interesar", "lee también", "noticias relacionadas", "te recomendamos"),
+    "it": ("leggi anche", "potrebbe interessarti", "articoli correlati"),
+    "pt": ("leia também", "veja também", "notícias relacionadas", "saiba mais"),
+    "nl": ("lees ook", "meer nieuws", "gerelateerde artikelen"),
+    "ru": ("читайте также", "по теме"),
+    "ja": ("関連記事", "あわせて読みたい"),
+    "zh": ("相关新闻", "相关阅读", "相關新聞", "延伸阅读"),
+}
+"""Headers of lists of other articles, by language (lower case): the titles listed
+after one are related items (:mod:`cleaner.pipeline.line_rules`)."""
+
+SEGMENT_RELATED_HEADERS: tuple[str, ...] = (
+    "Related coverage",
+    "Related stories",
+    "Related articles",
+    "Related",
+    "Read more",
+    "See also",
+    "More",
+)
+"""The headers, followed by a colon, before which the segmenter cuts a line that runs a
+list on from the text before it ("... the EU. Related coverage: Title one ..."), as
+the shipped model's training data was segmented with them: changing them needs a
+rebuild (``python -m training.train``)."""
 
 
 MONTHS: dict[str, int] = {

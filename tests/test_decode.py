@@ -112,3 +112,19 @@ def test_every_label_that_is_not_the_models_names_its_step() -> None:
             assert s.rule in STEPS
     table = explain(result)
     assert "one-headline-per-body" in table and " model " in table
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Related coverage:", "Lesen Sie auch:", "À lire aussi", "Leggi anche:", "Lees ook:", "Читайте также:", "関連記事"],
+)
+def test_titles_after_a_related_header_of_any_language_are_related(header: str) -> None:
+    from cleaner.lexicon import count_words
+    from cleaner.pipeline.line_rules import related_lists
+
+    titles = ["Regierung plant neue Regeln für Mieten", "Stadt eröffnet den neuen Park am Fluss"]
+    text = "\n".join([BODY, header, *titles])
+    units = split_units(text)
+    labels = ["body", "junk", "body", "body"]
+    related_lists(text, units, labels, [count_words(text[u.start : u.end]) for u in units])
+    assert labels == ["body", "junk", "related-item", "related-item"]

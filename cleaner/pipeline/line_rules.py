@@ -37,7 +37,7 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from ..labels import Label
-from ..lexicon import CJK_SENTENCE_ENDS, span_words
+from ..lexicon import CJK_SENTENCE_ENDS, RELATED_HEADERS, span_words
 from .segment import Unit
 
 __all__ = [
@@ -60,12 +60,12 @@ _SMOOTHED = (Label.JUNK, Label.RELATED)  # the labels a collapsed line's sentenc
 _MAX_LIST_ITEMS = 12
 _MAX_TITLE_WORDS = 25
 _MIN_TITLE_WORDS = 4
-# Headers of lists of other articles, in the languages of the training data.
+# Headers of lists of other articles (cleaner.lexicon.RELATED_HEADERS, every language),
+# and "More from <site>"; a colon may follow.
 _RELATED_HEADER = re.compile(
-    r"(?i)(?:related(?: coverage| stories| articles| news| content)?|read (?:more|also|next)|see also|"
-    r"more (?:stories|news|from [\w .'-]{1,30})|top stories|recommended|you may also like|also read|"
-    r"lesen sie auch|mehr zum thema|weitere artikel|à lire aussi|lire aussi|leggi anche|"
-    r"te puede interesar)\s*:?\s*"
+    r"(?i)(?:"
+    + "|".join(re.escape(h) for h in sorted({h for hs in RELATED_HEADERS.values() for h in hs}, key=len, reverse=True))
+    + r"|more from [\w .'-]{1,30})\s*[:：]?\s*"
 )
 
 

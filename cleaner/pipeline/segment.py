@@ -51,6 +51,7 @@ from typing import Any
 
 from ..budget import check as check_budget
 from ..errors import InputTooLargeError
+from ..lexicon import SEGMENT_RELATED_HEADERS
 
 __all__ = ["LINE_RE", "Unit", "split_units"]
 
@@ -83,8 +84,10 @@ _HEADER_COLON = re.compile(r"^(?:[^\s:]+\s+){0,3}[^\s:]+:\s+")
 # A list header inside a line, after white space ("... the EU. Related coverage: ..."):
 # the white space before it is matched, the header itself (group 1) looked ahead at,
 # which finds the headers that "(?<=\s)(?:Related...):\s" finds, quicker.
-_RELATED_HEADER = re.compile(r"\s(?=((?:Related(?: coverage| stories| articles)?|Read more|See also|More):\s))")
-_RELATED_HEADER_KEYS = ("Related", "Read more:", "See also:", "More:")  # one of which each match holds
+_RELATED_HEADER = re.compile(
+    r"\s(?=((?:" + "|".join(re.escape(h) for h in SEGMENT_RELATED_HEADERS) + r"):\s))"
+)  # the headers of cleaner.lexicon.SEGMENT_RELATED_HEADERS
+_RELATED_HEADER_KEYS = tuple(f"{h}:" for h in SEGMENT_RELATED_HEADERS)  # one of which each match holds
 # A section list after a pipe: "| World, Japan, All" then the next word starts the body.
 _PIPE_SECTIONS = re.compile(r"\|\s*(?:[\w&'’-]+(?:\s[\w&'’-]+)?,\s*)*[\w&'’-]+\s+(?=\S)")
 # A date or time early in a line, followed by a capitalised word:
