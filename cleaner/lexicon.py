@@ -46,6 +46,7 @@ __all__ = [
     "RELATED_HEADERS",
     "ROLE_WORDS",
     "SEGMENT_RELATED_HEADERS",
+    "SENTENCE_END_MARKS",
     "TOKEN_RE",
     "WEEKDAYS",
     "WORD_RE",
@@ -320,6 +321,11 @@ it is searched for Chinese or Japanese characters: spaced scripts average about 
 CJK_SENTENCE_ENDS = "。！？"
 """Full stop, exclamation and question marks of Chinese and Japanese, which end a
 sentence as ``.``, ``!`` and ``?`` do; every module's set of sentence ends holds them."""
+
+SENTENCE_END_MARKS: frozenset[str] = frozenset('.!?"”’)' + CJK_SENTENCE_ENDS)
+"""The last characters of a unit that ends a sentence: a stop, the marks of
+:data:`CJK_SENTENCE_ENDS`, or a closing quote or bracket after one (the features, the
+decode rules and the article filter read them)."""
 
 
 def span_words(text: str, start: int = 0, end: int | None = None) -> int:

@@ -27,7 +27,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..budget import check as check_budget
-from ..lexicon import CJK_SENTENCE_ENDS, FEATURE_CREDIT_PREFIXES, has_invisible, is_cjk, span_words, strip_invisible
+from ..lexicon import (
+    FEATURE_CREDIT_PREFIXES,
+    SENTENCE_END_MARKS,
+    has_invisible,
+    is_cjk,
+    span_words,
+    strip_invisible,
+)
 from .segment import Unit
 
 __all__ = [
@@ -108,7 +115,7 @@ _DIGIT = re.compile(r"\d")
 _CAP_WORD = re.compile(r"(?<!\w)[A-ZÀ-ÝĀ-Ž]")
 _ALL_CAPS = re.compile(r"(?<!\w)[A-Z]{2,}(?!\w)")
 _STOP_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_STOPWORDS, key=len, reverse=True)) + r")(?!\w)")
-_TERMINAL = frozenset('.!?"”’)' + CJK_SENTENCE_ENDS)
+_TERMINAL = SENTENCE_END_MARKS
 _BY_PREFIXES = FEATURE_CREDIT_PREFIXES  # as the shipped model was trained
 # Words of a unit that are hashed: the first 20 and last 5 carry what a line is
 # (a byline's "By", a teaser's "Read more"); the rest of a long body sentence adds

@@ -37,7 +37,7 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from ..labels import Label
-from ..lexicon import CJK_SENTENCE_ENDS, RELATED_HEADERS, span_words
+from ..lexicon import RELATED_HEADERS, SENTENCE_END_MARKS, span_words
 from .segment import Unit
 
 __all__ = [
@@ -53,7 +53,7 @@ __all__ = [
 
 LINE_BODY_MIN_PROBA = 0.5
 LINE_AFTER_BYLINE_MIN_PROBA = 0.2
-_TERMINAL = frozenset('.!?"”’)' + CJK_SENTENCE_ENDS)
+_TERMINAL = SENTENCE_END_MARKS
 _CLOSERS = "\"”’')]»"  # closing quotes and brackets, stripped before a line's last mark
 _SENTENCE_MIN_WORDS = 8
 _SMOOTHED = (Label.JUNK, Label.RELATED)  # the labels a collapsed line's sentences lose to body

@@ -37,7 +37,7 @@ import numpy as np
 
 from ..errors import ModelError
 from ..labels import Label
-from ..lexicon import CJK_SENTENCE_ENDS, span_words
+from ..lexicon import SENTENCE_END_MARKS, span_words
 from .segment import Unit
 
 __all__ = [
@@ -93,11 +93,16 @@ PAGE_FEATURES: tuple[str, ...] = (
 """Features of a whole page for the aggregator gate: on a page the gate takes for an
 aggregator (a front page, a feed of cards) every article is kept."""
 
-_TERMINAL = frozenset('.!?"”’)' + CJK_SENTENCE_ENDS)
+_TERMINAL = SENTENCE_END_MARKS
 GAP = 3
 """Body units at most this many units apart are one run of body (the decode stage's
 ``one-headline-per-body`` step and :func:`main_run` count runs so)."""
 BYLINE_BEFORE = 3
+"""Units before an article's headline whose bylines count among the article filter's
+features. The decode step that rescues bylines before a headline has a parameter of
+the same name and value (:data:`cleaner.pipeline.byline_rules.BYLINE_BEFORE`); they are
+kept apart because the fitted filter must see the window it was fitted with, whatever
+a decode parameter becomes."""
 
 
 @dataclass(frozen=True, slots=True)
