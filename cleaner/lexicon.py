@@ -103,7 +103,7 @@ NAME_PARTICLES: frozenset[str] = frozenset("van von de der den da di del della l
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "en": tuple(
         "chief architect founder co-founder cofounder ceo cto cfo director manager officer president "
-        "consultant former senior head lead principal partner analyst".split()
+        "consultant former senior head lead principal partner analyst owner".split()
     ),
     "de": ("korrespondent", "korrespondentin", "redakteur", "redakteurin", "chefredakteur", "chefredakteurin"),
     "fr": ("correspondant", "correspondante", "rédacteur", "rédactrice"),
@@ -118,7 +118,7 @@ DESK_WORDS: dict[str, tuple[str, ...]] = {
     "en": tuple(
         "staff team press writer writers desk newsroom editor editors reporter reporters correspondent "
         "agency agencies associated reuters news contributor contributors admin administrator webmaster "
-        "moderator guest anonymous user".split()
+        "moderator guest anonymous user university customer customers".split()
     ),
 }
 """Words of a credit that names a desk or an agency, not a person ("Reuters Staff",
@@ -128,7 +128,7 @@ INTERFACE_WORDS: dict[str, tuple[str, ...]] = {
     "en": tuple(
         "share shares save email e-mail sms facebook facebook-f twitter linkedin whatsapp pinterest reddit "
         "telegram instagram youtube tiktok login logout signup subscribe newsletter newsletters comments "
-        "feedbacks bookmark tweet retweet".split()
+        "comment feedbacks bookmark tweet retweet".split()
     ),
     "de": tuple(
         "teilen twittern senden drucken suchen anmelden abmelden abonnieren kommentare kommentieren "

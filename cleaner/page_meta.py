@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .bylines import NOT_PERSON_WORDS
+from .bylines import NOT_PERSON_WORDS, parse_bylines, plausible_person
 from .lexicon import credit_prefix, strip_invisible
 
 if TYPE_CHECKING:
@@ -197,6 +197,63 @@ def _marked_authors(root: etree._Element) -> list[str]:
         if _AUTHOR_HREF.search(el.get("href") or ""):
             return [_text_of(el)]
     return []
+
+
+# Class names that mark an author's name ("author", "post-author", "byline__name",
+# "elementor-author-box__name"), split at "-" and "_"; the parts of a class that marks
+# something else about an author (a comment's, a picture, a biography, a date).
+_AUTHOR_CLASS_PARTS = frozenset({"author", "byline"})
+_NOT_AUTHOR_CLASS_PARTS = frozenset(
+    "comment comments reply avatar bio biography description desc img image photo pic picture date time "
+    "meta social follow email link links url".split()
+)
+_CLASS_PARTS = re.compile(r"[-_]+")
+_AUTHOR_CLASS_XPATH = etree.XPath(
+    "//*[contains(translate(@class, 'AUTHORBYLINE', 'authorbyline'), 'author')"
+    " or contains(translate(@class, 'AUTHORBYLINE', 'authorbyline'), 'byline')]"
+)
+_MAX_CLASS_MARKED = 5
+
+
+def _author_class(el: etree._Element) -> bool:
+    """Whether an element's class marks an author's name (see ``_AUTHOR_CLASS_PARTS``)."""
+    cls = el.get("class") if isinstance(el.tag, str) else None
+    if not cls:
+        return False
+    for token in cls.lower().split():
+        parts = set(_CLASS_PARTS.split(token))
+        if parts & _AUTHOR_CLASS_PARTS and not parts & _NOT_AUTHOR_CLASS_PARTS:
+            return True
+    return False
+
+
+def _class_marked_author(root: etree._Element, site_name: str | None) -> tuple[str, ...]:
+    """The name in the first of (at most ``_MAX_CLASS_MARKED``) elements whose class
+    marks an author's name (``class="author-name"``, ``class="byline"``), where no
+    ``rel``, ``itemprop`` or author link names one: "Liz Kenny" of
+    ``<h4 class="elementor-author-box__name">``. Of an element and one inside it that
+    are both marked, the inner one is read, as a byline line
+    (:func:`cleaner.bylines.parse_bylines`: "By Jane Doe | March 3" and "Jane
+    DoeDecember 17" give "Jane Doe"); its names must look like people's.
+    """
+    seen = 0
+    marked = _AUTHOR_CLASS_XPATH(root)  # elements whose class holds "author" or "byline", in document order
+    for el in marked if isinstance(marked, list) else ():
+        if not isinstance(el, etree._Element) or not _author_class(el):
+            continue
+        if any(_author_class(d) for d in el.iterdescendants()):
+            continue
+        seen += 1
+        line = _text_of(el)
+        if credit_prefix(line) is None:  # the markup says "author": read it as credited
+            line = f"By {line}"
+        found = [n for n in parse_bylines([line]).authors if plausible_person(n)]
+        names = _clean_names(found, site_name)
+        if names:
+            return names
+        if seen >= _MAX_CLASS_MARKED:
+            break
+    return ()
 
 
 def _clean_names(values: list[str], site_name: str | None) -> tuple[str, ...]:
@@ -374,6 +431,8 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
             break
     if not authors:
         authors = _clean_names(_marked_authors(root), site_name)
+    if not authors:
+        authors = _class_marked_author(root, site_name)
     title_el = root.find(".//title")
     h1s = [_text_of(h) for h in root.iter("h1")]
     declared = [

@@ -87,6 +87,31 @@ def test_marked_authors_rel_itemprop_and_author_links() -> None:
     assert linked.authors == ("Ann Lee",)
 
 
+@pytest.mark.parametrize(
+    ("body", "authors"),
+    [
+        (  # an author box: its name element, not the box with the biography
+            '<div class="elementor-author-box"><img alt="Picture of Liz Kenny"><h4 class="elementor-author-box__name">'
+            'Liz Kenny</h4><p class="elementor-author-box__bio">Liz is a consultant.</p></div>',
+            ("Liz Kenny",),
+        ),
+        ('<p class="Byline">By Jane Doe | March 3, 2025</p>', ("Jane Doe",)),  # credit and date cut off
+        ('<span class="c-byline__author-name">Max Roe</span>', ("Max Roe",)),
+        ('<div class="comment-author">Max Roe</div>', ()),  # a comment's author
+        ('<div class="author-bio">Jane Doe writes about food.</div>', ()),  # not a name
+        ('<p class="byline">Staff Reporter</p>', ()),  # a desk
+    ],
+)
+def test_authors_marked_by_class_where_nothing_else_names_one(body: str, authors: tuple[str, ...]) -> None:
+    page = f"<html><body><article><h1>A story</h1>{body}<p>Text.</p></article></body></html>"
+    assert page_meta_from_tree(parse_html(page)).authors == authors
+
+
+def test_rel_author_comes_before_an_author_class() -> None:
+    page = '<html><body><span class="author-name">Max Roe</span><a rel="author" href="/u/jd">Jane Doe</a></body></html>'
+    assert page_meta_from_tree(parse_html(page)).authors == ("Jane Doe",)
+
+
 def test_names_that_are_not_people_are_dropped() -> None:
     m = page_meta_from_tree(
         parse_html(
