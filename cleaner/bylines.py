@@ -269,11 +269,9 @@ def plausible_person(name: str) -> bool:
     (:func:`cleaner.lexicon.not_name_word`)."""
     words = _LETTERS.findall(name.lower())
     common = _common_words()
-    return (
-        bool(words)
-        and not all(w in common for w in words)
-        and not any(not_name_word(w) for w in _LETTERS_AND_DASH.findall(name))
-    )
+    # words both whole and split at dashes: "Staff-Writer" and "Facebook-f" hold one
+    tokens = {*words, *(w.lower() for w in _LETTERS_AND_DASH.findall(name))}
+    return bool(words) and not all(w in common for w in words) and not any(not_name_word(w) for w in tokens)
 
 
 def _common_phrase(name: str) -> bool:
