@@ -3,6 +3,7 @@
     python -m training.train corpus/training -o my.model.zip       # a model file
     python -m training.train corpus/training --replace-default      # rebuild the shipped model
     python -m training.train corpus/training --compare             # the design comparison table
+    python -m training.train corpus/training --ranker-of M -o N    # M's classifier, its ranker refitted
 
 DATA is a folder with ``train.jsonl.gz`` and ``validation.jsonl.gz`` (as written by
 ``python -m training.build_data``). The model is fitted on the train split and scored
@@ -12,6 +13,11 @@ are held out (``--refit`` fits train plus validation before saving instead).
 The model is written where ``-o/--out`` says; the packaged model
 (``cleaner/models/default.model.zip``) is overwritten only with ``--replace-default``.
 Without either nothing is trained (exit code 2).
+
+``--ranker-of MODEL`` fits no block classifier: it keeps MODEL's and refits only its
+headline ranker on the validation split, as a full run fits it, on the units that
+today's segmenter cuts (a segmenter change moves the ranker's candidates, not the
+classifier's fit). The manifest is MODEL's, with the command and the file it came from.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cleaner.model import default_model_path, save_model, training_data_hash
+from cleaner.model import default_model_path, load_model, save_model, training_data_hash
 from cleaner.pipeline.decode import STEPS, step_parameters
 from cleaner.samples import LabelledPage, load_samples
 from cleaner.trainer import (
@@ -80,6 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "stopping on a random tenth (a rebuild with another seed moves less)",
     )
     ap.add_argument(
+        "--ranker-of",
+        type=Path,
+        default=None,
+        metavar="MODEL",
+        help="fit no block classifier: keep MODEL's and refit only its headline ranker on the validation split",
+    )
+    ap.add_argument(
         "--refit",
         action="store_true",
         help="after scoring on validation, refit on train plus validation (the saved model's "
@@ -94,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
 
+    if args.ranker_of is not None:
+        return _refit_ranker(args, argv)
     train, train_files = _load(args.data, "train")
     valid, valid_files = _load(args.data, "validation")
     extra = load_samples(*args.extra) if args.extra else []
@@ -169,6 +184,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         headline_ranker=ranker,
     )
     print(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
+    return 0
+
+
+def _refit_ranker(args: argparse.Namespace, argv: Sequence[str] | None) -> int:
+    """``--ranker-of``: the model's block classifier kept, its headline ranker refitted
+    on the validation split's pages as today's code segments them."""
+    if args.compare or args.refit or args.extra:
+        print(
+            "python -m training.train: error: --ranker-of fits no classifier: leave out --compare, --refit and --extra",
+            file=sys.stderr,
+        )
+        return 2
+    valid, _ = _load(args.data, "validation")
+    if not valid:
+        print(f"no validation pages found in {args.data}: the ranker is fitted on them", file=sys.stderr)
+        return 2
+    source = load_model(args.ranker_of)
+    ranker = fit_headline_ranker(source.estimator, valid)
+    if ranker is None:
+        print("no validation page has its title among the candidates: no ranker to fit", file=sys.stderr)
+        return 2
+    kept = {k: v for k, v in source.manifest.items() if k not in ("format", "labels", "params", "headline_ranker")}
+    out = default_model_path() if args.replace_default else args.out
+    save_model(
+        source.estimator,
+        out,
+        {
+            **kept,
+            "command": "python -m training.train " + " ".join(sys.argv[1:] if argv is None else argv),
+            "block_classifier_from": {
+                "file": args.ranker_of.name,
+                "sha256": source.file_sha256,
+                "command": source.manifest.get("command"),
+            },
+        },
+        headline_ranker=ranker,
+    )
+    print(
+        f"saved {out}: the classifier of {args.ranker_of}, the ranker refitted on {len(valid)} pages", file=sys.stderr
+    )
     return 0
 
 
