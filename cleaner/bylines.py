@@ -32,6 +32,7 @@ from .lexicon import (
     credit_prefix,
     is_cjk,
     not_name_word,
+    words_of,
 )
 
 __all__ = [
@@ -176,9 +177,7 @@ def _unglue(text: str) -> str:
 
 # Words a name stops before: a role or title, a button, a day (cleaner.lexicon). A
 # desk's words are not among them: "Sky Sports News" is a source, not "Sky Sports".
-_CUT_BEFORE = frozenset(
-    w for table in (ROLE_WORDS, INTERFACE_WORDS, WEEKDAYS) for words in table.values() for w in words
-)
+_CUT_BEFORE = words_of(ROLE_WORDS, INTERFACE_WORDS, WEEKDAYS)
 
 
 def _before_role(text: str) -> str:
@@ -254,7 +253,7 @@ def _common_words() -> frozenset[str]:
 
 
 # Credits that name a desk or an agency, not a person (:data:`cleaner.lexicon.DESK_WORDS`)
-NOT_PERSON_WORDS = frozenset(w for words in DESK_WORDS.values() for w in words)
+NOT_PERSON_WORDS = words_of(DESK_WORDS)
 
 
 def common_word(word: str) -> bool:

@@ -57,6 +57,7 @@ __all__ = [
     "not_name_word",
     "span_words",
     "strip_invisible",
+    "words_of",
 ]
 
 CREDIT_PREFIXES: dict[str, tuple[str, ...]] = {
@@ -160,11 +161,12 @@ WEEKDAYS: dict[str, tuple[str, ...]] = {
 with one ("APA Donnerstag", "Jane Doe Monday, 3 March")."""
 
 
-def _words_of(table: dict[str, tuple[str, ...]]) -> frozenset[str]:
-    return frozenset(w for words in table.values() for w in words)
+def words_of(*tables: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    """The words of the given tables of words by language, all languages together."""
+    return frozenset(w for table in tables for words in table.values() for w in words)
 
 
-_NOT_NAME = _words_of(ROLE_WORDS) | _words_of(DESK_WORDS) | _words_of(INTERFACE_WORDS) | _words_of(WEEKDAYS)
+_NOT_NAME = words_of(ROLE_WORDS, DESK_WORDS, INTERFACE_WORDS, WEEKDAYS)
 
 
 def not_name_word(word: str) -> bool:

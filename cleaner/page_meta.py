@@ -236,12 +236,13 @@ def _class_marked_author(root: etree._Element, site_name: str | None) -> tuple[s
     (:func:`cleaner.bylines.parse_bylines`: "By Jane Doe | March 3" and "Jane
     DoeDecember 17" give "Jane Doe"); its names must look like people's.
     """
+    hits = _AUTHOR_CLASS_XPATH(root)  # elements whose class holds "author" or "byline", in document order
+    marked = [el for el in (hits if isinstance(hits, list) else ()) if isinstance(el, etree._Element)]
+    marked = [el for el in marked if _author_class(el)]
     seen = 0
-    marked = _AUTHOR_CLASS_XPATH(root)  # elements whose class holds "author" or "byline", in document order
-    for el in marked if isinstance(marked, list) else ():
-        if not isinstance(el, etree._Element) or not _author_class(el):
-            continue
-        if any(_author_class(d) for d in el.iterdescendants()):
+    for i, el in enumerate(marked):
+        # in document order, a marked element inside this one is the next marked one
+        if i + 1 < len(marked) and any(a is el for a in marked[i + 1].iterancestors()):
             continue
         seen += 1
         line = _text_of(el)

@@ -115,7 +115,6 @@ _DIGIT = re.compile(r"\d")
 _CAP_WORD = re.compile(r"(?<!\w)[A-ZÀ-ÝĀ-Ž]")
 _ALL_CAPS = re.compile(r"(?<!\w)[A-Z]{2,}(?!\w)")
 _STOP_RE = re.compile(r"(?<!\w)(?:" + "|".join(sorted(_STOPWORDS, key=len, reverse=True)) + r")(?!\w)")
-_TERMINAL = SENTENCE_END_MARKS
 _BY_PREFIXES = FEATURE_CREDIT_PREFIXES  # as the shipped model was trained
 # Words of a unit that are hashed: the first 20 and last 5 carry what a line is
 # (a byline's "By", a teaser's "Read more"); the rest of a long body sentence adds
@@ -204,7 +203,7 @@ _WORD_CHAR = 2  # \w
 _DIGIT_CHAR = 4  # \d
 _SPACE_CHAR = 8  # \s
 _LOWER_CHAR = 16  # str.islower()
-_TERMINAL_CHAR = 32  # in _TERMINAL
+_TERMINAL_CHAR = 32  # in SENTENCE_END_MARKS
 _BULLET_CHAR = 64  # starts a dash or bullet item: in "-–—•·*>|"
 _STOP_MARK = 128  # in ".:!?" (a title does not end so)
 _CAP_CHAR = 256  # starts a capitalised word: [A-ZÀ-ÝĀ-Ž]
@@ -234,7 +233,7 @@ def _char_class(ch: str) -> int:
             bits |= bit
     if ch.islower():
         bits |= _LOWER_CHAR
-    if ch in _TERMINAL:
+    if ch in SENTENCE_END_MARKS:
         bits |= _TERMINAL_CHAR
     if ch in _BULLETS:
         bits |= _BULLET_CHAR

@@ -37,7 +37,7 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from ..labels import Label
-from ..lexicon import RELATED_HEADERS, SENTENCE_END_MARKS, span_words
+from ..lexicon import RELATED_HEADERS, SENTENCE_END_MARKS, span_words, words_of
 from .segment import Unit
 
 __all__ = [
@@ -53,7 +53,6 @@ __all__ = [
 
 LINE_BODY_MIN_PROBA = 0.5
 LINE_AFTER_BYLINE_MIN_PROBA = 0.2
-_TERMINAL = SENTENCE_END_MARKS
 _CLOSERS = "\"”’')]»"  # closing quotes and brackets, stripped before a line's last mark
 _SENTENCE_MIN_WORDS = 8
 _SMOOTHED = (Label.JUNK, Label.RELATED)  # the labels a collapsed line's sentences lose to body
@@ -64,7 +63,7 @@ _MIN_TITLE_WORDS = 4
 # and "More from <site>"; a colon may follow.
 _RELATED_HEADER = re.compile(
     r"(?i)(?:"
-    + "|".join(re.escape(h) for h in sorted({h for hs in RELATED_HEADERS.values() for h in hs}, key=len, reverse=True))
+    + "|".join(re.escape(h) for h in sorted(words_of(RELATED_HEADERS), key=len, reverse=True))
     + r"|more from [\w .'-]{1,30})\s*[:：]?\s*"
 )
 
@@ -76,7 +75,7 @@ def title_like(text: str, unit: Unit, words: int) -> bool:
 
 def is_sentence(text: str, unit: Unit, words: int) -> bool:
     """Whether a unit of ``words`` words is a sentence."""
-    return text[unit.end - 1] in _TERMINAL and words >= _SENTENCE_MIN_WORDS
+    return text[unit.end - 1] in SENTENCE_END_MARKS and words >= _SENTENCE_MIN_WORDS
 
 
 def shared_lines(units: Sequence[Unit]) -> list[tuple[int, int]]:

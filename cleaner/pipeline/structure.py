@@ -93,7 +93,6 @@ PAGE_FEATURES: tuple[str, ...] = (
 """Features of a whole page for the aggregator gate: on a page the gate takes for an
 aggregator (a front page, a feed of cards) every article is kept."""
 
-_TERMINAL = SENTENCE_END_MARKS
 GAP = 3
 """Body units at most this many units apart are one run of body (the decode stage's
 ``one-headline-per-body`` step and :func:`main_run` count runs so)."""
@@ -228,7 +227,7 @@ def article_features(
                 w / total,
                 math.log1p(len(b)),
                 math.log1p(w / max(len(b), 1)),
-                sum(text[units[i].end - 1] in _TERMINAL for i in b) / max(len(b), 1),
+                sum(text[units[i].end - 1] in SENTENCE_END_MARKS for i in b) / max(len(b), 1),
                 min(bylines, 3),
                 min(head_words, 40),
                 float(head_end == ":"),
@@ -520,7 +519,7 @@ def edge_features(
             p(i, Label.BYLINE),
             p(i, Label.HEADLINE),
             math.log1p(counts[i]),
-            float(text[units[i].end - 1] in _TERMINAL),
+            float(text[units[i].end - 1] in SENTENCE_END_MARKS),
             float(units[i].first),
             float(after),
             float(d),
