@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner.pipeline.featurize as features
-from cleaner.lexicon import span_words, strip_invisible
+from cleaner.lexicon import SENTENCE_END_MARKS, span_words, strip_invisible
 from cleaner.pipeline.featurize import (
     _AGO,
     _AGO_KEYS,
@@ -44,7 +44,6 @@ from cleaner.pipeline.featurize import (
     _PROSE_MIN_WORDS,
     _REGION_GAP,
     _STOP_RE,
-    _TERMINAL,
     _TIME,
     _TIME_FAST,
     _URL,
@@ -107,7 +106,7 @@ def _featurize_reference(text: str, units: Sequence[Unit], *, cjk_words: bool = 
     hi = np.minimum(idx + _WINDOW_LINES + 1, n_lines)
     window_words = np.log1p(cum[hi] - cum[lo])
     max_line_words = max(line_words)
-    terminal = np.fromiter((t[-1] in _TERMINAL for t in texts), dtype=np.float64, count=n)
+    terminal = np.fromiter((t[-1] in SENTENCE_END_MARKS for t in texts), dtype=np.float64, count=n)
     tcum = np.concatenate([[0.0], np.cumsum(terminal)])
     uidx = np.arange(n)
     ulo = np.maximum(uidx - 5, 0)
@@ -132,7 +131,7 @@ def _featurize_reference(text: str, units: Sequence[Unit], *, cjk_words: bool = 
             (
                 math.log1p(wc),
                 math.log1p(len(t)),
-                last_ch in _TERMINAL,
+                last_ch in SENTENCE_END_MARKS,
                 last_ch == ":",
                 caps_ratio,
                 digits / len(t),
@@ -209,7 +208,7 @@ def _region_features(
     ends_sentence = [False] * n_lines
     for u, t in zip(units, texts, strict=True):
         if u.last:
-            ends_sentence[u.line] = t[-1] in _TERMINAL
+            ends_sentence[u.line] = t[-1] in SENTENCE_END_MARKS
     prose = [line_words[i] if line_words[i] >= _PROSE_MIN_WORDS and ends_sentence[i] else 0 for i in range(n_lines)]
     total = sum(prose) or 1
     regions: list[list[int]] = []  # [first line, last line, prose words]
@@ -433,7 +432,7 @@ def test_character_classes_are_those_of_the_patterns() -> None:
         for bit, pattern in patterns.items():
             assert bool(bits & bit) == (pattern.fullmatch(ch) is not None), (hex(c), bit)
         assert bool(bits & features._LOWER_CHAR) == ch.islower(), hex(c)
-        assert bool(bits & features._TERMINAL_CHAR) == (ch in _TERMINAL), hex(c)
+        assert bool(bits & features._TERMINAL_CHAR) == (ch in SENTENCE_END_MARKS), hex(c)
         assert bool(bits & features._BULLET_CHAR) == (ch in "-–—•·*>|"), hex(c)
         assert bool(bits & features._STOP_MARK) == (ch in ".:!?"), hex(c)
         assert bool(bits & features._INVISIBLE_CHAR) == (strip_invisible(ch) == ""), hex(c)
