@@ -23,12 +23,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .lexicon import (
+    CREDIT_CUES,
     DESK_WORDS,
     INTERFACE_WORDS,
     MONTH_PATTERN,
     MONTHS,
     ROLE_WORDS,
     WEEKDAYS,
+    credit_alternation,
     credit_prefix,
     is_cjk,
     not_name_word,
@@ -59,7 +61,8 @@ _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})\b")
 _RELATIVE = re.compile(r"\b(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week)s?\s+ago\b", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?")
 # "ByKathy Owen": rendered text drops the space between "By" and the linked name
-_BY_GLUED = re.compile(r"^\s*(?:By|Von|Par|Por)([A-ZÀ-Ý][a-zà-ÿ'’-]+\s.+)$")
+_GLUED_CREDITS = credit_alternation(CREDIT_CUES["glued"], cases=("capital",))
+_BY_GLUED = re.compile(rf"^\s*(?:{_GLUED_CREDITS})([A-ZÀ-Ý][a-zà-ÿ'’-]+\s.+)$")
 # a name ends where a date starts ("Kathy Owen January 21, 2025", "Jane Doe 3 min read")
 _NAME_END = re.compile(rf"\s(?:(?:{_MONTH_RE})\.?\s*\d|\d)", re.IGNORECASE)
 _NAME = re.compile(
@@ -233,7 +236,8 @@ def _split_names(text: str, *, credited: bool = False) -> list[str]:
 _SINGLE_NAME = re.compile(r"^[^\W\d_][\w'’.-]{2,29}$")
 # A credit inside a byline line, after a date or a separator ("12/19 — 2025 by ibby",
 # "May 21, 2025 by The Ritualist"): what comes before it holds a digit or a mark.
-_INLINE_BY = re.compile(r"(?<=[\s|·•/—–-])(?:by|By|BY|von|Von|par|Par|por|Por)\s+(?=\S)")
+_AFTER_DATE_CREDITS = credit_alternation(CREDIT_CUES["after-date"], cases=("lower", "capital", "upper"))
+_INLINE_BY = re.compile(rf"(?<=[\s|·•/—–-])(?:{_AFTER_DATE_CREDITS})\s+(?=\S)")
 
 
 _COMMON_WORDS_FILE = Path(__file__).resolve().parent / "models" / "common_words.txt"
@@ -403,8 +407,7 @@ _MAX_ROLE_WORDS = 4
 # text says "by" in lower case) that no word runs into ("Uhr Von: Jane Doe", "Datum
 # 28.04.2023 Autorin/Autor Jane Doe Themenseiten ...", "... VERSAMM10 By Jane Doe").
 _INLINE_CREDIT = re.compile(
-    r"(?<![\w'’])(?:By|BY|Von|VON|Written by|Words by|Interview by|Text by|Story by|Reported by|Posted by|"
-    r"Autorin/Autor|Autorin|Autor)\s*:?\s+"
+    rf"(?<![\w'’])(?:{credit_alternation(CREDIT_CUES['inside-line'], cases=('capital', 'upper'))})\s*:?\s+"
 )
 _NOT_NAME_WORDS = frozenset("the at in on of and for to a an".split())
 

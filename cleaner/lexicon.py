@@ -9,7 +9,13 @@ Chinese.
 * :data:`CREDIT_PREFIXES`: the words that credit an author before a name, by language
   ("By", "Von", "Par", "Por", "Di", "Door", "Autorin:", "Reported by" ...), and
   :func:`credit_prefix`, which finds one at the start of a line;
-* :data:`FORUM_CREDITS`: the credits of a forum post, followed by a user name;
+* :data:`FORUM_CREDITS`: the credits of a forum post, followed by a user name, and
+  :data:`EDITOR_CREDITS`, an editor's;
+* :data:`CREDIT_CUES`: which of those credits each stage that finds a credit in a
+  context of its own looks for, :data:`SEGMENT_BYLINE_CUES` the ones the segmenter cuts
+  a line at, :data:`DATE_CUES` and :data:`BYLINE_OPENERS` the words a byline's date or a
+  byline after a title opens with, and :func:`credit_alternation`, which writes them
+  into a regular expression;
 * :data:`RELATED_HEADERS`: headers of lists of other articles, by language ("Related
   coverage", "Lesen Sie auch", "Lire aussi", "関連記事"), and
   :data:`SEGMENT_RELATED_HEADERS`, the ones the segmenter cuts a line at;
@@ -31,10 +37,14 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "BYLINE_OPENERS",
     "CJK_SENTENCE_ENDS",
+    "CREDIT_CUES",
     "CREDIT_PREFIXES",
+    "DATE_CUES",
     "DATE_START",
     "DESK_WORDS",
+    "EDITOR_CREDITS",
     "FEATURE_CREDIT_PREFIXES",
     "FORUM_CREDITS",
     "INTERFACE_WORDS",
@@ -45,12 +55,14 @@ __all__ = [
     "READ_TIME",
     "RELATED_HEADERS",
     "ROLE_WORDS",
+    "SEGMENT_BYLINE_CUES",
     "SEGMENT_RELATED_HEADERS",
     "SENTENCE_END_MARKS",
     "TOKEN_RE",
     "WEEKDAYS",
     "WORD_RE",
     "count_words",
+    "credit_alternation",
     "credit_prefix",
     "has_invisible",
     "is_cjk",
@@ -93,6 +105,134 @@ CREDIT_PREFIXES: dict[str, tuple[str, ...]] = {
 
 FORUM_CREDITS: tuple[str, ...] = ("thread starter", "started by", "post by", "posted by")
 """Credits of a forum post; a user name follows ("Thread starter jdoe42")."""
+
+EDITOR_CREDITS: tuple[str, ...] = ("reviewed by", "edited by")
+"""Credits of an editor or a reviewer: a byline starts at one, but the name after it is
+not the article's author (lower case)."""
+
+CREDIT_CUES: dict[str, tuple[str, ...]] = {
+    "explicit": (
+        "written by",
+        "recipe by",
+        "story by",
+        "words by",
+        "reported by",
+        "interview by",
+        "text by",
+        "article by",
+        "review by",
+        "by",
+        "von",
+    ),
+    "glued": ("by", "von", "par", "por"),
+    "after-date": ("by", "von", "par", "por"),
+    "inside-line": (
+        "by",
+        "von",
+        "written by",
+        "words by",
+        "interview by",
+        "text by",
+        "story by",
+        "reported by",
+        "posted by",
+        "autorin/autor",
+        "autorin",
+        "autor",
+    ),
+    "trailing": ("written by", "posted by", "reported by", "words by", "story by"),
+}
+"""The credits (lower case, from :data:`CREDIT_PREFIXES` and :data:`FORUM_CREDITS`) that
+each place which finds a credit in its own context looks for; the context (the case
+a credit is written in, what stands before and after it) is that place's:
+
+* ``explicit``: a short line that credits an author in so many words ("Interview by
+  Jane Doe", :func:`cleaner.pipeline.byline_rules.prefixed_author`), besides
+  :data:`FORUM_CREDITS`;
+* ``glued``: a capitalised credit that rendering ran onto the name ("ByKathy Owen",
+  :mod:`cleaner.bylines`);
+* ``after-date``: a credit after a date or a mark inside a byline ("May 21, 2025 by
+  The Ritualist", :mod:`cleaner.bylines`);
+* ``inside-line``: a capitalised credit inside a line no cut split ("Uhr Von: Jane
+  Doe", :func:`cleaner.bylines.credited_author`);
+* ``trailing``: a credit a collapsed rendering ran onto the end of a title ("... Is
+  Done Written By Jane Doe", :mod:`cleaner.pipeline.assemble`).
+
+``tests/test_lexicon.py`` checks that every one is a credit of this lexicon."""
+
+SEGMENT_BYLINE_CUES: tuple[str, ...] = (
+    "By",
+    "by",
+    "Written By",
+    "Written by",
+    "Reviewed By",
+    "Reviewed by",
+    "Edited By",
+    "Edited by",
+    "di",
+    "von",
+    "par",
+    "por",
+    "Von",
+    "Par",
+    "Por",
+)
+"""The credits, as written (case counts), before which the segmenter cuts a line where a
+name follows ("Storm hits coast By Jane Doe"): the shipped model's training data was
+segmented with them, so changing them needs a rebuild (``python -m training.train``).
+
+>>> sorted({c.lower() for c in SEGMENT_BYLINE_CUES} - {c for cs in CREDIT_PREFIXES.values() for c in cs})
+['edited by', 'reviewed by']
+"""
+
+DATE_CUES: tuple[str, ...] = ("last updated", "updated", "published", "posted")
+"""Words that open a byline's date ("Updated 5:18 PM", "Published March 25, 2023"),
+lower case."""
+
+BYLINE_OPENERS: tuple[str, ...] = (
+    "by ",
+    "von ",
+    "vor ",
+    "par ",
+    "por ",
+    "am ",
+    "on ",
+    "um ",
+    "updated",
+    "published",
+    "posted",
+)
+"""Lower-case words with which a byline starts right after a title on one line ("Storm
+hits coast by Jane Doe", "... vor 2 Stunden", "... am 3. Mai"): credits, the words
+before a date, :data:`DATE_CUES`. :mod:`cleaner.pipeline.read` cuts a known title off there."""
+
+
+def credit_alternation(credits: tuple[str, ...], *, cases: tuple[str, ...] = ("lower",)) -> str:
+    """A regular expression's alternation of ``credits`` (lower case) in each of
+    ``cases``: ``"lower"`` ("written by"), ``"capital"`` ("Written by"), ``"title"``
+    ("Written By"), ``"upper"`` ("WRITTEN BY"); the longest first, so that a credit
+    is not matched by a shorter one it starts with ("Autorin" before "Autor").
+
+    >>> credit_alternation(("by", "von"), cases=("capital", "upper"))
+    'Von|VON|By|BY'
+    """
+    forms: dict[str, None] = {}
+    for credit in credits:
+        for case in cases:
+            if case == "lower":
+                form = credit
+            elif case == "capital":
+                form = credit[:1].upper() + credit[1:]
+            elif case == "title":
+                form = " ".join(w[:1].upper() + w[1:] for w in credit.split(" "))
+            elif case == "upper":
+                form = credit.upper()
+            else:
+                raise ValueError(f"unknown case {case!r}: lower, capital, title or upper")
+            forms.setdefault(form, None)
+    ordered = sorted(forms, key=len, reverse=True)
+    return "|".join(re.escape(f) for f in ordered)
+
 
 FEATURE_CREDIT_PREFIXES: tuple[str, ...] = ("by ", "von ", "par ", "por ", "written by", "author")
 """The credit prefixes of the block classifier's ``by_prefix`` feature, as the shipped

@@ -3,12 +3,28 @@ and the stages that read it agreeing with it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.bylines import parse_bylines
-from cleaner.lexicon import MONTHS, count_words, credit_prefix, is_cjk, not_name_word
+from cleaner.lexicon import (
+    BYLINE_OPENERS,
+    CREDIT_CUES,
+    CREDIT_PREFIXES,
+    DATE_CUES,
+    EDITOR_CREDITS,
+    FORUM_CREDITS,
+    MONTHS,
+    SEGMENT_BYLINE_CUES,
+    count_words,
+    credit_alternation,
+    credit_prefix,
+    is_cjk,
+    not_name_word,
+)
 
 
 @pytest.mark.parametrize(
@@ -183,3 +199,54 @@ def test_names_are_not_name_words(word: str) -> None:
 )
 def test_the_byline_parser_stops_names_at_the_lexicons_words(byline: str, authors: list[str]) -> None:
     assert parse_bylines([byline]).authors == authors
+
+
+def test_every_stages_credits_are_the_lexicons() -> None:
+    """The credits each stage looks for in its own context (CREDIT_CUES, the
+    segmenter's SEGMENT_BYLINE_CUES) are credits the lexicon knows: no stage keeps a
+    credit of its own that the others disagree with."""
+    known = {c for cs in CREDIT_PREFIXES.values() for c in cs} | set(FORUM_CREDITS) | set(EDITOR_CREDITS)
+    for place, cues in CREDIT_CUES.items():
+        assert set(cues) <= known, (place, set(cues) - known)
+    assert {c.lower() for c in SEGMENT_BYLINE_CUES} <= known
+    assert {opener.strip() for opener in BYLINE_OPENERS} - known - set(DATE_CUES) == {"vor", "am", "on", "um"}
+
+
+def test_credit_alternation_cases() -> None:
+    pattern = credit_alternation(("written by",), cases=("lower", "capital", "title", "upper"))
+    for form in ("written by", "Written by", "Written By", "WRITTEN BY"):
+        assert re.fullmatch(pattern, form)
+    assert not re.fullmatch(pattern, "wRITTEN bY")
+    assert not re.fullmatch(credit_alternation(("written by",), cases=("capital",)), "written by")
+    # the longest first: "Autorin" is not read as "Autor" followed by "in"
+    assert re.match(credit_alternation(("autor", "autorin"), cases=("capital",)), "Autorin").group(0) == "Autorin"
+    with pytest.raises(ValueError, match="unknown case"):
+        credit_alternation(("by",), cases=("sentence",))
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("ByKathy Owen", ["Kathy Owen"]),  # glued: rendering dropped the space
+        ("VonErika Mustermann", ["Erika Mustermann"]),
+        ("May 21, 2025 by Jane Doe", ["Jane Doe"]),  # after a date
+        ("12/19 — 2025 von Max Mustermann", ["Max Mustermann"]),
+        ("12/19 — 2025 POR Juan Pérez", ["Juan Pérez"]),
+    ],
+)
+def test_the_byline_parser_reads_the_cue_tables(line: str, authors: list[str]) -> None:
+    assert parse_bylines([line]).authors == authors
+
+
+def test_stages_read_the_cue_tables() -> None:
+    """Each stage's credit pattern is written from the lexicon's tables."""
+    from cleaner.bylines import credited_author
+    from cleaner.pipeline.assemble import _trim_title
+    from cleaner.pipeline.byline_rules import prefixed_author
+
+    assert prefixed_author("Interview by Jane Doe December 3, 2025")
+    assert prefixed_author("Thread starter jdoe42")
+    assert not prefixed_author("Bystander Jane Doe")
+    assert credited_author("Politik 12:30 Uhr AUTORIN: Jane Doe | Kommentare", 0, 48) == "Jane Doe"
+    assert credited_author("Datum 28.04.2023 Autorin/Autor Jane Doe | Themen", 0, 48) == "Jane Doe"
+    assert _trim_title("How the Bridge Was Built Story By Jane Doe") == "How the Bridge Was Built"

@@ -30,7 +30,7 @@ import numpy as np
 from ..bylines import parse_bylines, plausible_person
 from ..document import Article, Segment
 from ..labels import STANDARD_LABELS, Label
-from ..lexicon import DATE_START, READ_TIME, credit_prefix, strip_invisible
+from ..lexicon import CREDIT_CUES, DATE_START, READ_TIME, credit_alternation, credit_prefix, strip_invisible
 from .segment import Unit
 
 __all__ = ["assemble_articles", "headline_text", "merge_units", "split_title"]
@@ -122,7 +122,9 @@ def _without_breadcrumb(text: str) -> str:
 # 10.11.2025 17:59"), an explicit credit after it ("... Is Done Written By Jane Doe").
 _KICKER = re.compile(r"^(?:[A-Z][A-Z&'’.-]{2,}\s+){2,4}(?=[A-Z][a-z])")
 _TRAILING_DATE = re.compile(r"\s+\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}(?:,?\s+\d{1,2}:\d{2})?$")
-_TRAILING_CREDIT = re.compile(r"\s+(?:Written|Posted|Reported|Words|Story) [Bb]y\s+\S.*$")
+_TRAILING_CREDIT = re.compile(
+    rf"\s+(?:{credit_alternation(CREDIT_CUES['trailing'], cases=('capital', 'title'))})\s+\S.*$"
+)
 _MIN_TITLE_WORDS = 3
 
 

@@ -40,7 +40,7 @@ import numpy as np
 
 from ..bylines import NOT_NAMES, PERSON_NAME, credit_tail, is_date_line
 from ..labels import Label
-from ..lexicon import credit_prefix
+from ..lexicon import CREDIT_CUES, FORUM_CREDITS, credit_alternation, credit_prefix
 from .headline_rules import LOOKBACK
 from .segment import Unit
 
@@ -73,8 +73,7 @@ _MAX_BYLINE_WORDS = 20
 # Explicit credits: a prefix that says "author" (group 1: a forum's, followed by a user
 # name rather than a person's name), the name, then nothing but a date, time or separator.
 _CREDIT_PREFIX = re.compile(
-    r"(?i)(?:(thread starter|started by|post by|posted by)|(?:written|recipe|story|words|reported|"
-    r"interview|text|article|review) by|by|von)\s*:?\s+"
+    rf"(?i)(?:({credit_alternation(FORUM_CREDITS)})|{credit_alternation(CREDIT_CUES['explicit'])})\s*:?\s+"
 )
 _USER_NAME = re.compile(r"[\w.-]{2,30}\b")
 _NOT_USER_NAMES = frozenset("a an and at in of on the to".split())

@@ -22,6 +22,7 @@ from ..budget import check as check_budget
 from ..config import CleanerConfig
 from ..errors import InputTooLargeError, InputTypeError
 from ..html_text import RenderedPage
+from ..lexicon import BYLINE_OPENERS
 from ..page_meta import PageMeta, read_html_page
 
 __all__ = [
@@ -96,9 +97,6 @@ def check_meta(meta: object) -> None:
 MAX_PHRASE_REPEATS = 20
 """A phrase said more often than this on a page is a word of its menus or its running
 text, not a title standing apart: :func:`find_phrases` skips it."""
-# Lowercase words that start a byline right after a title on one line ("Storm hits
-# coast by Jane Doe", "... vor 2 Stunden")
-_CREDIT_WORDS = ("by ", "von ", "vor ", "par ", "por ", "am ", "on ", "um ", "updated", "published", "posted")
 
 
 def find_phrases(text: str, phrases: Sequence[str], *, max_repeats: int = MAX_PHRASE_REPEATS) -> list[tuple[int, int]]:
@@ -156,7 +154,7 @@ def _stands_apart(text: str, start: int, end: int) -> bool:
     while k < len(text) and text[k] in " \t":
         k += 1
     if k < len(text) and text[k].islower():  # a byline's lowercase cue may follow a title
-        return text.startswith(_CREDIT_WORDS, k)
+        return text.startswith(BYLINE_OPENERS, k)
     return True
 
 

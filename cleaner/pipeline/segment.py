@@ -51,7 +51,7 @@ from typing import Any
 
 from ..budget import check as check_budget
 from ..errors import InputTooLargeError
-from ..lexicon import SEGMENT_RELATED_HEADERS
+from ..lexicon import DATE_CUES, SEGMENT_BYLINE_CUES, SEGMENT_RELATED_HEADERS, credit_alternation
 
 __all__ = ["LINE_RE", "Unit", "split_units"]
 
@@ -102,18 +102,25 @@ _DATE_OR_TIME = re.compile(
     r"[\s,.·•-]*\s(?=[A-Z\"“])"
 )
 _AGO_BEFORE = re.compile(r"ago(?<!\wago)\b[\s,.·•-]*\s(?=[A-Z\"“])")
-# Where a byline starts early in a line, after a title run onto it: a name after "By",
-# "Written by", "di" ...; "Updated" or "Published"; a date written with its month's name.
+# Where a byline starts early in a line, after a title run onto it: a name after a credit
+# of the lexicon's SEGMENT_BYLINE_CUES ("By", "Written by", "di" ...); a word of its
+# DATE_CUES ("Updated", "Published"); a date written with its month's name.
 # Not after a separator: "By Jane Doe | June 9, 2025" is one byline already. (The white
 # space is matched first, then the first letter of what may follow it, then the words
 # before it looked back at: the same matches as "(?<!Written)...(?<![|·•,/–—-])\s(?=...)",
 # found quicker.)
+_CUE_FIRST_WORDS = sorted({cue.split()[0] for cue in SEGMENT_BYLINE_CUES if " " in cue})
+_CUE_DATES = credit_alternation(DATE_CUES, cases=("capital",))
+_CUE_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_CUE_LETTERS = "".join(sorted({c[0] for c in (*SEGMENT_BYLINE_CUES, *_CUE_DATES.split("|"), *_CUE_MONTHS.split("|"))}))
 _BYLINE_CUE = re.compile(
-    r"\s(?=[BbWREdvpVPULJFMASOND])(?<!Written\s)(?<!Reviewed\s)(?<!Edited\s)(?<![|·•,/–—-]\s)"
-    r"(?=(?:(?:[Bb]y|Written [Bb]y|Reviewed [Bb]y|Edited [Bb]y|di|von|par|por|Von|Par|Por)\s+"
+    rf"\s(?=[{_CUE_LETTERS}])"
+    + "".join(rf"(?<!{word}\s)" for word in _CUE_FIRST_WORDS)
+    + r"(?<![|·•,/–—-]\s)"
+    + rf"(?=(?:(?:{'|'.join(re.escape(cue) for cue in sorted(SEGMENT_BYLINE_CUES, key=len, reverse=True))})\s+"
     r"[A-Z][\w'’.-]+\s+[A-Z]"
-    r"|(?:Updated|Published|Posted|Last updated)\b"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}\b))"
+    rf"|(?:{_CUE_DATES})\b"
+    rf"|(?:{_CUE_MONTHS})[a-z]*\.?\s+\d{{1,2}},?\s+(?:19|20)\d{{2}}\b))"
 )
 _BYLINE_CUE_MAX_CHARS = 200
 # A phrase of at least this many words said twice in one line (a breadcrumb's last
