@@ -48,12 +48,11 @@ __all__ = [
 ]
 
 _MONTHS = MONTHS
-_MONTH_RE = MONTH_PATTERN
 _ISO = re.compile(r"\b((?:19|20)\d{2})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?")
-_MDY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
+_MDY = re.compile(rf"\b({MONTH_PATTERN})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE)
 # day first; Spanish and Portuguese put "de" between ("12 de marzo de 2025")
 _DMY = re.compile(
-    rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({_MONTH_RE})\.?,?\s+(?:de\s+)?((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE
+    rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({MONTH_PATTERN})\.?,?\s+(?:de\s+)?((?:19|20)\d{{2}})(?!\d)", re.IGNORECASE
 )
 # Chinese and Japanese: 2025年3月12日
 _CJK_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -64,7 +63,7 @@ _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?
 _GLUED_CREDITS = credit_alternation(CREDIT_CUES["glued"], cases=("capital",))
 _BY_GLUED = re.compile(rf"^\s*(?:{_GLUED_CREDITS})([A-ZÀ-Ý][a-zà-ÿ'’-]+\s.+)$")
 # a name ends where a date starts ("Kathy Owen January 21, 2025", "Jane Doe 3 min read")
-_NAME_END = re.compile(rf"\s(?:(?:{_MONTH_RE})\.?\s*\d|\d)", re.IGNORECASE)
+_NAME_END = re.compile(rf"\s(?:(?:{MONTH_PATTERN})\.?\s*\d|\d)", re.IGNORECASE)
 _NAME = re.compile(
     r"^(?:[A-ZÀ-Ý][\w'’.-]*\.?|van|von|de|der|da|di|del|la|le|bin|al-?\w*)"
     r"(?:\s+(?:[A-ZÀ-Ý][\w'’.-]*|van|von|de|der|da|di|del|la|le|bin|al-?\w*)){1,3}$"
@@ -396,7 +395,7 @@ NOT_NAMES = frozenset(
 _CREDIT_SEPARATOR = re.compile(r"\s*[|·•⋅»–—-]")
 _CREDIT_DATE = re.compile(
     r"(?i)\s*(?:(?:on|am|le|el)\s+(?:the\s+)?)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
-    r"(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d)"
+    rf"(?:\d|(?:{MONTH_PATTERN})\.?\s*\d)"
 )
 _ROLE_SMALL_WORDS = frozenset("and & of for the at in".split())
 _CREDIT_AND = re.compile(r"(?i)\s*(?:and|und|et|y|&)\s+")

@@ -249,4 +249,7 @@ def test_stages_read_the_cue_tables() -> None:
     assert not prefixed_author("Bystander Jane Doe")
     assert credited_author("Politik 12:30 Uhr AUTORIN: Jane Doe | Kommentare", 0, 48) == "Jane Doe"
     assert credited_author("Datum 28.04.2023 Autorin/Autor Jane Doe | Themen", 0, 48) == "Jane Doe"
+    # a date after the name, its month in the lexicon's languages
+    line = "Politik Von: Max Mustermann März 2025 | Kommentare"
+    assert credited_author(line, 0, len(line)) == "Max Mustermann"
     assert _trim_title("How the Bridge Was Built Story By Jane Doe") == "How the Bridge Was Built"
