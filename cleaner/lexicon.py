@@ -46,6 +46,7 @@ __all__ = [
     "DESK_WORDS",
     "EDITOR_CREDITS",
     "FEATURE_CREDIT_PREFIXES",
+    "FEATURE_MONTHS",
     "FORUM_CREDITS",
     "INTERFACE_WORDS",
     "INVISIBLE_MARKS",
@@ -238,6 +239,19 @@ FEATURE_CREDIT_PREFIXES: tuple[str, ...] = ("by ", "von ", "par ", "por ", "writ
 """The credit prefixes of the block classifier's ``by_prefix`` feature, as the shipped
 model was trained with them (:mod:`cleaner.pipeline.featurize`): changing them needs a rebuild."""
 
+FEATURE_MONTHS: dict[str, tuple[str, ...]] = {
+    "before-day": ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    "after-day": (
+        *("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        *("januar", "februar", "märz", "mai", "juni", "juli", "okt", "dez"),
+    ),
+}
+"""The month names of the block classifier's date features (:mod:`cleaner.pipeline.featurize`)
+and of the segmenter's cut before a date (:mod:`cleaner.pipeline.segment`, capitalised), as
+the shipped model's training data was built with them (changing them needs a rebuild):
+before a day ("Jan. 14", the name's start, any ending) and after one ("14. Januar").
+Every one is a month of :data:`MONTHS`, which the byline parser reads."""
+
 NAME_PARTICLES: frozenset[str] = frozenset("van von de der den da di del della la le bin al du dos das ten ter".split())
 """Lower-case words that stand inside a person's name ("Ursula von der Leyen")."""
 
@@ -390,7 +404,7 @@ MONTHS: dict[str, int] = {
             "july jul juli juillet julio luglio julho",
             "august aug août agosto augustus",
             "september sep sept septembre septiembre settembre setembro",
-            "october oct oktober octobre octubre ottobre outubro",
+            "october oct okt oktober octobre octubre ottobre outubro",
             "november nov novembre noviembre novembro",
             "december dec dezember décembre diciembre dicembre dezembro dez",
         ]

@@ -16,6 +16,7 @@ from cleaner.lexicon import (
     CREDIT_PREFIXES,
     DATE_CUES,
     EDITOR_CREDITS,
+    FEATURE_MONTHS,
     FORUM_CREDITS,
     MONTHS,
     SEGMENT_BYLINE_CUES,
@@ -209,6 +210,7 @@ def test_every_stages_credits_are_the_lexicons() -> None:
     for place, cues in CREDIT_CUES.items():
         assert set(cues) <= known, (place, set(cues) - known)
     assert {c.lower() for c in SEGMENT_BYLINE_CUES} <= known
+    assert {m for ms in FEATURE_MONTHS.values() for m in ms} <= set(MONTHS)
     assert {opener.strip() for opener in BYLINE_OPENERS} - known - set(DATE_CUES) == {"vor", "am", "on", "um"}
 
 

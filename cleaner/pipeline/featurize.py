@@ -29,6 +29,7 @@ import scipy.sparse as sp
 from ..budget import check as check_budget
 from ..lexicon import (
     FEATURE_CREDIT_PREFIXES,
+    FEATURE_MONTHS,
     SENTENCE_END_MARKS,
     has_invisible,
     is_cjk,
@@ -122,11 +123,13 @@ _BY_PREFIXES = FEATURE_CREDIT_PREFIXES  # as the shipped model was trained
 _HASH_HEAD_WORDS = 20
 _HASH_TAIL_WORDS = 5
 _LENGTH_TOKENS = tuple(f"#n{k}" for k in range(13))
+_MONTH_FIRST = "|".join(FEATURE_MONTHS["before-day"])
+_MONTH_AFTER_DAY = "|".join(FEATURE_MONTHS["after-day"])
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s?[ap]\.?m\b", re.IGNORECASE)
 _DATE = re.compile(
     r"\b(?:19|20)\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|"
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|"
-    r"\b\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez)",
+    rf"\b(?:{_MONTH_FIRST})[a-z]*\.?\s+\d{{1,2}}\b|"
+    rf"\b\d{{1,2}}\.?\s+(?:{_MONTH_AFTER_DAY})",
     re.IGNORECASE,
 )
 _AGO = re.compile(r"\bago\b|\bvor\s+\d|\byesterday\b|\bjust now\b|\bupdated\b|\bpublished\b", re.IGNORECASE)
@@ -140,12 +143,12 @@ _TIME_FAST = re.compile(r"\d(?<!\w\d)\d?(?::\d{2}\b|\s?[ap]\.?m\b)", re.IGNORECA
 # _DATE is these two: its branches that start with a digit, written so ...
 _DATE_DIGIT_FAST = re.compile(
     r"\d(?<!\w\d)(?:(?<=1)9\d{2}\b|(?<=2)0\d{2}\b|\d?[./-]\d{1,2}[./-]\d{2,4}\b|"
-    r"\d?\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez))",
+    rf"\d?\.?\s+(?:{_MONTH_AFTER_DAY}))",
     re.IGNORECASE,
 )
 # ... and the one that starts with a month's name (at a word's first letter, one of
 # _MONTH_FIRST_CHAR's).
-_DATE_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b", re.IGNORECASE)
+_DATE_MONTH = re.compile(rf"\b(?:{_MONTH_FIRST})[a-z]*\.?\s+\d{{1,2}}\b", re.IGNORECASE)
 # _URL's branches as plain strings (".com" then no word character)
 _URL_KEYS = ("http://", "https://", "www.", "@")
 _LONG_LINE_WORDS = 25

@@ -51,7 +51,7 @@ from typing import Any
 
 from ..budget import check as check_budget
 from ..errors import InputTooLargeError
-from ..lexicon import DATE_CUES, SEGMENT_BYLINE_CUES, SEGMENT_RELATED_HEADERS, credit_alternation
+from ..lexicon import DATE_CUES, FEATURE_MONTHS, SEGMENT_BYLINE_CUES, SEGMENT_RELATED_HEADERS, credit_alternation
 
 __all__ = ["LINE_RE", "Unit", "split_units"]
 
@@ -111,7 +111,7 @@ _AGO_BEFORE = re.compile(r"ago(?<!\wago)\b[\s,.·•-]*\s(?=[A-Z\"“])")
 # found quicker.)
 _CUE_FIRST_WORDS = sorted({cue.split()[0] for cue in SEGMENT_BYLINE_CUES if " " in cue})
 _CUE_DATES = credit_alternation(DATE_CUES, cases=("capital",))
-_CUE_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_CUE_MONTHS = "|".join(m.capitalize() for m in FEATURE_MONTHS["before-day"])
 _CUE_LETTERS = "".join(sorted({c[0] for c in (*SEGMENT_BYLINE_CUES, *_CUE_DATES.split("|"), *_CUE_MONTHS.split("|"))}))
 _BYLINE_CUE = re.compile(
     rf"\s(?=[{_CUE_LETTERS}])"
