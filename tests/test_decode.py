@@ -128,3 +128,42 @@ def test_titles_after_a_related_header_of_any_language_are_related(header: str) 
     labels = ["body", "junk", "body", "body"]
     related_lists(text, units, labels, [count_words(text[u.start : u.end]) for u in units])
     assert labels == ["body", "junk", "related-item", "related-item"]
+
+
+def test_a_titled_lede_before_the_main_article_is_its_start() -> None:
+    # "Nix builds" heads a one-line dek; the site's title for the page then stands
+    # over the article's text: one article under the first title
+    dek = "More confidence in the integrity of your builds."
+    text = "Hardware-attested builds\n" + dek + "\nThe Garnix blog: hardware-attested builds\n" + "\n".join([BODY] * 6)
+    units = split_units(text)
+    proba = _proba([{H: 0.97}, {B: 0.9}, {H: 0.97}] + [{B: 0.95}] * 6)
+    why: list[str | None] = []
+    labels, _ = decode_labels(text, units, proba, CLASSES, why=why)
+    assert labels[:3] == ["headline", "body", "junk"] and why[2] == "lede-articles"
+
+
+@pytest.mark.parametrize(
+    ("lede", "bodies"),
+    [
+        (" ".join([BODY] * 2), 6),  # the first article is more than a lede (36 words)
+        ("More confidence in the integrity of your builds.", 1),  # the second is not three times as long
+    ],
+)
+def test_an_article_of_its_own_is_not_a_lede(lede: str, bodies: int) -> None:
+    second = "The Garnix blog: hardware-attested builds"
+    text = "Hardware-attested builds\n" + lede + "\n" + second + "\n" + "\n".join([BODY] * bodies)
+    units = split_units(text)
+    proba = _proba([{H: 0.97}] + [{B: 0.9}] * (len(units) - 2 - bodies) + [{H: 0.97}] + [{B: 0.95}] * bodies)
+    labels, _ = decode_labels(text, units, proba, CLASSES)
+    assert labels.count("headline") == 2
+
+
+def test_cards_of_an_aggregator_are_not_ledes() -> None:
+    # the largest card holds less than half the page's body words: no article is the main one
+    from cleaner.pipeline.structure import join_lede_articles
+
+    labels = ["headline", "body", "headline", "body", "headline", "body", "headline", "body"]
+    words = [5, 10, 6, 40, 6, 35, 6, 30]
+    before = list(labels)
+    join_lede_articles(labels, words)
+    assert labels == before

@@ -53,6 +53,7 @@ _FUNCTIONS: dict[str, str] = {
     "author-lines": "rescue_author_lines",
     "credited-author": "rescue_prefixed_authors",
     "run-edges": "extend_run",
+    "lede-articles": "join_lede_articles",
 }
 
 

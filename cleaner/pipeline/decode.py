@@ -27,7 +27,10 @@ each label; the rules are in modules of their own, by what they decide:
   (``page-furniture``); articles next to the main one that stand inside the main
   article's container element join it, the later headline of two a subheading
   (``container-articles``); then body inside comment markup becomes junk
-  (``comment-threads``), last.
+  (``comment-threads``);
+* :mod:`cleaner.pipeline.structure` again, last, on every page: a titled article of a
+  few words right before the main article is its start, and the two are one
+  (``lede-articles``).
 
 :func:`decode_labels` runs the steps for one page. :class:`cleaner.Cleaner` runs them
 in three parts, so that the headline ranker is called once for many pages:
@@ -80,7 +83,19 @@ from .line_rules import (
     whole_line_headlines,
 )
 from .segment import Unit
-from .structure import GAP, ArticleFilter, ArticleSpan, apply_article_filter, extend_run, main_run, unit_words
+from .structure import (
+    GAP,
+    LEDE_MAIN_SHARE,
+    LEDE_MAX_WORDS,
+    LEDE_RATIO,
+    ArticleFilter,
+    ArticleSpan,
+    apply_article_filter,
+    extend_run,
+    join_lede_articles,
+    main_run,
+    unit_words,
+)
 
 __all__ = [
     "AUTHOR_BEFORE_HEADLINE",
@@ -122,6 +137,7 @@ STEPS: tuple[str, ...] = (
     "page-furniture",
     "container-articles",
     "comment-threads",
+    "lede-articles",
 )
 """The named steps of :func:`decode_labels`, in the order they run (see the module
 docstring; ``article-structure`` is :mod:`cleaner.pipeline.structure`, ``headline-ranker``
@@ -154,6 +170,11 @@ def step_parameters() -> dict[str, dict[str, float | int]]:
         },
         "container-articles": {"MAIN_SHARE": MAIN_SHARE, "INSIDE_SHARE": INSIDE_SHARE},
         "comment-threads": {"COMMENTS_MAX_SHARE": COMMENTS_MAX_SHARE},
+        "lede-articles": {
+            "LEDE_MAX_WORDS": LEDE_MAX_WORDS,
+            "LEDE_RATIO": LEDE_RATIO,
+            "LEDE_MAIN_SHARE": LEDE_MAIN_SHARE,
+        },
     }
 
 
@@ -388,6 +409,7 @@ def finish_decoding(
         markup = d.markup
         steps.run("container-articles", lambda: join_container_articles(labels, words, markup.ancestors))
         steps.run("comment-threads", lambda: drop_comment_threads(labels, words, markup.in_comments))
+    steps.run("lede-articles", lambda: join_lede_articles(labels, words))
     if why is not None:
         why[:] = steps.why
     return labels, _confidences(proba, labels, classes)

@@ -44,6 +44,9 @@ __all__ = [
     "ACTIONS",
     "FEATURES",
     "GAP",
+    "LEDE_MAIN_SHARE",
+    "LEDE_MAX_WORDS",
+    "LEDE_RATIO",
     "STRUCTURE_VERSION",
     "ArticleFilter",
     "ArticleSpan",
@@ -51,6 +54,7 @@ __all__ = [
     "article_features",
     "article_spans",
     "default_article_filter",
+    "join_lede_articles",
     "main_run",
     "unit_words",
 ]
@@ -603,3 +607,37 @@ def extend_run(
     for (i, _, _), p in zip(cands, edges.proba(feats), strict=True):
         if p >= edges.min_proba:
             labels[i] = Label.BODY
+
+
+LEDE_MAX_WORDS = 15
+LEDE_RATIO = 3
+LEDE_MAIN_SHARE = 0.5
+
+
+def join_lede_articles(labels: list[str], words: Sequence[int]) -> None:
+    """The decode stage's ``lede-articles`` step: a titled article of at most
+    ``LEDE_MAX_WORDS`` body words right before the page's main article (the one with
+    the most body words, at least ``LEDE_RATIO`` times as many and at least
+    ``LEDE_MAIN_SHARE`` of the page's) is that article's start, cut off by a second
+    title (a dek, a standfirst or a site's name for the page between the two): the two
+    become one under the first headline, the second headline's units junk (in place).
+
+    >>> labels = ["headline", "body", "headline", "body", "body"]
+    >>> join_lede_articles(labels, [5, 8, 6, 40, 30])
+    >>> [str(label) for label in labels]
+    ['headline', 'body', 'junk', 'body', 'body']
+    """
+    spans = article_spans(labels)
+    if len(spans) < 2:
+        return
+    counts = [sum(words[i] for i in range(s.start, s.end) if labels[i] == Label.BODY) for s in spans]
+    main = max(range(len(spans)), key=counts.__getitem__)
+    lede = main - 1
+    if lede < 0 or counts[main] < LEDE_MAIN_SHARE * sum(counts):
+        return
+    if spans[lede].head is None or counts[lede] > LEDE_MAX_WORDS or counts[main] < LEDE_RATIO * max(counts[lede], 1):
+        return
+    i = spans[main].head
+    while i is not None and i < len(labels) and labels[i] == Label.HEADLINE:
+        labels[i] = Label.JUNK
+        i += 1
