@@ -455,7 +455,7 @@ _NO_ATTRIBUTES: tuple[int, bool, str | None] = (0, False, None)
 _MAX_ANCESTORS = 256
 
 
-def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
+def _walk(root: etree._Element, keep_noscript: bool = False, show_hidden: bool = False) -> RenderedPage:
     b = _Builder()
     # Stacks describing where we are; each entry is pushed on "start", popped on "end".
     block_stack: list[tuple[str, int, tuple[int, ...]]] = []  # (tag, id, ancestors: ids up to it)
@@ -489,7 +489,7 @@ def _walk(root: etree._Element, keep_noscript: bool = False) -> RenderedPage:
             tag = tag.lower()
             items = el.items()
             own, hidden, href = _read_attributes(items) if items else _NO_ATTRIBUTES
-            if (tag in _DROP and not (keep_noscript and tag == "noscript")) or hidden:
+            if (tag in _DROP and not (keep_noscript and tag == "noscript")) or (hidden and not show_hidden):
                 walker.skip_subtree()
                 pushed.append(-1)
                 continue
@@ -630,7 +630,9 @@ def _collapse(page: RenderedPage, seed: int) -> RenderedPage:
 
 # Below this many characters of text a page is taken for a JavaScript shell and is
 # rendered again with its <noscript> content, kept if it adds at least as many (four of five empty renderings in the
-# peers benchmark were Discourse forums whose posts sit in <noscript>).
+# peers benchmark were Discourse forums whose posts sit in <noscript>), or else with its
+# hidden elements shown, kept on the same terms (one page of the peers' train split,
+# wcxb-dev/4020, hides its whole body until a script shows it).
 _NOSCRIPT_FALLBACK_CHARS = 200
 
 
@@ -798,6 +800,12 @@ def render_tree(root: etree._Element | None, *, mode: str = "browser", seed: int
         with_noscript = _walk(root, keep_noscript=True)
         if len(with_noscript.text) >= len(page.text) + _NOSCRIPT_FALLBACK_CHARS:
             page = with_noscript
+        else:
+            # a page hidden whole until a script shows it (an anti-flicker wrapper,
+            # <div style="visibility:hidden;min-height:100vh">): its hidden elements shown
+            shown = _walk(root, show_hidden=True)
+            if len(shown.text) >= len(page.text) + _NOSCRIPT_FALLBACK_CHARS:
+                page = shown
     else:
         page = _with_hidden_text(root, page)
     if mode == "collapsed":

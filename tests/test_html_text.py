@@ -111,6 +111,18 @@ def test_noscript_kept_for_javascript_shells() -> None:
     assert "enable JavaScript" not in html_to_text(normal)
 
 
+def test_a_page_hidden_until_a_script_shows_it_is_shown() -> None:
+    from cleaner.html_text import html_to_text
+
+    text = "Article text here. " * 20
+    wrapped = f"<html><body><div style='visibility:hidden;min-height:100vh'><p>{text}</p></div></body></html>"
+    assert html_to_text(wrapped).startswith("Article text here.")
+    # on a page with text of its own, hidden elements stay hidden
+    hidden = "<div hidden><p>A hidden dialog's text, long enough to count for something here.</p></div>"
+    normal = f"<html><body><p>{text}</p>{hidden * 5}</body></html>"
+    assert "hidden dialog" not in html_to_text(normal)
+
+
 def test_utf8_bytes_whatever_the_place_of_the_charset() -> None:
     page = (
         "<html><head><title>Sie mögen „Ich“</title><meta charset='utf-8'></head>"
