@@ -72,23 +72,12 @@ def test_a_short_line_after_a_headline_becomes_its_byline() -> None:
 
 
 def test_furniture_is_junk_last() -> None:
-    text = "Council approves new park plan\n" + BODY + "\n" + BODY + "\nSign up for our newsletter to get the news."
+    text = "Council approves new park plan\n" + BODY
     units = split_units(text)
     why: list[str | None] = []
-    furniture = [(units[3].start, units[3].end)]
-    proba = _proba([{H: 0.9}, {B: 0.9}, {B: 0.9}, {B: 0.9}])
-    labels, _ = decode_labels(text, units, proba, CLASSES, furniture=furniture, why=why)
-    assert labels == ["headline", "body", "body", "junk"] and why == [None, None, None, "page-furniture"]
-
-
-def test_an_article_the_markup_puts_in_an_aside_stays_body() -> None:
-    # the furniture holds half the page's body words or more: the page put its article there
-    text = "Council approves new park plan\n" + BODY + "\n" + BODY + "\nSign up for our newsletter to get the news."
-    units = split_units(text)
-    furniture = [(units[1].start, units[3].end)]
-    proba = _proba([{H: 0.9}, {B: 0.9}, {B: 0.9}, {B: 0.9}])
-    labels, _ = decode_labels(text, units, proba, CLASSES, furniture=furniture)
-    assert labels == ["headline", "body", "body", "body"]
+    furniture = [(units[1].start, units[1].end)]
+    labels, _ = decode_labels(text, units, _proba([{H: 0.9}, {B: 0.9}]), CLASSES, furniture=furniture, why=why)
+    assert labels == ["headline", "junk"] and why == [None, "page-furniture"]
 
 
 def test_main_run_is_the_run_with_most_words() -> None:

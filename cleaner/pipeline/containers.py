@@ -24,8 +24,7 @@ its article sits in such markup).
 :func:`join_container_articles` and :func:`drop_comment_threads` are the decode
 stage's ``container-articles`` and ``comment-threads`` steps, and
 :func:`furniture_to_junk` its ``page-furniture`` step (text in ``<footer>`` and
-``<aside>`` is no body, unless it holds :data:`FURNITURE_MAX_SHARE` of the page's body
-words or more)
+``<aside>`` is no body)
 (:data:`cleaner.pipeline.decode.STEPS`); :func:`unit_markup` gives them what the markup
 says of each unit. Raw text has no markup, and the steps do not run there.
 
@@ -55,7 +54,6 @@ from .structure import ArticleSpan, article_spans
 
 __all__ = [
     "COMMENTS_MAX_SHARE",
-    "FURNITURE_MAX_SHARE",
     "INSIDE_SHARE",
     "MAIN_SHARE",
     "UnitMarkup",
@@ -72,11 +70,6 @@ MAIN_SHARE = 0.8
 INSIDE_SHARE = 0.9
 """The share of an article's headline, byline and body words inside the main
 article's container, at least, for it to join the main article."""
-
-FURNITURE_MAX_SHARE = 0.5
-"""Body in ``<footer>`` or ``<aside>`` stays body when it holds this share of the page's
-body words or more: such a page puts its article there (on the peers' train pages, two
-pages lost their whole article to the step, and no other page lost a third)."""
 
 COMMENTS_MAX_SHARE = 0.3
 """Body inside comment markup becomes junk when it holds less than this share of the
@@ -208,22 +201,16 @@ def drop_comment_threads(labels: list[str], words: Sequence[int], in_comments: S
 
 
 def furniture_to_junk(
-    units: Sequence[Unit],
-    labels: list[str],
-    classes: Sequence[str],
-    furniture: Sequence[tuple[int, int]],
-    words: Sequence[int],
+    units: Sequence[Unit], labels: list[str], classes: Sequence[str], furniture: Sequence[tuple[int, int]]
 ) -> None:
     """The decode stage's ``page-furniture`` step: body units most of whose characters
     lie in page furniture (``<footer>``, ``<aside>``: :attr:`cleaner.PageMeta.furniture`)
     become junk, in place (a collapsed rendering may run an aside and the
-    first paragraph together on one line, in one unit), unless they hold at least
-    :data:`FURNITURE_MAX_SHARE` of the page's body words (``words``: each unit's)."""
+    first paragraph together on one line, in one unit)."""
     if Label.JUNK not in classes:
         return
     spans = sorted(furniture)
     starts = [a for a, _ in spans]
-    found = []
     for i, u in enumerate(units):
         if labels[i] != Label.BODY:
             continue
@@ -233,9 +220,4 @@ def furniture_to_junk(
             inside += max(0, min(u.end, spans[k][1]) - max(u.start, spans[k][0]))
             k += 1
         if 2 * inside > u.end - u.start:
-            found.append(i)
-    total = sum(n for label, n in zip(labels, words, strict=True) if label == Label.BODY)
-    if sum(words[i] for i in found) >= FURNITURE_MAX_SHARE * total:
-        return
-    for i in found:
-        labels[i] = Label.JUNK
+            labels[i] = Label.JUNK

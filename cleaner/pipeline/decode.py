@@ -65,7 +65,6 @@ from .byline_rules import (
 )
 from .containers import (
     COMMENTS_MAX_SHARE,
-    FURNITURE_MAX_SHARE,
     INSIDE_SHARE,
     MAIN_SHARE,
     UnitMarkup,
@@ -171,7 +170,6 @@ def step_parameters() -> dict[str, dict[str, float | int]]:
         },
         "container-articles": {"MAIN_SHARE": MAIN_SHARE, "INSIDE_SHARE": INSIDE_SHARE},
         "comment-threads": {"COMMENTS_MAX_SHARE": COMMENTS_MAX_SHARE},
-        "page-furniture": {"FURNITURE_MAX_SHARE": FURNITURE_MAX_SHARE},
         "lede-articles": {
             "LEDE_MAX_WORDS": LEDE_MAX_WORDS,
             "LEDE_RATIO": LEDE_RATIO,
@@ -376,7 +374,7 @@ def finish_decoding(
     text, units, proba, classes, labels, words, steps = d.text, d.units, d.proba, d.classes, d.labels, d.words, d.steps
     if d.done:
         if d.furniture:
-            steps.run("page-furniture", lambda: furniture_to_junk(units, labels, classes, d.furniture, words))
+            steps.run("page-furniture", lambda: furniture_to_junk(units, labels, classes, d.furniture))
         if why is not None:
             why[:] = steps.why
         return labels, _confidences(proba, labels, classes)
@@ -406,7 +404,7 @@ def finish_decoding(
                 lambda: extend_run(text, units, labels, proba, classes, found, edges, observe_edges, words),
             )
     if d.furniture:
-        steps.run("page-furniture", lambda: furniture_to_junk(units, labels, classes, d.furniture, words))
+        steps.run("page-furniture", lambda: furniture_to_junk(units, labels, classes, d.furniture))
     if d.markup is not None:
         markup = d.markup
         steps.run("container-articles", lambda: join_container_articles(labels, words, markup.ancestors))
