@@ -512,5 +512,22 @@ def read_html_page(
     page = render_tree(root, mode=mode)
     if not metadata:
         return page, None
-    furniture = tuple((b.start, b.end) for b in page.blocks if b.zone in _FURNITURE_ZONES)
+    furniture = (
+        ()
+        if _furniture_wraps_content(root)
+        else tuple((b.start, b.end) for b in page.blocks if b.zone in _FURNITURE_ZONES)
+    )
     return page, replace(page_meta_from_tree(root), furniture=furniture)
+
+
+# An <aside> or <footer> holding a <main> or an <article> wraps the page's content (a
+# layout that misuses the element: "<aside class='columns'><main>..."): on such a page
+# the zones say nothing of what is furniture. On the peers' train and validation pages,
+# two lost their whole article to the page-furniture step this way (wcxb-dev/4459 and
+# WashingtonTimes_2023_04_28).
+_WRAPPING_FURNITURE = etree.XPath("(//aside | //footer)[.//main or .//article]")
+
+
+def _furniture_wraps_content(root: etree._Element | None) -> bool:
+    """Whether the page (None: empty) has an ``<aside>`` or ``<footer>`` around its content."""
+    return root is not None and bool(_WRAPPING_FURNITURE(root))

@@ -439,6 +439,18 @@ def test_footer_and_aside_text_is_never_body() -> None:
     assert with_meta.main is not None and len(with_meta.main.body) == 2
 
 
+def test_an_aside_around_the_article_is_no_furniture() -> None:
+    # a layout that wraps the page's <main> in an <aside>: its article is no furniture
+    html_page = _page(
+        '<meta property="og:title" content="Storm hits coast">',
+        "<aside class='columns'><main><article><h1>Storm hits coast</h1>" + BODY + "</article></main></aside>",
+    )
+    _, meta = read_html(html_page)
+    assert meta is not None and meta.furniture == ()
+    main = Cleaner().clean_html(html_page).main
+    assert main is not None and len(main.body) == 2
+
+
 def test_furniture_takes_a_unit_only_when_most_of_it_is_furniture() -> None:
     from cleaner.pipeline.decode import decode_labels
     from cleaner.pipeline.segment import Unit
