@@ -29,9 +29,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .html_text import Block, RenderedPage
+from .html_text import RenderedPage
 from .lexicon import count_words, is_cjk
-from .markup import ATTRIBUTE_GROUPS, TAG_CONTEXTS
+from .markup import ATTRIBUTE_GROUPS, TAG_CONTEXTS, main_container
 from .pipeline.segment import Unit
 
 __all__ = ["DOM_FEATURES", "unit_dom_features"]
@@ -89,31 +89,6 @@ def _link_chars(links: Sequence[tuple[int, int]], start: int, end: int) -> int:
     return sum(max(0, min(e, end) - max(s, start)) for s, e in links)
 
 
-def _main_container(blocks: Sequence[Block], prose: np.ndarray) -> tuple[int, dict[int, float]]:
-    """The id of the deepest container holding :data:`_MAIN_SHARE` of the prose (-1:
-    none), and every container's prose words."""
-    held: dict[int, float] = {}
-    for blk, words in zip(blocks, prose.tolist(), strict=True):
-        if words:
-            for a in blk.ancestors:
-                held[a] = held.get(a, 0.0) + words
-    total = float(prose.sum())
-    if total <= 0:
-        return -1, held
-    need = _MAIN_SHARE * total
-    best, best_depth = -1, -1
-    last: tuple[int, ...] | None = None
-    for blk in blocks:
-        ancestors = blk.ancestors
-        if ancestors is last:  # blocks of one element share its tuple: nothing new in it
-            continue
-        last = ancestors
-        for depth in range(best_depth + 1, len(ancestors)):
-            if held.get(ancestors[depth], 0.0) >= need:
-                best, best_depth = ancestors[depth], depth
-    return best, held
-
-
 def unit_dom_features(page: RenderedPage, units: Sequence[Unit]) -> np.ndarray:
     """The markup features (:data:`DOM_FEATURES`) of each unit of ``page.text``, a
     ``(len(units), len(DOM_FEATURES))`` float32 array. A unit takes the block it starts
@@ -132,7 +107,8 @@ def unit_dom_features(page: RenderedPage, units: Sequence[Unit]) -> np.ndarray:
     lchars = [b.link_chars for b in blocks]
     link_share = np.asarray(lchars, dtype=np.float64) / chars
     prose = np.where((words >= _PROSE_WORDS) & (link_share <= _PROSE_MAX_LINK_SHARE), words, 0.0)
-    main, held = _main_container(blocks, prose)
+    found, held = main_container([b.ancestors for b in blocks], prose.tolist(), _MAIN_SHARE)
+    main = -1 if found is None else found
     total_prose = max(1.0, float(prose.sum()))
     # each block's container: its innermost enclosing block element other than its own
     parent = [b.ancestors[-2] if len(b.ancestors) >= 2 else -1 for b in blocks]

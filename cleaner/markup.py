@@ -22,8 +22,17 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
-__all__ = ["ATTRIBUTE_GROUPS", "GROUP_ATTRIBUTES", "TAG_CONTEXTS", "attribute_groups", "tag_context", "value_groups"]
+__all__ = [
+    "ATTRIBUTE_GROUPS",
+    "GROUP_ATTRIBUTES",
+    "TAG_CONTEXTS",
+    "attribute_groups",
+    "main_container",
+    "tag_context",
+    "value_groups",
+]
 
 # Each group: words that start a token of the attribute values (tokens are cut at
 # anything but a letter: "comment-list" and "commentList" both hold "comment"), with
@@ -148,3 +157,39 @@ _TAG_BIT["i"] = _TAG_BIT["em"]
 def tag_context(tag: str) -> int:
     """The bit of :data:`TAG_CONTEXTS` a (lower-case) tag sets, or 0."""
     return _TAG_BIT.get(tag, 0)
+
+
+def main_container(
+    chains: Sequence[tuple[int, ...]], weights: Sequence[float], share: float
+) -> tuple[int | None, dict[int, float]]:
+    """The deepest element that holds at least ``share`` of the weight of some texts, and
+    each element's weight: text ``k`` weighs ``weights[k]`` and stands inside the
+    elements ``chains[k]`` (ids, outermost first). None when nothing weighs anything or
+    no element holds so much. The HTML stage's features (:mod:`cleaner.dom_features`,
+    blocks weighed by their prose) and the decoding steps that read the markup
+    (:mod:`cleaner.pipeline.containers`, units by their words) find the main article's
+    container so.
+
+    >>> main_container([(1, 2), (1, 2), (1, 3)], [10, 10, 5], 0.6)
+    (2, {1: 25, 2: 20, 3: 5})
+    """
+    held: dict[int, float] = {}
+    total: float = 0
+    for chain, weight in zip(chains, weights, strict=True):
+        total += weight
+        if weight:
+            for a in chain:
+                held[a] = held.get(a, 0) + weight
+    if total <= 0:
+        return None, held
+    need = share * total
+    best, best_depth = None, -1
+    last: tuple[int, ...] | None = None
+    for chain in chains:
+        if chain is last:  # texts of one element share its tuple: nothing new in it
+            continue
+        last = chain
+        for depth in range(best_depth + 1, len(chain)):
+            if held.get(chain[depth], 0) >= need:
+                best, best_depth = chain[depth], depth
+    return best, held

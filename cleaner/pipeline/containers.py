@@ -48,7 +48,7 @@ import numpy as np
 
 from ..html_text import RenderedPage
 from ..labels import Label
-from ..markup import ATTRIBUTE_GROUPS, TAG_CONTEXTS
+from ..markup import ATTRIBUTE_GROUPS, TAG_CONTEXTS, main_container
 from .segment import Unit
 from .structure import ArticleSpan, article_spans
 
@@ -114,26 +114,6 @@ def unit_markup(page: RenderedPage, units: Sequence[Unit]) -> UnitMarkup:
     return UnitMarkup([b.ancestors for b in blocks], [bool(b.far & _COMMENT) and not b.context & _PRE for b in blocks])
 
 
-def _main_container(idx: Sequence[int], words: Sequence[int], ancestors: Sequence[tuple[int, ...]]) -> int | None:
-    """The deepest element holding :data:`MAIN_SHARE` of the words of units ``idx``."""
-    held: dict[int, int] = {}
-    total = 0
-    for i in idx:
-        total += words[i]
-        for a in ancestors[i]:
-            held[a] = held.get(a, 0) + words[i]
-    if total == 0:
-        return None
-    need = MAIN_SHARE * total
-    best, best_depth = None, -1
-    for i in idx:
-        chain = ancestors[i]
-        for depth in range(best_depth + 1, len(chain)):
-            if held[chain[depth]] >= need:
-                best, best_depth = chain[depth], depth
-    return best
-
-
 def _inside(
     span: ArticleSpan, labels: Sequence[str], words: Sequence[int], ancestors: Sequence[tuple[int, ...]], container: int
 ) -> bool:
@@ -162,9 +142,8 @@ def _join_once(labels: list[str], words: Sequence[int], ancestors: Sequence[tupl
         return False
     body = [sum(words[i] for i in range(s.start, s.end) if labels[i] == Label.BODY) for s in spans]
     m = body.index(max(body))
-    container = _main_container(
-        [i for i in range(spans[m].start, spans[m].end) if labels[i] == Label.BODY], words, ancestors
-    )
+    body_units = [i for i in range(spans[m].start, spans[m].end) if labels[i] == Label.BODY]
+    container, _ = main_container([ancestors[i] for i in body_units], [words[i] for i in body_units], MAIN_SHARE)
     if container is None:
         return False
     inside = [_inside(s, labels, words, ancestors, container) for s in spans]
