@@ -239,12 +239,10 @@ FEATURE_CREDIT_PREFIXES: tuple[str, ...] = ("by ", "von ", "par ", "por ", "writ
 """The credit prefixes of the block classifier's ``by_prefix`` feature, as the shipped
 model was trained with them (:mod:`cleaner.pipeline.featurize`): changing them needs a rebuild."""
 
+_ENGLISH_MONTH_STARTS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 FEATURE_MONTHS: dict[str, tuple[str, ...]] = {
-    "before-day": ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-    "after-day": (
-        *("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-        *("januar", "februar", "märz", "mai", "juni", "juli", "okt", "dez"),
-    ),
+    "before-day": _ENGLISH_MONTH_STARTS,
+    "after-day": (*_ENGLISH_MONTH_STARTS, "januar", "februar", "märz", "mai", "juni", "juli", "okt", "dez"),
 }
 """The month names of the block classifier's date features (:mod:`cleaner.pipeline.featurize`)
 and of the segmenter's cut before a date (:mod:`cleaner.pipeline.segment`, capitalised), as

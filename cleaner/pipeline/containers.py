@@ -50,7 +50,7 @@ from ..html_text import RenderedPage
 from ..labels import Label
 from ..markup import ATTRIBUTE_GROUPS, TAG_CONTEXTS, main_container
 from .segment import Unit
-from .structure import ArticleSpan, article_spans
+from .structure import ArticleSpan, article_spans, body_words
 
 __all__ = [
     "COMMENTS_MAX_SHARE",
@@ -140,7 +140,7 @@ def _join_once(labels: list[str], words: Sequence[int], ancestors: Sequence[tupl
     spans = article_spans(labels)
     if len(spans) < 2:
         return False
-    body = [sum(words[i] for i in range(s.start, s.end) if labels[i] == Label.BODY) for s in spans]
+    body = body_words(spans, labels, words)
     m = body.index(max(body))
     body_units = [i for i in range(spans[m].start, spans[m].end) if labels[i] == Label.BODY]
     container, _ = main_container([ancestors[i] for i in body_units], [words[i] for i in body_units], MAIN_SHARE)

@@ -112,7 +112,13 @@ _AGO_BEFORE = re.compile(r"ago(?<!\wago)\b[\s,.·•-]*\s(?=[A-Z\"“])")
 _CUE_FIRST_WORDS = sorted({cue.split()[0] for cue in SEGMENT_BYLINE_CUES if " " in cue})
 _CUE_DATES = credit_alternation(DATE_CUES, cases=("capital",))
 _CUE_MONTHS = "|".join(m.capitalize() for m in FEATURE_MONTHS["before-day"])
-_CUE_LETTERS = "".join(sorted({c[0] for c in (*SEGMENT_BYLINE_CUES, *_CUE_DATES.split("|"), *_CUE_MONTHS.split("|"))}))
+_CUE_LETTERS = "".join(
+    sorted(
+        {c[0] for c in SEGMENT_BYLINE_CUES}
+        | {c[0].upper() for c in DATE_CUES}
+        | {m[0].upper() for m in FEATURE_MONTHS["before-day"]}
+    )
+)
 _BYLINE_CUE = re.compile(
     rf"\s(?=[{_CUE_LETTERS}])"
     + "".join(rf"(?<!{word}\s)" for word in _CUE_FIRST_WORDS)

@@ -53,6 +53,7 @@ __all__ = [
     "apply_article_filter",
     "article_features",
     "article_spans",
+    "body_words",
     "default_article_filter",
     "join_lede_articles",
     "main_run",
@@ -189,6 +190,11 @@ def article_spans(labels: Sequence[str]) -> list[ArticleSpan]:
     for k, h in enumerate(heads):
         bounds.append((h, h, heads[k + 1] if k + 1 < len(heads) else len(labels)))
     return [ArticleSpan(h, a, b) for h, a, b in bounds if any(labels[i] == Label.BODY for i in range(a, b))]
+
+
+def body_words(spans: Sequence[ArticleSpan], labels: Sequence[str], words: Sequence[int]) -> list[int]:
+    """The body words of each article of ``spans`` (``words``: each unit's)."""
+    return [sum(words[i] for i in range(s.start, s.end) if labels[i] == Label.BODY) for s in spans]
 
 
 def article_features(
@@ -630,14 +636,14 @@ def join_lede_articles(labels: list[str], words: Sequence[int]) -> None:
     spans = article_spans(labels)
     if len(spans) < 2:
         return
-    counts = [sum(words[i] for i in range(s.start, s.end) if labels[i] == Label.BODY) for s in spans]
-    main = max(range(len(spans)), key=counts.__getitem__)
+    counts = body_words(spans, labels, words)
+    main = counts.index(max(counts))
     lede = main - 1
     if lede < 0 or counts[main] < LEDE_MAIN_SHARE * sum(counts):
         return
     if spans[lede].head is None or counts[lede] > LEDE_MAX_WORDS or counts[main] < LEDE_RATIO * max(counts[lede], 1):
         return
-    i = spans[main].head
+    i = spans[main].head  # not None: only the page's first span lacks a headline
     while i is not None and i < len(labels) and labels[i] == Label.HEADLINE:
         labels[i] = Label.JUNK
         i += 1
