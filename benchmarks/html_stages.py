@@ -43,7 +43,6 @@ from cleaner import Cleaner  # noqa: E402
 from cleaner.dom_features import unit_dom_features  # noqa: E402
 from cleaner.html_stage import MIN_STAGE_UNITS, assemble_features, unit_places  # noqa: E402
 from cleaner.html_text import parse_html, render_tree  # noqa: E402
-from cleaner.model.fast_path import stage2_proba  # noqa: E402
 from cleaner.page_meta import _FURNITURE_ZONES, page_meta_from_tree  # noqa: E402
 from cleaner.pipeline.classify import classify  # noqa: E402
 from cleaner.pipeline.featurize import featurize  # noqa: E402
@@ -87,7 +86,7 @@ def _round(cleaner: Cleaner, pages: list[str], now: Callable[[], float]) -> Stag
             block, container = unit_places(rendered, units)
             x = assemble_features(proba, block, container, dom)
             t8 = now()
-            proba = stage2_proba(stage.classifier, x)
+            proba = stage.forest.predict_proba(x)
             t9 = now()
             add("dom features", t7 - t6)
             add("stage input", t8 - t7)

@@ -31,8 +31,8 @@ from stage_timing import StageTimes, add_timing_arguments, clock, print_best, pr
 
 from cleaner import Cleaner  # noqa: E402
 from cleaner.document import CleanResult  # noqa: E402
-from cleaner.model.estimator import stack_matrix  # noqa: E402
-from cleaner.model.fast_path import one_thread, stage2_proba  # noqa: E402
+from cleaner.model.fast_path import one_thread  # noqa: E402
+from cleaner.model.predict import stack_matrix  # noqa: E402
 from cleaner.pipeline.assemble import assemble_articles, merge_units  # noqa: E402
 from cleaner.pipeline.decode import finish_decoding  # noqa: E402
 from cleaner.pipeline.enrich import enrich  # noqa: E402
@@ -46,7 +46,7 @@ def _typical(path: Path) -> list[str]:
 
 
 def _round(cleaner: Cleaner, texts: list[str], batch: int, now: Callable[[], float]) -> StageTimes:
-    est = cleaner.model.estimator
+    predictor = cleaner.model.predictor
     t = StageTimes()
     add = t.add
     for i in range(0, len(texts), batch):
@@ -57,11 +57,11 @@ def _round(cleaner: Cleaner, texts: list[str], batch: int, now: Callable[[], flo
         feats = [featurize(x, u) for x, u in zip(chunk, units, strict=True)]
         t2 = now()
         with one_thread():
-            p1 = est._stage1_proba_predict(feats)
+            p1 = predictor._stage1_proba(feats)
             t3 = now()
             S = stack_matrix(p1, feats)
             t4 = now()
-            proba = stage2_proba(est.stage2_, S)
+            proba = predictor.stage2.predict_proba(S)
         t5 = now()
         add("split_units", t1 - t0)
         add("featurize", t2 - t1)

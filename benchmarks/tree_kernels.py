@@ -1,15 +1,16 @@
-"""The two ways the fast path evaluates gradient-boosting trees, by number of rows.
+"""What cleaner's numpy trees cost against scikit-learn's, by number of rows.
 
     python benchmarks/tree_kernels.py [--repeat 5]
 
-For the shipped model's stage 2 (315 trees) and headline ranker (81 trees), on rows
-taken from the typical test pages (8-12 KB of text from
-``corpus/training/test.jsonl.gz``), prints milliseconds of CPU time a call (best of
-``--repeat``) of :func:`cleaner.model.fast_path.forest_raw` (the trees walked all at
-once with numpy), :func:`cleaner.model.fast_path.tree_calls_raw` (scikit-learn's tree
-kernel called once a tree) and scikit-learn's ``predict_proba``, and checks that the
-three give the same probabilities, bit for bit. ``FOREST_MAX_ROWS`` is set where the
-first two cost the same.
+For the shipped model's stage 2 (315 trees), headline ranker (81 trees) and HTML
+stage (500 trees), on rows taken from the typical test pages (8-12 KB of text from
+``corpus/training/test.jsonl.gz``; the HTML stage's rows are random, of its width),
+prints milliseconds of CPU time a call (best of ``--repeat``) of
+:meth:`cleaner.model.trees.Forest.predict_proba` (the trees walked all at once with
+numpy: what cleaning uses, without importing scikit-learn), of scikit-learn's
+compiled tree kernel called once a tree (what cleaner used before, which needs
+scikit-learn imported) and of scikit-learn's ``predict_proba``, and checks that the
+three give the same probabilities, bit for bit.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cleaner import Cleaner  # noqa: E402
+from cleaner.html_stage import default_html_stage  # noqa: E402
 from cleaner.model import fast_path  # noqa: E402
-from cleaner.model.estimator import stack_matrix  # noqa: E402
+from cleaner.model.predict import stack_matrix  # noqa: E402
+from cleaner.model.state import _hgb_of  # noqa: E402
 from cleaner.pipeline.decode import decode_labels  # noqa: E402
 from cleaner.pipeline.featurize import featurize  # noqa: E402
 from cleaner.pipeline.headline import candidates  # noqa: E402
@@ -53,13 +56,32 @@ def _cpu_ms(call: Callable[[], object], repeat: int) -> float:
     return best * 1000
 
 
+def tree_calls_raw(model: Any, S: np.ndarray) -> np.ndarray:
+    """The raw scores of ``model`` for ``S`` (``(n_classes, rows)``): scikit-learn's
+    compiled tree kernel called once a tree, each iteration's trees added to the
+    baseline in turn, as ``predict_proba`` does."""
+    from sklearn.ensemble._hist_gradient_boosting._predictor import _predict_from_raw_data
+
+    X = np.asfortranarray(S, dtype=np.float64)
+    known, f_idx_map = model._bin_mapper.make_known_categories_bitsets()
+    n_k = model.n_trees_per_iteration_
+    raw_t = np.empty((n_k, X.shape[0]))
+    raw_t[:] = model._baseline_prediction.reshape(n_k, 1)
+    step = np.empty_like(raw_t)
+    for trees in model._predictors:
+        for k, t in enumerate(trees):
+            _predict_from_raw_data(t.nodes, X, t.raw_left_cat_bitsets, known, f_idx_map, 1, step[k])
+        raw_t += step
+    return raw_t
+
+
 def _rows(cleaner: Cleaner, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Stage 2's input rows and the headline ranker's, of the pages ``texts``."""
-    est = cleaner.model.estimator
+    predictor = cleaner.model.predictor
     units = [cleaner._segment(Page(t)) for t in texts]
     feats = [featurize(t, u) for t, u in zip(texts, units, strict=True)]
-    S = stack_matrix(est._stage1_proba_predict(feats), feats)
-    proba = fast_path.stage2_proba(est.stage2_, S)
+    S = stack_matrix(predictor._stage1_proba(feats), feats)
+    proba = predictor.stage2.predict_proba(S)
     ranked, pos = [], 0
     for t, u in zip(texts, units, strict=True):
         p = proba[pos : pos + len(u)]
@@ -83,19 +105,24 @@ def main() -> int:
     models: list[tuple[str, Any, np.ndarray]] = [("stage 2", cleaner.model.estimator.stage2_, stage2)]
     if ranker is not None:
         models.append(("ranker", ranker.model_, ranked))
-    print(f"CPU ms a call, best of {args.repeat}; FOREST_MAX_ROWS = {fast_path.FOREST_MAX_ROWS}")
+    stage = default_html_stage()
+    if stage is not None:
+        html_rows = np.random.default_rng(0).random((max(ROWS), stage.forest.n_features))
+        models.append(("HTML", _hgb_of(stage.forest), html_rows))
+    print(f"CPU ms a call, best of {args.repeat}")
     print(f"  {'model':<8} {'rows':>5} {'numpy walk':>11} {'tree calls':>11} {'predict_proba':>14}  same")
     with fast_path.one_thread():
         for name, model, X in models:
+            forest = fast_path.Forest.of(model)
             trees = len(model._predictors) * model.n_trees_per_iteration_
             for n in ROWS:
                 S = X[:n]
-                walk = np.asarray(model._loss.predict_proba(fast_path.forest_raw(model, S).T))
-                calls = np.asarray(model._loss.predict_proba(fast_path.tree_calls_raw(model, S).T))
+                walk = forest.predict_proba(S)
+                calls = np.asarray(model._loss.predict_proba(tree_calls_raw(model, S).T))
                 same = np.array_equal(walk, model.predict_proba(S)) and np.array_equal(calls, walk)
                 print(
-                    f"  {name:<8} {n:>5} {_cpu_ms(lambda S=S, m=model: fast_path.forest_raw(m, S), args.repeat):>11.3f}"
-                    f" {_cpu_ms(lambda S=S, m=model: fast_path.tree_calls_raw(m, S), args.repeat):>11.3f}"
+                    f"  {name:<8} {n:>5} {_cpu_ms(lambda S=S, f=forest: f.predict_proba(S), args.repeat):>11.3f}"
+                    f" {_cpu_ms(lambda S=S, m=model: tree_calls_raw(m, S), args.repeat):>11.3f}"
                     f" {_cpu_ms(lambda S=S, m=model: m.predict_proba(S), args.repeat):>14.3f}  {same}"
                     + (f"  ({trees} trees)" if n == ROWS[0] else "")
                 )

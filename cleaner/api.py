@@ -72,7 +72,7 @@ class Cleaner:
     ) -> None:
         self.model = model if isinstance(model, Model) else load_model(model, trust_pickle=trust_pickle)
         self.config = CleanerConfig() if config is None else config
-        self._classes = [str(c) for c in self.model.estimator.classes_]
+        self._classes = self.model.labels
         self.article_filter: ArticleFilter | None = default_article_filter() if self.config.page_structure else None
         self.html_stage: HtmlStage | None = default_html_stage() if self.config.html_stage else None
         self._observe_articles: Callable[[list[ArticleSpan], np.ndarray, int, list[str]], None] | None = None
@@ -167,7 +167,7 @@ class Cleaner:
             units,
             proba,
             self._classes,
-            has_ranker=model.headline_ranker is not None,
+            has_ranker=model.ranker is not None,
             titled=titled,
             furniture=page.meta.furniture if page.meta is not None else (),
             article_filter=self.article_filter,
@@ -183,7 +183,7 @@ class Cleaner:
         page's time budget charged its share, in proportion to its candidates."""
         questions = [d.question if d is not None else None for d in started]
         start = time.monotonic()
-        choices = rank_headlines([m.headline_ranker for m in models], questions)
+        choices = rank_headlines([m.ranker for m in models], questions)
         shares = [0 if q is None else len(q.candidates.index) for q in questions]
         _charge(clocks, shares, time.monotonic() - start, "choosing the headline")
         return choices

@@ -45,8 +45,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from .boosting import fit_boosting
 from .errors import CleanerError
-from .model import BlockClassifier, PageUnits
-from .model.estimator import stack_matrix
+from .model.estimator import BlockClassifier, PageUnits, stack_matrix
 from .model.fast_path import stage2_proba
 from .pipeline.featurize import FEATURE_VERSION, NUMERIC_FEATURES, PageFeatures, featurize
 from .pipeline.segment import Unit, split_units

@@ -30,7 +30,7 @@ import numpy as np
 from .errors import CleanerError
 
 if TYPE_CHECKING:  # the model modules import this one (a model file holds a blend)
-    from .model import BlockClassifier, PageUnits
+    from .model.estimator import BlockClassifier, PageUnits
 
 __all__ = ["BLEND_SHARES", "BlendTrial", "BlendedClassifier", "DefaultBlend", "choose_blend", "in_columns"]
 

@@ -33,7 +33,7 @@ def _file_sha256(path: str | Path) -> str:
 
 
 def _model_file(model: str | Path | None) -> Path:
-    from .model import default_model_path  # scikit-learn: on first use
+    from .model import default_model_path  # numpy and scipy: on first use
 
     return default_model_path() if model is None else Path(model)
 

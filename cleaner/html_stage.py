@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingClassifier
 
 from .dom_features import DOM_FEATURES, unit_dom_features
 from .errors import ModelError
 from .html_text import RenderedPage
-from .model.fast_path import stage2_proba
 from .model.files import read_model_file, write_model_file
+from .model.trees import Forest
 from .pipeline.containers import unit_blocks
 from .pipeline.segment import Unit
 
@@ -119,16 +118,23 @@ class HtmlStage:
     """The fitted HTML stage: a gradient-boosting classifier over :func:`stage_features`.
 
     Attributes:
-        classifier: the fitted scikit-learn classifier; its classes are the labels.
+        forest: the fitted classifier's trees (:class:`cleaner.model.trees.Forest`,
+            scikit-learn's ``HistGradientBoostingClassifier`` evaluated without it);
+            its classes are the labels.
         manifest: how it was made (command, data, scores, the text model's SHA-256).
     """
 
-    classifier: HistGradientBoostingClassifier
+    forest: Forest
     manifest: dict[str, Any]
+
+    @classmethod
+    def of(cls, classifier: Any, manifest: dict[str, Any]) -> HtmlStage:
+        """The stage of a fitted scikit-learn ``HistGradientBoostingClassifier``."""
+        return cls(Forest.of(classifier), manifest)
 
     @property
     def classes(self) -> list[str]:
-        return [str(c) for c in self.classifier.classes_]
+        return [str(c) for c in self.forest.classes]
 
     def rescore(
         self, page: RenderedPage, units: Sequence[Unit], proba: np.ndarray, classes: Sequence[str]
@@ -139,18 +145,14 @@ class HtmlStage:
         page has fewer than :data:`MIN_STAGE_UNITS` units."""
         if list(classes) != self.classes or len(units) < MIN_STAGE_UNITS:
             return proba
-        x = stage_features(page, units, proba)
-        # the trees called in one thread, as the text model's stage 2 is: scikit-learn's
-        # predict_proba starts OpenMP threads for a page's few hundred rows, which on a
-        # busy machine took 2.7 s a page instead of 0.06 (the same probabilities)
-        return stage2_proba(self.classifier, x)
+        return self.forest.predict_proba(stage_features(page, units, proba))
 
     def save(self, path: str | Path) -> str:
         """Write the stage as a model file (JSON and arrays); return its SHA-256."""
         from .model.state import _Arrays, _hgb_state
 
         arrays = _Arrays()
-        structure = {"html_stage": _hgb_state(self.classifier, arrays, "html_stage"), "html_stage_version": 1}
+        structure = {"html_stage": _hgb_state(self.forest, arrays, "html_stage"), "html_stage_version": 1}
         return write_model_file(path, self.manifest, structure, arrays.arrays)
 
     @classmethod
@@ -161,7 +163,7 @@ class HtmlStage:
             ModelFormatError: the file is not a model file of an HTML stage.
             ModelError: it is of another layout of the stage's features.
         """
-        from .model.state import _Reader, _rebuild_hgb
+        from .model.state import _read_forest, _Reader
 
         p = Path(path)
         mf = read_model_file(p.read_bytes(), str(p))
@@ -175,9 +177,9 @@ class HtmlStage:
         d = r.obj(value, "html_stage", "HistGradientBoosting")
         classes = r.classes(d, "html_stage")
         n_features = len(stage_feature_names([str(c) for c in classes]))
-        clf = _rebuild_hgb(r, value, "html_stage", n_features=n_features)
+        forest = _read_forest(r, value, "html_stage", n_features=n_features)
         mf.arrays.check_all_read()
-        return cls(clf, dict(mf.manifest))
+        return cls(forest, dict(mf.manifest))
 
 
 def default_html_stage_path() -> Path:

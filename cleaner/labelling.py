@@ -94,7 +94,7 @@ def predict_page(text: str, cleaner: Cleaner | None = None) -> PagePrediction:
     if not isinstance(text, str):
         raise InputTypeError(f"predict_page() takes text (str), not {type(text).__name__}")
     cleaner = Cleaner() if cleaner is None else cleaner
-    classes = [str(c) for c in cleaner.model.estimator.classes_]
+    classes = cleaner.model.labels
     units, proba = cleaner.predict_units(text)
     if not units:
         return PagePrediction(text, [], [], classes)

@@ -45,7 +45,8 @@ from .document import CleanResult
 from .errors import CleanerError, SampleFormatError
 from .evaluate import LabelScores, evaluate_results, page_url, predict_pages, score_labels
 from .labels import STANDARD_LABELS
-from .model import BlockClassifier, Model, PageUnits, load_model, save_model, training_data_hash
+from .model import Model, load_model, save_model, training_data_hash
+from .model.estimator import BlockClassifier, PageUnits
 from .pipeline.decode import STEPS, step_parameters
 from .pipeline.read import Page
 from .retrain_check import DefaultComparison, compare_with_default

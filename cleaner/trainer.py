@@ -16,7 +16,7 @@ import numpy as np
 
 from .evaluate import LabelScores, score_labels
 from .labels import Label
-from .model import BlockClassifier, PageUnits
+from .model.estimator import BlockClassifier, PageUnits
 from .model.ranker import Candidates, HeadlineRanker
 from .pipeline.assemble import merge_units
 from .pipeline.decode import decode_labels

@@ -1,16 +1,37 @@
-"""The fast path is checked against scikit-learn's public calls when a model loads
-(issue 16: so that the scikit-learn pin can follow releases)."""
+"""The fast path and the predictors give scikit-learn's probabilities, bit for bit,
+and cleaning never imports scikit-learn (issue 17: load and first call; issue 14:
+memory). The private scipy kernel is checked when a model loads (issue 16: so that the
+pins can follow releases)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from cleaner.cache import default_cleaner
 from cleaner.model import fast_path, load_model
+from cleaner.model.state import BLOCK_CLASSIFIER_ADDED, BLOCK_CLASSIFIER_PARAMS, HEADLINE_RANKER_PARAMS, HGB_PARAMS
+from cleaner.model.trees import BLOCK_ROWS, NODE_DTYPE, Forest
+from cleaner.pipeline.featurize import featurize
+from cleaner.pipeline.segment import split_units
+
+PAGE = (
+    "Home | News | Sport\n"
+    "Harbour reopens after storm repairs\n"
+    "By Jane Doe - 12 March 2024\n"
+    "The harbour reopened on Monday after three weeks of repairs to the sea wall, "
+    "the port authority said, and the first ferries came in on the morning tide.\n"
+    "Fishermen had waited since February for the work to end.\n"
+    "Related: Storm damage along the coast\n"
+    "Cookie settings | Privacy\n"
+)
 
 
 @pytest.fixture
@@ -22,54 +43,62 @@ def fresh_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_the_shipped_model_keeps_the_fast_path(fresh_state: None) -> None:
-    assert fast_path.verify(default_cleaner().model.estimator) is True
+    assert fast_path.verify() is True
     assert fast_path.enabled()
 
 
-@pytest.mark.parametrize("kernel", ["forest_raw", "tree_calls_raw"])
-@pytest.mark.parametrize("model", ["stage 2", "ranker"])
-def test_a_disagreeing_tree_predictor_switches_the_fast_path_off(
-    fresh_state: None, monkeypatch: pytest.MonkeyPatch, kernel: str, model: str
-) -> None:
-    cleaner = default_cleaner()
-    est, ranker = cleaner.model.estimator, cleaner.model.headline_ranker
-    trees = est.stage2_ if model == "stage 2" else ranker.model_
-    real = getattr(fast_path, kernel)
-
-    def drifted(model: Any, S: np.ndarray) -> np.ndarray:  # a release that changed the trees' layout
-        return np.asarray(real(model, S)) * 0.5
-
-    monkeypatch.setattr(fast_path, kernel, drifted)
-    with pytest.warns(RuntimeWarning, match=f"tree predictor \\({'stage-2' if model == 'stage 2' else 'ranker'}"):
-        assert fast_path.verify(est, ranker=ranker) is False
-    assert not fast_path.enabled()
-    monkeypatch.setattr(fast_path, kernel, real)
-    S = np.random.default_rng(0).normal(size=(5, trees.n_features_in_))
-    # switched off, the public predict_proba answers
-    np.testing.assert_array_equal(fast_path.stage2_proba(trees, S), trees.predict_proba(S))
-
-
-def test_a_failing_tree_predictor_switches_the_fast_path_off(
+def test_a_disagreeing_csr_kernel_switches_the_fast_path_off(
     fresh_state: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    real = fast_path.csr_matvecs
+
+    def drifted(*args: Any) -> None:  # a release whose kernel no longer adds into its output
+        real(*args)
+        args[-1][:] = 0
+
+    monkeypatch.setattr(fast_path, "csr_matvecs", drifted)
+    with pytest.warns(RuntimeWarning, match="CSR kernel"):
+        assert fast_path.verify() is False
+    assert not fast_path.enabled()
+    # switched off, the stage-1 scores come from the stacked matrix: the same probabilities
+    model = default_cleaner().model
+    feats = [featurize(PAGE, split_units(PAGE))]
+    monkeypatch.setitem(fast_path._STATE, "enabled", True)
+    monkeypatch.setattr(fast_path, "csr_matvecs", real)
+    fast = model.predictor.predict_proba_features(feats)
+    monkeypatch.setitem(fast_path._STATE, "enabled", False)
+    np.testing.assert_array_equal(model.predictor.predict_proba_features(feats), fast)
+
+
+def test_a_failing_csr_kernel_switches_the_fast_path_off(fresh_state: None, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: Any) -> None:  # a release whose kernel takes other arguments
         raise ValueError("Buffer dtype mismatch")
 
-    monkeypatch.setattr(fast_path, "_predict_from_raw_data", broken)
-    with pytest.warns(RuntimeWarning, match="tree_calls_raw"):
-        assert fast_path.verify(default_cleaner().model.estimator) is False
+    monkeypatch.setattr(fast_path, "csr_matvecs", broken)
+    with pytest.warns(RuntimeWarning, match="CSR kernel"):
+        assert fast_path.verify() is False
 
 
-@pytest.mark.parametrize("rows", [1, 7, fast_path.FOREST_MAX_ROWS, fast_path.FOREST_MAX_ROWS + 1, 300])
+def test_the_wide_scores_are_the_stacked_products() -> None:
+    rng = np.random.default_rng(0)
+    coef = rng.normal(size=(4 + 30, 5))
+    dense = [rng.normal(size=(m, 4)) for m in (3, 0, 6)]
+    words = [sp.random(m, 30, density=0.2, format="csr", random_state=m) for m in (3, 0, 6)]
+    want = np.vstack(
+        [np.asarray(sp.hstack([sp.csr_matrix(d), w], format="csr") @ coef) for d, w in zip(dense, words, strict=True)]
+    )
+    np.testing.assert_allclose(fast_path.wide_scores(coef, dense, words), want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("rows", [1, 7, 64, 65, 300, BLOCK_ROWS + 3])
 @pytest.mark.parametrize("model", ["stage 2", "ranker"])
-def test_both_ways_of_walking_the_trees_give_predict_probas_bits(model: str, rows: int) -> None:
+def test_the_trees_give_predict_probas_bits(model: str, rows: int) -> None:
     cleaner = default_cleaner()
     trees = cleaner.model.estimator.stage2_ if model == "stage 2" else cleaner.model.headline_ranker.model_
     S = np.random.default_rng(rows).random(size=(rows, trees.n_features_in_))
     S[::3, ::5] = 0.0  # values on split thresholds' sides as real rows have them
     want = trees.predict_proba(S)
-    for kernel in (fast_path.forest_raw, fast_path.tree_calls_raw):
-        np.testing.assert_array_equal(np.asarray(trees._loss.predict_proba(kernel(trees, S).T)), want)
+    np.testing.assert_array_equal(Forest.of(trees).predict_proba(S), want)
     np.testing.assert_array_equal(fast_path.stage2_proba(trees, S), want)
 
 
@@ -77,7 +106,20 @@ def test_missing_values_go_the_way_each_node_says() -> None:
     trees = default_cleaner().model.estimator.stage2_
     S = np.random.default_rng(1).random(size=(9, trees.n_features_in_))
     S[::2, :] = np.nan
+    S[1, ::2] = np.nan
     np.testing.assert_array_equal(fast_path.stage2_proba(trees, S), trees.predict_proba(S))
+
+
+def test_a_model_fitted_with_missing_values_is_walked_as_scikit_learn_walks_it() -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.default_rng(2)
+    X = rng.random(size=(400, 3))
+    y = (X[:, 0] > 0.5).astype(int) + (X[:, 1] > 0.7)
+    X[rng.random(size=X.shape) < 0.2] = np.nan  # the trees learn where missing values go
+    for labels in (y, y > 0):  # three classes, and two
+        model = HistGradientBoostingClassifier(max_iter=8, random_state=0).fit(X, labels)
+        np.testing.assert_array_equal(Forest.of(model).predict_proba(X), model.predict_proba(X))
 
 
 def test_a_refitted_model_is_walked_with_its_new_trees() -> None:
@@ -93,16 +135,58 @@ def test_a_refitted_model_is_walked_with_its_new_trees() -> None:
     assert not np.array_equal(before, after)
 
 
-def test_loading_a_model_runs_the_check(fresh_state: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[object] = []
-    real = fast_path.verify
+def test_the_trees_refuse_rows_of_another_width() -> None:
+    forest = default_cleaner().model.predictor.stage2
+    with pytest.raises(ValueError, match="columns"):
+        forest.predict_proba(np.zeros((2, forest.n_features + 1)))
 
-    def spy(est: Any, seed: int = 0, ranker: Any = None) -> bool:
-        seen.append(ranker)
-        return real(est, seed, ranker)
 
-    monkeypatch.setattr(fast_path, "verify", spy)
+def test_loading_a_model_runs_the_check(fresh_state: None) -> None:
     load_model()
-    load_model()
-    # the headline ranker's trees are checked too
-    assert len(seen) == 2 and all(r is not None for r in seen) and fast_path._STATE["verified"] is True
+    assert fast_path._STATE["verified"] is True
+
+
+def test_a_loaded_models_estimators_predict_as_its_predictors() -> None:
+    model = load_model()
+    feats = [featurize(PAGE, split_units(PAGE)), featurize(PAGE.upper(), split_units(PAGE.upper()))]
+    light = model.predictor.predict_proba_features(feats)
+    assert light.shape[0] == sum(f.n_units for f in feats)
+    np.testing.assert_array_equal(model.estimator.predict_proba_features(feats), light)
+    # the estimator rebuilt from the file is scikit-learn's, predicting with its own code
+    est = model.estimator
+    from cleaner.model.predict import stack_matrix
+
+    p1 = model.predictor._stage1_proba(feats)
+    np.testing.assert_array_equal(est.stage2_.predict_proba(stack_matrix(p1, feats)), light)
+    cands = np.random.default_rng(3).random(size=(12, model.ranker.forest.n_features))
+    np.testing.assert_array_equal(
+        model.ranker.forest.predict_proba(cands), model.headline_ranker.model_.predict_proba(cands)
+    )
+
+
+def test_the_node_layout_and_parameter_names_are_scikit_learns() -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.ensemble._hist_gradient_boosting.common import PREDICTOR_RECORD_DTYPE
+
+    from cleaner.model.estimator import BlockClassifier
+    from cleaner.model.ranker import HeadlineRanker
+
+    assert NODE_DTYPE == PREDICTOR_RECORD_DTYPE
+    assert set(HistGradientBoostingClassifier().get_params(deep=False)) == HGB_PARAMS
+    assert set(BlockClassifier().get_params(deep=False)) == BLOCK_CLASSIFIER_PARAMS
+    assert BlockClassifier._added_params == BLOCK_CLASSIFIER_ADDED
+    assert set(HeadlineRanker().get_params(deep=False)) == HEADLINE_RANKER_PARAMS
+
+
+def test_cleaning_never_imports_scikit_learn() -> None:
+    code = (
+        "import sys, cleaner\n"
+        f"doc = cleaner.clean({PAGE!r})\n"
+        "body = 'The harbour reopened. ' * 40\n"
+        "html = cleaner.clean_html('<html><body><h1>Harbour reopens</h1><p>' + body + '</p></body></html>')\n"
+        "assert doc.articles and html.articles, (doc, html)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'pandas')))\n"
+    )
+    root = Path(__file__).resolve().parent.parent  # this checkout's cleaner
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -14,6 +14,7 @@ from cleaner import Cleaner
 from cleaner.errors import ModelVersionError
 from cleaner.labels import STANDARD_LABELS
 from cleaner.model import Model, load_model, save_model
+from cleaner.model.predict import RankerPredictor
 from cleaner.model.ranker import N_CANDIDATE_FEATURES, RANKER_FEATURE_VERSION, Candidates, HeadlineRanker
 from cleaner.pipeline.byline_rules import author_line, prefixed_author
 from cleaner.pipeline.decode import decode_labels, main_run
@@ -464,17 +465,17 @@ def test_rank_headlines_asks_each_ranker_once_for_its_pages(body_page: _BodyPage
 
 def test_clean_many_calls_the_ranker_once_a_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     cleaner = Cleaner()
-    ranker = cleaner.model.headline_ranker
+    ranker = cleaner.model.ranker
     pages = _real_pages()
     alone = [cleaner.clean(p) for p in pages]
     calls: list[int] = []
-    real = HeadlineRanker.scores_many
+    real = RankerPredictor.scores_many
 
-    def counted(self: HeadlineRanker, cands: Sequence[Candidates]) -> list[np.ndarray]:
+    def counted(self: RankerPredictor, cands: Sequence[Candidates]) -> list[np.ndarray]:
         calls.append(len(cands))
         return real(self, cands)
 
-    monkeypatch.setattr(HeadlineRanker, "scores_many", counted)
+    monkeypatch.setattr(RankerPredictor, "scores_many", counted)
     together = cleaner.clean_many(pages, batch_size=len(pages))
     assert len(calls) == 1 and calls[0] >= 5 and ranker is not None
     assert together == alone  # the same results as page by page

@@ -299,7 +299,8 @@ def test_stage_two_in_blocks_gives_the_same_probabilities() -> None:
 
     from cleaner.model import load_model
     from cleaner.model.estimator import stack_matrix
-    from cleaner.model.fast_path import STAGE2_BLOCK_ROWS, stage2_proba
+    from cleaner.model.fast_path import stage2_proba
+    from cleaner.model.trees import BLOCK_ROWS as STAGE2_BLOCK_ROWS
     from cleaner.pipeline.featurize import featurize
     from cleaner.pipeline.segment import split_units
 

@@ -83,7 +83,7 @@ def test_shipped_stage_fits_the_shipped_text_model() -> None:
         "rebuild its rows and refit it (python -m training.fit_dom rows ../shared/datasets corpus/html_stage; "
         "python -m training.fit_dom fit corpus/html_stage --out cleaner/models/html_stage.model.zip)"
     )
-    assert stage.classifier.n_features_in_ == len(stage_feature_names(stage.classes))
+    assert stage.forest.n_features == len(stage_feature_names(stage.classes))
 
 
 def test_stage_file_round_trip_and_damage(tmp_path: Path) -> None:
@@ -92,8 +92,8 @@ def test_stage_file_round_trip_and_damage(tmp_path: Path) -> None:
     path = tmp_path / "stage.model.zip"
     stage.save(path)
     again = HtmlStage.load(path)
-    x = np.random.default_rng(0).random((20, stage.classifier.n_features_in_)).astype(np.float32)
-    assert np.array_equal(again.classifier.predict_proba(x), stage.classifier.predict_proba(x))
+    x = np.random.default_rng(0).random((20, stage.forest.n_features)).astype(np.float32)
+    assert np.array_equal(again.forest.predict_proba(x), stage.forest.predict_proba(x))
     path.write_bytes(path.read_bytes()[:-30])
     with pytest.raises(ModelFormatError):
         HtmlStage.load(path)
@@ -151,9 +151,10 @@ def test_stage_leaves_pages_smaller_than_its_training_pages_alone() -> None:
 
 
 def test_stage_scores_as_scikit_learn_does() -> None:
-    # rescore calls the trees in one thread (cleaner.model.fast_path.stage2_proba); the
+    # rescore walks the trees with numpy (cleaner.model.trees.Forest); the
     # probabilities are scikit-learn's predict_proba's, bit for bit
     from cleaner.html_stage import stage_features
+    from cleaner.model.state import _hgb_of
 
     c = cleaner.Cleaner()
     stage = c.html_stage
@@ -161,5 +162,5 @@ def test_stage_scores_as_scikit_learn_does() -> None:
     page = render_blocks(PAGE)
     units = split_units(page.text)
     proba = np.random.default_rng(1).dirichlet(np.ones(len(c._classes)), size=len(units))
-    expected = stage.classifier.predict_proba(stage_features(page, units, proba))
+    expected = _hgb_of(stage.forest).predict_proba(stage_features(page, units, proba))
     assert np.array_equal(stage.rescore(page, units, proba, c._classes), expected)

@@ -443,14 +443,16 @@ def test_prediction_shortcuts_give_the_same_probabilities() -> None:
     from cleaner.model import load_model
     from cleaner.model.estimator import stack_matrix
     from cleaner.model.fast_path import stage2_proba
+    from cleaner.model.predict import BlockPredictor
 
     est = load_model().estimator
     feats = [featurize(t, split_units(t)) for _name, t in _fixture_pages()]
     # the stacked wide matrix and its product, as fitting computes them
     p1 = est._stage1_proba(est.stage1_, feats)
-    np.testing.assert_array_equal(est._stage1_proba_predict(feats), p1)
+    predictor = BlockPredictor.of(est)
+    np.testing.assert_array_equal(predictor._stage1_proba(feats), p1)
     one = feats[3:4]
-    np.testing.assert_array_equal(est._stage1_proba_predict(one), est._stage1_proba(est.stage1_, one))
+    np.testing.assert_array_equal(predictor._stage1_proba(one), est._stage1_proba(est.stage1_, one))
     S = stack_matrix(p1, feats)
     np.testing.assert_array_equal(stage2_proba(est.stage2_, S), est.stage2_.predict_proba(S))
 

@@ -22,7 +22,6 @@ import json
 import sys
 import zlib
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +67,7 @@ def crossfit_report(
         if not inside:
             continue
         ranker = fit_headline_ranker(model.estimator, [p for p, f in zip(pages, fold, strict=True) if f != k])
-        cleaner = Cleaner(replace(model, headline_ranker=ranker), config=config)
+        cleaner = Cleaner(model.replace(headline_ranker=ranker), config=config)
         for i, r in zip(inside, predict_pages(cleaner, [pages[i] for i in inside]), strict=True):
             results[i] = r
     return evaluate_results(pages, results, model=str(model_path))

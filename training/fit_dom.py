@@ -304,7 +304,7 @@ def fit_stage(
             "rows_sha256": hashlib.sha256((data / "rows.npz").read_bytes()).hexdigest(),
             "sources": info["sources"],
         }
-        sha = HtmlStage(clf, manifest).save(out)
+        sha = HtmlStage.of(clf, manifest).save(out)
         print(f"wrote {out} (sha256 {sha[:12]})", file=sys.stderr)
     return 0
 

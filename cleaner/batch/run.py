@@ -91,7 +91,7 @@ def run_batch(
             raise MissingExtraError(_WARC_FEATURE, "warcio", "warc")
     model_path = None if model is None else str(Path(model).resolve())
     if model_path is not None:  # refused here, before OUT is touched, rather than in every worker
-        from ..model import load_model  # scikit-learn: once a run starts
+        from ..model import load_model  # numpy and scipy: once a run starts
 
         load_model(model_path, trust_pickle=trust_pickle)
     model_file = _model_file(model_path)

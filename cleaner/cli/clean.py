@@ -138,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
 
         meta = replace(meta if meta is not None else PageMeta(), url=args.url)
     url = meta.url if meta is not None else None
-    from ..api import Cleaner  # scikit-learn: only once a page is to be cleaned
+    from ..api import Cleaner  # numpy and scipy: only once a page is to be cleaned
 
     cleaner = Cleaner(args.model, config=config, trust_pickle=args.trust_pickle)
     result = cleaner.clean(text, meta=meta)

@@ -19,7 +19,7 @@ __all__ = ["add_parser"]
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from ..model import convert_model  # scikit-learn: only when the command runs
+    from ..model import convert_model  # numpy and scipy: only when the command runs
 
     model = convert_model(args.source, args.target, trust_pickle=args.trust_pickle)
     print(f"wrote {args.target} (sha256 {model.file_sha256}); it loads without --trust-pickle", file=sys.stderr)
@@ -27,7 +27,7 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from ..model import load_model  # scikit-learn: only when the command runs
+    from ..model import load_model  # numpy and scipy: only when the command runs
 
     model = load_model(args.file, trust_pickle=args.trust_pickle)
     info = {"file": str(args.file or "(the shipped model)"), "sha256": model.file_sha256, "manifest": model.manifest}

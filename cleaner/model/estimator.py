@@ -12,8 +12,9 @@ unit's own features and its page context:
   headline" and "a run of body" are learned from the predictions around a unit, not
   only from its own text.
 
-Predictions go through :mod:`cleaner.model.fast_path` (the same numbers, without
-scikit-learn's per-call overhead); model files are :mod:`cleaner.model.store`'s.
+Predictions go through :class:`cleaner.model.predict.BlockPredictor` (the fitted
+arrays, without scikit-learn's per-call overhead, the same numbers); model files are
+:mod:`cleaner.model.store`'s.
 """
 
 from __future__ import annotations
@@ -34,16 +35,14 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ..pipeline.featurize import PageFeatures, featurize, shift_rows, with_context
+from ..pipeline.featurize import PageFeatures, featurize, with_context
 from ..pipeline.segment import Unit
-from . import fast_path
+from .predict import STACK_OFFSETS, BlockPredictor, stack_matrix
+from .predict import WideLogistic as _WideLogistic
 
-__all__ = ["BlockClassifier", "PageUnits"]
+__all__ = ["STACK_OFFSETS", "BlockClassifier", "PageUnits", "stack_matrix"]
 
 logger = logging.getLogger(__name__)
-
-STACK_OFFSETS = (-3, -2, -1, 1, 2, 3)
-"""The neighbours (unit offsets) whose probabilities stage 2 sees."""
 
 
 @dataclass(frozen=True)
@@ -67,62 +66,6 @@ def stage1_matrix(feats: Sequence[PageFeatures], use_words: bool) -> sp.csr_matr
         return dense
     words = sp.vstack([f.words for f in feats], format="csr")
     return sp.hstack([sp.csr_matrix(dense), words], format="csr")
-
-
-def stack_matrix(proba: np.ndarray, feats: Sequence[PageFeatures]) -> np.ndarray:
-    """Stage-2 input: own numeric features, own probabilities and neighbours' probabilities."""
-    blocks = []
-    pos = 0
-    for f in feats:
-        n = f.n_units
-        p = proba[pos : pos + n]
-        cols = [f.numeric, p]
-        for off in STACK_OFFSETS:
-            shifted = shift_rows(p, off)
-            same = np.zeros((n, 1))
-            if abs(off) < n:
-                if off > 0:
-                    same[: n - off, 0] = f.line[off:] == f.line[: n - off]
-                else:
-                    same[-off:, 0] = f.line[: n + off] == f.line[-off:]
-            cols.append(shifted)
-            cols.append(same)
-        blocks.append(np.hstack(cols))
-        pos += n
-    return np.vstack(blocks) if blocks else np.zeros((0, 1))
-
-
-class _WideLogistic:
-    """A logistic model fitted on some columns, applied to the full-width matrix."""
-
-    def __init__(self, model: Any, used: np.ndarray, width: int) -> None:
-        self.classes_ = model.classes_
-        coef = np.zeros((width, model.coef_.shape[0]))
-        coef[used] = model.coef_.T
-        self.coef_ = coef
-        self.intercept_ = model.intercept_.copy()
-
-    @classmethod
-    def from_state(cls, classes: np.ndarray, coef: np.ndarray, intercept: np.ndarray) -> _WideLogistic:
-        """The model with these arrays (as a model file holds them)."""
-        wide = cls.__new__(cls)
-        wide.classes_ = classes
-        wide.coef_ = coef
-        wide.intercept_ = intercept
-        return wide
-
-    def predict_proba(self, M: Any) -> np.ndarray:
-        return self.proba_from_scores(np.asarray(M @ self.coef_))
-
-    def proba_from_scores(self, scores: np.ndarray) -> np.ndarray:
-        """Probabilities from ``M @ coef_`` (without the intercept)."""
-        z = scores + self.intercept_
-        if z.shape[1] == 1:  # binary: one column of log-odds
-            z = np.hstack([-z, z]) / 2
-        z -= z.max(axis=1, keepdims=True)
-        np.exp(z, out=z)
-        z /= z.sum(axis=1, keepdims=True)
-        return np.asarray(z)
 
 
 class BlockClassifier(ClassifierMixin, BaseEstimator):
@@ -226,25 +169,6 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
             p = np.zeros((sum(f.n_units for f in feats), len(self.classes_)))
             cols = np.searchsorted(self.classes_, model.classes_)
             p[:, cols] = model.predict_proba(stage1_matrix(feats, kind == "logistic"))
-            blocks.append(p)
-        return np.hstack(blocks)
-
-    def _stage1_proba_predict(self, feats: Sequence[PageFeatures]) -> np.ndarray:
-        """:meth:`_stage1_proba` of the fitted stage 1, without building its wide matrix.
-
-        A logistic stage 1 scores the numeric part and the hashed words of each unit
-        one after the other into the same accumulator (:func:`cleaner.model.fast_path.wide_scores`): the
-        same sums, in the same order, as the product with the stacked matrix.
-        """
-        blocks = []
-        for model, kind in zip(self.stage1_, self._kinds, strict=True):
-            if kind == "logistic" and isinstance(model, _WideLogistic) and fast_path.enabled():
-                dense = [with_context(f.numeric, f.line) for f in feats]
-                proba = model.proba_from_scores(fast_path.wide_scores(model.coef_, dense, [f.words for f in feats]))
-            else:
-                proba = model.predict_proba(stage1_matrix(feats, kind == "logistic"))
-            p = np.zeros((proba.shape[0], len(self.classes_)))
-            p[:, np.searchsorted(self.classes_, model.classes_)] = proba
             blocks.append(p)
         return np.hstack(blocks)
 
@@ -393,24 +317,11 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         return oof
 
     def predict_proba_features(self, feats: Sequence[PageFeatures]) -> np.ndarray:
-        """Class probabilities for the units of already featurized pages, stacked.
-
-        Runs on one thread: a page has too few units for OpenMP threads to pay off
-        (gradient boosting on 70 units took 96 ms with threads and 17 ms without on
-        a loaded 2-core machine), and batch work runs one process a core.
-        """
-        with fast_path.one_thread():
-            return self._predict_proba_features(feats)
-
-    def _predict_proba_features(self, feats: Sequence[PageFeatures]) -> np.ndarray:
+        """Class probabilities for the units of already featurized pages, stacked
+        (through :class:`cleaner.model.predict.BlockPredictor`, the fitted arrays
+        alone: the probabilities of a model loaded from its file, bit for bit)."""
         check_is_fitted(self, "stage1_")
-        if not feats or sum(f.n_units for f in feats) == 0:
-            return np.zeros((0, len(self.classes_)))
-        p = self._stage1_proba_predict(feats)
-        if self.stage2_ is not None:
-            return fast_path.stage2_proba(self.stage2_, stack_matrix(p, feats))
-        k = len(self.classes_)
-        return np.asarray(sum(p[:, i * k : (i + 1) * k] for i in range(len(self._kinds))) / len(self._kinds))
+        return BlockPredictor.of(self).predict_proba_features(feats)
 
     def predict_proba(self, X: Sequence[PageUnits]) -> list[np.ndarray]:
         """Per page, a ``(n_units, n_classes)`` array of probabilities (columns: ``classes_``)."""

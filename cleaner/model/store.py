@@ -15,23 +15,20 @@ format.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
+import importlib.metadata
 import importlib.resources
 import io
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
-
-import sklearn
-from sklearn.exceptions import InconsistentVersionWarning
-from sklearn.utils.validation import check_is_fitted
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, ModelFormatError, ModelVersionError
 from ..pipeline.featurize import FEATURE_VERSION
 from . import fast_path
-from .estimator import BlockClassifier
 from .files import (
     FILE_FORMAT,
     MAX_FILE_BYTES,
@@ -41,7 +38,10 @@ from .files import (
     read_model_file,
     write_model_file,
 )
-from .ranker import check_ranker
+from .predict import BlockPredictor, RankerPredictor, check_ranker
+
+if TYPE_CHECKING:
+    from .estimator import BlockClassifier
 
 __all__ = [
     "MODEL_FORMAT",
@@ -57,12 +57,21 @@ __all__ = [
 MODEL_FORMAT = FILE_FORMAT
 
 
-@dataclass(frozen=True)
+_UNBUILT: Any = object()  # a loaded model's estimator or ranker, not rebuilt yet
+
+
 class Model:
-    """A loaded model: the fitted estimator, its manifest and its headline ranker.
+    """A model: the fitted estimator, its manifest and its headline ranker.
+
+    Cleaning reads a model through its predictors (:attr:`predictor`,
+    :attr:`ranker`; :mod:`cleaner.model.predict`), which need the fitted arrays alone. A
+    model loaded from a file (:func:`load_model`) has only those until its
+    scikit-learn estimators are asked for (:attr:`estimator`,
+    :attr:`headline_ranker`, to refit, save or inspect them): they are rebuilt from
+    the file then, so that cleaning never imports scikit-learn.
 
     Attributes:
-        estimator: the block classifier.
+        estimator: the block classifier (:class:`cleaner.model.BlockClassifier`).
         manifest: versions, labels, training data hash, command and scores.
         headline_ranker: a :class:`cleaner.model.ranker.HeadlineRanker` that picks the main
             article's headline among the units before its body, or None (the
@@ -78,17 +87,120 @@ class Model:
             it cleans; None: this model's alone.
     """
 
-    estimator: BlockClassifier
+    __slots__ = (
+        "_build",
+        "_estimator",
+        "_headline_ranker",
+        "_predictor",
+        "_ranker",
+        "blend",
+        "fallback",
+        "file_sha256",
+        "manifest",
+        "scope",
+    )
+
     manifest: dict[str, Any]
-    headline_ranker: Any = None
-    scope: Any = None
-    fallback: Model | None = None
-    file_sha256: str | None = None
-    blend: Any = None
+    scope: Any
+    fallback: Model | None
+    file_sha256: str | None
+    blend: Any
+    _estimator: Any
+    _headline_ranker: Any
+    _predictor: BlockPredictor | None
+    _ranker: Any
+    _build: Callable[[], tuple[Any, Any]] | None
+
+    def __init__(
+        self,
+        estimator: Any,
+        manifest: dict[str, Any],
+        headline_ranker: Any = None,
+        scope: Any = None,
+        fallback: Model | None = None,
+        file_sha256: str | None = None,
+        blend: Any = None,
+    ) -> None:
+        for name, value in (
+            ("_estimator", estimator),
+            ("manifest", manifest),
+            ("_headline_ranker", headline_ranker),
+            ("scope", scope),
+            ("fallback", fallback),
+            ("file_sha256", file_sha256),
+            ("blend", blend),
+            ("_predictor", None),
+            ("_ranker", _UNBUILT),
+            ("_build", None),
+        ):
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def from_predictors(
+        cls,
+        predictor: BlockPredictor,
+        manifest: dict[str, Any],
+        ranker: RankerPredictor | None,
+        build: Callable[[], tuple[Any, Any]],
+        *,
+        scope: Any = None,
+        fallback: Model | None = None,
+        file_sha256: str | None = None,
+        blend: Any = None,
+    ) -> Model:
+        """A model that cleans with ``predictor`` and ``ranker``; ``build()`` gives its
+        estimator and headline ranker when they are first asked for."""
+        model = cls(_UNBUILT, manifest, _UNBUILT, scope, fallback, file_sha256, blend)
+        object.__setattr__(model, "_predictor", predictor)
+        object.__setattr__(model, "_ranker", ranker)
+        object.__setattr__(model, "_build", build)
+        return model
+
+    def _built(self) -> None:
+        if self._estimator is _UNBUILT and self._build is not None:
+            estimator, ranker = self._build()
+            object.__setattr__(self, "_estimator", estimator)
+            object.__setattr__(self, "_headline_ranker", ranker)
+
+    @property
+    def estimator(self) -> BlockClassifier:
+        self._built()
+        return self._estimator  # type: ignore[no-any-return]
+
+    @property
+    def headline_ranker(self) -> Any:
+        self._built()
+        return self._headline_ranker
+
+    @property
+    def predictor(self) -> BlockPredictor:
+        """What labels a page's units (:class:`cleaner.model.predict.BlockPredictor`)."""
+        if self._predictor is not None:
+            return self._predictor
+        est = self._estimator
+        # a stand-in estimator of the tests predicts for itself
+        return BlockPredictor.of(est) if hasattr(est, "stage1_") else est
+
+    @property
+    def ranker(self) -> RankerPredictor | None:
+        """What chooses the main headline (:class:`cleaner.model.predict.RankerPredictor`), or None."""
+        if self._ranker is not _UNBUILT:
+            return self._ranker  # type: ignore[no-any-return]
+        ranker = self._headline_ranker
+        return RankerPredictor.of(ranker) if ranker is not None and hasattr(ranker, "model_") else ranker
 
     @property
     def labels(self) -> list[str]:
-        return [str(c) for c in self.estimator.classes_]
+        return [str(c) for c in self.predictor.classes_]
+
+    def replace(self, **changes: Any) -> Model:
+        """A copy of the model with some of its attributes changed (``headline_ranker=...``,
+        ...), as :func:`dataclasses.replace` makes one."""
+        names = ("estimator", "manifest", "headline_ranker", "scope", "fallback", "file_sha256", "blend")
+        unknown = set(changes) - set(names)
+        if unknown:
+            raise TypeError(f"a Model has no attribute(s) {sorted(unknown)} to replace")
+        return Model(**{name: changes[name] if name in changes else getattr(self, name) for name in names})
 
     def for_text(self, text: str, url: str | None = None) -> Model:
         """The model that cleans this page (of URL ``url``, when known): this one, or its
@@ -97,6 +209,32 @@ class Model:
         if self.scope is None or self.fallback is None or self.scope.covers(text, url):
             return self
         return self.fallback
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}: a Model is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}: a Model is immutable")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            Model,
+            (
+                self.estimator,
+                self.manifest,
+                self.headline_ranker,
+                self.scope,
+                self.fallback,
+                self.file_sha256,
+                self.blend,
+            ),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"Model(labels={self.labels}, command={self.manifest.get('command')!r}, "
+            f"file_sha256={self.file_sha256!r}, scoped={self.scope is not None})"
+        )
 
 
 def default_model_path() -> Path:
@@ -109,7 +247,8 @@ def _versions() -> dict[str, str]:
 
     return {
         "cleaner_version": __version__,
-        "sklearn_version": sklearn.__version__,
+        # from the installed package's metadata: cleaning never imports scikit-learn
+        "sklearn_version": importlib.metadata.version("scikit-learn"),
         "feature_version": FEATURE_VERSION,
     }
 
@@ -147,6 +286,8 @@ def save_model(
             the model lacks or a fallback of its own, a manifest that is not plain JSON
             data, or an estimator of a kind a model file cannot hold.
     """
+    from sklearn.utils.validation import check_is_fitted
+
     from .state import model_state  # it imports this module
 
     check_is_fitted(estimator, "stage1_")
@@ -241,7 +382,7 @@ def load_model(path: str | Path | None = None, *, trust_pickle: bool = False) ->
             block classifier or of the headline ranker) or scikit-learn version; the
             message names both versions.
     """
-    from .state import rebuild_model  # it imports this module
+    from .state import NeedsScikitLearn, read_predictors, rebuild_model  # they import this module
 
     p = default_model_path() if path is None else Path(path)
     data = _read_bytes(p, default=path is None)
@@ -258,22 +399,54 @@ def load_model(path: str | Path | None = None, *, trust_pickle: bool = False) ->
     content = read_model_file(data, str(p))
     manifest = content.manifest
     _check_versions(manifest, p)
-    parts = rebuild_model(content.structure, content.arrays)
-    labels = [str(c) for c in parts.estimator.classes_]
+    fast_path.verify()
+    try:
+        light = read_predictors(content.structure, content.arrays)
+    except NeedsScikitLearn:  # a part only scikit-learn predicts: the estimators now
+        parts = rebuild_model(content.structure, read_model_file(data, str(p)).arrays)
+        _check_parts(p, manifest, parts.estimator.classes_, parts.headline_ranker, parts.fallback)
+        return Model(
+            parts.estimator, manifest, parts.headline_ranker, parts.scope, parts.fallback, content.sha256, parts.blend
+        )
+    _check_parts(p, manifest, light.predictor.classes_, light.ranker, light.fallback)
+
+    @functools.cache
+    def full() -> Any:  # the estimators, rebuilt from the same bytes, when first asked for
+        return rebuild_model(content.structure, read_model_file(data, str(p)).arrays)
+
+    fallback = light.fallback
+    if fallback is not None:
+        fallback = Model.from_predictors(
+            fallback.predictor,
+            fallback.manifest,
+            fallback.ranker,
+            lambda: (full().fallback.estimator, full().fallback.headline_ranker),
+        )
+    return Model.from_predictors(
+        light.predictor,
+        manifest,
+        light.ranker,
+        lambda: (full().estimator, full().headline_ranker),
+        scope=light.scope,
+        fallback=fallback,
+        file_sha256=content.sha256,
+        blend=light.blend,
+    )
+
+
+def _check_parts(p: Path, manifest: dict[str, Any], classes: Any, ranker: Any, fallback: Model | None) -> None:
+    labels = [str(c) for c in classes]
     if manifest.get("labels") != labels:
         raise ModelFormatError(f"{p}: the manifest's labels are not the classifier's ({labels})")
-    check_ranker(parts.headline_ranker, str(p))
-    if parts.fallback is not None:
-        check_ranker(parts.fallback.headline_ranker, f"{p} (its fallback model)")
-    fast_path.verify(parts.estimator, ranker=parts.headline_ranker)
-    return Model(
-        parts.estimator, manifest, parts.headline_ranker, parts.scope, parts.fallback, content.sha256, parts.blend
-    )
+    check_ranker(ranker, str(p))
+    if fallback is not None:
+        check_ranker(fallback.ranker, f"{p} (its fallback model)")
 
 
 def _load_pickle(p: Path, data: bytes) -> Model:
     """A pickle (joblib) model file, as cleaner wrote them before: runs the file's code."""
     import joblib
+    from sklearn.exceptions import InconsistentVersionWarning
 
     try:
         with warnings.catch_warnings():
@@ -296,7 +469,7 @@ def _load_pickle(p: Path, data: bytes) -> Model:
         check_ranker(fb.get("headline_ranker"), f"{p} (its fallback model)")
         fallback = Model(fb["estimator"], fb["manifest"], fb.get("headline_ranker"))
     sha256 = hashlib.sha256(data).hexdigest()
-    fast_path.verify(blob["estimator"], ranker=blob.get("headline_ranker"))
+    fast_path.verify()
     return Model(blob["estimator"], manifest, blob.get("headline_ranker"), blob.get("scope"), fallback, sha256)
 
 

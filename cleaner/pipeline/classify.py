@@ -29,9 +29,9 @@ def classify(model: Model, feats: Sequence[PageFeatures], classes: Sequence[str]
     in the columns of ``classes`` (a fallback model may lack a custom label of the
     retrained model that holds it: its column is zero). A scoped retrained model with
     a blend mixes its fallback's probabilities into its own (:mod:`cleaner.blend`)."""
-    proba = model.estimator.predict_proba_features(feats)
+    proba = model.predictor.predict_proba_features(feats)
     if model.blend is not None and model.fallback is not None and model.blend.share < 1:
-        default = model.fallback.estimator.predict_proba_features(feats)
+        default = model.fallback.predictor.predict_proba_features(feats)
         proba = model.blend.mix(proba, in_columns(default, model.fallback.labels, model.labels))
     if model.labels == list(classes):
         return proba

@@ -47,11 +47,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..labels import Label
-from ..model.ranker import HeadlineRanker
+from ..model.predict import RankerPredictor
 from .byline_rules import (
     AUTHOR_BEFORE_HEADLINE,
     AUTHOR_BOX_AFTER,
@@ -96,6 +97,9 @@ from .structure import (
     main_run,
     unit_words,
 )
+
+if TYPE_CHECKING:
+    from ..model.ranker import HeadlineRanker
 
 __all__ = [
     "AUTHOR_BEFORE_HEADLINE",
@@ -241,7 +245,7 @@ def decode_labels(
     units: Sequence[Unit],
     proba: np.ndarray,
     classes: Sequence[str],
-    headline_ranker: HeadlineRanker | None = None,
+    headline_ranker: RankerPredictor | HeadlineRanker | None = None,
     titled: Sequence[int] = (),
     furniture: Sequence[tuple[int, int]] = (),
     article_filter: ArticleFilter | None = None,
@@ -252,7 +256,8 @@ def decode_labels(
 ) -> tuple[list[str], np.ndarray]:
     """Labels and their probabilities for ``units``, given class probabilities.
 
-    ``headline_ranker`` (:class:`cleaner.model.ranker.HeadlineRanker`), when given,
+    ``headline_ranker`` (:class:`cleaner.model.predict.RankerPredictor`, or a fitted
+    :class:`cleaner.model.ranker.HeadlineRanker`), when given,
     moves the main article's headline to its choice after the headline rules
     (:func:`cleaner.pipeline.headline.choose_headline`); bylines are rescued after it.
     ``titled`` units hold a title the page's HTML declares: a headline among them

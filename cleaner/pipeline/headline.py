@@ -46,7 +46,7 @@ import numpy as np
 
 from ..labels import STANDARD_LABELS, Label
 from ..lexicon import CJK_SENTENCE_ENDS, span_words
-from ..model.ranker import N_CANDIDATE_FEATURES, Candidates, HeadlineRanker
+from ..model.predict import N_CANDIDATE_FEATURES, Candidates
 from .segment import Unit
 from .structure import main_run, unit_words
 
@@ -56,7 +56,7 @@ __all__ = [
     "WINDOW",
     "Candidates",
     "HeadlineQuestion",
-    "HeadlineRanker",
+    "HeadlineRanker",  # noqa: F822 (read through __getattr__: it imports scikit-learn)
     "RankedHeadline",
     "candidates",
     "choose_headline",
@@ -71,6 +71,17 @@ _TERMINAL = ".!?" + CJK_SENTENCE_ENDS
 # of a candidate with the body; units past the run's first OVERLAP_UNITS are not read.
 _WORD = re.compile(r"[^\W\d_]{4,}")
 OVERLAP_UNITS = 40
+
+
+def __getattr__(name: str) -> Any:
+    # the estimator imports scikit-learn: only when it is asked for by name
+    if name == "HeadlineRanker":
+        from ..model.ranker import HeadlineRanker
+
+        return HeadlineRanker
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _CRUMB_SEPARATORS = (" / ", " > ", " » ", " | ", " › ", " :: ")
 # Photo credits and captions: "Foto: Seznam Zprávy", "Image: Jose Mourinho has ...",
 # "Photo by Solen Feyissa on Unsplash" (not "Photos: ...", a gallery's title)
