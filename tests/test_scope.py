@@ -157,7 +157,7 @@ def test_scoped_model_file_keeps_scope_and_fallback(
     assert json.loads(capsys.readouterr().out)["cleaned_by"] == "retrained"
     assert main(["clean", "-f", "json", "--model", str(path), str(other)]) == 0
     assert json.loads(capsys.readouterr().out)["cleaned_by"] == "fallback"
-    junk = dataclasses.replace(default, estimator=AllJunk())
+    junk = default.replace(estimator=AllJunk())
     with pytest.raises(ModelError, match="labels the model lacks: caption"):
         save_model(default.estimator, tmp_path / "x.model.zip", {}, scope=scope, fallback=junk)
 

@@ -127,6 +127,11 @@ class Forest:
         # trees still walking after each step: those deeper than the steps taken
         self.steps = [int((depth > d).sum()) for d in range(int(depth.max(initial=0)))]
 
+    @property
+    def classes_(self) -> np.ndarray:
+        """:attr:`classes`, under scikit-learn's name (a stage's classes are read so)."""
+        return self.classes
+
     @classmethod
     def of(cls, model: Any) -> Forest:
         """The trees of a fitted scikit-learn ``HistGradientBoostingClassifier`` without
