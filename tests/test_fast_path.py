@@ -102,6 +102,40 @@ def test_the_trees_give_predict_probas_bits(model: str, rows: int) -> None:
     np.testing.assert_array_equal(fast_path.stage2_proba(trees, S), want)
 
 
+@pytest.mark.parametrize("model", ["stage 2", "ranker"])
+def test_a_batch_through_the_compiled_kernel_gives_the_same_bits(model: str) -> None:
+    cleaner = default_cleaner()
+    trees = cleaner.model.estimator.stage2_ if model == "stage 2" else cleaner.model.headline_ranker.model_
+    forest = Forest.of(trees)
+    S = np.random.default_rng(5).random(size=(fast_path.KERNEL_MIN_ROWS + 7, forest.n_features))
+    S[::3, ::5] = 0.0
+    S[1::7, ::4] = np.nan
+    want = trees.predict_proba(S)
+    np.testing.assert_array_equal(fast_path.forest_proba(forest, S, batch=True), want)
+    assert fast_path._KERNEL, "a batch this long goes through scikit-learn's kernel"
+    np.testing.assert_array_equal(fast_path.forest_proba(forest, S), want)  # one page: the numpy walk
+
+
+def test_a_disagreeing_tree_kernel_is_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sklearn.ensemble._hist_gradient_boosting import _predictor
+
+    real = _predictor._predict_from_raw_data
+
+    def drifted(*args: Any) -> None:  # a release that changed the trees' layout
+        real(*args)
+        np.asarray(args[-1])[:] *= 0.5
+
+    monkeypatch.setattr(_predictor, "_predict_from_raw_data", drifted)
+    monkeypatch.setattr(fast_path, "_KERNEL", [])
+    monkeypatch.setitem(fast_path._STATE, "kernel", True)
+    forest = default_cleaner().model.predictor.stage2
+    S = np.random.default_rng(6).random(size=(fast_path.KERNEL_MIN_ROWS, forest.n_features))
+    with pytest.warns(RuntimeWarning, match="tree kernel"):
+        got = fast_path.forest_proba(forest, S, batch=True)
+    np.testing.assert_array_equal(got, forest.predict_proba(S))
+    assert fast_path._STATE["kernel"] is False
+
+
 def test_missing_values_go_the_way_each_node_says() -> None:
     trees = default_cleaner().model.estimator.stage2_
     S = np.random.default_rng(1).random(size=(9, trees.n_features_in_))

@@ -155,6 +155,8 @@ class BlockPredictor:
         if not feats or sum(f.n_units for f in feats) == 0:
             return np.zeros((0, len(self.classes_)))
         p = self._stage1_proba(feats)
+        if isinstance(self.stage2, Forest):
+            return fast_path.forest_proba(self.stage2, stack_matrix(p, feats), batch=len(feats) > 1)
         if self.stage2 is not None:
             return np.asarray(self.stage2.predict_proba(stack_matrix(p, feats)))
         k = len(self.classes_)
@@ -246,7 +248,7 @@ class RankerPredictor:
         if not pages:
             return []
         rows = np.vstack([c.features for c in pages])
-        scores = self.forest.predict_proba(rows)[:, 1]
+        scores = fast_path.forest_proba(self.forest, rows, batch=len(pages) > 1)[:, 1]
         ends = np.cumsum([len(c.index) for c in pages])
         return np.split(scores, ends[:-1])
 
