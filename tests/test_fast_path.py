@@ -156,6 +156,17 @@ def test_a_model_fitted_with_missing_values_is_walked_as_scikit_learn_walks_it()
         np.testing.assert_array_equal(Forest.of(model).predict_proba(X), model.predict_proba(X))
 
 
+def test_the_logistic_function_is_scipys() -> None:
+    from scipy.special import expit
+
+    from cleaner.model.trees import _expit
+
+    rng = np.random.default_rng(4)
+    x = np.concatenate([rng.normal(0, 3, 20000), rng.uniform(-800, 800, 5000), [0.0, -0.0, 709.8, -709.8, np.nan]])
+    got = np.array([_expit(v) for v in x.tolist()])
+    np.testing.assert_array_equal(got, expit(x))
+
+
 def test_a_refitted_model_is_walked_with_its_new_trees() -> None:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
