@@ -7,10 +7,10 @@ stage (500 trees), on rows taken from the typical test pages (8-12 KB of text fr
 ``corpus/training/test.jsonl.gz``; the HTML stage's rows are random, of its width),
 prints milliseconds of CPU time a call (best of ``--repeat``) of
 :meth:`cleaner.model.trees.Forest.predict_proba` (the trees walked all at once with
-numpy: what cleaning uses, without importing scikit-learn), of scikit-learn's
-compiled tree kernel called once a tree (what cleaner used before, which needs
-scikit-learn imported) and of scikit-learn's ``predict_proba``, and checks that the
-three give the same probabilities, bit for bit.
+numpy: what cleaning a page uses, without importing scikit-learn), of scikit-learn's
+compiled tree kernel called once a tree (:func:`cleaner.model.fast_path.forest_proba`'s
+way for a batch of pages, which needs scikit-learn imported) and of scikit-learn's
+``predict_proba``, and checks that the three give the same probabilities, bit for bit.
 """
 
 from __future__ import annotations
@@ -56,25 +56,6 @@ def _cpu_ms(call: Callable[[], object], repeat: int) -> float:
     return best * 1000
 
 
-def tree_calls_raw(model: Any, S: np.ndarray) -> np.ndarray:
-    """The raw scores of ``model`` for ``S`` (``(n_classes, rows)``): scikit-learn's
-    compiled tree kernel called once a tree, each iteration's trees added to the
-    baseline in turn, as ``predict_proba`` does."""
-    from sklearn.ensemble._hist_gradient_boosting._predictor import _predict_from_raw_data
-
-    X = np.asfortranarray(S, dtype=np.float64)
-    known, f_idx_map = model._bin_mapper.make_known_categories_bitsets()
-    n_k = model.n_trees_per_iteration_
-    raw_t = np.empty((n_k, X.shape[0]))
-    raw_t[:] = model._baseline_prediction.reshape(n_k, 1)
-    step = np.empty_like(raw_t)
-    for trees in model._predictors:
-        for k, t in enumerate(trees):
-            _predict_from_raw_data(t.nodes, X, t.raw_left_cat_bitsets, known, f_idx_map, 1, step[k])
-        raw_t += step
-    return raw_t
-
-
 def _rows(cleaner: Cleaner, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Stage 2's input rows and the headline ranker's, of the pages ``texts``."""
     predictor = cleaner.model.predictor
@@ -114,15 +95,16 @@ def main() -> int:
     with fast_path.one_thread():
         for name, model, X in models:
             forest = fast_path.Forest.of(model)
+            assert fast_path._tree_kernel(forest) is not None, "scikit-learn's tree kernel is off"
             trees = len(model._predictors) * model.n_trees_per_iteration_
             for n in ROWS:
                 S = X[:n]
                 walk = forest.predict_proba(S)
-                calls = np.asarray(model._loss.predict_proba(tree_calls_raw(model, S).T))
+                calls = forest.proba(fast_path._kernel_raw(forest, S))
                 same = np.array_equal(walk, model.predict_proba(S)) and np.array_equal(calls, walk)
                 print(
                     f"  {name:<8} {n:>5} {_cpu_ms(lambda S=S, f=forest: f.predict_proba(S), args.repeat):>11.3f}"
-                    f" {_cpu_ms(lambda S=S, m=model: tree_calls_raw(m, S), args.repeat):>11.3f}"
+                    f" {_cpu_ms(lambda S=S, f=forest: fast_path._kernel_raw(f, S), args.repeat):>11.3f}"
                     f" {_cpu_ms(lambda S=S, m=model: m.predict_proba(S), args.repeat):>14.3f}  {same}"
                     + (f"  ({trees} trees)" if n == ROWS[0] else "")
                 )

@@ -44,11 +44,12 @@ NODE_DTYPE = np.dtype(
 (model files store the nodes in it; ``tests/test_trees.py`` checks they are the same)."""
 
 # Rows walked at a time: each step of the walk reads every (tree, row) pair still
-# walking, and pairs that stay in the processor's cache are read faster (stage 2's
-# 315 trees: 25 us a row in blocks of 64 to 256 rows, 33 in blocks of 1,024, 60 in
-# blocks of 4,096). Rows are independent: the probabilities are the same, bit for
-# bit, in any blocks.
-BLOCK_ROWS = 128
+# walking, and pairs that stay in the processor's cache are read faster. Stage 2's 315
+# trees on 160, 300 and 1,000 rows of real pages took 3.2, 5.8 and 18.5 ms in blocks
+# of 128 rows, 2.5, 4.7 and 19.3 in blocks of 512, 2.8, 6.1 and 19.0 in blocks of
+# 1,024 (the HTML stage's 500 trees alike; a throw-away timing, best of 5). Rows are
+# independent: the probabilities are the same, bit for bit, in any blocks.
+BLOCK_ROWS = 512
 
 # Steps of the walk between two removals of the pairs that reached a leaf: about half
 # of a forest's (tree, row) pairs reach theirs before their tree's deepest leaf, and
