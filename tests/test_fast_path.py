@@ -235,3 +235,33 @@ def test_cleaning_never_imports_scikit_learn() -> None:
     root = Path(__file__).resolve().parent.parent  # this checkout's cleaner
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_a_loaded_model_pickles_as_its_file_without_scikit_learn() -> None:
+    code = (
+        "import pickle, sys, cleaner\n"
+        "c = cleaner.Cleaner()\n"
+        "data = pickle.dumps(c)\n"
+        "again = pickle.loads(data)\n"
+        f"page = {PAGE!r}\n"
+        "assert again.clean(page) == c.clean(page)\n"
+        "assert again.model.file_sha256 == c.model.file_sha256\n"
+        "print(len(data) < 12_000_000, 'sklearn' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert out.stdout.split() == ["True", "False"], out.stdout + out.stderr
+
+
+def test_a_model_whose_estimators_were_built_pickles_them() -> None:
+    import pickle
+
+    model = load_model()
+    est = model.estimator  # built: a change to it must travel with the pickle
+    est.stage2_ = est.stage2_
+    again = pickle.loads(pickle.dumps(model))
+    feats = [featurize(PAGE, split_units(PAGE))]
+    np.testing.assert_array_equal(
+        again.predictor.predict_proba_features(feats), model.predictor.predict_proba_features(feats)
+    )
+    assert again.estimator is not model.estimator and again.estimator.stage2_ is not None

@@ -90,6 +90,7 @@ class Model:
     __slots__ = (
         "_build",
         "_estimator",
+        "_file",
         "_headline_ranker",
         "_predictor",
         "_ranker",
@@ -110,6 +111,7 @@ class Model:
     _predictor: BlockPredictor | None
     _ranker: Any
     _build: Callable[[], tuple[Any, Any]] | None
+    _file: tuple[bytes, str] | None
 
     def __init__(
         self,
@@ -132,6 +134,7 @@ class Model:
             ("_predictor", None),
             ("_ranker", _UNBUILT),
             ("_build", None),
+            ("_file", None),
         ):
             object.__setattr__(self, name, value)
 
@@ -217,18 +220,12 @@ class Model:
         raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}: a Model is immutable")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            Model,
-            (
-                self.estimator,
-                self.manifest,
-                self.headline_ranker,
-                self.scope,
-                self.fallback,
-                self.file_sha256,
-                self.blend,
-            ),
-        )
+        if self._file is not None and self._estimator is _UNBUILT:
+            # a model read from a file, its estimators never built: the file's bytes,
+            # read again where it is unpickled (no scikit-learn on either side)
+            return (_model_from_file, self._file)
+        parts = (self.estimator, self.manifest, self.headline_ranker, self.scope, self.fallback, self.file_sha256)
+        return (Model, (*parts, self.blend))
 
     def __repr__(self) -> str:
         return (
@@ -382,8 +379,6 @@ def load_model(path: str | Path | None = None, *, trust_pickle: bool = False) ->
             block classifier or of the headline ranker) or scikit-learn version; the
             message names both versions.
     """
-    from .state import NeedsScikitLearn, read_predictors, rebuild_model  # they import this module
-
     p = default_model_path() if path is None else Path(path)
     data = _read_bytes(p, default=path is None)
     kind = file_kind(data)
@@ -396,14 +391,22 @@ def load_model(path: str | Path | None = None, *, trust_pickle: bool = False) ->
             f"{p} is not a cleaner model file (it starts with {data[:8]!r}; a model file is a zip written by "
             "`cleaner train` or `python -m training.train`)"
         )
-    content = read_model_file(data, str(p))
+    return _model_from_file(data, str(p))
+
+
+def _model_from_file(data: bytes, source: str) -> Model:
+    """The model of a model file's bytes (read from ``source``, which messages name)."""
+    from .state import NeedsScikitLearn, read_predictors, rebuild_model  # they import this module
+
+    p = Path(source)
+    content = read_model_file(data, source)
     manifest = content.manifest
     _check_versions(manifest, p)
     fast_path.verify()
     try:
         light = read_predictors(content.structure, content.arrays)
     except NeedsScikitLearn:  # a part only scikit-learn predicts: the estimators now
-        parts = rebuild_model(content.structure, read_model_file(data, str(p)).arrays)
+        parts = rebuild_model(content.structure, read_model_file(data, source).arrays)
         _check_parts(p, manifest, parts.estimator.classes_, parts.headline_ranker, parts.fallback)
         return Model(
             parts.estimator, manifest, parts.headline_ranker, parts.scope, parts.fallback, content.sha256, parts.blend
@@ -412,7 +415,7 @@ def load_model(path: str | Path | None = None, *, trust_pickle: bool = False) ->
 
     @functools.cache
     def full() -> Any:  # the estimators, rebuilt from the same bytes, when first asked for
-        return rebuild_model(content.structure, read_model_file(data, str(p)).arrays)
+        return rebuild_model(content.structure, read_model_file(data, source).arrays)
 
     fallback = light.fallback
     if fallback is not None:
@@ -422,7 +425,7 @@ def load_model(path: str | Path | None = None, *, trust_pickle: bool = False) ->
             fallback.ranker,
             lambda: (full().fallback.estimator, full().fallback.headline_ranker),
         )
-    return Model.from_predictors(
+    model = Model.from_predictors(
         light.predictor,
         manifest,
         light.ranker,
@@ -432,6 +435,8 @@ def load_model(path: str | Path | None = None, *, trust_pickle: bool = False) ->
         file_sha256=content.sha256,
         blend=light.blend,
     )
+    object.__setattr__(model, "_file", (data, source))
+    return model
 
 
 def _check_parts(p: Path, manifest: dict[str, Any], classes: Any, ranker: Any, fallback: Model | None) -> None:
