@@ -19,7 +19,7 @@ from cleaner.cache import default_cleaner
 from cleaner.model import fast_path, load_model
 from cleaner.model.state import BLOCK_CLASSIFIER_ADDED, BLOCK_CLASSIFIER_PARAMS, HEADLINE_RANKER_PARAMS, HGB_PARAMS
 from cleaner.model.trees import BLOCK_ROWS, NODE_DTYPE, Forest
-from cleaner.pipeline.featurize import featurize
+from cleaner.pipeline.featurize import HashedWords, featurize
 from cleaner.pipeline.segment import split_units
 
 PAGE = (
@@ -39,55 +39,107 @@ def fresh_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The fast path's state as in a new process, restored afterwards."""
     monkeypatch.setitem(fast_path._STATE, "enabled", True)
     monkeypatch.setitem(fast_path._STATE, "verified", False)
+    monkeypatch.setitem(fast_path._STATE, "csr", True)
+    monkeypatch.setattr(fast_path, "_CSR_KERNEL", [])
     yield
 
 
 def test_the_shipped_model_keeps_the_fast_path(fresh_state: None) -> None:
     assert fast_path.verify() is True
     assert fast_path.enabled()
+    assert fast_path._csr_kernel(batch=True) is not None
 
 
-def test_a_disagreeing_csr_kernel_switches_the_fast_path_off(
+def test_a_disagreeing_numpy_product_switches_the_fast_path_off(
     fresh_state: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = fast_path.csr_matvecs
+    real = fast_path._numpy_scores
 
-    def drifted(*args: Any) -> None:  # a release whose kernel no longer adds into its output
-        real(*args)
-        args[-1][:] = 0
+    def pairwise(coef: np.ndarray, d: np.ndarray, w: Any, out: np.ndarray) -> None:  # a numpy that sums pairwise
+        real(coef, d, w, out)
+        out[:] = np.nextafter(out, np.inf)
 
-    monkeypatch.setattr(fast_path, "csr_matvecs", drifted)
-    with pytest.warns(RuntimeWarning, match="CSR kernel"):
+    monkeypatch.setattr(fast_path, "_numpy_scores", pairwise)
+    with pytest.warns(RuntimeWarning, match="numpy"):
         assert fast_path.verify() is False
     assert not fast_path.enabled()
     # switched off, the stage-1 scores come from the stacked matrix: the same probabilities
     model = default_cleaner().model
     feats = [featurize(PAGE, split_units(PAGE))]
     monkeypatch.setitem(fast_path._STATE, "enabled", True)
-    monkeypatch.setattr(fast_path, "csr_matvecs", real)
+    monkeypatch.setattr(fast_path, "_numpy_scores", real)
     fast = model.predictor.predict_proba_features(feats)
     monkeypatch.setitem(fast_path._STATE, "enabled", False)
     np.testing.assert_array_equal(model.predictor.predict_proba_features(feats), fast)
 
 
-def test_a_failing_csr_kernel_switches_the_fast_path_off(fresh_state: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_disagreeing_csr_kernel_is_not_used(fresh_state: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = fast_path._import_csr_kernel()
+
+    def drifted(*args: Any) -> None:  # a release whose kernel no longer adds into its output
+        real(*args)
+        args[-1][:] = 0
+
+    monkeypatch.setattr(fast_path, "_import_csr_kernel", lambda: drifted)
+    with pytest.warns(RuntimeWarning, match="CSR kernel"):
+        assert fast_path._csr_kernel(batch=True) is None
+    assert fast_path.enabled(), "the numpy product serves batches then"
+    rng = np.random.default_rng(3)
+    coef = rng.normal(size=(4 + 30, 5))
+    dense = [rng.normal(size=(m, 4)) for m in (3, 6)]
+    words = [HashedWords.of(sp.random(m, 30, density=0.2, format="csr", random_state=m)) for m in (3, 6)]
+    want = np.vstack([fast_path.wide_scores(coef, [d], [w]) for d, w in zip(dense, words, strict=True)])
+    np.testing.assert_array_equal(fast_path.wide_scores(coef, dense, words, batch=True), want)
+
+
+def test_a_failing_csr_kernel_is_not_used(fresh_state: None, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: Any) -> None:  # a release whose kernel takes other arguments
         raise ValueError("Buffer dtype mismatch")
 
-    monkeypatch.setattr(fast_path, "csr_matvecs", broken)
+    monkeypatch.setattr(fast_path, "_import_csr_kernel", lambda: broken)
     with pytest.warns(RuntimeWarning, match="CSR kernel"):
-        assert fast_path.verify() is False
+        assert fast_path._csr_kernel(batch=True) is None
 
 
-def test_the_wide_scores_are_the_stacked_products() -> None:
-    rng = np.random.default_rng(0)
-    coef = rng.normal(size=(4 + 30, 5))
-    dense = [rng.normal(size=(m, 4)) for m in (3, 0, 6)]
-    words = [sp.random(m, 30, density=0.2, format="csr", random_state=m) for m in (3, 0, 6)]
-    want = np.vstack(
+def _stacked_products(coef: np.ndarray, dense: list[np.ndarray], words: list[Any]) -> np.ndarray:
+    """scipy's product of each page's stacked matrix with ``coef``, the pages stacked."""
+    return np.vstack(
         [np.asarray(sp.hstack([sp.csr_matrix(d), w], format="csr") @ coef) for d, w in zip(dense, words, strict=True)]
     )
-    np.testing.assert_allclose(fast_path.wide_scores(coef, dense, words), want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("n_out", [1, 2, 5])
+@pytest.mark.parametrize("seed", range(6))
+def test_the_wide_scores_are_scipys_stacked_products_bit_for_bit(
+    fresh_state: None, n_out: int, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both ways (numpy's product for one page, scipy's kernel for a batch) give the
+    bits of scipy's public product, on pages of one row and of many, rows without
+    words and rows of many, values of magnitudes whose sums depend on their order."""
+    rng = np.random.default_rng(seed)
+    k, width = 11, 400
+    coef = rng.normal(size=(k + width, n_out)) * 10.0 ** rng.integers(-8, 9, size=(k + width, n_out))
+    sizes = [1, 2, 3, 0, 17, 700]
+    dense = [rng.normal(size=(m, k)) * (rng.random(size=(m, k)) < 0.5) for m in sizes]
+    words = [sp.random(m, width, density=0.05 * (1 + seed % 3), format="csr", random_state=seed + m) for m in sizes]
+    for w in words:
+        w.data *= 10.0 ** rng.integers(-8, 9, size=w.nnz)
+    want = _stacked_products(coef, dense, words)
+    hashed = [HashedWords.of(w) for w in words]
+    pages = [fast_path.wide_scores(coef, [d], [w]) for d, w in zip(dense, hashed, strict=True) if d.shape[0]]
+    monkeypatch.setattr(fast_path, "_NUMPY_BLOCK_TERMS", 64 * (k + 40))  # blocks of rows too
+    blocks = [fast_path.wide_scores(coef, [d], [w]) for d, w in zip(dense, hashed, strict=True) if d.shape[0]]
+    assert np.array_equal(np.vstack(pages), want)
+    assert np.array_equal(np.vstack(blocks), want)
+    assert np.array_equal(fast_path.wide_scores(coef, dense, hashed, batch=True), want)
+
+
+def test_one_page_is_cleaned_without_scipy() -> None:
+    """A program that cleans a page does not wait for scipy's import (issue 17)."""
+    code = f"import sys, cleaner\nassert cleaner.clean({PAGE!r}).articles\nprint('scipy' in sys.modules)\n"
+    root = Path(__file__).resolve().parent.parent  # this checkout's cleaner
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert out.stdout.split() == ["False"], out.stdout + out.stderr
 
 
 @pytest.mark.parametrize("rows", [1, 7, 64, 65, 300, BLOCK_ROWS + 3])

@@ -174,7 +174,8 @@ class BlockPredictor:
         dense = [with_context(f.numeric, f.line) for f in feats]
         for model, kind in zip(self.stage1, self.kinds, strict=True):
             if kind == "logistic" and isinstance(model, WideLogistic) and fast_path.enabled():
-                proba = model.proba_from_scores(fast_path.wide_scores(model.coef_, dense, [f.words for f in feats]))
+                scores = fast_path.wide_scores(model.coef_, dense, [f.hashed for f in feats], batch=len(feats) > 1)
+                proba = model.proba_from_scores(scores)
             elif kind == "logistic":
                 import scipy.sparse as sp
 

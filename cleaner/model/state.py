@@ -322,7 +322,7 @@ _MAX_TREE_NODES = 1 << 24
 def _stage1_widths() -> tuple[int, int]:
     """Columns of the stage-1 input: numeric features with their context, and hashed words."""
     f = featurize("x", split_units("x"))
-    return with_context(f.numeric, f.line).shape[1], f.words.shape[1]
+    return with_context(f.numeric, f.line).shape[1], f.hashed.shape[1]
 
 
 def _stage2_width(n_classes: int, n_kinds: int) -> int:
