@@ -255,6 +255,29 @@ def _common_words() -> frozenset[str]:
     return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
+_EVERYDAY_WORDS_FILE = Path(__file__).resolve().parent / "models" / "everyday_words.txt"
+
+
+@functools.cache
+def _everyday_words() -> frozenset[str]:
+    """Words that sites write in lowercase in their running text
+    (``python -m training.common_words``); empty if the list is missing."""
+    try:
+        lines = _EVERYDAY_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+def _everyday_phrase(name: str) -> bool:
+    """Whether every word of a capitalised phrase is one that sites write in lowercase
+    in running text, or one that many sites use: "Circular Motion", "Oatmeal Bread",
+    "Home Security Expert" have a name's shape, but not a person's words."""
+    words = _LETTERS.findall(name.lower())
+    everyday, common = _everyday_words(), _common_words()
+    return bool(words) and all(w in everyday or w in common for w in words)
+
+
 # Credits that name a desk or an agency, not a person (:data:`cleaner.lexicon.DESK_WORDS`)
 NOT_PERSON_WORDS = words_of(DESK_WORDS)
 
@@ -266,14 +289,17 @@ def common_word(word: str) -> bool:
 
 def plausible_person(name: str) -> bool:
     """Whether a capitalised phrase may be a person's name: not only words many sites
-    use, and no word that is never a name's: of a desk or an agency ("Staff",
-    "Reuters", "Newsroom"), a role, a button ("Twitter", "Teilen") or a day
-    (:func:`cleaner.lexicon.not_name_word`)."""
+    use or write in lowercase (:func:`_everyday_phrase`), and no word that is never a
+    name's: of a desk or an agency ("Staff", "Reuters", "Newsroom"), a role, a button
+    ("Twitter", "Teilen") or a day (:func:`cleaner.lexicon.not_name_word`).
+
+    >>> [plausible_person(x) for x in ("Jane Doe", "Circular Motion", "Staff Writer")]
+    [True, False, False]
+    """
     words = _LETTERS.findall(name.lower())
-    common = _common_words()
     # words both whole and split at dashes: "Staff-Writer" and "Facebook-f" hold one
     tokens = {*words, *(w.lower() for w in _LETTERS_AND_DASH.findall(name))}
-    return bool(words) and not all(w in common for w in words) and not any(not_name_word(w) for w in tokens)
+    return bool(words) and not _everyday_phrase(name) and not any(not_name_word(w) for w in tokens)
 
 
 def _common_phrase(name: str) -> bool:
@@ -369,7 +395,7 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
                 source = head
         elif _NAME.match(head) and len(head.split()) <= 4 and not run_together:
             for name in _split_names(head):
-                if name not in bare and not _common_phrase(name):
+                if name not in bare and not _common_phrase(name) and not _everyday_phrase(name):
                     bare.append(name)
     if not credited:
         authors.extend(name for name in bare if name not in authors)

@@ -82,6 +82,25 @@ def test_capitalised_phrases_of_common_words_are_not_authors() -> None:
     assert parse_bylines(["John Smith | Staff Writer"]).authors == ["John Smith"]
 
 
+def test_capitalised_phrases_of_everyday_words_are_not_authors() -> None:
+    """Issue 13: a bare phrase of words that sites write in lowercase in running text
+    ("Circular Motion", "Oatmeal Bread") is no person; a name is, and a credited
+    phrase is whatever its words."""
+    from cleaner.bylines import _everyday_words, plausible_person
+
+    assert len(_everyday_words()) > 5000  # the shipped list is there
+    assert "motion" in _everyday_words() and "mark" not in _everyday_words()  # a gold author's word is never on it
+    for phrase in ("Circular Motion", "Oatmeal Bread", "Wedding Planning", "Home Security Expert"):
+        assert not plausible_person(phrase), phrase
+        assert parse_bylines([phrase]).authors == [], phrase
+        assert parse_bylines([f"{phrase} | March 3, 2025"]).authors == [], phrase
+    assert parse_bylines(["Circular Motion", "Kaitlin Green"]).authors == ["Kaitlin Green"]
+    assert parse_bylines(["By Bill Gates"]).authors == ["Bill Gates"]
+    assert parse_bylines(["Mark Price | May 3, 2025"]).authors == ["Mark Price"]
+    # the cost: a bare name all of whose words are everyday words is lost ("Rose Hill")
+    assert parse_bylines(["Rose Hill | May 3, 2025"]).authors == []
+
+
 def test_names_ending_in_in_and_roles_keep_their_person() -> None:
     assert parse_bylines(["By Kevin Smith"]).authors == ["Kevin Smith"]
     assert parse_bylines(["Erin Spain"]).authors == ["Erin Spain"]
