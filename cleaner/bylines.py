@@ -213,11 +213,14 @@ def _split_names(text: str, *, credited: bool = False) -> list[str]:
     text = _NAME_END.split(_unglue(text), maxsplit=1)[0]
     text = re.sub(r"\s+(?:on|am|um|le|el)$", "", text)
     text = _ROLE.sub("", text.strip())
-    parts = re.split(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b)\s*", text)
+    # names are listed with "and", or with an agency that co-wrote ("with AP", "mit dpa")
+    parts = re.split(r"\s*(?:,|&|\b(?:and|und|et|y|with|mit|avec|con|met)\b)\s*", text)
     names: list[str] = []
     for part in parts:
         part = _before_outlet(part.strip(" .;:"))
-        if not part or _SOURCE_WORDS.search(part) or re.search(r"\d", part):
+        # a credited user name may hold digits ("Thread starter paulb203"), not a date
+        handle = credited and not names and _HANDLE.match(part) is not None
+        if not part or _SOURCE_WORDS.search(part) or (re.search(r"\d", part) and not handle):
             continue
         part = _before_role(part)
         if (
@@ -233,9 +236,13 @@ def _split_names(text: str, *, credited: bool = False) -> list[str]:
 # After a credit in so many words, a name may be one word: a first name or a user name
 # ("by Amanda · Dec 20, 2025", "By: ShawnHymel |", "by ibby").
 _SINGLE_NAME = re.compile(r"^[^\W\d_][\w'’.-]{2,29}$")
+# A user name with digits: letters first, letters after the digits or four letters before
+# them ("paulb203", "JWoodguy13"; not "Jun5", "May2025")
+_HANDLE = re.compile(r"^[^\W\d_]{4,}[\w.-]*\d[\w.-]*$|^[^\W\d_][\w.-]*\d+[^\W\d_][\w.-]*$")
 # A credit inside a byline line, after a date or a separator ("12/19 — 2025 by ibby",
 # "May 21, 2025 by The Ritualist"): what comes before it holds a digit or a mark.
 _AFTER_DATE_CREDITS = credit_alternation(CREDIT_CUES["after-date"], cases=("lower", "capital", "upper"))
+_LAST_POST = re.compile(r"(?i)\blast\s+(?:post|reply|comment)\s*$")
 _INLINE_BY = re.compile(rf"(?<=[\s|·•/—–-])(?:{_AFTER_DATE_CREDITS})\s+(?=\S)")
 
 
@@ -360,6 +367,8 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
                 named = named[again:]
         if named is None:
             inline = _INLINE_BY.search(text)
+            if inline is not None and _LAST_POST.search(text[: inline.start()]):
+                inline = None  # "... last post by nwberm": a reply's author, not the thread's
             if inline is not None and re.search(r"[\d|·•/—–]", text[: inline.start()]):
                 named = text[inline.end() :]
         if named:

@@ -101,6 +101,27 @@ def test_capitalised_phrases_of_everyday_words_are_not_authors() -> None:
     assert parse_bylines(["Rose Hill | May 3, 2025"]).authors == []
 
 
+def test_forum_credits_and_user_names() -> None:
+    """Issue 14: a forum's "Thread starter" and "Started by" credit the thread's author,
+    whose user name may hold digits; "last post by" credits a reply's."""
+    assert parse_bylines(["Thread starter paulb203", "Click For Summary"]).authors == ["paulb203"]
+    assert parse_bylines(["Thread starter slow-poke", "Start date Tuesday at 4:27 AM"]).authors == ["slow-poke"]
+    assert parse_bylines(["Started by Biology Forums, June 04, 2024, 11:23:55 AM"]).authors == ["Biology Forums"]
+    assert parse_bylines(["6.5K views 5 replies 5 participants last post by nwberm Jun 5, 2024"]).authors == []
+    assert parse_bylines(["By JWoodguy13"]).authors == ["JWoodguy13"]
+    assert [parse_bylines([x]).authors for x in ("By Jun5", "By May2025", "By 2025")] == [[], [], []]
+
+
+def test_agency_after_a_name_and_postmedia_credit() -> None:
+    """Issue 13: "with AP" / "mit dpa" after a credited name, and "Author of the
+    article:" before it (the name on its own line or after the colon)."""
+    assert parse_bylines(["By Jane Doe with AP"]).authors == ["Jane Doe"]
+    assert parse_bylines(["Von Diana Resnik mit AP"]).authors == ["Diana Resnik"]
+    assert parse_bylines(["Author of the article: Jody Robbins"]).authors == ["Jody Robbins"]
+    lines = ["Author of the article:", "Jody Robbins", "Published Jun 05, 2026"]
+    assert parse_bylines(lines).authors == ["Jody Robbins"]
+
+
 def test_names_ending_in_in_and_roles_keep_their_person() -> None:
     assert parse_bylines(["By Kevin Smith"]).authors == ["Kevin Smith"]
     assert parse_bylines(["Erin Spain"]).authors == ["Erin Spain"]
