@@ -37,6 +37,7 @@ coloured by label) to ``--out``; intermediate files go to ``OUT/tmp/``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import hashlib
 import json
@@ -183,9 +184,13 @@ def score_tool(tool: str, out: Path, pages: list[dict[str, Any]]) -> tuple[dict[
         if "summary" not in d:
             recs[d["id"]] = d
     scores = []
+    named: list[PageScore] = []  # authors scored on the names a tool gives, not its byline lines
     for r in pages:
         rec = recs.get(r["id"], {"error": "missing"})
-        scores.append(score_article(_articles(rec), _gold(r), id=r["id"], site=r["site"], page_type=r.get("page_type")))
+        articles = _articles(rec)
+        scores.append(score_article(articles, _gold(r), id=r["id"], site=r["site"], page_type=r.get("page_type")))
+        names_only = [dataclasses.replace(a, bylines=list(a.authors)) for a in articles]
+        named.append(score_article(names_only, _gold(r), id=r["id"]))
     body = [s.body_f1 for s in scores if s.body_f1 is not None]
     q: dict[str, Any] = {"body_f1": _mean(body), "body_pages": len(body)}
     q["all_body_f1"] = _mean([s.all_body_f1 for s in scores if s.all_body_f1 is not None])
@@ -209,8 +214,9 @@ def score_tool(tool: str, out: Path, pages: list[dict[str, Any]]) -> tuple[dict[
     if tool in AUTHOR_TOOLS and with_authors:
         q["author_accuracy"] = _mean([float(s.authors_found == s.authors_total) for s in with_authors])
         q["author_recall"] = sum(s.authors_found for s in with_authors) / sum(s.authors_total for s in with_authors)
+        q["author_name_accuracy"] = _mean([float(s.authors_found == s.authors_total) for s in named if s.authors_total])
     else:
-        q["author_accuracy"] = q["author_recall"] = None
+        q["author_accuracy"] = q["author_recall"] = q["author_name_accuracy"] = None
     q["author_pages"] = len(with_authors)
     return q, scores
 
@@ -234,7 +240,10 @@ def results_markdown(results: dict[str, Any]) -> str:
         "Body F1: bag-of-words F1 of the main article's body against the gold body, averaged over "
         "pages with a gold body. Headline: main headline matches the gold title (site suffixes "
         "allowed), over pages with a gold title, for tools that extract a title. Authors: every "
-        "gold author found, over pages that name authors, for tools that extract authors. "
+        "gold author found, over pages that name authors, for tools that extract authors: "
+        '"shown" counts a name that stands in one of cleaner\'s byline lines ("By Jane Doe | '
+        'May 3"), "names" only the author names a tool gives (a peer gives names only, so '
+        "both count the same for it). "
         "Speed: pages/s over summed per-page extraction time (one process per tool, one tool at "
         "a time; import and model loading excluded); memory: peak RSS of that process. "
         '× = ratio to cleaner in the same mode. "all articles": cleaner\'s body F1 when the '
@@ -248,7 +257,7 @@ def results_markdown(results: dict[str, Any]) -> str:
         types = sorted({t for r in rows.values() for t in r.get("body_f1_by_type", {})})
         lines += ["", f"## {title}", ""]
         head = ["tool", "body F1", "all articles", *[f"F1 {t}" for t in types], "F1 non-English"]
-        head += ["headline", "authors"]
+        head += ["headline", "authors shown", "author names"]
         head += ["pages/s", "× speed", "peak MB", "× mem", "errors", "timeouts"]
         lines.append("| " + " | ".join(head) + " |")
         lines.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
@@ -265,6 +274,7 @@ def results_markdown(results: dict[str, Any]) -> str:
                 _fmt(r.get("body_f1_non_english")),
                 _fmt(r["headline_accuracy"]),
                 _fmt(r["author_accuracy"]),
+                _fmt(r.get("author_name_accuracy")),
                 f"{r['pages_per_second']:.1f}",
                 f"{r['speed_ratio']:.2f}" if r.get("speed_ratio") is not None else "–",
                 f"{r['peak_rss_mb']:.0f}",
@@ -339,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"body F1 {_fmt(quality['body_f1'])} (article pages "
                 f"{_fmt(quality['body_f1_by_type'].get('article', {}).get('f1'))}, non-English "
                 f"{_fmt(quality['body_f1_non_english'])}), headline {_fmt(quality['headline_accuracy'])}, "
-                f"authors {_fmt(quality['author_accuracy'])}, {row['pages_per_second']:.1f} pages/s, "
+                f"authors {_fmt(quality['author_accuracy'])} (names {_fmt(quality['author_name_accuracy'])}), "
+                f"{row['pages_per_second']:.1f} pages/s, "
                 f"{summary['peak_rss_mb']:.0f} MB, {summary['errors']} errors, "
                 f"{summary['timeouts']} timeouts",
                 file=sys.stderr,
