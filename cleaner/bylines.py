@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .lexicon import (
     CREDIT_CUES,
+    DATE_START,
     DESK_WORDS,
     INTERFACE_WORDS,
     MONTH_PATTERN,
@@ -205,6 +206,7 @@ def _before_outlet(part: str) -> str:
 
 
 def _split_names(text: str, *, credited: bool = False) -> list[str]:
+    text = text.strip(" -–—|·•/")  # separators a rendering left at the ends ("Pierce Freeman//")
     text = re.split(
         r"\s[|·•⋅–—-]\s|\s-\s|,?\s*\b(?i:(?:last\s+)?(?:updated|published|posted))\b|\s(?:on|am|um|le|el)\s",
         text,
@@ -242,6 +244,28 @@ _HANDLE = re.compile(r"^[^\W\d_]{4,}[\w.-]*\d[\w.-]*$|^[^\W\d_][\w.-]*\d+[^\W\d_
 # A credit inside a byline line, after a date or a separator ("12/19 — 2025 by ibby",
 # "May 21, 2025 by The Ritualist"): what comes before it holds a digit or a mark.
 _AFTER_DATE_CREDITS = credit_alternation(CREDIT_CUES["after-date"], cases=("lower", "capital", "upper"))
+# The header of a forum thread's first post: the user name, then the date and the post's
+# number 1 ("blumo September 22, 2024, 2:43pm 1", "hayley.p 2 May 2025 18:48 1",
+# "Laubrani (Laubrani) July 30, 2024, 3:22pm 1"), or the user name marked as the thread's
+# starter ("JWoodguy13 Discussion starter").
+_POSTER = re.compile(r"^([^\W\d_][\w.'’-]{1,39})(?:\s+\([^)]{1,40}\))?\s+")
+_FIRST_POST = re.compile(r"\s#?1$")
+_STARTER = re.compile(r"^([^\W\d_][\w.'’-]{1,39})\s+(?i:discussion\s+starter|thread\s+starter|original\s+poster|OP)$")
+
+
+def _forum_poster(text: str) -> str | None:
+    """The user name of a forum thread's first post header or starter mark (see
+    ``_POSTER``), or None."""
+    m = _STARTER.match(text)
+    if m is not None:
+        return m.group(1)
+    m = _POSTER.match(text)
+    if m is None or _FIRST_POST.search(text) is None or not DATE_START.match(text, m.end()):
+        return None
+    name = m.group(1)
+    return None if common_word(name) or not_name_word(name.lower()) else name  # not "Updated"
+
+
 _LAST_POST = re.compile(r"(?i)\blast\s+(?:post|reply|comment)\s*$")
 _INLINE_BY = re.compile(rf"(?<=[\s|·•/—–-])(?:{_AFTER_DATE_CREDITS})\s+(?=\S)")
 
@@ -365,6 +389,8 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
             again = credit_prefix(named)  # "Author Posted by Soliant on ..."
             if again is not None:
                 named = named[again:]
+        if named is None:
+            named = _forum_poster(text)
         if named is None:
             inline = _INLINE_BY.search(text)
             if inline is not None and _LAST_POST.search(text[: inline.start()]):

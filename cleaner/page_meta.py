@@ -115,6 +115,13 @@ def _text_of(el: etree._Element) -> str:
     return _norm("".join(str(t) for t in el.itertext()))
 
 
+def _spaced_text_of(el: etree._Element) -> str:
+    """An element's text content with a space between its text nodes, white space
+    normalised: an author box's name and date in elements of their own ("Mazi",
+    "December 19, 2025") stay apart, as the rendered page shows them."""
+    return _norm(" ".join(str(t) for t in el.itertext()))
+
+
 def _unescaped(text: str | None) -> str:
     """A declared value with entities a CMS escaped twice resolved ("Movers &#038; More")."""
     return _norm(html.unescape(text)) if text and "&" in text else _norm(text)
@@ -253,7 +260,7 @@ def _class_marked_author(root: etree._Element, site_name: str | None) -> tuple[s
         if i + 1 < len(marked) and any(a is el for a in marked[i + 1].iterancestors()):
             continue
         seen += 1
-        line = _text_of(el)
+        line = _spaced_text_of(el)
         if credit_prefix(line) is None:  # the markup says "author": read it as credited
             line = f"By {line}"
         found = [n for n in parse_bylines([line]).authors if plausible_person(n)]

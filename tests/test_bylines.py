@@ -112,6 +112,18 @@ def test_forum_credits_and_user_names() -> None:
     assert [parse_bylines([x]).authors for x in ("By Jun5", "By May2025", "By 2025")] == [[], [], []]
 
 
+def test_first_post_header_names_the_thread_author() -> None:
+    """Issue 14: a forum's first post header (user name, date, post number 1) and a
+    "Discussion starter" mark name the thread's author; a later post's header does not,
+    nor does a word that is no user name."""
+    assert parse_bylines(["blumo September 22, 2024, 2:43pm 1"]).authors == ["blumo"]
+    assert parse_bylines(["hayley.p 2 May 2025 18:48 1"]).authors == ["hayley.p"]
+    assert parse_bylines(["Laubrani (Laubrani) July 30, 2024, 3:22pm 1"]).authors == ["Laubrani"]
+    assert parse_bylines(["JWoodguy13 Discussion starter"]).authors == ["JWoodguy13"]
+    assert parse_bylines(["charrich87 April 5, 2023, 11:48am 2"]).authors == []
+    assert parse_bylines(["Updated September 22, 2024 1", "Jane Doe"]).authors == ["Jane Doe"]
+
+
 def test_agency_after_a_name_and_postmedia_credit() -> None:
     """Issue 13: "with AP" / "mit dpa" after a credited name, and "Author of the
     article:" before it (the name on its own line or after the colon)."""

@@ -100,6 +100,8 @@ def test_marked_authors_rel_itemprop_and_author_links() -> None:
         ('<div class="comment-author">Max Roe</div>', ()),  # a comment's author
         ('<div class="author-bio">Jane Doe writes about food.</div>', ()),  # not a name
         ('<p class="byline">Staff Reporter</p>', ()),  # a desk
+        # a credit and a name in elements of their own are read apart ("BySummer Swann-" before)
+        ('<div class="td-post-author-name">By<a href="/u/ss">Summer Swann</a>-</div>', ("Summer Swann",)),
     ],
 )
 def test_authors_marked_by_class_where_nothing_else_names_one(body: str, authors: tuple[str, ...]) -> None:
