@@ -40,7 +40,7 @@ _ARTICLE_TYPE = re.compile(r"(?:Article|BlogPosting|Posting|Report)$")
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»:]\s+|\s*[|»]\s*")
 _WS = re.compile(r"\s+")
 # A name: two to five words, none of them a URL or a handle
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b)\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\b(?:and|und|et|y|og|och)\b)\s*")
 _MAX_NAME_WORDS = 5
 
 
@@ -165,14 +165,15 @@ def _is_organisation(obj: dict[str, Any]) -> bool:
     return any(t.rsplit("/", 1)[-1].endswith(("Organization", "Corporation")) for t in _types(obj))
 
 
-def _names(value: Any) -> list[str]:
-    """Author names from a JSON-LD ``author`` value: people only, not organisations."""
+def _names(value: Any, *, organisations: bool = False) -> list[str]:
+    """Author names from a JSON-LD ``author`` value: people only, not organisations
+    (unless ``organisations``)."""
     out: list[str] = []
     items = value if isinstance(value, list) else [value]
     for item in items:
         if isinstance(item, str):
             out.append(_unescaped(item))
-        elif isinstance(item, dict) and not _is_organisation(item):
+        elif isinstance(item, dict) and (organisations or not _is_organisation(item)):
             name = item.get("name")
             if isinstance(name, str):
                 out.append(_unescaped(name))
@@ -293,6 +294,32 @@ def _clean_names(values: list[str], site_name: str | None) -> tuple[str, ...]:
             if name.casefold() not in seen:
                 seen.add(name.casefold())
                 out.append(name)
+    return tuple(out)
+
+
+_NOT_DECLARED_NAME = re.compile(
+    r"(?i)https?:|www\.|/|@|\d{3,}|^(?:admin|administrator|webmaster|root|user|undefined|null|none|unknown)$"
+)
+_MAX_DECLARED_WORDS = 6
+
+
+def _declared_names(values: list[str]) -> tuple[str, ...]:
+    """The author a page declares where it names no person (its JSON-LD ``author``,
+    organisations included, or an author meta tag): a user name, a team, a desk or an
+    agency ("Kev", "InstaTunnel Team", "DER SPIEGEL", "dpa"), split at "and" and commas,
+    of at most six words; no URL, e-mail address, number, CMS account ("admin") or a
+    script's placeholder ("undefined")."""
+    out: list[str] = []
+    for value in values:
+        value = _norm(value)
+        value = value[credit_prefix(value) or 0 :]
+        for name in _NAME_SPLIT.split(value):
+            name = name.strip(" .")
+            if not name or len(name.split()) > _MAX_DECLARED_WORDS or _NOT_DECLARED_NAME.search(name):
+                continue
+            if not any(c.isalpha() for c in name) or name.casefold() in {n.casefold() for n in out}:
+                continue
+            out.append(name)
     return tuple(out)
 
 
@@ -426,6 +453,7 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
             meta[key] = content
     headline = None
     ld_authors: list[str] = []
+    ld_declared: list[str] = []  # organisations too
     declared_date = None
     site_name = meta.get("og:site_name")
     for obj in _json_ld(root):
@@ -435,6 +463,8 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
             headline = _unescaped(obj["headline"])
         if not ld_authors:
             ld_authors = _names(obj.get("author"))
+        if not ld_declared:
+            ld_declared = _names(obj.get("author"), organisations=True)
         if declared_date is None and isinstance(obj.get("datePublished"), str) and obj["datePublished"].strip():
             declared_date = obj["datePublished"]
         publisher = obj.get("publisher")
@@ -449,6 +479,11 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
         authors = _clean_names(_marked_authors(root), site_name)
     if not authors:
         authors = _class_marked_author(root, site_name)
+    if not authors:  # no person's name anywhere: what the page declares as its author
+        for source in (ld_declared, *([meta[k]] for k in _AUTHOR_KEYS if k in meta)):
+            authors = _declared_names(source)
+            if authors:
+                break
     title_el = root.find(".//title")
     h1s = [_text_of(h) for h in root.iter("h1")]
     declared = [

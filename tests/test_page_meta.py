@@ -123,7 +123,36 @@ def test_names_that_are_not_people_are_dropped() -> None:
             )
         )
     )
-    assert m.authors == ()
+    # no person's name: what the page declares stands, but for a URL and a CMS account
+    assert m.authors == ("Coast Daily", "jane doe")
+    person = page_meta_from_tree(
+        parse_html(
+            _page(
+                '<meta property="og:site_name" content="Coast Daily">'
+                '<meta name="author" content="Coast Daily, admin, Jane Doe">'
+            )
+        )
+    )
+    assert person.authors == ("Jane Doe",)  # a person's name, where there is one, and only it
+
+
+@pytest.mark.parametrize(
+    ("declared", "authors"),
+    [
+        ('{"@type": "NewsArticle", "author": {"@type": "Organization", "name": "DER SPIEGEL"}}', ("DER SPIEGEL",)),
+        ('{"@type": "BlogPosting", "author": {"@type": "Person", "name": "Kev"}}', ("Kev",)),
+        ('{"@type": "Article", "author": [{"name": "InstaTunnel Team"}]}', ("InstaTunnel Team",)),
+        ('{"@type": "Article", "author": "Trine Juncher Jørgensen og Tôrtia Reimer-Johansen"}',
+         ("Trine Juncher Jørgensen", "Tôrtia Reimer-Johansen")),
+        ('{"@type": "Article", "author": "https://www.facebook.com/someone"}', ()),
+        ('{"@type": "Article", "author": "undefined"}', ()),
+    ],
+)  # fmt: skip
+def test_declared_authors_where_no_person_is_named(declared: str, authors: tuple[str, ...]) -> None:
+    """Issue 14: a user name, a team, a desk or an agency that the page declares as its
+    author is its author where no person's name is found."""
+    page = _page(f'<script type="application/ld+json">{declared}</script>')
+    assert page_meta_from_tree(parse_html(page)).authors == authors
 
 
 def test_nothing_declared_gives_an_empty_meta() -> None:
