@@ -95,6 +95,7 @@ CREDIT_PREFIXES: dict[str, tuple[str, ...]] = {
         "author of the article",
         "thread starter",
         "started by",
+        "post by",
     ),
     "de": ("von", "autor", "autorin", "autorin/autor", "autoren", "text", "ein beitrag von", "verfasst von"),
     "fr": ("par", "auteur", "auteure", "rédigé par", "propos recueillis par"),

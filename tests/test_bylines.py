@@ -192,7 +192,12 @@ def test_authors_of_byline_lines(line: str, authors: list[str]) -> None:
     [
         ("By Samya Kullab and Vasilisa Stepanenko The Associated Press", ["Samya Kullab", "Vasilisa Stepanenko"]),
         ("By Jane Doe Reuters", ["Jane Doe"]),
-        ("By The Associated Press", []),
+        # a credit that names an agency or a desk only: it is the author, as the pages'
+        # gold and the peers take it
+        ("By The Associated Press", ["The Associated Press"]),
+        ("Von dpa 30.04.2024, 18:58", ["dpa"]),
+        ("By MND Staff", ["MND Staff"]),
+        ("Photo by David Kawai/Bloomberg", []),
         ("New York Times", []),
     ],
 )
