@@ -38,13 +38,14 @@ import itertools
 import re
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cleaner.pipeline.featurize import _STOPWORDS  # noqa: E402
-from cleaner.samples import read_jsonl  # noqa: E402
+from cleaner.samples import LabelledPage, read_jsonl  # noqa: E402
 
 MIN_SITES = 40
 EVERYDAY_MIN_SITES = 3
@@ -53,15 +54,19 @@ EVERYDAY_OUT = ROOT / "cleaner" / "models" / "everyday_words.txt"
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+def _browser_pages(train_file: Path) -> Iterator[tuple[str, LabelledPage]]:
+    """The ``browser`` renderings of ``train_file``'s pages, with each one's site."""
+    for page in read_jsonl(train_file):
+        if page.meta.get("render") == "browser":
+            yield page.site or str(page.meta.get("url") or page.id), page
+
+
 def common_words(train_file: Path, min_sites: int = MIN_SITES) -> list[str]:
     """Words in the text of at least ``min_sites`` sites of ``train_file``, given names
     aside, sorted."""
     sites: dict[str, set[str]] = defaultdict(set)
     given: Counter[str] = Counter()
-    for page in read_jsonl(train_file):
-        if page.meta.get("render") != "browser":
-            continue
-        site = page.site or str(page.meta.get("url") or page.id)
+    for site, page in _browser_pages(train_file):
         for word in set(_WORD.findall(page.text.lower())):
             sites[word].add(site)
         gold = page.meta.get("gold") or {}
@@ -79,10 +84,7 @@ def everyday_words(train_file: Path, min_sites: int = EVERYDAY_MIN_SITES) -> lis
     aside (stop words excepted), sorted."""
     sites: dict[str, set[str]] = defaultdict(set)
     name_words: set[str] = set()
-    for page in read_jsonl(train_file):
-        if page.meta.get("render") != "browser":
-            continue
-        site = page.site or str(page.meta.get("url") or page.id)
+    for site, page in _browser_pages(train_file):
         seen: set[str] = set()
         for line in page.text.splitlines():
             tokens = line.split()
@@ -98,6 +100,12 @@ def everyday_words(train_file: Path, min_sites: int = EVERYDAY_MIN_SITES) -> lis
     return sorted(w for w, s in sites.items() if len(s) >= min_sites and w not in names)
 
 
+def _write(path: Path, words: list[str], header: str) -> None:
+    """A word list, one word a line under a ``#`` header line."""
+    path.write_text(f"# {header}\n" + "\n".join(words) + "\n", encoding="utf-8")
+    print(f"wrote {len(words):,} words to {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.common_words", description=__doc__.split("\n")[0])
     ap.add_argument("data", type=Path, help="the training data folder (corpus/training)")
@@ -106,20 +114,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--everyday-min-sites", type=int, default=EVERYDAY_MIN_SITES)
     ap.add_argument("--everyday-out", type=Path, default=EVERYDAY_OUT)
     args = ap.parse_args(argv)
-    words = common_words(args.data / "train.jsonl.gz", args.min_sites)
-    header = (
-        f"# words in the text of at least {args.min_sites} sites of the train split; "
-        "built by `python -m training.common_words corpus/training`\n"
+    train = args.data / "train.jsonl.gz"
+    built = "built by `python -m training.common_words corpus/training`"
+    _write(
+        args.out,
+        common_words(train, args.min_sites),
+        f"words in the text of at least {args.min_sites} sites of the train split; {built}",
     )
-    args.out.write_text(header + "\n".join(words) + "\n", encoding="utf-8")
-    print(f"wrote {len(words):,} words to {args.out}")
-    everyday = everyday_words(args.data / "train.jsonl.gz", args.everyday_min_sites)
-    header = (
-        f"# words in lowercase after a lowercase word in the text of at least {args.everyday_min_sites} sites of "
-        "the train split, no word of a gold author's name; built by `python -m training.common_words corpus/training`\n"
+    _write(
+        args.everyday_out,
+        everyday_words(train, args.everyday_min_sites),
+        f"words in lowercase after a lowercase word in the text of at least {args.everyday_min_sites} sites of "
+        f"the train split, no word of a gold author's name; {built}",
     )
-    args.everyday_out.write_text(header + "\n".join(everyday) + "\n", encoding="utf-8")
-    print(f"wrote {len(everyday):,} words to {args.everyday_out}")
     return 0
 
 
