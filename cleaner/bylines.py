@@ -29,6 +29,7 @@ from .lexicon import (
     INTERFACE_WORDS,
     MONTH_PATTERN,
     MONTHS,
+    NEWS_AGENCIES,
     ROLE_WORDS,
     WEEKDAYS,
     credit_alternation,
@@ -236,7 +237,7 @@ def _split_names(text: str, *, credited: bool = False) -> list[str]:
 
 
 _DESK_MAX_WORDS = 5
-_AGENCIES = frozenset("reuters ap afp dpa bloomberg ansa efe sda apa kyodo xinhua upi pa aap".split())
+_AGENCIES = frozenset(NEWS_AGENCIES)
 
 
 def _credited_desk(text: str) -> list[str]:

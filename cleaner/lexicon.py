@@ -53,6 +53,7 @@ __all__ = [
     "MONTHS",
     "MONTH_PATTERN",
     "NAME_PARTICLES",
+    "NEWS_AGENCIES",
     "READ_TIME",
     "RELATED_HEADERS",
     "ROLE_WORDS",
@@ -280,6 +281,10 @@ DESK_WORDS: dict[str, tuple[str, ...]] = {
 }
 """Words of a credit that names a desk or an agency, not a person ("Reuters Staff",
 "AP National Security Writer", "Our Foreign Staff")."""
+
+NEWS_AGENCIES: tuple[str, ...] = tuple("reuters ap afp dpa bloomberg ansa efe sda apa kyodo xinhua upi pa aap".split())
+"""News agencies whose one-word name may be a story's whole credit ("Von dpa", "By AFP"),
+lower case."""
 
 INTERFACE_WORDS: dict[str, tuple[str, ...]] = {
     "en": tuple(

@@ -255,3 +255,16 @@ def test_stages_read_the_cue_tables() -> None:
     line = "Politik Von: Max Mustermann März 2025 | Kommentare"
     assert credited_author(line, 0, len(line)) == "Max Mustermann"
     assert _trim_title("How the Bridge Was Built Story By Jane Doe") == "How the Bridge Was Built"
+
+
+def test_a_credited_news_agency_is_the_author() -> None:
+    """Issues 13 and 14: a credit naming only a news agency of the lexicon gives the
+    agency as the author, in German and English alike; another lone word does not."""
+    from cleaner.bylines import parse_bylines
+    from cleaner.lexicon import NEWS_AGENCIES
+
+    for agency in ("dpa", "AFP", "Reuters", "Kyodo"):
+        assert agency.lower() in NEWS_AGENCIES
+        assert parse_bylines([f"Von {agency}"]).authors == [agency]
+        assert parse_bylines([f"By {agency} | May 3, 2025"]).authors == [agency]
+    assert parse_bylines(["By Newsroom"]).authors == []
