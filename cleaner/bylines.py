@@ -206,8 +206,12 @@ def _before_outlet(part: str) -> str:
     return part[: m.start()]
 
 
+# Marks a rendering leaves around a credited name ("Pierce Freeman//", "By Summer Swann -")
+_END_MARKS = " -–—|·•/"
+
+
 def _split_names(text: str, *, credited: bool = False) -> list[str]:
-    text = text.strip(" -–—|·•/")  # separators a rendering left at the ends ("Pierce Freeman//")
+    text = text.strip(_END_MARKS)
     text = re.split(
         r"\s[|·•⋅–—»›-]\s|\s-\s|,?\s*\b(?i:(?:last\s+)?(?:updated|published|posted))\b|\s(?:on|am|um|le|el)\s",
         text,
@@ -244,7 +248,7 @@ def _credited_desk(text: str) -> list[str]:
     """The agency, desk or outlet a credit names where it names no person ("By The
     Associated Press", "Von dpa 30.04.2024", "By MND Staff"), as the datasets' gold and
     the peers take it: up to a date, a time or a separator; at most five words."""
-    text = re.split(r"\s[|·•⋅–—-]\s|,", text.strip(" -–—|·•/"), maxsplit=1)[0]
+    text = re.split(r"\s[|·•⋅–—-]\s|,", text.strip(_END_MARKS), maxsplit=1)[0]
     text = _NAME_END.split(text, maxsplit=1)[0].strip(" .;:")
     words = text.split()
     if not words or len(words) > _DESK_MAX_WORDS or re.search(r"[\d/»›]|\bby\b", text):

@@ -19,7 +19,7 @@ import email.utils
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -110,16 +110,11 @@ def _norm(text: str | None) -> str:
     return _WS.sub(" ", strip_invisible(text or "")).strip()
 
 
-def _text_of(el: etree._Element) -> str:
-    """An element's text content, white space normalised."""
-    return _norm("".join(str(t) for t in el.itertext()))
-
-
-def _spaced_text_of(el: etree._Element) -> str:
-    """An element's text content with a space between its text nodes, white space
-    normalised: an author box's name and date in elements of their own ("Mazi",
-    "December 19, 2025") stay apart, as the rendered page shows them."""
-    return _norm(" ".join(str(t) for t in el.itertext()))
+def _text_of(el: etree._Element, *, spaced: bool = False) -> str:
+    """An element's text content, white space normalised; ``spaced``: a space between
+    its text nodes, so that an author box's name and date in elements of their own
+    ("Mazi", "December 19, 2025") stay apart, as the rendered page shows them."""
+    return _norm((" " if spaced else "").join(str(t) for t in el.itertext()))
 
 
 def _unescaped(text: str | None) -> str:
@@ -261,7 +256,7 @@ def _class_marked_author(root: etree._Element, site_name: str | None) -> tuple[s
         if i + 1 < len(marked) and any(a is el for a in marked[i + 1].iterancestors()):
             continue
         seen += 1
-        line = _spaced_text_of(el)
+        line = _text_of(el, spaced=True)
         if credit_prefix(line) is None:  # the markup says "author": read it as credited
             line = f"By {line}"
         found = [n for n in parse_bylines([line]).authors if plausible_person(n)]
@@ -273,28 +268,42 @@ def _class_marked_author(root: etree._Element, site_name: str | None) -> tuple[s
     return ()
 
 
-def _clean_names(values: list[str], site_name: str | None) -> tuple[str, ...]:
-    """Names split at "and" and commas, each of two to five words; no URL, handle, site
-    name, desk or agency; the first of names equal but for case."""
-    out: list[str] = []
-    seen: set[str] = set()
-    site = (site_name or "").casefold()
+def _name_parts(values: list[str]) -> Iterator[str]:
+    """The parts of declared author values: credit cut off, split at "and" and commas."""
     for value in values:
         value = _norm(value)
         value = value[credit_prefix(value) or 0 :]
         for name in _NAME_SPLIT.split(value):
-            name = name.strip(" .")
-            words = name.split()
-            if not 2 <= len(words) <= _MAX_NAME_WORDS or name[0].islower():
-                continue
-            if any(c in name for c in "/@:|()") or name.casefold() == site:
-                continue
-            if any(w.casefold() in NOT_PERSON_WORDS for w in words):
-                continue
-            if name.casefold() not in seen:
-                seen.add(name.casefold())
-                out.append(name)
+            yield name.strip(" .")
+
+
+def _first_of_each(names: Iterable[str]) -> tuple[str, ...]:
+    """``names`` without those equal to an earlier one but for case."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            out.append(name)
     return tuple(out)
+
+
+def _clean_names(values: list[str], site_name: str | None) -> tuple[str, ...]:
+    """Names split at "and" and commas, each of two to five words; no URL, handle, site
+    name, desk or agency; the first of names equal but for case."""
+    site = (site_name or "").casefold()
+
+    def person(name: str) -> bool:
+        words = name.split()
+        return (
+            2 <= len(words) <= _MAX_NAME_WORDS
+            and not name[0].islower()
+            and not any(c in name for c in "/@:|()")
+            and name.casefold() != site
+            and not any(w.casefold() in NOT_PERSON_WORDS for w in words)
+        )
+
+    return _first_of_each(name for name in _name_parts(values) if person(name))
 
 
 _NOT_DECLARED_NAME = re.compile(
@@ -309,18 +318,14 @@ def _declared_names(values: list[str]) -> tuple[str, ...]:
     agency ("Kev", "InstaTunnel Team", "DER SPIEGEL", "dpa"), split at "and" and commas,
     of at most six words; no URL, e-mail address, number, CMS account ("admin") or a
     script's placeholder ("undefined")."""
-    out: list[str] = []
-    for value in values:
-        value = _norm(value)
-        value = value[credit_prefix(value) or 0 :]
-        for name in _NAME_SPLIT.split(value):
-            name = name.strip(" .")
-            if not name or len(name.split()) > _MAX_DECLARED_WORDS or _NOT_DECLARED_NAME.search(name):
-                continue
-            if not any(c.isalpha() for c in name) or name.casefold() in {n.casefold() for n in out}:
-                continue
-            out.append(name)
-    return tuple(out)
+    return _first_of_each(
+        name
+        for name in _name_parts(values)
+        if name
+        and len(name.split()) <= _MAX_DECLARED_WORDS
+        and not _NOT_DECLARED_NAME.search(name)
+        and any(c.isalpha() for c in name)
+    )
 
 
 def _iso(value: str | None) -> str | None:
