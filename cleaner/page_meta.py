@@ -182,8 +182,7 @@ _AUTHOR_HREF = re.compile(r"/(?:author|authors|profiles?|contributors?)/[^/?#]+"
 def _marked_authors(root: etree._Element) -> list[str]:
     """Names the markup marks as the article's author: the first ``rel="author"`` or
     ``itemprop="author"`` element and its siblings marked alike (co-authors; marks in
-    teaser cards and comments further down are not read), else the first link to an
-    author's page."""
+    teaser cards and comments further down are not read)."""
     first: etree._Element | None = None
     marked: list[str] = []
     for el in root.iter("a", "span", "div", "p", "address", "li"):
@@ -194,11 +193,15 @@ def _marked_authors(root: etree._Element) -> list[str]:
         name_el = el.find('.//*[@itemprop="name"]')
         source = name_el if name_el is not None else el
         marked.append(source.get("content") or _text_of(source))
-    if marked:
-        return marked
+    return marked
+
+
+def _linked_author(root: etree._Element) -> list[str]:
+    """The text of the first link to an author's page that reads as a person's name
+    ("View more posts" and "Bluesky" do not), as a one-item list, or none."""
     for el in root.iter("a"):
-        if _AUTHOR_HREF.search(el.get("href") or ""):
-            return [_text_of(el)]
+        if _AUTHOR_HREF.search(el.get("href") or "") and plausible_person(text := _text_of(el)):
+            return [text]
     return []
 
 
@@ -422,8 +425,33 @@ def _published(root: etree._Element, meta: dict[str, str], declared: str | None)
     return None
 
 
-_AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+_AUTHOR_KEYS = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "byl",
+    "cxenseparse:author",
+)
 _DATE_KEYS = ("article:published_time", "datepublished", "parsely-pub-date", "pubdate", "date", "dc.date")
+# The label of a Twitter card's data field that holds the author (WordPress's Yoast
+# writes ``twitter:label1`` "Written by" and ``twitter:data1`` the name).
+_WRITTEN_BY_LABEL = re.compile(
+    r"(?i)^(?:written by|author|autor|autorin|geschrieben von|écrit par|escrito por|scritto da)$"
+)
+
+
+def _card_author(meta: dict[str, str]) -> list[str]:
+    """The author a Twitter card's labelled data field names (``twitter:data1`` under a
+    ``twitter:label1`` of "Written by"), as a one-item list, or none."""
+    for n in range(1, 5):
+        label, data = meta.get(f"twitter:label{n}"), meta.get(f"twitter:data{n}")
+        if label is None:
+            break
+        if data and _WRITTEN_BY_LABEL.match(label.strip()):
+            return [data]
+    return []
 
 
 def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
@@ -436,7 +464,9 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
     ``twitter:title``; ``<title>`` and a lone ``<h1>`` only where the page declares
     none of those (they are often the site's name). A form equal to the site name is
     never a title. Authors come from the first source that yields a person's name:
-    JSON-LD, author meta tags, then author markup and links.
+    JSON-LD, author meta tags, a Twitter card's "Written by" field, then author markup
+    and links; where none does, what the first of them declares (a user name, a team,
+    an agency).
 
     >>> from cleaner.html_text import parse_html
     >>> m = page_meta_from_tree(parse_html(
@@ -476,16 +506,18 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
         if site_name is None and isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
             site_name = _unescaped(publisher["name"]) or None
     authors: tuple[str, ...] = ()
-    for source in (ld_authors, *([meta[k]] for k in _AUTHOR_KEYS if k in meta)):
+    card = _card_author(meta)
+    for source in (ld_authors, *([meta[k]] for k in _AUTHOR_KEYS if k in meta), card):
         authors = _clean_names(source, site_name)
         if authors:
             break
+    marked = _marked_authors(root)
     if not authors:
-        authors = _clean_names(_marked_authors(root), site_name)
+        authors = _clean_names(marked or _linked_author(root), site_name)
     if not authors:
         authors = _class_marked_author(root, site_name)
     if not authors:  # no person's name anywhere: what the page declares as its author
-        for source in (ld_declared, *([meta[k]] for k in _AUTHOR_KEYS if k in meta)):
+        for source in (ld_declared, *([meta[k]] for k in _AUTHOR_KEYS if k in meta), card, marked):
             authors = _declared_names(source)
             if authors:
                 break

@@ -88,6 +88,41 @@ def test_marked_authors_rel_itemprop_and_author_links() -> None:
     assert linked.authors == ("Ann Lee",)
 
 
+def test_an_author_link_that_reads_as_no_person_is_skipped() -> None:
+    """Issue 14: "View more posts" and "Bluesky" link to author pages but name no one."""
+    links = '<a href="/author/dw/">View more posts</a> <a href="/author/dw/">Damien Walters</a>'
+    assert page_meta_from_tree(parse_html(_page("", links))).authors == ("Damien Walters",)
+    only = '<a href="https://bsky.app/profile/x">x</a><a href="/author/x/">Bluesky</a>'
+    assert page_meta_from_tree(parse_html(_page("", only))).authors == ()
+
+
+@pytest.mark.parametrize(
+    ("head", "authors"),
+    [
+        # WordPress's Yoast: a Twitter card field labelled "Written by"
+        ('<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Tyler Brown">',
+         ("Tyler Brown",)),
+        ('<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="4 minutes">'
+         '<meta name="twitter:label2" content="Written by"><meta name="twitter:data2" content="Staff">',
+         ("Staff",)),  # no person: the declared author
+        ('<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="4 minutes">', ()),
+        ('<meta name="cXenseParse:author" content="Harry Rabinowitz">', ("Harry Rabinowitz",)),
+    ],
+)  # fmt: skip
+def test_author_meta_of_twitter_cards_and_cxense(head: str, authors: tuple[str, ...]) -> None:
+    assert page_meta_from_tree(parse_html(_page(head))).authors == authors
+
+
+def test_a_user_name_the_markup_marks_as_author() -> None:
+    """Issue 14: a forum's or Q&A site's poster (itemprop="author"), a user name no
+    person's name beats: the first post's, not a reply's."""
+    body = (
+        '<div itemprop="author" itemscope><a href="/u/1">drat</a><meta itemprop="name" content="drat"></div>'
+        '<p>How do I ...</p><div class="reply"><span itemprop="author">ewok</span></div>'
+    )
+    assert page_meta_from_tree(parse_html(_page("", body))).authors == ("drat",)
+
+
 @pytest.mark.parametrize(
     ("body", "authors"),
     [
