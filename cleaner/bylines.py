@@ -63,7 +63,8 @@ _RELATIVE = re.compile(r"\b(\d+|an?|one)\s+(second|minute|min|hour|hr|day|week)s
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?")
 # "ByKathy Owen": rendered text drops the space between "By" and the linked name
 _GLUED_CREDITS = credit_alternation(CREDIT_CUES["glued"], cases=("capital",))
-_BY_GLUED = re.compile(rf"^\s*(?:{_GLUED_CREDITS})([A-ZÀ-Ý][a-zà-ÿ'’-]+\s.+)$")
+# ("Posted byDamien Walter" too)
+_BY_GLUED = re.compile(rf"^\s*(?:{_GLUED_CREDITS}|(?i:posted|written)\s+by)([A-ZÀ-Ý][a-zà-ÿ'’-]+\s.+)$")
 # a name ends where a date starts ("Kathy Owen January 21, 2025", "Jane Doe 3 min read")
 _NAME_END = re.compile(rf"\s(?:(?:{MONTH_PATTERN})\.?\s*\d|\d)", re.IGNORECASE)
 _NAME = re.compile(
@@ -213,7 +214,7 @@ _END_MARKS = " -–—|·•/"
 def _split_names(text: str, *, credited: bool = False) -> list[str]:
     text = text.strip(_END_MARKS)
     text = re.split(
-        r"\s[|·•⋅–—»›-]\s|\s-\s|,?\s*\b(?i:(?:last\s+)?(?:updated|published|posted))\b|\s(?:on|am|um|le|el)\s",
+        r"\s[|·•⋅–—»›-]\s|\s*[•●◆▪]|\s-\s|,?\s*\b(?i:(?:last\s+)?(?:updated|published|posted))\b|\s(?:on|am|um|le|el)\s",
         text,
         maxsplit=1,
     )[0]
@@ -325,7 +326,7 @@ def _everyday_words() -> frozenset[str]:
     return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
-def _everyday_phrase(name: str) -> bool:
+def everyday_phrase(name: str) -> bool:
     """Whether every word of a capitalised phrase is one that sites write in lowercase
     in running text, or one that many sites use: "Circular Motion", "Oatmeal Bread",
     "Home Security Expert" have a name's shape, but not a person's words."""
@@ -345,7 +346,7 @@ def common_word(word: str) -> bool:
 
 def plausible_person(name: str) -> bool:
     """Whether a capitalised phrase may be a person's name: not only words many sites
-    use or write in lowercase (:func:`_everyday_phrase`), and no word that is never a
+    use or write in lowercase (:func:`everyday_phrase`), and no word that is never a
     name's: of a desk or an agency ("Staff", "Reuters", "Newsroom"), a role, a button
     ("Twitter", "Teilen") or a day (:func:`cleaner.lexicon.not_name_word`).
 
@@ -355,7 +356,7 @@ def plausible_person(name: str) -> bool:
     words = _LETTERS.findall(name.lower())
     # words both whole and split at dashes: "Staff-Writer" and "Facebook-f" hold one
     tokens = {*words, *(w.lower() for w in _LETTERS_AND_DASH.findall(name))}
-    return bool(words) and not _everyday_phrase(name) and not any(not_name_word(w) for w in tokens)
+    return bool(words) and not everyday_phrase(name) and not any(not_name_word(w) for w in tokens)
 
 
 def _common_phrase(name: str) -> bool:
@@ -428,11 +429,14 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
                 if name not in authors:
                     authors.append(name)
             continue
-        head = re.split(r"\s[|·•#]|\s[-–—]\s", text.strip(" -–—|"), maxsplit=1)[0].strip()
+        head = re.split(r"\s[|·•#]|\s*[•●◆▪]|\s[-–—]\s", text.strip(" -–—|/"), maxsplit=1)[0].strip()
         head = _NAME_END.split(head, maxsplit=1)[0].strip()  # "Andrius Juodis June 2, 2025 Blog"
-        if not head or re.search(r"\d", head):
-            if raw is not None:  # a dated line: a name may stand between its marks
-                for part in re.split(r"\s[|·•/]\s", text)[1:]:
+        if not head or re.search(r"\d", head) or (raw is not None and text.startswith(raw)):
+            if raw is not None:  # a dated line: a name may stand between its marks, or after its date
+                parts = re.split(r"\s[|·•/]\s", text)[1:]
+                if text.startswith(raw):  # "Dec 17, 2025Julian K. Arni", "12.05.2024 Jane Doe"
+                    parts.append(text[len(raw) :])
+                for part in parts:
                     part = part.strip(" .,")
                     if (
                         _NAME.match(part)
@@ -455,7 +459,7 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
                 source = head
         elif _NAME.match(head) and len(head.split()) <= 4 and not run_together:
             for name in _split_names(head):
-                if name not in bare and not _common_phrase(name) and not _everyday_phrase(name):
+                if name not in bare and not _common_phrase(name) and not everyday_phrase(name):
                     bare.append(name)
     if not credited:
         authors.extend(name for name in bare if name not in authors)

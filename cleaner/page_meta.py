@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .bylines import NOT_PERSON_WORDS, parse_bylines, plausible_person
+from .bylines import NOT_PERSON_WORDS, everyday_phrase, parse_bylines, plausible_person
 from .lexicon import credit_prefix, strip_invisible
 
 if TYPE_CHECKING:
@@ -511,7 +511,8 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
         authors = _clean_names(source, site_name)
         if authors:
             break
-    marked = _marked_authors(root)
+    # the words of a marked link may be a button's ("View more posts"); a user name is one word
+    marked = [m for m in _marked_authors(root) if len(m.split()) < 2 or not everyday_phrase(m)]
     if not authors:
         authors = _clean_names(marked or _linked_author(root), site_name)
     if not authors:

@@ -175,6 +175,13 @@ def test_credited_author_without_a_word_glued_on() -> None:
         ("Liz Kenny Former McKinsey Consultant", ["Liz Kenny"]),
         ("27. Januar 2026 • Gregor Meier • 3 Minuten", ["Gregor Meier"]),
         ("June 9, 2025 | Home | World News", []),
+        # issue 14: marks a rendering leaves, glued credits and a name after the date
+        ("by Meaghan Weeden ● December 23, 2025 ● 6 min read", ["Meaghan Weeden"]),
+        ("By Workzone Team• 4 mins read", ["Workzone Team"]),
+        ("Pierce Freeman//", ["Pierce Freeman"]),
+        ("Posted byDamien WalterDecember 30, 2024December 30, 2024Posted inPodcast", ["Damien Walter"]),
+        ("Dec 17, 2025Julian K. Arni", ["Julian K. Arni"]),
+        ("May 3, 2025 Read More", []),
         # one word after a credit is a name only if it may be a person's
         ("by admin", []),
         ("By Staff", []),

@@ -94,6 +94,8 @@ def test_an_author_link_that_reads_as_no_person_is_skipped() -> None:
     assert page_meta_from_tree(parse_html(_page("", links))).authors == ("Damien Walters",)
     only = '<a href="https://bsky.app/profile/x">x</a><a href="/author/x/">Bluesky</a>'
     assert page_meta_from_tree(parse_html(_page("", only))).authors == ()
+    marked = '<a rel="author" href="/author/dw/">View more posts</a>'
+    assert page_meta_from_tree(parse_html(_page("", marked))).authors == ()
 
 
 @pytest.mark.parametrize(
