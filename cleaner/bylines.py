@@ -152,8 +152,8 @@ def is_date_line(line: str) -> bool:
 
 # A word run onto a name by a rendering that dropped the space ("Gabby BoucherIn
 # Budgeting", "Amanda FurrerUpdated: Dec 19"): a lower-case letter, then a capitalised
-# word that many sites use. "McKinsey" or "DeAndre" stay whole.
-_GLUED = re.compile(r"(?<=[a-zà-ÿ])([A-ZÀ-Ý][a-zà-ÿ]+)")
+# word that many sites use. "McKinsey", "MacDonald" or "DeAndre" stay whole.
+_GLUED = re.compile(r"(?<=[a-zà-ÿ])(?<!\bMc)(?<!\bMac)([A-ZÀ-Ý][a-zà-ÿ]+)")
 
 
 # A word glued onto another with no space between, where the first ends in three or
@@ -165,8 +165,8 @@ _CAMEL_GLUE = re.compile(r"[a-zà-ÿ]{3}[A-ZÀ-Ý]")
 def unglue_name(text: str) -> str:
     """A name without a word many sites use glued onto its end (see ``_GLUED``).
 
-    >>> unglue_name("Gabby BoucherIn"), unglue_name("Jane McKinsey")
-    ('Gabby Boucher', 'Jane McKinsey')
+    >>> unglue_name("Gabby BoucherIn"), unglue_name("Jane McKinsey"), unglue_name("Rachel MacDonald")
+    ('Gabby Boucher', 'Jane McKinsey', 'Rachel MacDonald')
     """
     return _unglue(text).strip()
 
