@@ -727,7 +727,7 @@ def _with_hidden_text(root: etree._Element, page: RenderedPage) -> RenderedPage:
 # to a placeholder (``<template id="B:0">`` or ``"P:0"``): what a browser shows once the
 # script has run, and the only copy of the text. On the 2,237 pages of the peers'
 # datasets, 37 carry such segments (wcxb-dev/4053: its whole article).
-_STREAMED_SEGMENT = re.compile(r"S:(\d+)\Z")
+_STREAMED_SEGMENT = re.compile(r"S:([0-9a-v]+)\Z")  # "S:0", "S:1a": React counts them in base 32
 _STREAMED_XPATH = etree.XPath('//*[@hidden][starts-with(@id, "S:")]')
 
 

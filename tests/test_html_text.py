@@ -230,6 +230,16 @@ def test_streamed_segment_without_placeholder_shown_where_it_stands() -> None:
     assert html_to_text(html).split("\n") == ["Shell", "Late content", "End"]
 
 
+def test_streamed_segments_numbered_in_base_32() -> None:
+    """React numbers its segments in base 32: the 43rd is "S:1a" (fundus/tr/AnadoluAjansi_2026_04_20,
+    its whole article)."""
+    html = (
+        "<html><body><p>Shell</p><template id='B:1a'></template><p>End</p>"
+        "<div hidden id='S:1a'><p>The article text.</p></div></body></html>"
+    )
+    assert html_to_text(html).split("\n") == ["Shell", "The article text.", "End"]
+
+
 def test_streamed_segments_leave_the_parsed_tree_alone() -> None:
     from lxml import etree
 
