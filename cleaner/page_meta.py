@@ -511,17 +511,17 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
         authors = _clean_names(source, site_name)
         if authors:
             break
-    # the words of a marked link may be a button's ("View more posts"); a user name is one word
-    marked = [m for m in _marked_authors(root) if len(m.split()) < 2 or not everyday_phrase(m)]
     if not authors:
+        # the words of a marked link may be a button's ("View more posts"); a user name is one word
+        marked = [m for m in _marked_authors(root) if len(m.split()) < 2 or not everyday_phrase(m)]
         authors = _clean_names(marked or _linked_author(root), site_name)
-    if not authors:
-        authors = _class_marked_author(root, site_name)
-    if not authors:  # no person's name anywhere: what the page declares as its author
-        for source in (ld_declared, *([meta[k]] for k in _AUTHOR_KEYS if k in meta), card, marked):
-            authors = _declared_names(source)
-            if authors:
-                break
+        if not authors:
+            authors = _class_marked_author(root, site_name)
+        if not authors:  # no person's name anywhere: what the page declares as its author
+            for source in (ld_declared, *([meta[k]] for k in _AUTHOR_KEYS if k in meta), card, marked):
+                authors = _declared_names(source)
+                if authors:
+                    break
     title_el = root.find(".//title")
     h1s = [_text_of(h) for h in root.iter("h1")]
     declared = [
