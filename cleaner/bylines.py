@@ -65,8 +65,13 @@ _TIME = re.compile(r"\b\d{1,2}:\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?[A-Z]{2,4}\b)?
 _GLUED_CREDITS = credit_alternation(CREDIT_CUES["glued"], cases=("capital",))
 # ("Posted byDamien Walter" too)
 _BY_GLUED = re.compile(rf"^\s*(?:{_GLUED_CREDITS}|(?i:posted|written)\s+by)([A-ZÀ-Ý][a-zà-ÿ'’-]+\s.+)$")
-# a name ends where a date starts ("Kathy Owen January 21, 2025", "Jane Doe 3 min read")
-_NAME_END = re.compile(rf"\s(?:(?:{MONTH_PATTERN})\.?\s*\d|\d)", re.IGNORECASE)
+# a name ends where a date starts ("Kathy Owen January 21, 2025", "Jane Doe 3 min read"),
+# a month's whole English name glued on too ("MaziDecember 19, 2025")
+_NAME_END = re.compile(
+    rf"\s(?:(?:{MONTH_PATTERN})\.?\s*\d|\d)|(?<=[a-zà-ÿ])(?-i:January|February|March|April|May|June|July|"
+    rf"August|September|October|November|December)\s*\d",
+    re.IGNORECASE,
+)
 _NAME = re.compile(
     r"^(?:[A-ZÀ-Ý][\w'’.-]*\.?|van|von|de|der|da|di|del|la|le|bin|al-?\w*)"
     r"(?:\s+(?:[A-ZÀ-Ý][\w'’.-]*|van|von|de|der|da|di|del|la|le|bin|al-?\w*)){1,3}$"
@@ -388,6 +393,8 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
     ['Jane Doe']
     >>> parse_bylines(["Tom Alweendo", "By Timo Shihepo", "15 November 2023"]).authors
     ['Timo Shihepo']
+    >>> parse_bylines(["Written by", "The Meetingnotes Team", "February 28, 2026"]).authors
+    ['The Meetingnotes Team']
     >>> parse_bylines(["By Amanda FurrerUpdated: Dec 19, 2025"]).authors
     ['Amanda Furrer']
     >>> [parse_bylines([x]).authors for x in ("Autorin: Jane Doe", "di Mario Rossi", "Reported by Jane Doe")]
@@ -401,8 +408,16 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
     published_raw: str | None = None
     bare: list[str] = []  # names of lines that are only a name: used when no line credits one
     credited = False
+    credit = ""  # a line that is only a credit ("By", "Written by"): it credits the next line
     for line in bylines:
         text = " ".join(line.split())
+        carried = bool(credit and text)
+        if carried:
+            text, credit = f"{credit} {text}", ""
+        at = credit_prefix(f"{text} X")
+        if at is not None and at >= len(text):  # the rendering put the name in a block of its own
+            credit = text
+            continue
         iso, raw = _find_date(text, reference_time)
         if raw is not None and ((published is None and iso is not None) or published_raw is None):
             published_raw = raw
@@ -426,6 +441,8 @@ def parse_bylines(bylines: Sequence[str], *, reference_time: datetime | None = N
         if named:
             credited = True
             for name in _split_names(named, credited=True) or _credited_desk(named):
+                if carried and everyday_phrase(name):  # "By" over a category line ("Remote Work")
+                    continue
                 if name not in authors:
                     authors.append(name)
             continue

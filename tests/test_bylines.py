@@ -195,6 +195,21 @@ def test_authors_of_byline_lines(line: str, authors: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lines", "authors"),
+    [
+        # issue 14: a credit the rendering put in a block of its own credits the next line
+        (["By", "The Meetingnotes Team", "February 28, 2026"], ["The Meetingnotes Team"]),
+        (["Written by", "Lauren", "Updated October 17, 2025"], ["Lauren"]),
+        (["By", "Remote Work"], []),  # a category line under the credit: no person
+        (["By"], []),
+        (["By MaziDecember 19, 2025"], ["Mazi"]),  # a month's name glued on
+    ],
+)
+def test_a_credit_on_a_line_of_its_own(lines: list[str], authors: list[str]) -> None:
+    assert parse_bylines(lines).authors == authors
+
+
+@pytest.mark.parametrize(
     ("line", "authors"),
     [
         ("By Samya Kullab and Vasilisa Stepanenko The Associated Press", ["Samya Kullab", "Vasilisa Stepanenko"]),
