@@ -206,14 +206,16 @@ def _linked_author(root: etree._Element) -> list[str]:
 
 
 # Class names that mark an author's name ("author", "post-author", "byline__name",
-# "elementor-author-box__name"), split at "-" and "_"; the parts of a class that marks
-# something else about an author (a comment's, a picture, a biography, a date).
+# "elementor-author-box__name", "authorName"), split at "-", "_" and camel case; the
+# parts of a class that marks something else about an author (a comment's, a picture,
+# a biography, a date).
 _AUTHOR_CLASS_PARTS = frozenset({"author", "byline"})
 _NOT_AUTHOR_CLASS_PARTS = frozenset(
     "comment comments reply avatar bio biography description desc img image photo pic picture date time "
     "meta social follow email link links url".split()
 )
 _CLASS_PARTS = re.compile(r"[-_]+")
+_CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _MAX_CLASS_MARKED = 5
 
 
@@ -236,8 +238,9 @@ def _author_class(el: etree._Element) -> bool:
     cls = el.get("class") if isinstance(el.tag, str) else None
     if not cls:
         return False
-    for token in cls.lower().split():
-        parts = set(_CLASS_PARTS.split(token))
+    for token in cls.split():
+        # split at dashes and underscores, and where a capital starts a word ("authorName")
+        parts = {p.lower() for p in _CLASS_PARTS.split(_CAMEL_CASE.sub("_", token))}
         if parts & _AUTHOR_CLASS_PARTS and not parts & _NOT_AUTHOR_CLASS_PARTS:
             return True
     return False

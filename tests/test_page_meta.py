@@ -135,6 +135,8 @@ def test_a_user_name_the_markup_marks_as_author() -> None:
         ),
         ('<p class="Byline">By Jane Doe | March 3, 2025</p>', ("Jane Doe",)),  # credit and date cut off
         ('<span class="c-byline__author-name">Max Roe</span>', ("Max Roe",)),
+        ('<p class="authorName">Max Roe</p>', ("Max Roe",)),  # camel case
+        ('<div class="postAuthorAvatar">Max Roe</div>', ()),  # its picture
         ('<div class="comment-author">Max Roe</div>', ()),  # a comment's author
         ('<div class="author-bio">Jane Doe writes about food.</div>', ()),  # not a name
         ('<p class="byline">Staff Reporter</p>', ()),  # a desk
