@@ -172,7 +172,11 @@ class Cleaner:
             furniture=page.meta.furniture if page.meta is not None else (),
             article_filter=self.article_filter,
             observe_articles=self._observe_articles,
-            markup=unit_markup(page.rendered, units) if page.rendered is not None else None,
+            markup=(
+                unit_markup(page.rendered, units, article=page.meta is not None and page.meta.kind == "article")
+                if page.rendered is not None
+                else None
+            ),
         )
 
     def _rank_headlines(

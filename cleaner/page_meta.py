@@ -36,6 +36,8 @@ __all__ = ["PageMeta", "page_meta_from_tree", "read_html", "read_html_page"]
 
 # JSON-LD types that describe an article (NewsArticle, BlogPosting, ReportageNewsArticle ...)
 _ARTICLE_TYPE = re.compile(r"(?:Article|BlogPosting|Posting|Report)$")
+# JSON-LD types of a forum thread or a question and its answers: their replies are content
+_DISCUSSION_TYPE = re.compile(r"^(?:DiscussionForumPosting|QAPage|Question|SocialMediaPosting)$")
 # Separators between a title and a site name in <title> and og:title
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»:]\s+|\s*[|»]\s*")
 _WS = re.compile(r"\s+")
@@ -66,6 +68,10 @@ class PageMeta:
             ``og:url``), or the one the caller knows (``cleaner clean --url``). A
             retrained model's scope routes the page by its host
             (:mod:`cleaner.scope`); nothing else reads it.
+        kind: what the page declares itself: ``"article"`` (a JSON-LD article type,
+            or ``og:type`` "article"), ``"discussion"`` (a JSON-LD forum post, question
+            or Q&A page; it wins over an article), or None. On an article the
+            comment thread after it is never body (:mod:`cleaner.pipeline.containers`).
     """
 
     title: str | None = None
@@ -75,6 +81,7 @@ class PageMeta:
     site_name: str | None = None
     furniture: tuple[tuple[int, int], ...] = ()
     url: str | None = None
+    kind: str | None = None
 
     def __post_init__(self) -> None:
         if self.title and not self.titles:  # PageMeta(title="...") looks for the title itself
@@ -494,9 +501,15 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
     ld_declared: list[str] = []  # organisations too
     declared_date = None
     site_name = meta.get("og:site_name")
+    kind = "article" if meta.get("og:type", "").strip().lower() == "article" else None
     for obj in _json_ld(root):
-        if not any(_ARTICLE_TYPE.search(t) for t in _types(obj)):
+        types = _types(obj)
+        if any(_DISCUSSION_TYPE.match(t) for t in types):
+            kind = "discussion"
+        if not any(_ARTICLE_TYPE.search(t) for t in types):
             continue
+        if kind is None:
+            kind = "article"
         if headline is None and isinstance(obj.get("headline"), str) and obj["headline"].strip():
             headline = _unescaped(obj["headline"])
         if not ld_authors:
@@ -551,6 +564,7 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
         published=_published(root, meta, declared_date),
         site_name=site_name,
         url=_canonical_url(root, meta),
+        kind=kind,
     )
 
 

@@ -123,6 +123,22 @@ def test_a_page_that_is_mostly_comments_keeps_them() -> None:
     assert labels == [H, B, B, B]
 
 
+def test_a_declared_article_loses_a_long_comment_thread() -> None:
+    """Issue 14: on a page that declares itself an article, a comment thread longer than
+    the article is junk too; a forum thread (not declared an article) keeps its replies."""
+    labels = [H, B, B, B, B]
+    words = [8, 200, 150, 150, 150]
+    comments = [False, False, True, True, True]
+    drop_comment_threads(labels, words, comments, article=True)
+    assert labels == [H, B, J, J, J]
+    forum = [H, B, B, B, B]
+    drop_comment_threads(forum, words, comments)
+    assert forum == [H, B, B, B, B]
+    short = [H, B, B, B]  # a short first post: no article of its own
+    drop_comment_threads(short, [8, 60, 150, 150], [False, False, True, True], article=True)
+    assert short == [H, B, B, B]
+
+
 def test_comment_markup_read_from_the_page_but_not_in_code() -> None:
     para = "The council met on Monday and spoke at length about the costs of the harbour plans."
     html = (

@@ -550,6 +550,21 @@ def test_public_functions_are_named_for_what_they_take() -> None:
     assert meta == page_meta_from_tree(parse_html(html)) and meta is not None and meta.authors == ("Jane Doe",)
 
 
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        ('<meta property="og:type" content="article">', "article"),
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "A"}</script>', "article"),
+        ('<meta property="og:type" content="article"><script type="application/ld+json">'
+         '{"@type": "DiscussionForumPosting", "headline": "A"}</script>', "discussion"),
+        ('<script type="application/ld+json">{"@type": "QAPage"}</script>', "discussion"),
+        ('<meta property="og:type" content="website">', None),
+    ],
+)  # fmt: skip
+def test_what_the_page_declares_itself(head: str, kind: str | None) -> None:
+    assert page_meta_from_tree(parse_html(_page(head))).kind == kind
+
+
 def test_the_declared_url_is_read() -> None:
     """A retrained model's scope routes a page by the URL it declares (issue 19)."""
     canonical = (

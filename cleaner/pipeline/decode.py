@@ -413,7 +413,10 @@ def finish_decoding(
     if d.markup is not None:
         markup = d.markup
         steps.run("container-articles", lambda: join_container_articles(labels, words, markup.ancestors))
-        steps.run("comment-threads", lambda: drop_comment_threads(labels, words, markup.in_comments))
+        steps.run(
+            "comment-threads",
+            lambda: drop_comment_threads(labels, words, markup.in_comments, article=markup.article),
+        )
     steps.run("lede-articles", lambda: join_lede_articles(labels, words))
     if why is not None:
         why[:] = steps.why
