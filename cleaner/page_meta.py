@@ -281,13 +281,18 @@ def _class_marked_author(root: etree._Element, site_name: str | None) -> tuple[s
     return ()
 
 
+# An author's desk code after the name ("Elena Oberholzer (obe)", NZZ's JSON-LD)
+_DESK_CODE = re.compile(r"\s*\([a-zäöüß]{2,5}\)$")
+
+
 def _name_parts(values: list[str]) -> Iterator[str]:
-    """The parts of declared author values: credit cut off, split at "and" and commas."""
+    """The parts of declared author values: credit cut off, split at "and" and commas,
+    a desk code in parentheses after a name dropped."""
     for value in values:
         value = _norm(value)
         value = value[credit_prefix(value) or 0 :]
         for name in _NAME_SPLIT.split(value):
-            yield name.strip(" .")
+            yield _DESK_CODE.sub("", name.strip(" .")).strip(" .")
 
 
 def _first_of_each(names: Iterable[str]) -> tuple[str, ...]:

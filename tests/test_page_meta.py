@@ -184,6 +184,8 @@ def test_names_that_are_not_people_are_dropped() -> None:
         ('{"@type": "Article", "author": [{"name": "InstaTunnel Team"}]}', ("InstaTunnel Team",)),
         ('{"@type": "Article", "author": "Trine Juncher Jørgensen og Tôrtia Reimer-Johansen"}',
          ("Trine Juncher Jørgensen", "Tôrtia Reimer-Johansen")),
+        ('{"@type": "Article", "author": [{"@type": "Person", "name": "Elena Oberholzer (obe)"}]}',
+         ("Elena Oberholzer",)),  # a desk code after the name
         ('{"@type": "Article", "author": "https://www.facebook.com/someone"}', ()),
         ('{"@type": "Article", "author": "undefined"}', ()),
     ],
