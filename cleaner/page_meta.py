@@ -167,6 +167,18 @@ def _is_organisation(obj: dict[str, Any]) -> bool:
     return any(t.rsplit("/", 1)[-1].endswith(("Organization", "Corporation")) for t in _types(obj))
 
 
+def _typed_people(value: Any) -> list[str]:
+    """The names of a JSON-LD ``author`` value's items typed ``Person``."""
+    items = value if isinstance(value, list) else [value]
+    return [
+        _unescaped(item["name"])
+        for item in items
+        if isinstance(item, dict)
+        and isinstance(item.get("name"), str)
+        and any(t.rsplit("/", 1)[-1] == "Person" for t in _types(item))
+    ]
+
+
 def _names(value: Any, *, organisations: bool = False) -> list[str]:
     """Author names from a JSON-LD ``author`` value: people only, not organisations
     (unless ``organisations``)."""
@@ -504,6 +516,7 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
     headline = None
     ld_authors: list[str] = []
     ld_declared: list[str] = []  # organisations too
+    ld_people: list[str] = []  # typed Person, whatever their names look like
     declared_date = None
     site_name = meta.get("og:site_name")
     kind = "article" if meta.get("og:type", "").strip().lower() == "article" else None
@@ -521,6 +534,8 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
             ld_authors = _names(obj.get("author"))
         if not ld_declared:
             ld_declared = _names(obj.get("author"), organisations=True)
+        if not ld_people:
+            ld_people = _typed_people(obj.get("author"))
         if declared_date is None and isinstance(obj.get("datePublished"), str) and obj["datePublished"].strip():
             declared_date = obj["datePublished"]
         publisher = obj.get("publisher")
@@ -535,7 +550,11 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
     if not authors:
         # the words of a marked link may be a button's ("View more posts"); a user name is one word
         marked = [m for m in _marked_authors(root) if len(m.split()) < 2 or not everyday_phrase(m)]
-        authors = _clean_names(marked or _linked_author(root), site_name)
+        authors = _clean_names(marked, site_name)
+        if not authors:  # a Person JSON-LD names, though not by a name's shape ("felixen"), beats a guess
+            authors = _declared_names(ld_people)
+        if not authors and not marked:
+            authors = _clean_names(_linked_author(root), site_name)
         if not authors:
             authors = _class_marked_author(root, site_name)
         if not authors:  # no person's name anywhere: what the page declares as its author

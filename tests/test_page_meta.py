@@ -115,6 +115,18 @@ def test_author_meta_of_twitter_cards_and_cxense(head: str, authors: tuple[str, 
     assert page_meta_from_tree(parse_html(_page(head))).authors == authors
 
 
+def test_a_person_json_ld_names_beats_an_author_link() -> None:
+    """Issue 14: a Person the JSON-LD names, though no name's shape ("felixen", a desk),
+    is the author before a guess from links to author pages (the site owner's)."""
+    ld = '{"@type": "DiscussionForumPosting", "author": {"@type": "Person", "name": "felixen"}}'
+    page = _page(f'<script type="application/ld+json">{ld}</script>', '<a href="/author/arnold-kim">Arnold Kim</a>')
+    assert page_meta_from_tree(parse_html(page)).authors == ("felixen",)
+    org = '{"@type": "NewsArticle", "author": {"@type": "Organization", "name": "USA TODAY"}}'
+    link = '<a href="/author/brian-truitt">Brian Truitt</a>'
+    page = _page(f'<script type="application/ld+json">{org}</script>', link)
+    assert page_meta_from_tree(parse_html(page)).authors == ("Brian Truitt",)  # an organisation does not
+
+
 def test_a_user_name_the_markup_marks_as_author() -> None:
     """Issue 14: a forum's or Q&A site's poster (itemprop="author"), a user name no
     person's name beats: the first post's, not a reply's."""
