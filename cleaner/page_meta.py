@@ -285,12 +285,35 @@ def _class_marked_author(root: etree._Element, site_name: str | None) -> tuple[s
         if credit_prefix(line) is None:  # the markup says "author": read it as credited
             line = f"By {line}"
         found = [n for n in parse_bylines([line]).authors if plausible_person(n)]
-        names = _clean_names(found, site_name)
+        names = _clean_names(found, site_name) or _names_of_leaves(el, site_name)
         if names:
             return names
         if seen >= _MAX_CLASS_MARKED:
             break
     return ()
+
+
+_MAX_LEAVES = 6
+
+
+def _names_of_leaves(el: etree._Element, site_name: str | None) -> tuple[str, ...]:
+    """The names in a small author-marked element's innermost elements, each read
+    apart: co-authors in elements of their own, which its text runs together
+    ("<span>Birgit Baumann</span><span>Anna Giulia Fink</span>"). At most
+    ``_MAX_LEAVES`` elements with text, and each of two words or more a name or a date
+    (an author box with a menu or a product list in it names no one)."""
+    texts = [t for leaf in el.iter(etree.Element) if len(leaf) == 0 and leaf is not el and (t := _text_of(leaf))]
+    if len(texts) > _MAX_LEAVES:
+        return ()
+    found: list[str] = []
+    for text in texts:
+        if len(text.split()) < 2:
+            continue
+        names = [n for n in parse_bylines([f"By {text}"]).authors if plausible_person(n)]
+        if not names and not any(c.isdigit() for c in text):
+            return ()
+        found.extend(names)
+    return _clean_names(found, site_name)
 
 
 # An author's desk code after the name ("Elena Oberholzer (obe)", NZZ's JSON-LD)
