@@ -149,11 +149,17 @@ def test_a_user_name_the_markup_marks_as_author() -> None:
         ('<span class="c-byline__author-name">Max Roe</span>', ("Max Roe",)),
         ('<p class="authorName">Max Roe</p>', ("Max Roe",)),  # camel case
         # co-authors in elements of their own, which the element's text runs together
-        ('<div class="article-byline"><span>Birgit Baumann</span><span>Anna Giulia Fink</span>'
-         '<span>3. Mai 2024, 17:47</span></div>', ("Birgit Baumann", "Anna Giulia Fink")),
+        (
+            '<div class="article-byline"><span>Birgit Baumann</span><span>Anna Giulia Fink</span>'
+            "<span>3. Mai 2024, 17:47</span></div>",
+            ("Birgit Baumann", "Anna Giulia Fink"),
+        ),
         # ... not where another of its elements is neither a name nor a date (a menu, a list)
-        ('<div class="article-byline"><span>Birgit Baumann</span><span>Anna Giulia Fink</span>'
-         '<span>See our pottery classes</span></div>', ()),
+        (
+            '<div class="article-byline"><span>Birgit Baumann</span><span>Anna Giulia Fink</span>'
+            "<span>See our pottery classes</span></div>",
+            (),
+        ),
         ('<div class="postAuthorAvatar">Max Roe</div>', ()),  # its picture
         ('<div class="comment-author">Max Roe</div>', ()),  # a comment's author
         ('<div class="author-bio">Jane Doe writes about food.</div>', ()),  # not a name
