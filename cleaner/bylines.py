@@ -301,34 +301,31 @@ _LAST_POST = re.compile(r"(?i)\blast\s+(?:post|reply|comment)\s*$")
 _INLINE_BY = re.compile(rf"(?<=[\s|·•/—–-])(?:{_AFTER_DATE_CREDITS})\s+(?=\S)")
 
 
-_COMMON_WORDS_FILE = Path(__file__).resolve().parent / "models" / "common_words.txt"
+_MODELS = Path(__file__).resolve().parent / "models"
 _LETTERS = re.compile(r"[^\W\d_]+")
 _LETTERS_AND_DASH = re.compile(r"[^\W\d_][\w-]*")
 
 
 @functools.cache
-def _common_words() -> frozenset[str]:
-    """Words that many sites use (``python -m training.common_words``); empty if the
-    list is missing, so that nothing is dropped."""
+def _word_list(name: str) -> frozenset[str]:
+    """The words of a list shipped in ``cleaner/models/`` (one a line, ``#`` comments);
+    empty if the list is missing, so that nothing is dropped."""
     try:
-        lines = _COMMON_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+        lines = (_MODELS / name).read_text(encoding="utf-8").splitlines()
     except OSError:
         return frozenset()
     return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
-_EVERYDAY_WORDS_FILE = Path(__file__).resolve().parent / "models" / "everyday_words.txt"
+def _common_words() -> frozenset[str]:
+    """Words that many sites use (``python -m training.common_words``)."""
+    return _word_list("common_words.txt")
 
 
-@functools.cache
 def _everyday_words() -> frozenset[str]:
     """Words that sites write in lowercase in their running text
-    (``python -m training.common_words``); empty if the list is missing."""
-    try:
-        lines = _EVERYDAY_WORDS_FILE.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return frozenset()
-    return frozenset(w for w in lines if w and not w.startswith("#"))
+    (``python -m training.common_words``)."""
+    return _word_list("everyday_words.txt")
 
 
 def everyday_phrase(name: str) -> bool:

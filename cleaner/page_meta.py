@@ -167,27 +167,23 @@ def _is_organisation(obj: dict[str, Any]) -> bool:
     return any(t.rsplit("/", 1)[-1].endswith(("Organization", "Corporation")) for t in _types(obj))
 
 
-def _typed_people(value: Any) -> list[str]:
-    """The names of a JSON-LD ``author`` value's items typed ``Person``."""
-    items = value if isinstance(value, list) else [value]
-    return [
-        _unescaped(item["name"])
-        for item in items
-        if isinstance(item, dict)
-        and isinstance(item.get("name"), str)
-        and any(t.rsplit("/", 1)[-1] == "Person" for t in _types(item))
-    ]
+def _is_person(obj: dict[str, Any]) -> bool:
+    """Typed ``Person`` (a schema.org type, or its URL)."""
+    return any(t.rsplit("/", 1)[-1] == "Person" for t in _types(obj))
 
 
-def _names(value: Any, *, organisations: bool = False) -> list[str]:
+def _names(value: Any, *, organisations: bool = False, typed_people: bool = False) -> list[str]:
     """Author names from a JSON-LD ``author`` value: people only, not organisations
-    (unless ``organisations``)."""
+    (unless ``organisations``); with ``typed_people``, only the items typed ``Person``."""
     out: list[str] = []
     items = value if isinstance(value, list) else [value]
     for item in items:
         if isinstance(item, str):
-            out.append(_unescaped(item))
-        elif isinstance(item, dict) and (organisations or not _is_organisation(item)):
+            if not typed_people:
+                out.append(_unescaped(item))
+        elif isinstance(item, dict) and (
+            _is_person(item) if typed_people else organisations or not _is_organisation(item)
+        ):
             name = item.get("name")
             if isinstance(name, str):
                 out.append(_unescaped(name))
@@ -558,7 +554,7 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
         if not ld_declared:
             ld_declared = _names(obj.get("author"), organisations=True)
         if not ld_people:
-            ld_people = _typed_people(obj.get("author"))
+            ld_people = _names(obj.get("author"), typed_people=True)
         if declared_date is None and isinstance(obj.get("datePublished"), str) and obj["datePublished"].strip():
             declared_date = obj["datePublished"]
         publisher = obj.get("publisher")
