@@ -36,6 +36,7 @@ from .lexicon import (
     credit_prefix,
     is_cjk,
     not_name_word,
+    tidy_name,
     words_of,
 )
 
@@ -84,7 +85,7 @@ _SOURCE_WORDS = re.compile(
 )
 _ROLE = re.compile(
     r"(?:,\s*|\s+)(?:staff writer|staff reporter|correspondent|reporter|contributor|editor|"
-    r"senior writer|columnist|for .+|in .+)$",
+    r"senior writer|columnist|for .+|from .+|in .+)$",
     re.IGNORECASE,
 )
 _UNIT_SECONDS = {"second": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400, "week": 604800}
@@ -223,7 +224,7 @@ def _split_names(text: str, *, credited: bool = False) -> list[str]:
         text,
         maxsplit=1,
     )[0]
-    text = _NAME_END.split(_unglue(text), maxsplit=1)[0]
+    text = _NAME_END.split(_unglue(tidy_name(text)), maxsplit=1)[0]
     text = re.sub(r"\s+(?:on|am|um|le|el)$", "", text)
     text = _ROLE.sub("", text.strip())
     # names are listed with "and", or with an agency that co-wrote ("with AP", "mit dpa")

@@ -29,7 +29,9 @@ Chinese.
   person's name (a role, a desk or agency, a button or menu, a day), and
   :func:`not_name_word`, which asks all four;
 * :data:`INVISIBLE_MARKS` and :func:`strip_invisible`: characters a reader never sees
-  that split words for a machine (soft hyphens, zero-width spaces).
+  that split words for a machine (soft hyphens, zero-width spaces);
+* :func:`tidy_name`: a name without the pictographs a profile puts in it ("Jenny
+  Smith ❤️").
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ __all__ = [
     "not_name_word",
     "span_words",
     "strip_invisible",
+    "tidy_name",
     "words_of",
 ]
 
@@ -529,6 +532,21 @@ def strip_invisible(text: str) -> str:
     if _HAS_INVISIBLE.search(text) is None:
         return text
     return text.translate(_INVISIBLE_TABLE)
+
+
+# Pictographs and dingbats ("❤️", "✍", "📝") and the joiners and variation selectors
+# that compose them: a profile's decoration, never part of a name
+_PICTOGRAPHS = re.compile("[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0e\ufe0f\u200d]+")
+
+
+def tidy_name(text: str) -> str:
+    """A name without the pictographs a profile decorates it with, white space
+    normalised.
+
+    >>> tidy_name("Jenny Smith ❤️")
+    'Jenny Smith'
+    """
+    return " ".join(_PICTOGRAPHS.sub(" ", text).split())
 
 
 def has_invisible(text: str) -> bool:

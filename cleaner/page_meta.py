@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from .bylines import NOT_PERSON_WORDS, everyday_phrase, parse_bylines, plausible_person
-from .lexicon import credit_prefix, strip_invisible
+from .lexicon import credit_prefix, strip_invisible, tidy_name
 
 if TYPE_CHECKING:
     from .html_text import RenderedPage
@@ -54,7 +54,7 @@ class PageMeta:
         title: the article's title, site name removed where the page names its site
             or the title carries one after a separator; None if the page declares none.
         titles: every declared form of the title, longest first (JSON-LD headline,
-            ``og:title``, ``twitter:title``, ``<title>``, a lone ``<h1>``, each with and
+            ``og:title``, ``twitter:title``, a lone ``<h1>``, ``<title>``, each with and
             without a site name): the forms to look for in the text. Defaults to
             ``(title,)``.
         authors: author names, in the page's order (people, not organisations).
@@ -194,15 +194,22 @@ def _names(value: Any, *, organisations: bool = False, typed_people: bool = Fals
 _AUTHOR_HREF = re.compile(r"/(?:author|authors|profiles?|contributors?)/[^/?#]+", re.IGNORECASE)
 
 
+# The elements whose author mark names the article's author: an ``itemprop="author"``
+# on a forum's <section> marks every poster, on a <small> a picture's credit.
+_MARKED_TAGS = ("a", "span", "div", "p", "address", "li", "h1", "h2", "h3", "h4", "h5", "h6")
+
+
 def _marked_authors(root: etree._Element) -> list[str]:
     """Names the markup marks as the article's author: the first ``rel="author"`` or
-    ``itemprop="author"`` element and its siblings marked alike (co-authors; marks in
-    teaser cards and comments further down are not read)."""
+    ``itemprop="author"`` element (of :data:`_MARKED_TAGS`) and its siblings marked alike
+    (co-authors; marks in teaser cards and comments further down are not read)."""
     first: etree._Element | None = None
     marked: list[str] = []
-    for el in root.iter("a", "span", "div", "p", "address", "li"):
-        is_marked = "author" in (el.get("rel") or "").lower().split() or (el.get("itemprop") or "").lower() == "author"
-        if not is_marked or (first is not None and el.getparent() is not first.getparent()):
+    for el in root.iter(*_MARKED_TAGS):
+        rel, prop = el.get("rel"), el.get("itemprop")
+        if not (rel and "author" in rel.lower().split()) and not (prop and "author" in prop.lower().split()):
+            continue
+        if first is not None and el.getparent() is not first.getparent():
             continue
         first = el if first is None else first
         name_el = el.find('.//*[@itemprop="name"]')
@@ -224,33 +231,57 @@ def _linked_author(root: etree._Element) -> list[str]:
 # "elementor-author-box__name", "authorName"), split at "-", "_" and camel case; the
 # parts of a class that marks something else about an author (a comment's, a picture,
 # a biography, a date).
-_AUTHOR_CLASS_PARTS = frozenset({"author", "byline"})
+_AUTHOR_CLASS_PARTS = frozenset({"author", "byline", "writer"})
 _NOT_AUTHOR_CLASS_PARTS = frozenset(
     "comment comments reply avatar bio biography description desc img image photo pic picture date time "
-    "meta social follow email link links url".split()
+    "meta social follow email link links url quote".split()
 )
+# Where an author-marked element names someone other than the article's author: a
+# picture's credit, a quotation's author (a sidebar often holds the author's box)
+_NOT_AUTHOR_PLACES = frozenset({"figure", "figcaption", "blockquote"})
+_NOT_AUTHOR_PLACE_PARTS = frozenset({"quote", "blockquote"})
 _CLASS_PARTS = re.compile(r"[-_]+")
 _CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _MAX_CLASS_MARKED = 5
 
 
+def _markers(el: etree._Element) -> str:
+    """An element's class and id, space-separated ("" for none): what it holds, by name."""
+    cls, eid = el.get("class"), el.get("id")
+    if eid:
+        return f"{cls} {eid}" if cls else eid
+    return cls or ""
+
+
+# Every id of a page, as strings (an XPath gathers them faster than a look at every
+# element's id in Python)
+_IDS = etree.XPath("//@id", smart_strings=False)
+_AUTHOR_ID = re.compile(r"(?i)author|byline|writer")
+
+
 def _author_class_elements(root: etree._Element) -> list[etree._Element]:
-    """The elements whose class holds "author" or "byline" in any case, in document
-    order (a pass in Python over the elements' classes: a sixth of the time of an
-    XPath that lowercases every class with ``translate``)."""
+    """The elements whose class or id holds "author", "byline" or "writer" in any case,
+    in document order (a pass in Python over the elements' classes: a sixth of the
+    time of an XPath that lowercases every class with ``translate``; ids are read in
+    it only on a page where one of them holds such a word)."""
     out = []
+    found = _IDS(root)
+    ids = isinstance(found, list) and any(isinstance(v, str) and _AUTHOR_ID.search(v) for v in found)
     for el in root.iter(etree.Element):
         cls = el.get("class")
+        if ids and (eid := el.get("id")):
+            cls = f"{cls} {eid}" if cls else eid
         if cls:
             cls = cls.lower()
-            if "author" in cls or "byline" in cls:
+            if "author" in cls or "byline" in cls or "writer" in cls:
                 out.append(el)
     return out
 
 
 def _author_class(el: etree._Element) -> bool:
-    """Whether an element's class marks an author's name (see ``_AUTHOR_CLASS_PARTS``)."""
-    cls = el.get("class") if isinstance(el.tag, str) else None
+    """Whether an element's class or id marks an author's name (see
+    ``_AUTHOR_CLASS_PARTS``)."""
+    cls = _markers(el) if isinstance(el.tag, str) else None
     if not cls:
         return False
     for token in cls.split():
@@ -258,6 +289,20 @@ def _author_class(el: etree._Element) -> bool:
         parts = {p.lower() for p in _CLASS_PARTS.split(_CAMEL_CASE.sub("_", token))}
         if parts & _AUTHOR_CLASS_PARTS and not parts & _NOT_AUTHOR_CLASS_PARTS:
             return True
+    return False
+
+
+def _elsewhere(el: etree._Element) -> bool:
+    """Whether an element stands in a figure or a quotation (``_NOT_AUTHOR_PLACES``,
+    ``_NOT_AUTHOR_PLACE_PARTS``)."""
+    for a in el.iterancestors():
+        if a.tag in _NOT_AUTHOR_PLACES:
+            return True
+        cls = _markers(a)
+        if cls and "quote" in cls.lower():
+            parts = {p.lower() for token in cls.split() for p in _CLASS_PARTS.split(_CAMEL_CASE.sub("_", token))}
+            if parts & _NOT_AUTHOR_PLACE_PARTS:
+                return True
     return False
 
 
@@ -270,7 +315,7 @@ def _class_marked_author(root: etree._Element, site_name: str | None) -> tuple[s
     (:func:`cleaner.bylines.parse_bylines`: "By Jane Doe | March 3" and "Jane
     DoeDecember 17" give "Jane Doe"); its names must look like people's.
     """
-    marked = [el for el in _author_class_elements(root) if _author_class(el)]
+    marked = [el for el in _author_class_elements(root) if _author_class(el) and not _elsewhere(el)]
     seen = 0
     for i, el in enumerate(marked):
         # in document order, a marked element inside this one is the next marked one
@@ -317,13 +362,33 @@ _DESK_CODE = re.compile(r"\s*\([a-zäöüß]{2,5}\)$")
 
 
 def _name_parts(values: list[str]) -> Iterator[str]:
-    """The parts of declared author values: credit cut off, split at "and" and commas,
-    a desk code in parentheses after a name dropped."""
+    """The parts of declared author values: markup and pictographs dropped (an
+    ``og:author`` may hold links, a name a heart), credit cut off, split at "and" and
+    commas, a desk code in parentheses after a name dropped."""
     for value in values:
-        value = _norm(value)
+        value = tidy_name(_norm(_TAG.sub(" ", value) if "<" in value else value))
         value = value[credit_prefix(value) or 0 :]
         for name in _NAME_SPLIT.split(value):
             yield _DESK_CODE.sub("", name.strip(" .")).strip(" .")
+
+
+# "Surname, Given names" as library catalogues and scholarly citation tags write an
+# author ("Kaufman, Jeff T.", "Jong, Michiel de"): one surname word (or a particle and
+# it), a comma, one to three given names, initials or particles
+_SURNAME_FIRST = re.compile(
+    r"^((?:[a-z]{1,3}\s)?[^\W\d_][\w'’-]+),\s*((?:[^\W\d_][\w'’.-]*\.?)(?:\s+[^\W\d_][\w'’.-]*){0,2})$"
+)
+# Meta tags whose each value names one author, often surname first
+_ONE_AUTHOR_KEYS = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
+
+
+def _given_name_first(value: str) -> str:
+    """A catalogue's "Surname, Given" as a reader writes it ("Kaufman, Jeff T." ->
+    "Jeff T. Kaufman"); any other value as it is."""
+    m = _SURNAME_FIRST.match(_norm(value))
+    if m is None or _NAME_SPLIT.search(m.group(2)):
+        return value
+    return f"{m.group(2)} {m.group(1)}"
 
 
 def _first_of_each(names: Iterable[str]) -> tuple[str, ...]:
@@ -379,7 +444,8 @@ def _declared_names(values: list[str]) -> tuple[str, ...]:
 
 def _iso(value: str | None) -> str | None:
     """The date or time as an ISO string, if ``value`` is one (``2025-01-15``, with a
-    time; or an e-mail style date, "Mon, 09 Jun 2025 08:30:00 GMT")."""
+    time, ``2025/01/15``; an e-mail style date, "Mon, 09 Jun 2025 08:30:00 GMT"; or a
+    date as a byline writes it, "December 1, 2016")."""
     value = _norm(value)
     if not value:
         return None
@@ -393,13 +459,14 @@ def _iso(value: str | None) -> str | None:
         return email.utils.parsedate_to_datetime(value).isoformat()
     except (TypeError, ValueError, IndexError):
         pass
-    m = re.match(r"(\d{4}-\d{2}-\d{2})", value)
-    if m is None:
-        return None
-    try:
-        return date.fromisoformat(m.group(1)).isoformat()
-    except ValueError:
-        return None
+    m = re.match(r"(\d{4})[-/](\d{2})[-/](\d{2})", value)
+    if m is not None:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            return None
+    # a date as a reader writes it ("December 1, 2016", "1. Dezember 2016"), as a byline's
+    return parse_bylines([value]).published if any(c.isdigit() for c in value) else None
 
 
 def _separators(title: str) -> list[tuple[int, int]]:
@@ -455,7 +522,8 @@ def _title_form(value: str | None) -> str | None:
 
 def _published(root: etree._Element, meta: dict[str, str], declared: str | None) -> str | None:
     """The declared date: JSON-LD, then meta tags, then a ``<time>`` marked as the
-    publication date or the first in the page's ``<article>``."""
+    publication date or the first in the page's ``<article>``, then a date in the
+    path of the URL the page declares."""
     for value in (declared, *(meta.get(k) for k in _DATE_KEYS)):
         iso = _iso(value)
         if iso is not None:
@@ -468,11 +536,25 @@ def _published(root: etree._Element, meta: dict[str, str], declared: str | None)
         for el in article.iter("time"):
             if el.get("datetime"):
                 return _iso(el.get("datetime"))
+    url = _canonical_url(root, meta)
+    m = _URL_DATE.search(url) if url else None
+    if m is not None:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            return None
     return None
+
+
+# A date in the path of a page's URL ("https://example.org/2017/09/01/storm.html")
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
 
 
 _AUTHOR_KEYS = (
     "author",
+    "citation_author",
+    "og:author",
+    "dcterms.creator",
     "article:author",
     "parsely-author",
     "sailthru.author",
@@ -480,7 +562,22 @@ _AUTHOR_KEYS = (
     "byl",
     "cxenseparse:author",
 )
-_DATE_KEYS = ("article:published_time", "datepublished", "parsely-pub-date", "pubdate", "date", "dc.date")
+_AUTHOR_KEY_SET = frozenset(_AUTHOR_KEYS)
+_DATE_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "parsely-pub-date",
+    "sailthru.date",
+    "publish-date",
+    "pubdate",
+    "citation_publication_date",
+    "dc.date.issued",
+    "date",
+    "dc.date",
+    "dcterms.date",
+)
 # The label of a Twitter card's data field that holds the author (WordPress's Yoast
 # writes ``twitter:label1`` "Written by" and ``twitter:data1`` the name).
 _WRITTEN_BY_LABEL = re.compile(
@@ -507,12 +604,15 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
     and this.
 
     The title's forms come from JSON-LD's ``headline``, ``og:title`` and
-    ``twitter:title``; ``<title>`` and a lone ``<h1>`` only where the page declares
-    none of those (they are often the site's name). A form equal to the site name is
-    never a title. Authors come from the first source that yields a person's name:
-    JSON-LD, author meta tags, a Twitter card's "Written by" field, then author markup
-    and links; where none does, what the first of them declares (a user name, a team,
-    an agency).
+    ``twitter:title``, then a lone ``<h1>`` (the headline a reader sees), ``<title>``
+    and the first of several ``<h1>``; the title is the first form the page has. A
+    form equal to the site name is never a title. Authors come from the first source
+    that yields a person's name: JSON-LD, author meta tags (every tag of a kind:
+    ``citation_author`` has one a name, surname first), a Twitter card's "Written by"
+    field, then author markup (``rel``, ``itemprop``, class or id) and links; where
+    none does, what the first of them declares (a user name, a team, an agency). The
+    date comes from JSON-LD, meta tags, ``<time>`` and, last, a date in the path of the
+    page's URL.
 
     >>> from cleaner.html_text import parse_html
     >>> m = page_meta_from_tree(parse_html(
@@ -527,11 +627,18 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
     if root is None:
         return PageMeta()
     meta: dict[str, str] = {}
+    declared_authors: dict[str, list[str]] = {}  # every value of an author key, in page order
     for el in root.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
-        content = _unescaped(el.get("content"))
-        if key and content and key not in meta:
-            meta[key] = content
+        # (pages saved by Postlight's parser write value= for content=)
+        content = _unescaped(el.get("content") or el.get("value"))
+        if key and content:
+            if key in _AUTHOR_KEY_SET:
+                author = _given_name_first(content) if key in _ONE_AUTHOR_KEYS else content
+                if author not in declared_authors.setdefault(key, []):
+                    declared_authors[key].append(author)
+            if key not in meta:
+                meta[key] = content
     headline = None
     ld_authors: list[str] = []
     ld_declared: list[str] = []  # organisations too
@@ -562,7 +669,8 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
             site_name = _unescaped(publisher["name"]) or None
     authors: tuple[str, ...] = ()
     card = _card_author(meta)
-    for source in (ld_authors, *([meta[k]] for k in _AUTHOR_KEYS if k in meta), card):
+    tagged = [declared_authors[k] for k in _AUTHOR_KEYS if k in declared_authors]
+    for source in (ld_authors, *tagged, card):
         authors = _clean_names(source, site_name)
         if authors:
             break
@@ -577,18 +685,19 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
         if not authors:
             authors = _class_marked_author(root, site_name)
         if not authors:  # no person's name anywhere: what the page declares as its author
-            for source in (ld_declared, *([meta[k]] for k in _AUTHOR_KEYS if k in meta), card, marked):
+            for source in (ld_declared, *tagged, card, marked):
                 authors = _declared_names(source)
                 if authors:
                     break
     title_el = root.find(".//title")
-    h1s = [_text_of(h) for h in root.iter("h1")]
+    h1s = [t for h in root.iter("h1") if (t := _text_of(h))]
     declared = [
         headline,
         meta.get("og:title"),
         meta.get("twitter:title"),
-        _text_of(title_el) if title_el is not None else None,
         h1s[0] if len(h1s) == 1 else None,
+        _text_of(title_el) if title_el is not None else None,
+        h1s[0] if len(h1s) > 1 else None,
     ]
     site = (site_name or "").casefold()
     forms: list[str] = []

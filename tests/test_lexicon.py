@@ -25,6 +25,7 @@ from cleaner.lexicon import (
     credit_prefix,
     is_cjk,
     not_name_word,
+    tidy_name,
 )
 
 
@@ -196,6 +197,8 @@ def test_names_are_not_name_words(word: str) -> None:
         ("Teilen Twittern Senden", []),  # de
         ("APA Donnerstag", []),  # de
         ("Compartir Imprimir Comentarios", []),  # es
+        ("By Jenny Smith from Trafilatura", ["Jenny Smith"]),  # the outlet after "from"
+        ("By Jenny Smith ❤️ | May 3", ["Jenny Smith"]),  # a profile's pictograph
     ],
 )
 def test_the_byline_parser_stops_names_at_the_lexicons_words(byline: str, authors: list[str]) -> None:
@@ -268,3 +271,18 @@ def test_a_credited_news_agency_is_the_author() -> None:
         assert parse_bylines([f"Von {agency}"]).authors == [agency]
         assert parse_bylines([f"By {agency} | May 3, 2025"]).authors == [agency]
     assert parse_bylines(["By Newsroom"]).authors == []
+
+
+@pytest.mark.parametrize(
+    ("name", "tidy"),
+    [
+        ("Jenny Smith ❤️", "Jenny Smith"),
+        ("✍ Jenny  Smith", "Jenny Smith"),
+        ("Jenny 📝 Smith", "Jenny Smith"),
+        ("Anna Ūdre", "Anna Ūdre"),
+        ("小暮ひさのり", "小暮ひさのり"),
+        ("Jenny_Smith", "Jenny_Smith"),  # a user name stays as it is written
+    ],
+)
+def test_tidy_name(name: str, tidy: str) -> None:
+    assert tidy_name(name) == tidy

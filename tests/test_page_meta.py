@@ -115,6 +115,52 @@ def test_author_meta_of_twitter_cards_and_cxense(head: str, authors: tuple[str, 
     assert page_meta_from_tree(parse_html(_page(head))).authors == authors
 
 
+@pytest.mark.parametrize(
+    ("head", "authors"),
+    [
+        # one author a tag, as many tags as authors
+        ('<meta name="author" content="Jenny Smith"><meta name="author" content="John Smith">',
+         ("Jenny Smith", "John Smith")),
+        ('<meta property="author" content="Jenny Smith"><meta property="author" content="Jenny Smith">',
+         ("Jenny Smith",)),
+        # scholarly citation tags, surname first as catalogues write it
+        ('<meta name="citation_author" content="Kaufman, Jeff T.">'
+         '<meta name="citation_author" content="Jong, Michiel de">', ("Jeff T. Kaufman", "Michiel de Jong")),
+        ('<meta name="citation_author" content="Md Najmul Hossain">', ("Md Najmul Hossain",)),
+        ('<meta name="DC.creator" content="Kooman, F.">', ("F. Kooman",)),
+        # an og:author holding links, a name with a heart
+        ('<meta property="og:author" content="By &lt;a href=&quot;/p/av&quot;&gt;Amir Vera&lt;/a&gt;, '
+         'Tara Subramaniam and Adam Renton, CNN">', ("Amir Vera", "Tara Subramaniam", "Adam Renton")),
+        ('<meta name="author" content="Jenny Smith ❤️">', ("Jenny Smith",)),
+        # a page saved by Postlight's parser writes value= for content=
+        ('<meta name="author" value="Jenny Smith">', ("Jenny Smith",)),
+    ],
+)  # fmt: skip
+def test_every_author_tag_and_its_forms(head: str, authors: tuple[str, ...]) -> None:
+    assert page_meta_from_tree(parse_html(_page(head))).authors == authors
+
+
+@pytest.mark.parametrize(
+    ("body", "authors"),
+    [
+        ('<h3 itemprop="author">Jenny Smith</h3>', ("Jenny Smith",)),  # a heading marked
+        ('<span itemprop="author name">Shannon Deery, Susie O’Brien</span>', ("Shannon Deery", "Susie O’Brien")),
+        ('<span id="author-name">Jenny Smith</span>', ("Jenny Smith",)),  # an id marks it as a class does
+        ('<span class="wrapper--detail__writer">Jenny Smith</span>', ("Jenny Smith",)),
+        ('<a class="author">Jenny Smith from Trafilatura</a>', ("Jenny Smith",)),  # "from" an outlet cut off
+        # someone else's name: a picture's credit, a quotation's author
+        ('<figure><img src="a.jpg"><div class="author">Jenny Smith</div></figure>', ()),
+        ('<div class="quote"><p>My quote here</p><p class="quote-author">Jenny Smith</p></div>', ()),
+        ('<blockquote><p>Words.</p><span class="author">Jenny Smith</span></blockquote>', ()),
+        # a forum's every poster and a picture's credit are marked on elements that name no author
+        ('<section itemprop="author">phinds Science Advisor</section>', ()),
+        ('<small itemprop="author">Photograph by Tyrone Turner</small>', ()),
+    ],
+)
+def test_author_marks_in_the_body(body: str, authors: tuple[str, ...]) -> None:
+    assert page_meta_from_tree(parse_html(_page("", body))).authors == authors
+
+
 def test_a_person_json_ld_names_beats_an_author_link() -> None:
     """Issue 14: a Person the JSON-LD names, though no name's shape ("felixen", a desk),
     is the author before a guess from links to author pages (the site owner's)."""
@@ -347,6 +393,23 @@ def test_title_forms_site_names_separators_and_scripts() -> None:
 
 
 @pytest.mark.parametrize(
+    ("head", "body", "title"),
+    [
+        # a lone <h1> is the headline the reader sees; <title> is often the search engine's
+        ("<title>Storm hits the coast, and more news</title>", "<h1>Storm hits coast</h1>", "Storm hits coast"),
+        # of several <h1>, the first with text, after <title>
+        ("<title>Storm hits coast</title>", "<h1>Daily News</h1><h1>Other story</h1>", "Storm hits coast"),
+        ("", "<h1> </h1><h1>Storm hits coast</h1><h1>Other story</h1>", "Storm hits coast"),
+        # the page's own declarations come first
+        ('<meta property="og:title" content="Storm hits the coast">', "<h1>Storm hits coast</h1>",
+         "Storm hits the coast"),
+    ],
+)  # fmt: skip
+def test_declared_title_and_headings(head: str, body: str, title: str | None) -> None:
+    assert page_meta_from_tree(parse_html(_page(head, body))).title == title
+
+
+@pytest.mark.parametrize(
     ("head", "body", "published"),
     [
         ('<meta name="date" content="Mon, 09 Jun 2025 08:30:00 GMT">', "", "2025-06-09T08:30:00+00:00"),
@@ -358,6 +421,13 @@ def test_title_forms_site_names_separators_and_scripts() -> None:
         ),
         ("", '<time datetime="2020-01-01">comment</time>', None),
         ("", '<time datetime="2025-06-09" itemprop="datePublished">9 June</time>', "2025-06-09"),
+        ('<meta property="og:published_time" content="2017-09-01">', "", "2017-09-01"),
+        ('<meta name="citation_publication_date" content="2020/05/03">', "", "2020-05-03"),
+        ('<meta name="publish-date" content="December 1, 2016">', "", "2016-12-01"),  # as a reader writes it
+        ('<meta name="article:published_time" value="2016-12-16T18:05:39+00:00">', "", "2016-12-16T18:05:39+00:00"),
+        # nothing declared but the date in the path of the page's URL
+        ('<meta property="og:url" content="https://example.org/2017/09/01/content.html">', "", "2017-09-01"),
+        ('<link rel="canonical" href="https://example.org/2017/13/01/content.html">', "", None),
     ],
 )
 def test_declared_dates(head: str, body: str, published: str | None) -> None:
