@@ -28,6 +28,7 @@ from .document import CleanResult, Segment
 from .errors import InputTypeError
 from .html_stage import HtmlStage, default_html_stage
 from .html_text import RenderedPage
+from .markdown_text import from_view
 from .model import Model, load_model
 from .page_meta import PageMeta
 from .pipeline.assemble import assemble_articles, merge_units
@@ -204,8 +205,13 @@ class Cleaner:
             reference_time=self.config.reference_time,
             keep_headline_only=self.config.keep_headline_only,
         )
-        result = CleanResult(articles=articles, segments=segments)
-        return enrich(page.text, result, page.meta, title_in_text=bool(page.title_spans))
+        result = enrich(
+            page.text,
+            CleanResult(articles=articles, segments=segments),
+            page.meta,
+            title_in_text=bool(page.title_spans),
+        )
+        return result if page.source is None else from_view(result, page.source)
 
     def _merge(self, page: Page, decoding: Decoding, choice: int | None) -> list[Segment]:
         """The decode stage's steps from the headline ranker's on, then units of one

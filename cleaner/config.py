@@ -59,6 +59,12 @@ class CleanerConfig:
             class and id words such as "comment" or "sidebar", link density, the
             container of the page's prose), in the browser rendering with a model
             that is not retrained. Default True; raw text never uses it.
+        markdown: whether :func:`cleaner.clean` reads text written in Markdown (as
+            html2text, markdownify and crawlers such as Jina Reader or Firecrawl give
+            pages: "# Title", "* [Home](https://...)") without its syntax
+            (:mod:`cleaner.markdown_text`): segments keep the text as given, the
+            articles its words. Default True; only text that
+            :func:`cleaner.markdown_text.looks_like_markdown` is read so.
     """
 
     split_titles: bool = True
@@ -71,11 +77,12 @@ class CleanerConfig:
     html_metadata: bool = True
     page_structure: bool = True
     html_stage: bool = True
+    markdown: bool = True
 
     def __post_init__(self) -> None:
         """Raises :class:`cleaner.errors.ConfigError` (a ``ValueError``) for an option of
         the wrong type or value."""
-        for name in ("split_titles", "keep_headline_only", "html_metadata", "page_structure", "html_stage"):
+        for name in ("split_titles", "keep_headline_only", "html_metadata", "page_structure", "html_stage", "markdown"):
             value = getattr(self, name)
             # True and False, also as 1 and 0 or NumPy booleans; stored as bool
             numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")

@@ -23,6 +23,7 @@ from ..config import CleanerConfig
 from ..errors import InputTooLargeError, InputTypeError
 from ..html_text import RenderedPage
 from ..lexicon import BYLINE_OPENERS
+from ..markdown_text import looks_like_markdown, markdown_view
 from ..page_meta import PageMeta, read_html_page
 
 __all__ = [
@@ -49,12 +50,16 @@ class Page:
         title_spans: where ``meta``'s title stands in ``text``, as ``(start, end)``.
         rendered: the HTML rendering (its blocks and elements, for the markup's
             re-scoring), or None for text input.
+        source: the caller's text where ``text`` is a view of it of the same length
+            (Markdown with its syntax blanked, :mod:`cleaner.markdown_text`), else
+            None: the result's segments are cut from it.
     """
 
     text: str
     meta: PageMeta | None = None
     title_spans: tuple[tuple[int, int], ...] = ()
     rendered: RenderedPage | None = None
+    source: str | None = None
 
     @property
     def url(self) -> str | None:
@@ -163,10 +168,14 @@ def _title_spans(text: str, meta: PageMeta | None) -> tuple[tuple[int, int], ...
 
 
 def read_text(text: object, config: CleanerConfig, meta: object = None) -> Page:
-    """A page of raw text, with what the caller knows of it (see :func:`check_text`)."""
+    """A page of raw text, with what the caller knows of it (see :func:`check_text`);
+    text written in Markdown is read without its syntax (``config.markdown``)."""
     checked = check_text(text, config)
     check_meta(meta)
     known = meta if isinstance(meta, PageMeta) else None
+    if config.markdown and looks_like_markdown(checked):
+        view = markdown_view(checked)
+        return Page(view, known, _title_spans(view, known), source=checked)
     return Page(checked, known, _title_spans(checked, known))
 
 

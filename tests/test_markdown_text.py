@@ -1,0 +1,98 @@
+"""Markdown input (cleaner/markdown_text.py): the syntax blanked, offsets kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import cleaner
+from cleaner import CleanerConfig
+from cleaner.markdown_text import looks_like_markdown, markdown_view
+
+PAGE = """[Skip to content](#main)
+
+* [Home](https://example.org/)
+* [World](https://example.org/world)
+* [Sport](https://example.org/sport)
+
+# Storm hits the coast
+
+By **Jane Doe** | June 9, 2025
+
+![A photo of the harbour](https://cdn.example.org/a.jpg)
+
+The storm reached the [coast](https://example.org/coast_(map)) on Monday night, and people in the harbour \
+town stayed inside while the wind blew over the roofs until the early morning hours.
+
+Fishermen had pulled their boats onto the beach on Sunday, and the council opened the school hall for \
+families whose houses stood too close to the water.
+"""
+
+
+@pytest.mark.parametrize(
+    ("markdown", "view"),
+    [
+        ("## Storm **hits** [coast](https://x.org/c)", "   Storm   hits    coast                  "),
+        ("* [Home](/) and 1. first", "   Home     and 1. first"),  # a marker only at a line's start
+        ("1. first\n2) second", "   first\n   second"),
+        ("![a cat](https://x.org/cat.jpg) Text", " " * 32 + "Text"),
+        ("[![logo](/l.png)](/) Home", " " * 21 + "Home"),
+        ("snake_case and 2 * 3 * 4", "snake_case and 2 * 3 * 4"),  # no emphasis
+        ("_June 9, 2025_ and __bold__", " June 9, 2025  and   bold  "),
+        ("> quoted\n>> twice", "  quoted\n   twice"),
+        ("| a | b |\n|---|---|\n| c | d |", "  a   b  \n         \n  c   d  "),
+        ("[1]: https://x.org/ref\nText", "                      \nText"),
+        ("Escaped \\* star and `code`", "Escaped  * star and  code "),
+        ("Title\n=====", "Title\n     "),
+        ("[Wiki](https://en.wikipedia.org/wiki/Coast_(geography)) end", " Wiki" + " " * 51 + "end"),
+    ],
+)
+def test_markdown_view(markdown: str, view: str) -> None:
+    assert markdown_view(markdown) == view
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab #*_[]()!>|`-=\\:.\n1h/")), max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_the_view_keeps_length_lines_and_words_in_place(text: str) -> None:
+    view = markdown_view(text)
+    assert len(view) == len(text)
+    assert all((v == t) or v == " " for v, t in zip(view, text, strict=True))  # only blanks added
+    assert [i for i, c in enumerate(view) if c == "\n"] == [i for i, c in enumerate(text) if c == "\n"]
+
+
+def test_markdown_is_told_from_page_text() -> None:
+    assert looks_like_markdown(PAGE)
+    seed = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
+    plain = [
+        "Storm hits coast\nBy Jane Doe\nThe storm reached the coast. See [1] and (2).",
+        "#ai #python\nHome | News | Sport\nRead more [here] (link)",
+        "# 1\n# 2\nNumbered lines of a text file.",  # two headings alone, but no other sign
+    ]
+    plain += [p.read_text(encoding="utf-8") for p in seed.glob("*.txt")] if seed.is_dir() else []
+    assert not any(looks_like_markdown(t) for t in plain)
+
+
+def test_clean_reads_markdown_without_its_syntax() -> None:
+    r = cleaner.clean(PAGE)
+    main = r.main
+    assert main is not None
+    assert main.headline == "Storm hits the coast"
+    assert main.authors == ["Jane Doe"]
+    assert main.published == "2025-06-09"
+    assert main.body[0].startswith("The storm reached the coast on Monday night,")
+    assert not any("](" in p or "https" in p for p in main.body)
+    # segments are cut from the text as given: offsets and text agree with it
+    for s in r.segments:
+        assert PAGE[s.start : s.end] == s.text
+    assert {s.text for s in r.segments if s.label == "junk"} >= {"Home", "World", "Sport"}
+
+
+def test_markdown_reading_can_be_switched_off() -> None:
+    r = cleaner.Cleaner(config=CleanerConfig(markdown=False)).clean(PAGE)
+    body = " ".join(p for a in r.articles for p in a.body)
+    assert "[coast](https://example.org/coast_(map))" in body  # the text as given
+    with pytest.raises(cleaner.ConfigError):
+        CleanerConfig(markdown="yes")  # type: ignore[arg-type]
