@@ -96,3 +96,15 @@ def test_markdown_reading_can_be_switched_off() -> None:
     assert "[coast](https://example.org/coast_(map))" in body  # the text as given
     with pytest.raises(cleaner.ConfigError):
         CleanerConfig(markdown="yes")  # type: ignore[arg-type]
+
+
+def test_cli_reads_markdown_unless_told_not_to(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cleaner.cli import main
+
+    page = tmp_path / "page.md"
+    page.write_text(PAGE, encoding="utf-8")
+    assert main(["clean", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "The storm reached the coast on Monday night" in out and "](" not in out
+    assert main(["clean", "--no-markdown", str(page)]) == 0
+    assert "[coast](https://example.org/coast_(map))" in capsys.readouterr().out

@@ -34,7 +34,12 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    config = CleanerConfig(html_mode=args.html_mode, max_chars=args.max_chars, html_metadata=not args.no_metadata)
+    config = CleanerConfig(
+        html_mode=args.html_mode,
+        max_chars=args.max_chars,
+        html_metadata=not args.no_metadata,
+        markdown=not args.no_markdown,
+    )
     options = BatchOptions(
         format=args.format,
         main_only=args.main_only,
@@ -149,6 +154,11 @@ def add_parser(sub: Any) -> None:
         "--no-metadata",
         action="store_true",
         help="HTML: ignore the title, authors and date pages declare (JSON-LD, Open Graph, <meta>, <title>)",
+    )
+    p.add_argument(
+        "--no-markdown",
+        action="store_true",
+        help="text: read Markdown (# Title, [link](url)) as plain text, its syntax and link targets kept",
     )
     p.add_argument(
         "--max-chars",

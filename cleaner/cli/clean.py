@@ -119,7 +119,7 @@ def _explain_model(cleaner: Cleaner, text: str, name: str | None, url: str | Non
 
 
 def _run(args: argparse.Namespace) -> int:
-    config = CleanerConfig(html_mode=args.html_mode, html_metadata=not args.no_metadata)
+    config = CleanerConfig(html_mode=args.html_mode, html_metadata=not args.no_metadata, markdown=not args.no_markdown)
     if args.explain and args.format != "text":
         print("cleaner clean: error: --explain prints a table; it cannot be combined with -f", file=sys.stderr)
         return EXIT_USAGE
@@ -193,5 +193,10 @@ def add_parser(sub: Any) -> None:
         "--no-metadata",
         action="store_true",
         help="HTML: ignore the title, authors and date the page declares (JSON-LD, Open Graph, <meta>, <title>)",
+    )
+    p.add_argument(
+        "--no-markdown",
+        action="store_true",
+        help="text: read Markdown (# Title, [link](url)) as plain text, its syntax and link targets kept",
     )
     p.set_defaults(func=_run)
