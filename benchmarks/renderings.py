@@ -8,7 +8,8 @@ Users hand cleaner the text their scraper wrote, not cleaner's own rendering. Th
 takes the pages of the peers benchmark (``benchmarks/peers/run.py``'s selection: the
 records of ``--split`` with HTML and gold, the first ``--limit`` of them by the SHA-1
 of their ids, of ``--page-type`` unless "all"), writes each out with every renderer
-installed (cleaner's browser rendering, html2text's and markdownify's Markdown,
+installed (cleaner's browser rendering, html2text's Markdown unwrapped and wrapped at
+78 characters as it does by default, markdownify's Markdown,
 inscriptis's text, BeautifulSoup's ``get_text("\\n")``), cleans the text with
 :func:`cleaner.clean` with Markdown read as Markdown (``CleanerConfig(markdown=True)``,
 the default) and as plain text, and prints the main article's body word-F1 and
@@ -57,7 +58,11 @@ def renderers() -> dict[str, Callable[[str], str]]:
             conv.body_width = 0  # no hard wrapping, as crawlers write Markdown
             return str(conv.handle(h))
 
+        def h2t_wrapped(h: str) -> str:
+            return str(html2text.HTML2Text().handle(h))  # its default: lines wrapped at 78 characters
+
         out["html2text (Markdown)"] = h2t
+        out["html2text, wrapped at 78 (its default)"] = h2t_wrapped
     if importlib.util.find_spec("markdownify"):
         import markdownify
 

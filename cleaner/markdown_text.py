@@ -16,6 +16,7 @@ says when): segments keep the caller's text, articles the view's words.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -70,6 +71,51 @@ def looks_like_markdown(text: str) -> bool:
     return links + len(_HEADING.findall(text)) + len(_REF_DEFINITION.findall(text)) >= _MIN_SIGNS
 
 
+# A line that starts a block of its own: a list item, a heading, a quotation, a table
+# row, a fence, a rule or a heading's underline, a reference definition
+_BLOCK_START = re.compile(
+    r"^[ \t]*(?:[*+-][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|>|\||```|~~~|={3,}|-{3,}|\*{3,}|_{3,}|\[[^\]]+\]:)"
+)
+# Lines of wrapped prose are long (html2text wraps at 78 characters); a menu's are not.
+# A text is wrapped when most of its long lines, their syntax blanked and spaces
+# closed up, are no longer than a wrapping width: a writer that does not wrap gives
+# each paragraph one line, most of them longer.
+_MIN_WRAPPED_LINE = 40
+_MAX_WRAP_WIDTH = 100
+_MIN_WRAPPED_LINES = 5
+
+
+def _hard_wrapped(view_lines: list[str]) -> bool:
+    """Whether the lines (of the view) are prose wrapped at a fixed width."""
+    lengths = sorted(n for line in view_lines if (n := len(" ".join(line.split()))) >= _MIN_WRAPPED_LINE)
+    return len(lengths) >= _MIN_WRAPPED_LINES and lengths[(3 * len(lengths)) // 4] <= _MAX_WRAP_WIDTH
+
+
+def _join_wrapped_lines(text: str, chars: list[str]) -> None:
+    """Turn into spaces the line breaks Markdown reads as spaces inside a paragraph a
+    writer wrapped (html2text wraps at 78 characters), in a text whose lines are so
+    wrapped (:func:`_hard_wrapped`): between a long line and the next line of the same
+    paragraph; never before a line that starts a block (``_BLOCK_START``), after a
+    heading or a table row, or at a hard break (two spaces or a backslash at the
+    line's end)."""
+    lines = text.split("\n")
+    if not _hard_wrapped("".join(chars).split("\n")):
+        return
+    pos = 0
+    for line, following in itertools.pairwise(lines):
+        end = pos + len(line)  # the offset of this line's "\n"
+        stripped = line.strip()
+        if (
+            len(stripped) >= _MIN_WRAPPED_LINE
+            and following.strip()
+            and not _BLOCK_START.match(following)
+            and not stripped.startswith(("#", "|", "```", "~~~"))
+            and not line.endswith(("  ", "\\"))
+        ):
+            chars[end] = " "
+        pos = end + 1
+
+
 def markdown_view(text: str) -> str:
     """``text`` with its Markdown syntax blanked: markers, link targets, images,
     reference definitions, code fences and table rules each become spaces of the same
@@ -102,6 +148,7 @@ def markdown_view(text: str) -> str:
     for pattern in (_LIST_MARKER, _QUOTE, _TABLE_PIPE, _CODE, _ESCAPE):
         for m in pattern.finditer(text):
             blank(*m.span())
+    _join_wrapped_lines(text, chars)
     view = "".join(chars)
     # emphasis on the view, so that a marker inside a blanked target is not paired
     out = list(view)

@@ -54,13 +54,14 @@ def test_markdown_view(markdown: str, view: str) -> None:
     assert markdown_view(markdown) == view
 
 
-@given(st.text(alphabet=st.sampled_from(list("ab #*_[]()!>|`-=\\:.\n1h/")), max_size=200))
+@given(st.lists(st.sampled_from([*"ab #*_[]()!>|`-=\\:.\n1h/", "a" * 30, "word " * 9]), max_size=80).map("".join))
 @settings(max_examples=300, deadline=None)
-def test_the_view_keeps_length_lines_and_words_in_place(text: str) -> None:
+def test_the_view_keeps_length_and_words_in_place(text: str) -> None:
     view = markdown_view(text)
     assert len(view) == len(text)
     assert all((v == t) or v == " " for v, t in zip(view, text, strict=True))  # only blanks added
-    assert [i for i, c in enumerate(view) if c == "\n"] == [i for i, c in enumerate(text) if c == "\n"]
+    # a line break stays, or becomes a space inside a wrapped paragraph; none is added
+    assert {i for i, c in enumerate(view) if c == "\n"} <= {i for i, c in enumerate(text) if c == "\n"}
 
 
 def test_markdown_is_told_from_page_text() -> None:
@@ -108,3 +109,18 @@ def test_cli_reads_markdown_unless_told_not_to(tmp_path: Path, capsys: pytest.Ca
     assert "The storm reached the coast on Monday night" in out and "](" not in out
     assert main(["clean", "--no-markdown", str(page)]) == 0
     assert "[coast](https://example.org/coast_(map))" in capsys.readouterr().out
+
+
+def test_a_wrapped_paragraph_is_one_line_of_the_view() -> None:
+    prose = (
+        "The storm reached the coast on Monday night, and people in the\n"
+        "harbour town stayed inside while the wind blew over the roofs until\n"
+        "the early morning hours.\n\n"
+    )
+    text = "# Storm\n\n* [Home](/)\n* [News](/news)\n* [Sport](/sport)\n\n" + prose * 3
+    view = markdown_view(text)
+    assert "in the harbour town" in view and "roofs until the early" in view  # joined
+    assert "\n   News" in view  # list items stay lines of their own
+    # a text whose paragraphs are long lines is not wrapped: its line breaks stay
+    unwrapped = text.replace("the\nharbour", "the harbour").replace("until\nthe", "until the") * 2
+    assert markdown_view(unwrapped).count("\n") == unwrapped.count("\n")
