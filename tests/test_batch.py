@@ -98,7 +98,7 @@ def make_corpus(root: Path, n: int = 12, *, bad: bool = True) -> Path:
             ]
         )
     )
-    (root / "notes.md").write_text("not an input")
+    (root / "notes.odt").write_text("not an input")
     if bad:
         (root / "bad").mkdir()
         (root / "bad" / "binary.txt").write_bytes(bytes(range(256)) * 4)
@@ -139,7 +139,7 @@ def test_discover_kinds_order_and_globs(tmp_path: Path) -> None:
     paths = [p for p, _ in found]
     # a directory's files in sorted order, then its subdirectories in sorted order
     assert paths[:4] == ["crawl.warc.gz", "bad/binary.txt", "bad/huge.txt", "bad/latin1.txt"]
-    assert "notes.md" not in paths
+    assert "notes.odt" not in paths
     kinds = dict(found)
     assert kinds["crawl.warc.gz"] is InputKind.WARC
     assert kinds["news/deep/h2.htm.gz"] is InputKind.HTML

@@ -124,3 +124,16 @@ def test_a_wrapped_paragraph_is_one_line_of_the_view() -> None:
     # a text whose paragraphs are long lines is not wrapped: its line breaks stay
     unwrapped = text.replace("the\nharbour", "the harbour").replace("until\nthe", "until the") * 2
     assert markdown_view(unwrapped).count("\n") == unwrapped.count("\n")
+
+
+def test_batch_reads_markdown_files(tmp_path: Path) -> None:
+    from cleaner.batch import BatchOptions, run_batch
+
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "page.md").write_text(PAGE, encoding="utf-8")
+    (root / "notes.pdf").write_bytes(b"%PDF")  # not an input
+    report = run_batch(root, tmp_path / "out", options=BatchOptions(jobs=1, format="text"))
+    assert report.articles >= 1
+    out = (tmp_path / "out" / "page.md.txt").read_text(encoding="utf-8")
+    assert "The storm reached the coast on Monday night" in out and "](" not in out

@@ -1,9 +1,10 @@
 """Discovery: the inputs of a batch run, found by name in a fixed order (:func:`discover`).
 
 The input tree is walked recursively in sorted order and filtered by include and
-exclude globs. Inputs are recognised by name (:func:`input_kind`): ``.txt``, ``.html``,
-``.htm``, their ``.gz`` forms, and WARC or WET files. An input whose output in a
-mirroring format would bear a directory's name is yielded as :attr:`InputKind.CLASH`.
+exclude globs. Inputs are recognised by name (:func:`input_kind`): ``.txt``, ``.md``
+(``.markdown``), ``.html``, ``.htm``, their ``.gz`` forms, and WARC or WET files. An
+input whose output in a mirroring format would bear a directory's name is yielded as
+:attr:`InputKind.CLASH`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ _SUFFIXES: tuple[tuple[str, InputKind], ...] = (
     (".wet.gz", InputKind.WARC),
     (".txt", InputKind.TEXT),
     (".txt.gz", InputKind.TEXT),
+    (".md", InputKind.TEXT),  # text in Markdown (cleaner.markdown_text reads it)
+    (".md.gz", InputKind.TEXT),
+    (".markdown", InputKind.TEXT),
     (".html", InputKind.HTML),
     (".htm", InputKind.HTML),
     (".html.gz", InputKind.HTML),
@@ -49,6 +53,8 @@ def input_kind(name: str) -> InputKind | None:
 
     >>> input_kind("crawl/CC-MAIN-0001.warc.wet.gz"), input_kind("a.HTM"), input_kind("a.pdf")
     (<InputKind.WARC: 'warc'>, <InputKind.HTML: 'html'>, None)
+    >>> input_kind("jina/page.md")
+    <InputKind.TEXT: 'text'>
     """
     lower = name.lower()
     for suffix, kind in _SUFFIXES:

@@ -54,7 +54,7 @@ class _Budget:
 
 # What to do about a page over the limit, in a batch run
 ADVICE = "raise CleanerConfig(max_chars=...) (cleaner batch --max-chars N) to accept it"
-_TEXT_FILE = "batch inputs named .txt must be UTF-8 text"
+_TEXT_FILE = "batch inputs named .txt or .md must be UTF-8 text"
 _TEXT_RECORD = "a WARC text/plain or conversion record must hold UTF-8 text"
 
 
