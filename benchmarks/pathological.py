@@ -7,7 +7,8 @@ Each shape is a kind of page that once took more than linear time or memory, or 
 stresses a part of the pipeline (issue 15): runs of sentence marks, title-like lines
 against list lines, one tag with very many attributes, an XML declaration that never
 ends, deep nesting, deep JSON-LD, entity floods, text without spaces (CJK), emoji,
-right-to-left text, long lines, many short lines, and an ordinary article for
+right-to-left text, long lines, many short lines, Markdown (an article, emphasis
+markers that never close, brackets that never close), and an ordinary article for
 comparison. Every shape is built at sizes doubling from 64 KB to 8 MB (of UTF-8) and
 cleaned with the default configuration (:func:`cleaner.clean` for text,
 :func:`cleaner.clean_html` for HTML) in a fresh process per shape, sizes ascending.
@@ -148,6 +149,23 @@ def _unclosed_quotes(size: int) -> str:
     return _repeat('<a b="', size)
 
 
+# six links and a heading: read as Markdown (cleaner.markdown_text.looks_like_markdown)
+_MD_LINKS = "".join(f"* [{w}](/{w.lower()})\n" for w in ("Home", "News", "Sport", "Arts", "Money", "Life"))
+_MD_LINKS += "# Title\n"
+
+
+def _markdown_article(size: int) -> str:
+    return _MD_LINKS + _repeat(f"[{_PROSE[:30]}](https://example.org/a) {_PROSE}\n\n", size)
+
+
+def _markdown_emphasis(size: int) -> str:
+    return _MD_LINKS + _repeat("*a ", size)  # emphasis markers that never close
+
+
+def _markdown_brackets(size: int) -> str:
+    return _MD_LINKS + "[" * size + "\n](x)"
+
+
 SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
     "prose": ("text", _prose),
     "dots": ("text", _dots),
@@ -163,6 +181,9 @@ SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
     "emoji": ("text", _emoji),
     "rtl": ("text", _rtl),
     "nul-and-escapes": ("text", _controls),
+    "markdown": ("text", _markdown_article),
+    "markdown-emphasis": ("text", _markdown_emphasis),
+    "markdown-brackets": ("text", _markdown_brackets),
     "html-paragraphs": ("html", _html_paragraphs),
     "attributes": ("html", _attributes),
     "xml-declaration": ("html", _xml_decl),

@@ -67,7 +67,10 @@ def fetch(cache: Path) -> dict[str, Path]:
             if done.returncode != 0:
                 raise SystemExit(f"could not download {name}=={version} from PyPI:\n{done.stderr}")
             with tarfile.open(cache / f"{name}-{version}.tar.gz") as tar:
-                tar.extractall(cache, filter="data")
+                if hasattr(tarfile, "data_filter"):  # Python 3.11.4 on: no member outside the folder
+                    tar.extractall(cache, filter="data")
+                else:
+                    tar.extractall(cache)  # a pinned release of PyPI
         out[name] = folder
     return out
 

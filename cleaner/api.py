@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +39,7 @@ from .pipeline.decode import Decoding, finish_decoding, start_decoding
 from .pipeline.enrich import enrich
 from .pipeline.featurize import featurize
 from .pipeline.headline import rank_headlines
-from .pipeline.read import Page, check_html_size, read_html, read_text
+from .pipeline.read import Page, check_html_size, read_html, read_text, text_view
 from .pipeline.segment import Unit, split_units
 from .pipeline.structure import ArticleFilter, ArticleSpan, default_article_filter
 
@@ -269,14 +270,19 @@ class Cleaner:
         * ``"fallback"``: the default model stored in a scoped retrained model, on a
           page outside its scope (:mod:`cleaner.scope`).
         """
-        if self.model.for_text(text, url) is not self.model:
+        if self.model.for_text(text_view(text, self.config), url) is not self.model:
             return "fallback"
         retrained = self.model.manifest.get("retrained") or self.model.fallback is not None
         return "retrained" if retrained else "default"
 
     def segments(self, text: str, units: Sequence[Unit], proba: np.ndarray) -> list[Segment]:
-        """Decoded, merged segments of a page from :meth:`predict_units`'s output."""
-        return self._decode(Page(text), units, proba, self.model.for_text(text))
+        """Decoded, merged segments of a page from :meth:`predict_units`'s output (the
+        segments :meth:`clean` gives, cut from ``text`` as given)."""
+        page = read_text(text, self.config)
+        segments = self._decode(page, units, proba, self.model.for_text(page.text))
+        if page.source is None:
+            return segments
+        return [replace(s, text=page.source[s.start : s.end]) for s in segments]
 
     def clean(self, text: str, *, meta: PageMeta | None = None) -> CleanResult:
         """Clean one page of raw text.
@@ -288,7 +294,10 @@ class Cleaner:
         (``PageMeta(url=...)``) routes the page between a scoped retrained model and
         its fallback (:mod:`cleaner.scope`).
         """
-        return self._run([read_text(text, self.config, meta)], [self._clock()])[0]
+        clock = self._clock()
+        with running(clock):  # Markdown's view is made in the page's time
+            page = read_text(text, self.config, meta)
+        return self._run([page], [clock])[0]
 
     def clean_many(
         self,
@@ -312,14 +321,18 @@ class Cleaner:
             )
         out: list[CleanResult] = []
         batch: list[Page] = []
+        clocks: list[PageBudget | None] = []
         pairs = zip(texts, meta, strict=True) if meta is not None else ((t, None) for t in texts)
         for text, page_meta in pairs:
-            batch.append(read_text(text, self.config, page_meta))
+            clock = self._clock()
+            with running(clock):
+                batch.append(read_text(text, self.config, page_meta))
+            clocks.append(clock)
             if len(batch) >= batch_size:
-                out.extend(self._run(batch, [self._clock() for _ in batch]))
-                batch = []
+                out.extend(self._run(batch, clocks))
+                batch, clocks = [], []
         if batch:
-            out.extend(self._run(batch, [self._clock() for _ in batch]))
+            out.extend(self._run(batch, clocks))
         return out
 
     def clean_html(self, html: str | bytes) -> CleanResult:

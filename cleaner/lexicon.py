@@ -534,9 +534,11 @@ def strip_invisible(text: str) -> str:
     return text.translate(_INVISIBLE_TABLE)
 
 
-# Pictographs and dingbats ("❤️", "✍", "📝") and the joiners and variation selectors
-# that compose them: a profile's decoration, never part of a name
-_PICTOGRAPHS = re.compile("[\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\ufe0e\ufe0f\u200d]+")
+# Pictographs and dingbats ("❤️", "✍", "📝"): a profile's decoration, never part of a name
+_PICTOGRAPH = "\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff"
+# a pictograph with the joiners and selectors that follow it (a joiner elsewhere spells
+# a word: Malayalam and Sinhala write with it)
+_PICTOGRAPHS = re.compile(f"[{_PICTOGRAPH}](?:[\ufe0e\ufe0f\u200d{_PICTOGRAPH}])*")
 
 
 def tidy_name(text: str) -> str:

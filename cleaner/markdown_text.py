@@ -25,22 +25,32 @@ from .document import CleanResult
 __all__ = ["from_view", "looks_like_markdown", "markdown_view"]
 
 # Inline link or image: [text](target "title") / ![alt](src); the target may hold one
-# level of parentheses ("https://en.wikipedia.org/wiki/Foo_(bar)")
-_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\s*\)"
-_IMAGE = re.compile(r"!\[[^\]\n]*\]" + _TARGET)
-_LINK = re.compile(r"\[([^\]\n]*)\]" + _TARGET)
-_REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")  # [text][ref]
-_REF_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*\S+.*$")
+# level of parentheses ("https://en.wikipedia.org/wiki/Foo_(bar)") and must look like
+# one (a URL, a path, an anchor, a file: "handlers[name](event)" in code is no link).
+# No pattern here backtracks over more than a line, or a bounded span: page text is
+# untrusted input (``docs/security.md``).
+_URLISH = r"(?:[a-zA-Z][\w+.-]*:|/|#|\?|\.{1,2}/|www\.|[^()\s]*\.[a-zA-Z]{2,}\b)"
+_TARGET = r"\(" + _URLISH + r"(?:[^()\s]|\([^()\s]*\))*(?:[ \t]+\"[^\"\n]*\")?[ \t]*\)"
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]" + _TARGET)
+_LINK = re.compile(r"(?<![!\]])\[([^\[\]\n]*)\]" + _TARGET)  # links run together too: "[A](/a)[B](/b)"
+_REF_LINK = re.compile(r"(?<![\w!\]])\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")  # [text][ref]
+_REF_DEFINITION = re.compile(r"(?m)^ {0,3}\[(?!\^)[^\[\]\n]+\]:[ \t]*\S+[^\n]*$")
 _AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^>\s]*>")
-_HEADING = re.compile(r"(?m)^ {0,3}(#{1,6})[ \t]+(?:.*?)([ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"(?m)^ {0,3}(?:=+|-{2,})[ \t]*$")
-_RULE = re.compile(r"(?m)^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_HEADING = re.compile(r"(?m)^ {0,3}(#{1,6})(?=[ \t])")
+_HEADING_CLOSE = re.compile(r"(?<=[ \t])#+[ \t\r]*$")  # "## Title ##": on a heading's line
+_SETEXT = re.compile(r"(?m)^ {0,3}(?:=+|-{2,})[ \t\r]*$")
+_RULE = re.compile(r"(?m)^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})\r?$")
 _LIST_MARKER = re.compile(r"(?m)^[ \t]*(?:[*+-]|\d{1,3}[.)])[ \t]+")
 _QUOTE = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
-_FENCE = re.compile(r"(?m)^ {0,3}(?:```|~~~).*$")
-_TABLE_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?\|?[ \t]*$")
-_TABLE_PIPE = re.compile(r"(?m)(?:^[ \t]*\||\|[ \t]*$|(?<=\S)[ \t]*\|[ \t]*(?=\S))")
-_EMPHASIS = re.compile(r"(?<![\w*_\\])(\*{1,3}|_{1,3})(?=[^\s*_])(.+?)(?<=[^\s\\*_])\1(?![\w*_])")
+_FENCE = re.compile(r"(?m)^ {0,3}(?:```|~~~)[^\n]*$")
+_TABLE_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?\|?[ \t\r]*$")
+_TABLE_PIPE = re.compile(r"(?m)(?:^[ \t]*\||\|[ \t\r]*$|(?<=\S)[ \t]*\|[ \t]*(?=\S))")
+# emphasis: a marker, up to 300 characters of one line without its character, the same
+# marker (a scan stops at the next marker: linear on "*a *a *a ...")
+_EMPHASIS = re.compile(
+    r"(?<![\w*\\])(\*{1,3})(?=[^\s*])([^*\n]{1,300}?)(?<=[^\s\\])\1(?![\w*])"
+    r"|(?<![\w\\])(_{1,3})(?=[^\s_])([^_\n]{1,300}?)(?<=[^\s\\])\3(?!\w)"
+)
 _CODE = re.compile(r"`+")
 _ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|>~])")
 
@@ -58,7 +68,7 @@ def looks_like_markdown(text: str) -> bool:
     six signs of Markdown counting them, headings ("# Title") and reference
     definitions.
 
-    >>> looks_like_markdown("# Storm\\n* [Home](/)\\n* [News](/news)\\n* [Sport](/sport)\\n![](/a.png)")
+    >>> looks_like_markdown("# Storm\\n* [Home](/)\\n* [News](/n)\\n* [Sport](/s)\\n* [Arts](/a)\\n![](/a.png)")
     True
     >>> looks_like_markdown("# pacman -S package\\n# systemctl daemon-reload\\n# reboot\\n# ls\\n# cd /\\n# exit")
     False
@@ -96,24 +106,32 @@ def _join_wrapped_lines(text: str, chars: list[str]) -> None:
     writer wrapped (html2text wraps at 78 characters), in a text whose lines are so
     wrapped (:func:`_hard_wrapped`): between a long line and the next line of the same
     paragraph; never before a line that starts a block (``_BLOCK_START``), after a
-    heading or a table row, or at a hard break (two spaces or a backslash at the
-    line's end)."""
+    heading, next to a table row (a line with a "|"), inside a fenced code block, or at
+    a hard break (two spaces or a backslash at the line's end)."""
     lines = text.split("\n")
     if not _hard_wrapped("".join(chars).split("\n")):
         return
     pos = 0
+    fenced = False
     for line, following in itertools.pairwise(lines):
         end = pos + len(line)  # the offset of this line's "\n"
+        pos = end + 1
+        line = line.rstrip("\r")
         stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
         if (
-            len(stripped) >= _MIN_WRAPPED_LINE
+            not fenced
+            and len(stripped) >= _MIN_WRAPPED_LINE
             and following.strip()
             and not _BLOCK_START.match(following)
-            and not stripped.startswith(("#", "|", "```", "~~~"))
+            and "|" not in stripped
+            and "|" not in following
+            and not stripped.startswith("#")
             and not line.endswith(("  ", "\\"))
         ):
             chars[end] = " "
-        pos = end + 1
 
 
 def markdown_view(text: str) -> str:
@@ -128,7 +146,7 @@ def markdown_view(text: str) -> str:
 
     def blank(start: int, end: int) -> None:
         for i in range(start, end):
-            if chars[i] != "\n":
+            if chars[i] not in "\r\n":
                 chars[i] = " "
 
     for pattern in (_IMAGE, _REF_DEFINITION, _FENCE, _RULE, _TABLE_RULE, _SETEXT, _AUTOLINK):
@@ -143,8 +161,10 @@ def markdown_view(text: str) -> str:
         blank(m.end(1), m.end())
     for m in _HEADING.finditer(text):
         blank(*m.span(1))
-        if m.group(2):
-            blank(*m.span(2))
+        line_end = text.find("\n", m.end())
+        close = _HEADING_CLOSE.search(text, m.end(), len(text) if line_end < 0 else line_end)
+        if close is not None:
+            blank(*close.span())
     for pattern in (_LIST_MARKER, _QUOTE, _TABLE_PIPE, _CODE, _ESCAPE):
         for m in pattern.finditer(text):
             blank(*m.span())
@@ -153,7 +173,8 @@ def markdown_view(text: str) -> str:
     # emphasis on the view, so that a marker inside a blanked target is not paired
     out = list(view)
     for m in _EMPHASIS.finditer(view):
-        for i in (*range(m.start(1), m.end(1)), *range(m.end(2), m.end())):
+        marker, inner = (1, 2) if m.group(1) else (3, 4)
+        for i in (*range(m.start(marker), m.end(marker)), *range(m.end(inner), m.end())):
             out[i] = " "
     return "".join(out)
 

@@ -240,6 +240,7 @@ _NOT_AUTHOR_CLASS_PARTS = frozenset(
 # picture's credit, a quotation's author (a sidebar often holds the author's box)
 _NOT_AUTHOR_PLACES = frozenset({"figure", "figcaption", "blockquote"})
 _NOT_AUTHOR_PLACE_PARTS = frozenset({"quote", "blockquote"})
+_ARTICLE_PLACES = frozenset({"article", "main", "body"})
 _CLASS_PARTS = re.compile(r"[-_]+")
 _CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _MAX_CLASS_MARKED = 5
@@ -294,8 +295,10 @@ def _author_class(el: etree._Element) -> bool:
 
 def _elsewhere(el: etree._Element) -> bool:
     """Whether an element stands in a figure or a quotation (``_NOT_AUTHOR_PLACES``,
-    ``_NOT_AUTHOR_PLACE_PARTS``)."""
+    ``_NOT_AUTHOR_PLACE_PARTS``) inside the article, main part or body it belongs to."""
     for a in el.iterancestors():
+        if a.tag in _ARTICLE_PLACES:  # a class of the whole post ("format-quote") says nothing
+            return False
         if a.tag in _NOT_AUTHOR_PLACES:
             return True
         cls = _markers(a)
@@ -386,7 +389,9 @@ def _given_name_first(value: str) -> str:
     """A catalogue's "Surname, Given" as a reader writes it ("Kaufman, Jeff T." ->
     "Jeff T. Kaufman"); any other value as it is."""
     m = _SURNAME_FIRST.match(_norm(value))
-    if m is None or _NAME_SPLIT.search(m.group(2)):
+    given = m.group(2) if m is not None else ""
+    # "Reuters, AP": two authors, not a surname and initials
+    if m is None or _NAME_SPLIT.search(given) or (given.isalpha() and given.isupper() and len(given) > 1):
         return value
     return f"{m.group(2)} {m.group(1)}"
 
@@ -690,7 +695,10 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
                 if authors:
                     break
     title_el = root.find(".//title")
-    h1s = [t for h in root.iter("h1") if (t := _text_of(h))]
+    h1_elements = [h for h in root.iter("h1") if _text_of(h)]
+    h1s = [_text_of(h) for h in h1_elements]
+    if len(h1s) == 1 and _links_home(h1_elements[0]):  # a logo's heading names the site
+        h1s = []
     declared = [
         headline,
         meta.get("og:title"),
@@ -718,6 +726,16 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
         url=_canonical_url(root, meta),
         kind=kind,
     )
+
+
+def _links_home(el: etree._Element) -> bool:
+    """Whether an element is, or is inside or holds, a link to a site's home page
+    (``href`` "/", or a URL without a path): a logo's heading."""
+    links = [a for a in (*el.iterancestors("a"), *el.iter("a")) if a.get("href") is not None]
+    return any(_HOME_HREF.match((a.get("href") or "").strip()) for a in links)
+
+
+_HOME_HREF = re.compile(r"^(?:/|(?:https?:)?//[^/?#]+/?|\.?/?index\.\w+)$", re.IGNORECASE)
 
 
 def _canonical_url(root: etree._Element, meta: dict[str, str]) -> str | None:

@@ -282,6 +282,8 @@ def test_a_credited_news_agency_is_the_author() -> None:
         ("Anna Ūdre", "Anna Ūdre"),
         ("小暮ひさのり", "小暮ひさのり"),
         ("Jenny_Smith", "Jenny_Smith"),  # a user name stays as it is written
+        ("ശ്\u200dരീ അരുണ്\u200d", "ശ്\u200dരീ അരുണ്\u200d"),  # a joiner that spells Malayalam stays
+        ("Jenny Smith 👩\u200d💻", "Jenny Smith"),  # one that joins pictographs goes with them
     ],
 )
 def test_tidy_name(name: str, tidy: str) -> None:

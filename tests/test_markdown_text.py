@@ -137,3 +137,44 @@ def test_batch_reads_markdown_files(tmp_path: Path) -> None:
     assert report.articles >= 1
     out = (tmp_path / "out" / "page.md.txt").read_text(encoding="utf-8")
     assert "The storm reached the coast on Monday night" in out and "](" not in out
+
+
+def test_what_is_no_markdown_link() -> None:
+    code = "handlers[name](event);\nitems[i](x)\n" * 4
+    assert not looks_like_markdown(code)
+    assert markdown_view("handlers[name](event)") == "handlers[name](event)"  # no target's shape
+    assert not looks_like_markdown("![](/a.png)\n![](/b.png)\n![](/c.png)\n# One\n")  # an image is one sign
+    assert markdown_view("[^1]: Source: the council") == "[^1]: Source: the council"  # a footnote's text
+
+
+@pytest.mark.parametrize(
+    ("markdown", "view"),
+    [
+        ("a\r\n***\r\nb", "a\r\n   \r\nb"),  # Windows line ends
+        ("Title\r\n-----", "Title\r\n     "),
+        ("## Title ##\r\n", "   Title   \r\n"),
+    ],
+)
+def test_windows_line_ends(markdown: str, view: str) -> None:
+    assert markdown_view(markdown) == view
+
+
+def test_tables_and_code_are_never_joined() -> None:
+    prose = "The storm reached the coast on Monday night, and people in the\nharbour town stayed inside.\n\n"
+    table = (
+        "Team | Played | Points\n---|---|---\nCoastal Rovers first team | 12 | 30\n"
+        "Harbour United reserves team | 12 | 28\n\n"
+    )
+    fence = "```\nfor page in pages: clean(page) and keep the result for later\nprint(result)\n```\n"
+    view = markdown_view("# Storm\n\n" + "* [A](/a)\n" * 6 + prose * 6 + table + fence)
+    assert "in the harbour town" in view  # prose joined
+    assert "first team   12   30\n" in view  # rows apart
+    assert "for later\nprint(result)" in view  # code apart
+
+
+def test_segments_of_markdown_are_the_segments_clean_gives() -> None:
+    c = cleaner.Cleaner()
+    units, proba = c.predict_units(PAGE)
+    assert [(s.start, s.end, s.label, s.text) for s in c.segments(PAGE, units, proba)] == [
+        (s.start, s.end, s.label, s.text) for s in c.clean(PAGE).segments
+    ]

@@ -128,6 +128,7 @@ def test_author_meta_of_twitter_cards_and_cxense(head: str, authors: tuple[str, 
          '<meta name="citation_author" content="Jong, Michiel de">', ("Jeff T. Kaufman", "Michiel de Jong")),
         ('<meta name="citation_author" content="Md Najmul Hossain">', ("Md Najmul Hossain",)),
         ('<meta name="DC.creator" content="Kooman, F.">', ("F. Kooman",)),
+        ('<meta name="citation_author" content="Reuters, AP">', ("Reuters", "AP")),  # two agencies
         # an og:author holding links, a name with a heart
         ('<meta property="og:author" content="By &lt;a href=&quot;/p/av&quot;&gt;Amir Vera&lt;/a&gt;, '
          'Tara Subramaniam and Adam Renton, CNN">', ("Amir Vera", "Tara Subramaniam", "Adam Renton")),
@@ -152,6 +153,8 @@ def test_every_author_tag_and_its_forms(head: str, authors: tuple[str, ...]) -> 
         ('<figure><img src="a.jpg"><div class="author">Jenny Smith</div></figure>', ()),
         ('<div class="quote"><p>My quote here</p><p class="quote-author">Jenny Smith</p></div>', ()),
         ('<blockquote><p>Words.</p><span class="author">Jenny Smith</span></blockquote>', ()),
+        # a class of the whole post says nothing of where the name stands (WordPress's post formats)
+        ('<article class="post format-quote"><span class="author-name">Jane Doe</span></article>', ("Jane Doe",)),
         # a forum's every poster and a picture's credit are marked on elements that name no author
         ('<section itemprop="author">phinds Science Advisor</section>', ()),
         ('<small itemprop="author">Photograph by Tyrone Turner</small>', ()),
@@ -400,6 +403,9 @@ def test_title_forms_site_names_separators_and_scripts() -> None:
         # of several <h1>, the first with text, after <title>
         ("<title>Storm hits coast</title>", "<h1>Daily News</h1><h1>Other story</h1>", "Storm hits coast"),
         ("", "<h1> </h1><h1>Storm hits coast</h1><h1>Other story</h1>", "Storm hits coast"),
+        # a logo's heading, a link to the home page, names the site
+        ("<title>Storm hits the coast | Daily Post</title>", '<h1><a href="/">Daily Post</a></h1>',
+         "Storm hits the coast"),
         # the page's own declarations come first
         ('<meta property="og:title" content="Storm hits the coast">', "<h1>Storm hits coast</h1>",
          "Storm hits the coast"),

@@ -35,6 +35,7 @@ __all__ = [
     "find_phrases",
     "read_html",
     "read_text",
+    "text_view",
 ]
 
 
@@ -173,10 +174,18 @@ def read_text(text: object, config: CleanerConfig, meta: object = None) -> Page:
     checked = check_text(text, config)
     check_meta(meta)
     known = meta if isinstance(meta, PageMeta) else None
-    if config.markdown and looks_like_markdown(checked):
-        view = markdown_view(checked)
+    view = text_view(checked, config)
+    if view is not checked:
+        check_budget("reading Markdown")
         return Page(view, known, _title_spans(view, known), source=checked)
     return Page(checked, known, _title_spans(checked, known))
+
+
+def text_view(text: str, config: CleanerConfig) -> str:
+    """The text the stages read of a page's ``text``: its Markdown view where it is
+    written in Markdown and ``config.markdown`` (:mod:`cleaner.markdown_text`), else
+    ``text`` itself."""
+    return markdown_view(text) if config.markdown and looks_like_markdown(text) else text
 
 
 def check_html_size(html: object, config: CleanerConfig) -> None:
