@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from .document import CleanResult
 
-__all__ = ["from_view", "looks_like_markdown", "markdown_view"]
+__all__ = ["from_view", "looks_like_markdown", "markdown_title", "markdown_view"]
 
 # Inline link or image: [text](target "title") / ![alt](src); the target may hold one
 # level of parentheses ("https://en.wikipedia.org/wiki/Foo_(bar)") and must look like
@@ -177,6 +177,26 @@ def markdown_view(text: str) -> str:
         for i in (*range(m.start(marker), m.end(marker)), *range(m.end(inner), m.end())):
             out[i] = " "
     return "".join(out)
+
+
+# "# Title" (one "#"), or a line underlined with "=" (markdownify writes them so)
+_TITLE_HEADING = re.compile(r"(?m)^ {0,3}#[ \t]+([^\n]*)$|^([^\n]*\S[^\n]*)\n {0,3}=+[ \t\r]*$")
+
+
+def markdown_title(text: str, view: str) -> str | None:
+    """The title a Markdown text gives itself: the text of its one first-level heading
+    ("# Storm hits the coast", or a line underlined with "="), read in ``view`` (:func:`markdown_view`: no link
+    syntax); None where it has none or several.
+
+    >>> t = "* [Home](/)\\n# Storm hits the [coast](/c)\\n## More\\nText"
+    >>> markdown_title(t, markdown_view(t))
+    'Storm hits the coast'
+    """
+    found = [m.span(1) if m.group(1) is not None else m.span(2) for m in _TITLE_HEADING.finditer(text)]
+    if len(found) != 1:  # several: a menu's, a listing's (the first of them: fewer right)
+        return None
+    title = _tidy(view[found[0][0] : found[0][1]])
+    return title or None
 
 
 def _tidy(text: str) -> str:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import cleaner
 from cleaner import CleanerConfig
-from cleaner.markdown_text import looks_like_markdown, markdown_view
+from cleaner.markdown_text import looks_like_markdown, markdown_title, markdown_view
 
 PAGE = """[Skip to content](#main)
 
@@ -178,3 +178,24 @@ def test_segments_of_markdown_are_the_segments_clean_gives() -> None:
     assert [(s.start, s.end, s.label, s.text) for s in c.segments(PAGE, units, proba)] == [
         (s.start, s.end, s.label, s.text) for s in c.clean(PAGE).segments
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("* [Home](/)\n# Storm hits the [coast](/c)\n## More\nText", "Storm hits the coast"),
+        ("* [Home](/)\nStorm hits the coast\n====================\nText", "Storm hits the coast"),  # markdownify
+        ("# Storm\n# Rain\nText", None),  # several: none of them
+        ("## Storm\nText", None),
+    ],
+)
+def test_markdown_title(text: str, title: str | None) -> None:
+    assert markdown_title(text, markdown_view(text)) == title
+
+
+def test_the_texts_own_title_guides_cleaning_unless_the_caller_gives_one() -> None:
+    page = "* [Home](/)\n* [World](/world)\n* [Sport](/sport)\n* [Arts](/arts)\n* [Money](/money)\n\n"
+    page += "# Storm hits the coast\n\n" + PAGE.split("# Storm hits the coast\n", 1)[1]
+    assert cleaner.clean(page).main.headline == "Storm hits the coast"  # type: ignore[union-attr]
+    given = cleaner.clean(page, meta=cleaner.PageMeta(title="The caller's own title"))
+    assert given.main is not None and given.main.headline == "The caller's own title"

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..budget import check as check_budget
 from ..config import CleanerConfig
 from ..errors import InputTooLargeError, InputTypeError
 from ..html_text import RenderedPage
 from ..lexicon import BYLINE_OPENERS
-from ..markdown_text import looks_like_markdown, markdown_view
+from ..markdown_text import looks_like_markdown, markdown_title, markdown_view
 from ..page_meta import PageMeta, read_html_page
 
 __all__ = [
@@ -177,6 +177,9 @@ def read_text(text: object, config: CleanerConfig, meta: object = None) -> Page:
     view = text_view(checked, config)
     if view is not checked:
         check_budget("reading Markdown")
+        title = markdown_title(checked, view) if known is None or known.title is None else None
+        if title is not None:  # the text's own "# Title", as HTML's lone <h1>
+            known = replace(known, title=title, titles=(title,)) if known is not None else PageMeta(title=title)
         return Page(view, known, _title_spans(view, known), source=checked)
     return Page(checked, known, _title_spans(checked, known))
 
