@@ -1,6 +1,7 @@
 """Cleaner on page text from other renderers: the same pages, written out by other tools.
 
     pip install html2text markdownify inscriptis beautifulsoup4   # not cleaner's dependencies
+    apt install lynx w3m                                           # text browsers, optional
     python benchmarks/renderings.py ../shared/datasets [--split validation] [--limit 100]
         [--page-type article]
 
@@ -9,10 +10,12 @@ takes the pages of the peers benchmark (``benchmarks/peers/run.py``'s selection:
 records of ``--split`` with HTML and gold, the first ``--limit`` of them by the SHA-1
 of their ids, of ``--page-type`` unless "all"), writes each out with every renderer
 installed (cleaner's browser rendering, html2text's Markdown unwrapped and wrapped at
-78 characters as it does by default, markdownify's Markdown,
+78 characters as it does by default, markdownify's Markdown, the dumps of the text
+browsers lynx and w3m,
 inscriptis's text, BeautifulSoup's ``get_text("\\n")``), cleans the text with
 :func:`cleaner.clean` with Markdown read as Markdown (``CleanerConfig(markdown=True)``,
-the default) and as plain text, and prints the main article's body word-F1 and
+the default, which also reads a text browser's dump as one) and as plain text
+(``markdown=False``), and prints the main article's body word-F1 and
 headline accuracy against the gold (:func:`cleaner.evaluate.main_article`,
 :func:`cleaner.evaluate.headline_matches`), with the word-F1 of keeping the whole text.
 """
@@ -23,6 +26,8 @@ import argparse
 import collections
 import importlib.util
 import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,6 +80,24 @@ def renderers() -> dict[str, Callable[[str], str]]:
         from bs4 import BeautifulSoup
 
         out["BeautifulSoup get_text"] = lambda h: str(BeautifulSoup(h, "lxml").get_text("\n"))
+    if shutil.which("lynx"):  # Debian: apt install lynx
+
+        def lynx(h: str) -> str:
+            args = ["lynx", "-dump", "-stdin", "-display_charset=utf-8", "-assume_charset=utf-8"]
+            return subprocess.run(args, input=h.encode(), capture_output=True, timeout=60).stdout.decode(
+                "utf-8", "replace"
+            )
+
+        out["lynx -dump"] = lynx
+    if shutil.which("w3m"):
+
+        def w3m(h: str) -> str:
+            args = ["w3m", "-dump", "-T", "text/html", "-O", "utf-8", "-I", "utf-8"]
+            return subprocess.run(args, input=h.encode(), capture_output=True, timeout=60).stdout.decode(
+                "utf-8", "replace"
+            )
+
+        out["w3m -dump"] = w3m
     return out
 
 

@@ -65,6 +65,11 @@ class CleanerConfig:
             (:mod:`cleaner.markdown_text`): segments keep the text as given, the
             articles its words. Default True; only text that
             :func:`cleaner.markdown_text.looks_like_markdown` is read so.
+        dumps: whether :func:`cleaner.clean` reads a text browser's dump (``lynx
+            -dump``, ``w3m -dump``: lines wrapped at 79 columns, numbered links, a list
+            of references) without its marks and with its paragraphs' lines joined
+            (:mod:`cleaner.dump_text`). Default True; only text that
+            :func:`cleaner.dump_text.looks_like_dump` is read so.
     """
 
     split_titles: bool = True
@@ -78,11 +83,20 @@ class CleanerConfig:
     page_structure: bool = True
     html_stage: bool = True
     markdown: bool = True
+    dumps: bool = True
 
     def __post_init__(self) -> None:
         """Raises :class:`cleaner.errors.ConfigError` (a ``ValueError``) for an option of
         the wrong type or value."""
-        for name in ("split_titles", "keep_headline_only", "html_metadata", "page_structure", "html_stage", "markdown"):
+        for name in (
+            "split_titles",
+            "keep_headline_only",
+            "html_metadata",
+            "page_structure",
+            "html_stage",
+            "markdown",
+            "dumps",
+        ):
             value = getattr(self, name)
             # True and False, also as 1 and 0 or NumPy booleans; stored as bool
             numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")

@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from .document import CleanResult
 
-__all__ = ["from_view", "looks_like_markdown", "markdown_title", "markdown_view"]
+__all__ = ["from_view", "join_wrapped_lines", "looks_like_markdown", "markdown_title", "markdown_view"]
 
 # Inline link or image: [text](target "title") / ![alt](src); the target may hold one
 # level of parentheses ("https://en.wikipedia.org/wiki/Foo_(bar)") and must look like
@@ -101,11 +101,12 @@ def _hard_wrapped(view_lines: list[str]) -> bool:
     return len(lengths) >= _MIN_WRAPPED_LINES and lengths[(3 * len(lengths)) // 4] <= _MAX_WRAP_WIDTH
 
 
-def _join_wrapped_lines(text: str, chars: list[str]) -> None:
+def join_wrapped_lines(text: str, chars: list[str], block_start: re.Pattern[str] | None = None) -> None:
     """Turn into spaces the line breaks Markdown reads as spaces inside a paragraph a
     writer wrapped (html2text wraps at 78 characters), in a text whose lines are so
     wrapped (:func:`_hard_wrapped`): between a long line and the next line of the same
-    paragraph; never before a line that starts a block (``_BLOCK_START``), after a
+    paragraph; never before a line that starts a block (``block_start``, by default
+    Markdown's ``_BLOCK_START``), after a
     heading, next to a table row (a line with a "|"), inside a fenced code block, or at
     a hard break (two spaces or a backslash at the line's end)."""
     lines = text.split("\n")
@@ -125,7 +126,7 @@ def _join_wrapped_lines(text: str, chars: list[str]) -> None:
             not fenced
             and len(stripped) >= _MIN_WRAPPED_LINE
             and following.strip()
-            and not _BLOCK_START.match(following)
+            and not (block_start or _BLOCK_START).match(following)
             and "|" not in stripped
             and "|" not in following
             and not stripped.startswith("#")
@@ -168,7 +169,7 @@ def markdown_view(text: str) -> str:
     for pattern in (_LIST_MARKER, _QUOTE, _TABLE_PIPE, _CODE, _ESCAPE):
         for m in pattern.finditer(text):
             blank(*m.span())
-    _join_wrapped_lines(text, chars)
+    join_wrapped_lines(text, chars)
     view = "".join(chars)
     # emphasis on the view, so that a marker inside a blanked target is not paired
     out = list(view)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from ..budget import check as check_budget
 from ..config import CleanerConfig
+from ..dump_text import dump_view, looks_like_dump
 from ..errors import InputTooLargeError, InputTypeError
 from ..html_text import RenderedPage
 from ..lexicon import BYLINE_OPENERS
@@ -177,7 +178,8 @@ def read_text(text: object, config: CleanerConfig, meta: object = None) -> Page:
     view = text_view(checked, config)
     if view is not checked:
         check_budget("reading Markdown")
-        title = markdown_title(checked, view) if known is None or known.title is None else None
+        unset = known is None or known.title is None
+        title = markdown_title(checked, view) if unset and config.markdown and looks_like_markdown(checked) else None
         if title is not None:  # the text's own "# Title", as HTML's lone <h1>
             known = replace(known, title=title, titles=(title,)) if known is not None else PageMeta(title=title)
         return Page(view, known, _title_spans(view, known), source=checked)
@@ -186,9 +188,12 @@ def read_text(text: object, config: CleanerConfig, meta: object = None) -> Page:
 
 def text_view(text: str, config: CleanerConfig) -> str:
     """The text the stages read of a page's ``text``: its Markdown view where it is
-    written in Markdown and ``config.markdown`` (:mod:`cleaner.markdown_text`), else
-    ``text`` itself."""
-    return markdown_view(text) if config.markdown and looks_like_markdown(text) else text
+    written in Markdown and ``config.markdown`` (:mod:`cleaner.markdown_text`), its
+    dump view where a text browser wrote it and ``config.dumps``
+    (:mod:`cleaner.dump_text`), else ``text`` itself."""
+    if config.markdown and looks_like_markdown(text):
+        return markdown_view(text)
+    return dump_view(text) if config.dumps and looks_like_dump(text) else text
 
 
 def check_html_size(html: object, config: CleanerConfig) -> None:
