@@ -15,7 +15,7 @@ browsers lynx and w3m,
 inscriptis's text, BeautifulSoup's ``get_text("\\n")``), cleans the text with
 :func:`cleaner.clean` with Markdown read as Markdown (``CleanerConfig(markdown=True)``,
 the default, which also reads a text browser's dump as one) and as plain text
-(``markdown=False``), and prints the main article's body word-F1 and
+(``markdown=False, dumps=False``), and prints the main article's body word-F1 and
 headline accuracy against the gold (:func:`cleaner.evaluate.main_article`,
 :func:`cleaner.evaluate.headline_matches`), with the word-F1 of keeping the whole text.
 """
@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         for p in select_pages(args.datasets, args.split, None, None)
         if args.page_type == "all" or p.get("page_type") == args.page_type
     ][: args.limit or None]
-    cleaners = {"markdown read": Cleaner(), "as plain text": Cleaner(config=CleanerConfig(markdown=False))}
+    plain = CleanerConfig(markdown=False, dumps=False)
+    cleaners = {"markdown read": Cleaner(), "as plain text": Cleaner(config=plain)}
     rows = []
     for name, render in renderers().items():
         scores: dict[str, list[tuple[float, bool]]] = collections.defaultdict(list)
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{sum(x[1] for x in a) / n:.3f} | {sum(x[1] for x in b) / n:.3f} | {sum(keep) / n:.3f} |"
         )
     print(f"{len(pages)} pages of the {args.split} split ({args.page_type}), raw text in, cleaner.clean\n")
-    print("| rendering | body word-F1 | (Markdown as plain text) | headline | (as plain text) | keep everything |")
+    print("| rendering | body word-F1 | (as plain text) | headline | (as plain text) | keep everything |")
     print("|---|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
     return 0

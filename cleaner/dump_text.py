@@ -12,7 +12,7 @@ dump's paragraph is many short lines and its link numbers are words.
 names, bullets, rules and the lists of references become spaces of the same length,
 and a wrapped paragraph's line breaks become spaces, so the view has the text's
 length and every offset into it is the caller's. :func:`looks_like_dump` says when a
-text is one (``CleanerConfig.markdown`` switches this reading off with Markdown's).
+text is one (``CleanerConfig(dumps=False)`` switches this reading off).
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ __all__ = ["dump_view", "looks_like_dump"]
 
 _LINK_NUMBER = re.compile(r"\[\d{1,5}\](?=\S)")  # lynx: "[12]Sport"
 _PICTURE = re.compile(r"\[[^\[\]\s]{1,200}\.(?:jpe?g|png|gif|svg|webp|ico|bmp)\]", re.IGNORECASE)  # "[logo.png]"
-_BULLET = re.compile(r"(?m)^[ \t]*(?:[*+o•◦▪‣-]|\d{1,3}\.)[ \t]+(?=\S)")
+# bullets of lists ("o", "-" and "2." start lines of prose too: "o belgas", "2. February")
+_BULLET = re.compile(r"(?m)^[ \t]*[*+•◦▪‣][ \t]+(?=\S)")
 _RULE = re.compile(r"(?m)^[ \t]*(?:_{5,}|-{5,}|={5,}|─{5,})[ \t\r]*$")
 _LINK_REL = re.compile(r"(?m)^[ \t]*#(?=\[\d)")  # lynx's first line: "#[1]alternate [2]..."
 # lynx's lists of links at the end: "References", "Visible links", "Hidden links:", then
 # numbered URLs
-_REFERENCES = re.compile(r"(?m)^(?:References|Visible links:?|Hidden links:?)[ \t\r]*$")
-# A line that starts a block of a dump: a list item (lynx's bullets "*", "+", "o"), a rule
-_DUMP_BLOCK_START = re.compile(r"^[ \t]*(?:[*+o•◦▪‣-][ \t]|\d{1,3}\.[ \t]|_{5,}|-{5,}|={5,})")
+# A line that starts a block of a dump: a list item (lynx's bullets "*", "+"), a quotation, a rule
+_DUMP_BLOCK_START = re.compile(r"^[ \t]*(?:[*+•◦▪‣][ \t]|>|_{5,}|-{5,}|={5,})")
 
 # A dump without lynx's references: its paragraphs apart (at least one line in 20
 # blank; a graphical browser's rendering has none) and its lines wrapped at one width
@@ -50,18 +50,19 @@ _WIDTH_BAND = 12
 _MIN_IN_BAND = 0.5
 
 
-# lynx's list of references: numbered URLs ("  12. https://example.org/sport")
-_REFERENCE_URL = re.compile(r"(?m)^[ \t]*\d{1,5}\.[ \t]+(?:https?|ftp|file|mailto):\S*[ \t\r]*$")
-_MIN_REFERENCE_URLS = 3
+# lynx's list of references: its heading, then at least three numbered URLs
+# ("  12. https://example.org/sport"); a Wikipedia page's "References" heading is
+# followed by prose. One anchored pattern: each heading reads its next lines only.
+_LYNX_REFERENCES = re.compile(
+    r"(?m)^(?:References|Visible links:?|Hidden links:?)[ \t\r]*\n(?:[ \t\r]*\n){0,3}"
+    r"(?:[ \t]*(?:Visible|Hidden) links:?[ \t\r]*\n)?"
+    r"(?:[ \t]*\d{1,5}\.[ \t]+(?:https?|ftp|file|mailto):\S*[ \t\r]*(?:\n|$)){3}"
+)
 
 
 def _lynx_references(text: str) -> re.Match[str] | None:
-    """The heading of lynx's list of references ("References" and numbered URLs after
-    it; a Wikipedia page's "References" heading is followed by prose), or None."""
-    for m in _REFERENCES.finditer(text):
-        if len(_REFERENCE_URL.findall(text, m.end(), m.end() + 4000)) >= _MIN_REFERENCE_URLS:
-            return m
-    return None
+    """The start of lynx's list of references, or None."""
+    return _LYNX_REFERENCES.search(text)
 
 
 def looks_like_dump(text: str) -> bool:
@@ -109,5 +110,5 @@ def dump_view(text: str) -> str:
     for pattern in (_LINK_NUMBER, _PICTURE, _BULLET, _RULE, _LINK_REL):
         for m in pattern.finditer(text, 0, references.start() if references is not None else len(text)):
             blank(*m.span())
-    join_wrapped_lines(text, chars, _DUMP_BLOCK_START)
+    join_wrapped_lines(text, chars, _DUMP_BLOCK_START, full_lines=True)
     return "".join(chars)

@@ -16,6 +16,7 @@ says when): segments keep the caller's text, articles the view's words.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import replace
@@ -101,20 +102,29 @@ def _hard_wrapped(view_lines: list[str]) -> bool:
     return len(lengths) >= _MIN_WRAPPED_LINES and lengths[(3 * len(lengths)) // 4] <= _MAX_WRAP_WIDTH
 
 
-def join_wrapped_lines(text: str, chars: list[str], block_start: re.Pattern[str] | None = None) -> None:
+def join_wrapped_lines(
+    text: str, chars: list[str], block_start: re.Pattern[str] | None = None, *, full_lines: bool = False
+) -> None:
     """Turn into spaces the line breaks Markdown reads as spaces inside a paragraph a
     writer wrapped (html2text wraps at 78 characters), in a text whose lines are so
     wrapped (:func:`_hard_wrapped`): between a long line and the next line of the same
     paragraph; never before a line that starts a block (``block_start``, by default
-    Markdown's ``_BLOCK_START``), after a
-    heading, next to a table row (a line with a "|"), inside a fenced code block, or at
-    a hard break (two spaces or a backslash at the line's end)."""
-    lines = text.split("\n")
-    if not _hard_wrapped("".join(chars).split("\n")):
+    Markdown's ``_BLOCK_START``), after a heading, next to a table row (a line with a
+    "|"), inside a fenced code block, or at a hard break (two spaces or a backslash at
+    the line's end). With ``full_lines`` (a text browser's dump), only where the
+    wrapping cut the line (:func:`_wrapped_here`): a heading, a byline or a list's
+    last item ends where the next word would have fit, a paragraph under a heading
+    starts at another column."""
+    view_lines = "".join(chars).split("\n")
+    if not _hard_wrapped(view_lines):
         return
+    # a dump's wrapping width: the 75th percentile of its long lines' lengths (a longer
+    # line holds a word longer than the width, a URL)
+    widths = sorted(n for v in view_lines if (n := len(v.rstrip())) >= _MIN_WRAPPED_LINE)
+    width = widths[(3 * len(widths)) // 4] if widths else 0
     pos = 0
     fenced = False
-    for line, following in itertools.pairwise(lines):
+    for (line, following), view in zip(itertools.pairwise(lines := text.split("\n")), view_lines, strict=False):
         end = pos + len(line)  # the offset of this line's "\n"
         pos = end + 1
         line = line.rstrip("\r")
@@ -124,15 +134,33 @@ def join_wrapped_lines(text: str, chars: list[str], block_start: re.Pattern[str]
             continue
         if (
             not fenced
-            and len(stripped) >= _MIN_WRAPPED_LINE
+            and len(" ".join(view.split())) >= _MIN_WRAPPED_LINE
             and following.strip()
             and not (block_start or _BLOCK_START).match(following)
             and "|" not in stripped
             and "|" not in following
             and not stripped.startswith("#")
             and not line.endswith(("  ", "\\"))
+            and (not full_lines or _wrapped_here(view, following, width))
         ):
             chars[end] = " "
+            if end and chars[end - 1] == "\r":  # a Windows line end: both characters
+                chars[end - 1] = " "
+    del lines
+
+
+def _wrapped_here(view_line: str, following: str, width: int) -> bool:
+    """Whether a dump's line was cut by its wrapping ``width``: the next line, at the
+    line's own indentation, starts with a word that would not have fit on it (a
+    heading, a byline or a list's last item ends where the next word would have fit)."""
+    if _indent(view_line) != _indent(following):
+        return False
+    words = following.split(maxsplit=1)
+    return bool(words) and len(view_line.rstrip()) + 1 + len(words[0]) > width
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
 
 
 def markdown_view(text: str) -> str:
@@ -181,7 +209,7 @@ def markdown_view(text: str) -> str:
 
 
 # "# Title" (one "#"), or a line underlined with "=" (markdownify writes them so)
-_TITLE_HEADING = re.compile(r"(?m)^ {0,3}#[ \t]+([^\n]*)$|^([^\n]*\S[^\n]*)\n {0,3}=+[ \t\r]*$")
+_TITLE_HEADING = re.compile(r"(?m)^ {0,3}#[ \t]+([^\n]*)$|^(?=[^\n]*\S)([^\n]+)\n {0,3}=+[ \t\r]*$")
 
 
 def markdown_title(text: str, view: str) -> str | None:
@@ -193,10 +221,22 @@ def markdown_title(text: str, view: str) -> str | None:
     >>> markdown_title(t, markdown_view(t))
     'Storm hits the coast'
     """
-    found = [m.span(1) if m.group(1) is not None else m.span(2) for m in _TITLE_HEADING.finditer(text)]
+    fences = [m.start() for m in _FENCE.finditer(text)]
+    found = []
+    for m in _TITLE_HEADING.finditer(text):
+        if bisect.bisect_left(fences, m.start()) % 2:  # a "# comment" in a code block
+            continue
+        start, end = m.span(1) if m.group(1) is not None else m.span(2)
+        underlined = m.group(1) is None
+        if underlined and (_BLOCK_START.match(text[start:end]) or "|" in text[start:end]):
+            continue  # "=====" under a list item or a table row: a rule
+        found.append((start, end))
     if len(found) != 1:  # several: a menu's, a listing's (the first of them: fewer right)
         return None
-    title = _tidy(view[found[0][0] : found[0][1]])
+    start, end = found[0]
+    if _LINK.fullmatch(text[start:end].strip()):  # "# [Home](/)": a logo's link
+        return None
+    title = _tidy(view[start:end])
     return title or None
 
 

@@ -72,3 +72,23 @@ def test_the_view_keeps_length_and_words_in_place(text: str) -> None:
     view = dump_view(text)
     assert len(view) == len(text)
     assert all(v == t or v == " " for v, t in zip(view, text, strict=True))
+
+
+def test_what_a_dump_never_joins_or_blanks() -> None:
+    body = (
+        "   The mayor said the wall would hold, and the engineers agreed with the plan\n"
+        "   o belgas, ciudadanos británicos y franceses esperaban en la frontera hoy.\n\n"
+    )
+    heading = "Storm hits the coast as thousands flee\n\n   By Jane Doe, Staff Reporter\n\n"
+    text = heading + (PROSE + body) * 3
+    view = dump_view(text)
+    assert "o belgas" in view  # a word of prose, no bullet
+    assert "Storm hits the coast as thousands flee\n" in view  # a heading stays a line
+    assert "Staff Reporter\n" in view
+    crlf = dump_view(LYNX.replace("\n", "\r\n"))
+    assert "harbour\r" not in crlf  # a Windows line end is joined whole
+
+
+def test_a_bs4_text_is_read_as_a_dump_only_when_wrapped() -> None:
+    one_line_paragraphs = ("A paragraph of text that runs on without any wrapping at all. " * 3 + "\n\n") * 12
+    assert not looks_like_dump(one_line_paragraphs)

@@ -181,7 +181,7 @@ def read_text(text: object, config: CleanerConfig, meta: object = None) -> Page:
         unset = known is None or known.title is None
         title = markdown_title(checked, view) if unset and config.markdown and looks_like_markdown(checked) else None
         if title is not None:  # the text's own "# Title", as HTML's lone <h1>
-            known = replace(known, title=title, titles=(title,)) if known is not None else PageMeta(title=title)
+            known = replace(known, title=title, titles=(title, *known.titles)) if known else PageMeta(title=title)
         return Page(view, known, _title_spans(view, known), source=checked)
     return Page(checked, known, _title_spans(checked, known))
 
