@@ -63,7 +63,9 @@ class CleanerConfig:
             html2text, markdownify and crawlers such as Jina Reader or Firecrawl give
             pages: "# Title", "* [Home](https://...)") without its syntax
             (:mod:`cleaner.markdown_text`): segments keep the text as given, the
-            articles its words. Default True; only text that
+            articles its words; its one "# Title" and Jina Reader's header
+            ("Title:", "URL Source:", "Published Time:") say what the caller does
+            not. Default True; only text that
             :func:`cleaner.markdown_text.looks_like_markdown` is read so.
         dumps: whether :func:`cleaner.clean` reads a text browser's dump (``lynx
             -dump``, ``w3m -dump``: lines wrapped at 79 columns, numbered links, a list

@@ -19,11 +19,19 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from .document import CleanResult
 
-__all__ = ["from_view", "join_wrapped_lines", "looks_like_markdown", "markdown_title", "markdown_view"]
+__all__ = [
+    "ReaderHeader",
+    "from_view",
+    "join_wrapped_lines",
+    "looks_like_markdown",
+    "markdown_title",
+    "markdown_view",
+    "reader_header",
+]
 
 # Inline link or image: [text](target "title") / ![alt](src); the target may hold one
 # level of parentheses ("https://en.wikipedia.org/wiki/Foo_(bar)") and must look like
@@ -64,6 +72,46 @@ _MIN_LINKS = 3
 _MIN_SIGNS = 6
 
 
+# Jina Reader's header before the Markdown of a page: "Title: ...", "URL Source: ...",
+# perhaps "Published Time: ..." and warnings, then "Markdown Content:"
+_READER_HEADER = re.compile(
+    r"\ATitle:[ \t]*([^\n]*)\r?\n(?:[ \t\r]*\n)*URL Source:[ \t]*([^\n]*)\r?\n(?:[ \t\r]*\n)*"
+    r"(?:Published Time:[ \t]*([^\n]*)\r?\n(?:[ \t\r]*\n)*)?(?:Warning:[^\n]*\n(?:[ \t\r]*\n)*){0,5}"
+    r"Markdown Content:[ \t\r]*\n"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderHeader:
+    """What Jina Reader's header says of the page before its Markdown.
+
+    Attributes:
+        end: the offset where the header ends (the Markdown starts).
+        title: the page's title ("Title:"), or None.
+        url: the page's URL ("URL Source:"), or None.
+        published: the publication time as the header writes it ("Published Time:"), or None.
+    """
+
+    end: int
+    title: str | None
+    url: str | None
+    published: str | None
+
+
+def reader_header(text: str) -> ReaderHeader | None:
+    """Jina Reader's header at the start of ``text``, or None.
+
+    >>> h = reader_header("Title: Storm hits coast\\n\\nURL Source: https://x.org/s\\n\\nMarkdown Content:\\nText")
+    >>> h.title, h.url, h.end
+    ('Storm hits coast', 'https://x.org/s', 72)
+    """
+    m = _READER_HEADER.match(text) if text.startswith("Title:") else None
+    if m is None:
+        return None
+    title, url, published = (_tidy(g) if g else None for g in m.groups())
+    return ReaderHeader(m.end(), title or None, url or None, published or None)
+
+
 def looks_like_markdown(text: str) -> bool:
     """Whether ``text`` is written in Markdown: at least three links or images, and
     six signs of Markdown counting them, headings ("# Title") and reference
@@ -74,6 +122,8 @@ def looks_like_markdown(text: str) -> bool:
     >>> looks_like_markdown("# pacman -S package\\n# systemctl daemon-reload\\n# reboot\\n# ls\\n# cd /\\n# exit")
     False
     """
+    if reader_header(text) is not None:
+        return True
     if "](" not in text:
         return False
     links = len(_LINK.findall(text)) + len(_IMAGE.findall(text))
@@ -178,6 +228,9 @@ def markdown_view(text: str) -> str:
             if chars[i] not in "\r\n":
                 chars[i] = " "
 
+    header = reader_header(text)
+    if header is not None:
+        blank(0, header.end)
     for pattern in (_IMAGE, _REF_DEFINITION, _FENCE, _RULE, _TABLE_RULE, _SETEXT, _AUTOLINK):
         for m in pattern.finditer(text):
             blank(*m.span())

@@ -32,7 +32,7 @@ from .lexicon import credit_prefix, strip_invisible, tidy_name
 if TYPE_CHECKING:
     from .html_text import RenderedPage
 
-__all__ = ["PageMeta", "page_meta_from_tree", "read_html", "read_html_page"]
+__all__ = ["PageMeta", "declared_date", "page_meta_from_tree", "read_html", "read_html_page"]
 
 # JSON-LD types that describe an article (NewsArticle, BlogPosting, ReportageNewsArticle ...)
 _ARTICLE_TYPE = re.compile(r"(?:Article|BlogPosting|Posting|Report)$")
@@ -472,6 +472,16 @@ def _iso(value: str | None) -> str | None:
             return None
     # a date as a reader writes it ("December 1, 2016", "1. Dezember 2016"), as a byline's
     return parse_bylines([value]).published if any(c.isdigit() for c in value) else None
+
+
+def declared_date(value: str | None) -> str | None:
+    """A date or time a page declares ("2025-01-15T08:00:00Z", "Mon, 09 Jun 2025
+    08:30:00 GMT", "December 1, 2016") as an ISO string, or None.
+
+    >>> declared_date("2025-06-09T08:00:00Z"), declared_date("soon")
+    ('2025-06-09T08:00:00+00:00', None)
+    """
+    return _iso(value)
 
 
 def _separators(title: str) -> list[tuple[int, int]]:

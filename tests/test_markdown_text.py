@@ -199,3 +199,21 @@ def test_the_texts_own_title_guides_cleaning_unless_the_caller_gives_one() -> No
     assert cleaner.clean(page).main.headline == "Storm hits the coast"  # type: ignore[union-attr]
     given = cleaner.clean(page, meta=cleaner.PageMeta(title="The caller's own title"))
     assert given.main is not None and given.main.headline == "The caller's own title"
+
+
+def test_jina_readers_header_says_title_url_and_date() -> None:
+    header = (
+        "Title: Storm hits the coast | Daily News\n\nURL Source: https://example.org/storm\n\n"
+        "Published Time: 2025-06-09T08:00:00Z\n\nMarkdown Content:\n"
+    )
+    # no "# Title" and no date of its own
+    page = header + PAGE.replace("# Storm hits the coast\n", "").replace(" | June 9, 2025", "")
+    assert looks_like_markdown(page)
+    view = markdown_view(page)
+    assert view[: len(header)].strip() == ""  # the header is no text of the page
+    r = cleaner.clean(page)
+    main = r.main
+    assert main is not None and main.headline is not None
+    assert main.headline.startswith("Storm hits the coast")
+    assert main.published == "2025-06-09T08:00:00+00:00"  # the header's
+    assert all(page[s.start : s.end] == s.text for s in r.segments)

@@ -24,8 +24,8 @@ from ..dump_text import dump_view, looks_like_dump
 from ..errors import InputTooLargeError, InputTypeError
 from ..html_text import RenderedPage
 from ..lexicon import BYLINE_OPENERS
-from ..markdown_text import looks_like_markdown, markdown_title, markdown_view
-from ..page_meta import PageMeta, read_html_page
+from ..markdown_text import looks_like_markdown, markdown_title, markdown_view, reader_header
+from ..page_meta import PageMeta, declared_date, read_html_page
 
 __all__ = [
     "MAX_PHRASE_REPEATS",
@@ -178,12 +178,32 @@ def read_text(text: object, config: CleanerConfig, meta: object = None) -> Page:
     view = text_view(checked, config)
     if view is not checked:
         check_budget("reading Markdown")
-        unset = known is None or known.title is None
-        title = markdown_title(checked, view) if unset and config.markdown and looks_like_markdown(checked) else None
-        if title is not None:  # the text's own "# Title", as HTML's lone <h1>
-            known = replace(known, title=title, titles=(title, *known.titles)) if known else PageMeta(title=title)
+        if config.markdown and looks_like_markdown(checked):
+            known = _markdown_meta(checked, view, known)
         return Page(view, known, _title_spans(view, known), source=checked)
     return Page(checked, known, _title_spans(checked, known))
+
+
+def _markdown_meta(text: str, view: str, known: PageMeta | None) -> PageMeta | None:
+    """What a Markdown text says of itself, under what the caller knows: its one
+    "# Title" (as HTML's lone ``<h1>``), and Jina Reader's header (the page's title,
+    URL and publication time). The caller's fields win."""
+    header = reader_header(text)
+    titles = [t for t in (markdown_title(text, view), header.title if header else None) if t]
+    url = header.url if header else None
+    published = declared_date(header.published) if header else None
+    if not titles and url is None and published is None:
+        return known
+    meta = known or PageMeta()
+    if meta.title is not None:  # the caller's title, and no other
+        titles = []
+    return replace(
+        meta,
+        title=meta.title or (titles[0] if titles else None),
+        titles=(*meta.titles, *(t for t in titles if t not in meta.titles)),
+        url=meta.url or url,
+        published=meta.published or published,
+    )
 
 
 def text_view(text: str, config: CleanerConfig) -> str:
