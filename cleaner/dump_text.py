@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from .markdown_text import join_wrapped_lines
+from .markdown_text import blank_span, join_wrapped_lines
 
 __all__ = ["dump_view", "looks_like_dump"]
 
@@ -100,9 +100,7 @@ def dump_view(text: str) -> str:
     chars = list(text)
 
     def blank(start: int, end: int) -> None:
-        for i in range(start, end):
-            if chars[i] not in "\r\n":
-                chars[i] = " "
+        blank_span(chars, start, end)
 
     references = _lynx_references(text)
     if references is not None:  # everything from lynx's list of links on

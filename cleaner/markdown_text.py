@@ -25,6 +25,7 @@ from .document import CleanResult
 
 __all__ = [
     "ReaderHeader",
+    "blank_span",
     "from_view",
     "join_wrapped_lines",
     "looks_like_markdown",
@@ -213,6 +214,14 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
+def blank_span(chars: list[str], start: int, end: int) -> None:
+    """Make spaces of ``chars[start:end]``, line breaks ("\\n", "\\r") kept: a view's
+    one way of hiding text (it keeps its length and its lines)."""
+    for i in range(start, end):
+        if chars[i] not in "\r\n":
+            chars[i] = " "
+
+
 def markdown_view(text: str) -> str:
     """``text`` with its Markdown syntax blanked: markers, link targets, images,
     reference definitions, code fences and table rules each become spaces of the same
@@ -224,9 +233,7 @@ def markdown_view(text: str) -> str:
     chars = list(text)
 
     def blank(start: int, end: int) -> None:
-        for i in range(start, end):
-            if chars[i] not in "\r\n":
-                chars[i] = " "
+        blank_span(chars, start, end)
 
     header = reader_header(text)
     if header is not None:
