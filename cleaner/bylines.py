@@ -47,6 +47,7 @@ __all__ = [
     "credit_tail",
     "credited_author",
     "is_date_line",
+    "iso_date",
     "parse_bylines",
 ]
 
@@ -101,7 +102,12 @@ class BylineInfo:
     published_raw: str | None
 
 
-def _iso(year: int, month: int, day: int) -> str | None:
+def iso_date(year: int, month: int, day: int) -> str | None:
+    """The ISO date of a year, month and day, or None where there is no such day.
+
+    >>> iso_date(2025, 6, 9), iso_date(2025, 2, 30)
+    ('2025-06-09', None)
+    """
     try:
         return datetime(year, month, day).date().isoformat()
     except ValueError:
@@ -113,19 +119,19 @@ def _find_date(line: str, reference_time: datetime | None) -> tuple[str | None, 
     m = _ISO.search(line)
     if m:
         y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        return _iso(y, mo, d), m.group(0)
+        return iso_date(y, mo, d), m.group(0)
     m = _CJK_DATE.search(line)
     if m:
-        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3))), m.group(0)
+        return iso_date(int(m.group(1)), int(m.group(2)), int(m.group(3))), m.group(0)
     m = _MDY.search(line)
     if m:
-        return _iso(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))), m.group(0)
+        return iso_date(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))), m.group(0)
     m = _DMY.search(line)
     if m:
-        return _iso(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))), m.group(0)
+        return iso_date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))), m.group(0)
     m = _DOTTED.search(line)
     if m:
-        return _iso(int(m.group(3)), int(m.group(2)), int(m.group(1))), m.group(0)
+        return iso_date(int(m.group(3)), int(m.group(2)), int(m.group(1))), m.group(0)
     m = _RELATIVE.search(line)
     if m:
         raw = m.group(0)

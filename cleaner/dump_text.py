@@ -29,8 +29,6 @@ _PICTURE = re.compile(r"\[[^\[\]\s]{1,200}\.(?:jpe?g|png|gif|svg|webp|ico|bmp)\]
 _BULLET = re.compile(r"(?m)^[ \t]*[*+•◦▪‣][ \t]+(?=\S)")
 _RULE = re.compile(r"(?m)^[ \t]*(?:_{5,}|-{5,}|={5,}|─{5,})[ \t\r]*$")
 _LINK_REL = re.compile(r"(?m)^[ \t]*#(?=\[\d)")  # lynx's first line: "#[1]alternate [2]..."
-# lynx's lists of links at the end: "References", "Visible links", "Hidden links:", then
-# numbered URLs
 # A line that starts a block of a dump: a list item (lynx's bullets "*", "+"), a quotation, a rule
 _DUMP_BLOCK_START = re.compile(r"^[ \t]*(?:[*+•◦▪‣][ \t]|>|_{5,}|-{5,}|={5,})")
 
@@ -98,15 +96,11 @@ def dump_view(text: str) -> str:
     '        HOME\\n                 '
     """
     chars = list(text)
-
-    def blank(start: int, end: int) -> None:
-        blank_span(chars, start, end)
-
     references = _lynx_references(text)
-    if references is not None:  # everything from lynx's list of links on
-        blank(references.start(), len(text))
+    marks_end = len(text) if references is None else references.start()
+    blank_span(chars, marks_end, len(text))  # everything from lynx's list of links on
     for pattern in (_LINK_NUMBER, _PICTURE, _BULLET, _RULE, _LINK_REL):
-        for m in pattern.finditer(text, 0, references.start() if references is not None else len(text)):
-            blank(*m.span())
+        for m in pattern.finditer(text, 0, marks_end):
+            blank_span(chars, *m.span())
     join_wrapped_lines(text, chars, _DUMP_BLOCK_START, full_lines=True)
     return "".join(chars)

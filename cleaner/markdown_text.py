@@ -114,9 +114,9 @@ def reader_header(text: str) -> ReaderHeader | None:
 
 
 def looks_like_markdown(text: str) -> bool:
-    """Whether ``text`` is written in Markdown: at least three links or images, and
-    six signs of Markdown counting them, headings ("# Title") and reference
-    definitions.
+    """Whether ``text`` is written in Markdown: Jina Reader's header, or at least three
+    links or images and six signs of Markdown counting them, headings ("# Title") and
+    reference definitions.
 
     >>> looks_like_markdown("# Storm\\n* [Home](/)\\n* [News](/n)\\n* [Sport](/s)\\n* [Arts](/a)\\n![](/a.png)")
     True
@@ -147,9 +147,10 @@ _MAX_WRAP_WIDTH = 100
 _MIN_WRAPPED_LINES = 5
 
 
-def _hard_wrapped(view_lines: list[str]) -> bool:
-    """Whether the lines (of the view) are prose wrapped at a fixed width."""
-    lengths = sorted(n for line in view_lines if (n := len(" ".join(line.split()))) >= _MIN_WRAPPED_LINE)
+def _hard_wrapped(collapsed: list[int]) -> bool:
+    """Whether lines of these lengths (the view's, spaces closed up) are prose wrapped
+    at a fixed width."""
+    lengths = sorted(n for n in collapsed if n >= _MIN_WRAPPED_LINE)
     return len(lengths) >= _MIN_WRAPPED_LINES and lengths[(3 * len(lengths)) // 4] <= _MAX_WRAP_WIDTH
 
 
@@ -167,7 +168,8 @@ def join_wrapped_lines(
     last item ends where the next word would have fit, a paragraph under a heading
     starts at another column."""
     view_lines = "".join(chars).split("\n")
-    if not _hard_wrapped(view_lines):
+    collapsed = [len(" ".join(v.split())) for v in view_lines]
+    if not _hard_wrapped(collapsed):
         return
     # a dump's wrapping width: the 75th percentile of its long lines' lengths (a longer
     # line holds a word longer than the width, a URL)
@@ -175,7 +177,9 @@ def join_wrapped_lines(
     width = widths[(3 * len(widths)) // 4] if widths else 0
     pos = 0
     fenced = False
-    for (line, following), view in zip(itertools.pairwise(lines := text.split("\n")), view_lines, strict=False):
+    for (line, following), view, length in zip(
+        itertools.pairwise(text.split("\n")), view_lines, collapsed, strict=False
+    ):
         end = pos + len(line)  # the offset of this line's "\n"
         pos = end + 1
         line = line.rstrip("\r")
@@ -185,7 +189,7 @@ def join_wrapped_lines(
             continue
         if (
             not fenced
-            and len(" ".join(view.split())) >= _MIN_WRAPPED_LINE
+            and length >= _MIN_WRAPPED_LINE
             and following.strip()
             and not (block_start or _BLOCK_START).match(following)
             and "|" not in stripped
@@ -197,7 +201,6 @@ def join_wrapped_lines(
             chars[end] = " "
             if end and chars[end - 1] == "\r":  # a Windows line end: both characters
                 chars[end - 1] = " "
-    del lines
 
 
 def _wrapped_here(view_line: str, following: str, width: int) -> bool:
@@ -231,32 +234,26 @@ def markdown_view(text: str) -> str:
     '   Storm   hits    coast                  '
     """
     chars = list(text)
-
-    def blank(start: int, end: int) -> None:
-        blank_span(chars, start, end)
-
     header = reader_header(text)
     if header is not None:
-        blank(0, header.end)
+        blank_span(chars, 0, header.end)
     for pattern in (_IMAGE, _REF_DEFINITION, _FENCE, _RULE, _TABLE_RULE, _SETEXT, _AUTOLINK):
         for m in pattern.finditer(text):
-            blank(*m.span())
+            blank_span(chars, *m.span())
     mid = "".join(chars)  # links read after images: "[![logo](/l.png)](/)" is a link around one
-    for m in _LINK.finditer(mid):  # keep the text, blank "[" and "](target)"
-        blank(m.start(), m.start(1))
-        blank(m.end(1), m.end())
-    for m in _REF_LINK.finditer(mid):
-        blank(m.start(), m.start(1))
-        blank(m.end(1), m.end())
+    for pattern in (_LINK, _REF_LINK):  # keep the text, blank "[" and "](target)" or "][ref]"
+        for m in pattern.finditer(mid):
+            blank_span(chars, m.start(), m.start(1))
+            blank_span(chars, m.end(1), m.end())
     for m in _HEADING.finditer(text):
-        blank(*m.span(1))
+        blank_span(chars, *m.span(1))
         line_end = text.find("\n", m.end())
         close = _HEADING_CLOSE.search(text, m.end(), len(text) if line_end < 0 else line_end)
         if close is not None:
-            blank(*close.span())
+            blank_span(chars, *close.span())
     for pattern in (_LIST_MARKER, _QUOTE, _TABLE_PIPE, _CODE, _ESCAPE):
         for m in pattern.finditer(text):
-            blank(*m.span())
+            blank_span(chars, *m.span())
     join_wrapped_lines(text, chars)
     view = "".join(chars)
     # emphasis on the view, so that a marker inside a blanked target is not paired
@@ -274,8 +271,8 @@ _TITLE_HEADING = re.compile(r"(?m)^ {0,3}#[ \t]+([^\n]*)$|^(?=[^\n]*\S)([^\n]+)\
 
 def markdown_title(text: str, view: str) -> str | None:
     """The title a Markdown text gives itself: the text of its one first-level heading
-    ("# Storm hits the coast", or a line underlined with "="), read in ``view`` (:func:`markdown_view`: no link
-    syntax); None where it has none or several.
+    ("# Storm hits the coast", or a line underlined with "="), read in ``view``
+    (:func:`markdown_view`: no link syntax); None where it has none or several.
 
     >>> t = "* [Home](/)\\n# Storm hits the [coast](/c)\\n## More\\nText"
     >>> markdown_title(t, markdown_view(t))
@@ -305,7 +302,8 @@ def _tidy(text: str) -> str:
 
 
 def from_view(result: CleanResult, source: str) -> CleanResult:
-    """A result cleaned from a view of ``source`` (:func:`markdown_view`) as the
+    """A result cleaned from a view of ``source`` (:func:`markdown_view`,
+    :func:`cleaner.dump_text.dump_view`) as the
     caller reads it: each segment's text cut from ``source`` at its offsets (the
     syntax kept, as given), the articles' texts with the blanks the syntax left
     closed up."""

@@ -21,12 +21,12 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .bylines import NOT_PERSON_WORDS, everyday_phrase, parse_bylines, plausible_person
+from .bylines import NOT_PERSON_WORDS, everyday_phrase, iso_date, parse_bylines, plausible_person
 from .lexicon import credit_prefix, strip_invisible, tidy_name
 
 if TYPE_CHECKING:
@@ -279,6 +279,12 @@ def _author_class_elements(root: etree._Element) -> list[etree._Element]:
     return out
 
 
+def _class_parts(token: str) -> set[str]:
+    """A class token's words, lower case: split at dashes and underscores, and where a
+    capital starts a word ("authorName")."""
+    return {p.lower() for p in _CLASS_PARTS.split(_CAMEL_CASE.sub("_", token))}
+
+
 def _author_class(el: etree._Element) -> bool:
     """Whether an element's class or id marks an author's name (see
     ``_AUTHOR_CLASS_PARTS``)."""
@@ -286,8 +292,7 @@ def _author_class(el: etree._Element) -> bool:
     if not cls:
         return False
     for token in cls.split():
-        # split at dashes and underscores, and where a capital starts a word ("authorName")
-        parts = {p.lower() for p in _CLASS_PARTS.split(_CAMEL_CASE.sub("_", token))}
+        parts = _class_parts(token)
         if parts & _AUTHOR_CLASS_PARTS and not parts & _NOT_AUTHOR_CLASS_PARTS:
             return True
     return False
@@ -303,8 +308,7 @@ def _elsewhere(el: etree._Element) -> bool:
             return True
         cls = _markers(a)
         if cls and "quote" in cls.lower():
-            parts = {p.lower() for token in cls.split() for p in _CLASS_PARTS.split(_CAMEL_CASE.sub("_", token))}
-            if parts & _NOT_AUTHOR_PLACE_PARTS:
+            if any(_class_parts(token) & _NOT_AUTHOR_PLACE_PARTS for token in cls.split()):
                 return True
     return False
 
@@ -447,10 +451,14 @@ def _declared_names(values: list[str]) -> tuple[str, ...]:
     )
 
 
-def _iso(value: str | None) -> str | None:
-    """The date or time as an ISO string, if ``value`` is one (``2025-01-15``, with a
-    time, ``2025/01/15``; an e-mail style date, "Mon, 09 Jun 2025 08:30:00 GMT"; or a
-    date as a byline writes it, "December 1, 2016")."""
+def declared_date(value: str | None) -> str | None:
+    """A date or time a page declares as an ISO string, if ``value`` is one
+    (``2025-01-15``, with a time, ``2025/01/15``; an e-mail style date, "Mon, 09 Jun
+    2025 08:30:00 GMT"; or a date as a byline writes it, "December 1, 2016").
+
+    >>> declared_date("2025-06-09T08:00:00Z"), declared_date("soon")
+    ('2025-06-09T08:00:00+00:00', None)
+    """
     value = _norm(value)
     if not value:
         return None
@@ -466,22 +474,9 @@ def _iso(value: str | None) -> str | None:
         pass
     m = re.match(r"(\d{4})[-/](\d{2})[-/](\d{2})", value)
     if m is not None:
-        try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-        except ValueError:
-            return None
+        return iso_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     # a date as a reader writes it ("December 1, 2016", "1. Dezember 2016"), as a byline's
     return parse_bylines([value]).published if any(c.isdigit() for c in value) else None
-
-
-def declared_date(value: str | None) -> str | None:
-    """A date or time a page declares ("2025-01-15T08:00:00Z", "Mon, 09 Jun 2025
-    08:30:00 GMT", "December 1, 2016") as an ISO string, or None.
-
-    >>> declared_date("2025-06-09T08:00:00Z"), declared_date("soon")
-    ('2025-06-09T08:00:00+00:00', None)
-    """
-    return _iso(value)
 
 
 def _separators(title: str) -> list[tuple[int, int]]:
@@ -540,25 +535,20 @@ def _published(root: etree._Element, meta: dict[str, str], declared: str | None)
     publication date or the first in the page's ``<article>``, then a date in the
     path of the URL the page declares."""
     for value in (declared, *(meta.get(k) for k in _DATE_KEYS)):
-        iso = _iso(value)
+        iso = declared_date(value)
         if iso is not None:
             return iso
     for el in root.iter("time"):
         if el.get("datetime") and ((el.get("itemprop") or "").lower() == "datepublished" or "pubdate" in el.attrib):
-            return _iso(el.get("datetime"))
+            return declared_date(el.get("datetime"))
     article = root.find(".//article")
     if article is not None:
         for el in article.iter("time"):
             if el.get("datetime"):
-                return _iso(el.get("datetime"))
+                return declared_date(el.get("datetime"))
     url = _canonical_url(root, meta)
     m = _URL_DATE.search(url) if url else None
-    if m is not None:
-        try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-        except ValueError:
-            return None
-    return None
+    return iso_date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m is not None else None
 
 
 # A date in the path of a page's URL ("https://example.org/2017/09/01/storm.html")

@@ -53,8 +53,9 @@ class Page:
         rendered: the HTML rendering (its blocks and elements, for the markup's
             re-scoring), or None for text input.
         source: the caller's text where ``text`` is a view of it of the same length
-            (Markdown with its syntax blanked, :mod:`cleaner.markdown_text`), else
-            None: the result's segments are cut from it.
+            (Markdown or a text browser's dump with its syntax blanked,
+            :mod:`cleaner.markdown_text`, :mod:`cleaner.dump_text`), else None: the
+            result's segments are cut from it.
     """
 
     text: str
@@ -171,17 +172,18 @@ def _title_spans(text: str, meta: PageMeta | None) -> tuple[tuple[int, int], ...
 
 def read_text(text: object, config: CleanerConfig, meta: object = None) -> Page:
     """A page of raw text, with what the caller knows of it (see :func:`check_text`);
-    text written in Markdown is read without its syntax (``config.markdown``)."""
+    text written in Markdown or by a text browser is read without its syntax
+    (:func:`text_view`)."""
     checked = check_text(text, config)
     check_meta(meta)
     known = meta if isinstance(meta, PageMeta) else None
-    view = text_view(checked, config)
-    if view is not checked:
-        check_budget("reading Markdown")
-        if config.markdown and looks_like_markdown(checked):
-            known = _markdown_meta(checked, view, known)
-        return Page(view, known, _title_spans(view, known), source=checked)
-    return Page(checked, known, _title_spans(checked, known))
+    view, form = _view(checked, config)
+    if form is None:
+        return Page(checked, known, _title_spans(checked, known))
+    check_budget(f"reading {form}")
+    if form == "Markdown":
+        known = _markdown_meta(checked, view, known)
+    return Page(view, known, _title_spans(view, known), source=checked)
 
 
 def _markdown_meta(text: str, view: str, known: PageMeta | None) -> PageMeta | None:
@@ -211,9 +213,17 @@ def text_view(text: str, config: CleanerConfig) -> str:
     written in Markdown and ``config.markdown`` (:mod:`cleaner.markdown_text`), its
     dump view where a text browser wrote it and ``config.dumps``
     (:mod:`cleaner.dump_text`), else ``text`` itself."""
+    return _view(text, config)[0]
+
+
+def _view(text: str, config: CleanerConfig) -> tuple[str, str | None]:
+    """:func:`text_view`, and the form the text is written in ("Markdown", "a dump")
+    or None."""
     if config.markdown and looks_like_markdown(text):
-        return markdown_view(text)
-    return dump_view(text) if config.dumps and looks_like_dump(text) else text
+        return markdown_view(text), "Markdown"
+    if config.dumps and looks_like_dump(text):
+        return dump_view(text), "a dump"
+    return text, None
 
 
 def check_html_size(html: object, config: CleanerConfig) -> None:
