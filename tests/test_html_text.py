@@ -163,6 +163,31 @@ def test_hidden_article_text_rendered_once() -> None:
     assert html_to_text(code).count("long debate") == 4
 
 
+def test_content_hidden_until_a_script_shows_it_is_rendered() -> None:
+    # wcxb-dev/0583: a shop's age gate hides the whole <main> (display: none) on a page
+    # whose menus have text of their own; the paywall of fundus/es/ABC hides the article
+    para = "Meet the bold dark roast brewed from organic beans for a smooth strong cup. "
+    menus = "<nav><ul>" + "".join(f"<li><a href='/{k}'>Coffee item {k}</a></li>" for k in range(40)) + "</ul></nav>"
+    for hide in ("style='display:none;'", "hidden", "style='visibility: hidden'"):
+        page = f"<html><body>{menus}<div class='lockdown' {hide}><main><p>{para * 5}</p></main></div></body></html>"
+        text = html_to_text(page)
+        assert text.count("bold dark roast") == 5 and "Coffee item 3" in text
+    # hidden text that adds less prose than the page shows (a menu, a dialog) stays hidden
+    dialog = f"<div style='display:none'><p>{para}</p></div>"
+    shown = f"<html><body><p>{para * 3}</p>{dialog}</body></html>"
+    assert html_to_text(shown).count("bold dark roast") == 3
+    # aria-hidden hides what stays on screen behind a dialog: it is not shown twice
+    behind = f"<html><body>{menus}<div aria-hidden='true' style='display:none'><p>{para * 5}</p></div></body></html>"
+    assert "bold dark roast" not in html_to_text(behind)
+    # hidden elements inside the shown one stay hidden
+    nested = (
+        f"<html><body>{menus}<div style='display:none'><p>{para * 5}</p>"
+        "<div hidden><p>A size guide that stays folded away.</p></div></div></body></html>"
+    )
+    text = html_to_text(nested)
+    assert text.count("bold dark roast") == 5 and "size guide" not in text
+
+
 ATTRIBUTE_PAGE = """<html><body>
 <div CLASS="comment-list" class="sidebar" id="main-Content" role="navigation">A</div>
 <p hidden>hidden</p><p aria-hidden="true">aria</p><p aria-hidden="false">shown</p>
