@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 
 from cleaner.html_text import render_blocks
 from cleaner.labels import Label
-from cleaner.pipeline.containers import drop_comment_threads, join_container_articles, unit_markup
+from cleaner.pipeline.containers import (
+    UnitMarkup,
+    drop_comment_threads,
+    join_container_articles,
+    main_content,
+    unit_markup,
+)
 from cleaner.pipeline.decode import decode_labels
 from cleaner.pipeline.segment import split_units
 from cleaner.pipeline.structure import article_spans
@@ -152,3 +158,80 @@ def test_comment_markup_read_from_the_page_but_not_in_code() -> None:
     texts = [page.text[u.start : u.end] for u in units]
     assert [t for t, c in zip(texts, markup.in_comments, strict=True) if c] == [para]
     assert all(len(chain) > 0 for chain in markup.ancestors)
+
+
+def _markup(ancestors: list[tuple[int, ...]], zones: list[bool], links: list[float]) -> UnitMarkup:
+    return UnitMarkup(ancestors, [False] * len(ancestors), False, zones, links)
+
+
+def test_a_page_without_body_gives_its_main_content() -> None:
+    """Issue 14: a product page or a listing that the classifier calls all junk gives the
+    text of its main content element (wcxb-dev/0847: a ranking of products)."""
+    MAIN, NAV = (1, 2), (1, 3)
+    labels = [J, J, H, J, J, BY, J, J]
+    words = [3, 4, 6, 20, 15, 4, 12, 5]
+    ancestors = [NAV, NAV, MAIN, MAIN, MAIN, MAIN, MAIN, (1,)]
+    zones = [True, True, False, False, False, False, False, False]
+    links = [1.0, 1.0, 0.0, 0.1, 0.0, 0.0, 0.5, 1.0]
+    main_content(labels, words, _markup(ancestors, zones, links))
+    assert labels == [J, J, H, B, B, B, B, J]  # the headline stays; navigation stays junk
+    # a page with body is left as the classifier and the other steps made it
+    kept = [J, H, B, J]
+    main_content(kept, [3, 6, 40, 20], _markup([NAV, MAIN, MAIN, MAIN], [True, False, False, False], [1, 0, 0, 0]))
+    assert kept == [J, H, B, J]
+    # a link post: the title is all the content, and its text
+    post = [J, H, J]
+    main_content(post, [4, 39, 3], _markup([NAV, MAIN, (1,)], [True, False, False], [0.0, 0.0, 1.0]))
+    assert post == [J, B, J]
+    # raw text has no markup: nothing to go by
+    raw = [J, J]
+    main_content(raw, [10, 10], UnitMarkup([(), ()], [False, False]))
+    assert raw == [J, J]
+
+
+def test_the_main_content_step_runs_on_html_pages_without_body() -> None:
+    items = "".join(f"<li><p>Product number {k} with a long enough name</p></li>" for k in range(6))
+    html = (
+        "<html><body><nav><a href='/'>Home</a> <a href='/shop'>Shop</a></nav>"
+        f"<main><h1>Our best sellers</h1><ul>{items}</ul></main><footer><p>Copyright 2026</p></footer></body></html>"
+    )
+    page = render_blocks(html)
+    units = split_units(page.text)
+    classes = list(Label)
+    proba = np.full((len(units), len(classes)), 0.01)
+    proba[:, classes.index(J)] = 0.96  # the classifier sees no article at all
+    why: list[str | None] = []
+    labels, _ = decode_labels(page.text, units, proba, classes, markup=unit_markup(page, units), why=why)
+    texts = [page.text[u.start : u.end] for u in units]
+    body = [t for t, lbl in zip(texts, labels, strict=True) if lbl == B]
+    # the list holds most of the words outside navigation: it is the main content
+    assert body == [f"Product number {k} with a long enough name" for k in range(6)]
+    assert all(w == "main-content" for w, lbl in zip(why, labels, strict=True) if lbl == B)
+    # the same page as raw text: no markup, no article
+    labels, _ = decode_labels(page.text, units, proba, classes)
+    assert B not in labels
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_LABELS, st.integers(0, 80), st.sampled_from([(), (1,), ARTICLE, SIDEBAR]), st.booleans()),
+        min_size=0,
+        max_size=30,
+    )
+)
+def test_main_content_only_turns_labels_into_body_and_only_without_body(
+    rows: list[tuple[str, int, tuple[int, ...], bool]],
+) -> None:
+    labels = [r[0] for r in rows]
+    words = [r[1] for r in rows]
+    markup = _markup([r[2] for r in rows], [r[3] for r in rows], [0.0] * len(rows))
+    out = list(labels)
+    main_content(out, words, markup)
+    if B in labels:
+        assert out == labels
+    for before, after, zone in zip(labels, out, markup.in_zones, strict=True):
+        assert before == after or (after == B and not zone)
+    again = list(out)
+    main_content(again, words, markup)
+    assert again == out

@@ -28,9 +28,12 @@ each label; the rules are in modules of their own, by what they decide:
   article's container element join it, the later headline of two a subheading
   (``container-articles``); then body inside comment markup becomes junk
   (``comment-threads``);
-* :mod:`cleaner.pipeline.structure` again, last, on every page: a titled article of a
+* :mod:`cleaner.pipeline.structure` again, on every page: a titled article of a
   few words right before the main article is its start, and the two are one
-  (``lede-articles``).
+  (``lede-articles``);
+* :mod:`cleaner.pipeline.containers` last, on an HTML page where no unit is body (a
+  product page, a listing): the text of its main content element is body
+  (``main-content``).
 
 :func:`decode_labels` runs the steps for one page. :class:`cleaner.Cleaner` runs them
 in three parts, so that the headline ranker is called once for many pages:
@@ -66,12 +69,14 @@ from .byline_rules import (
 )
 from .containers import (
     COMMENTS_MAX_SHARE,
+    CONTENT_SHARE,
     INSIDE_SHARE,
     MAIN_SHARE,
     UnitMarkup,
     drop_comment_threads,
     furniture_to_junk,
     join_container_articles,
+    main_content,
 )
 from .headline import HeadlineQuestion, RankedHeadline, choose_headline, headline_question
 from .headline_rules import LOOKBACK, RESCUE_MIN_PROBA, SUBHEAD_MAX_PROBA, one_headline_per_body, subheadings
@@ -142,13 +147,14 @@ STEPS: tuple[str, ...] = (
     "container-articles",
     "comment-threads",
     "lede-articles",
+    "main-content",
 )
 """The named steps of :func:`decode_labels`, in the order they run (see the module
 docstring; ``article-structure`` is :mod:`cleaner.pipeline.structure`, ``headline-ranker``
 :mod:`cleaner.pipeline.headline`). Each unit's label is the model's most probable class unless
 one of them changed it: :func:`decode_labels` says which, last."""
 
-HTML_STEPS: frozenset[str] = frozenset({"page-furniture", "container-articles", "comment-threads"})
+HTML_STEPS: frozenset[str] = frozenset({"page-furniture", "container-articles", "comment-threads", "main-content"})
 """The steps of :data:`STEPS` that read the page's HTML, and do not run on raw text."""
 
 
@@ -174,6 +180,7 @@ def step_parameters() -> dict[str, dict[str, float | int]]:
         },
         "container-articles": {"MAIN_SHARE": MAIN_SHARE, "INSIDE_SHARE": INSIDE_SHARE},
         "comment-threads": {"COMMENTS_MAX_SHARE": COMMENTS_MAX_SHARE},
+        "main-content": {"CONTENT_SHARE": CONTENT_SHARE},
         "lede-articles": {
             "LEDE_MAX_WORDS": LEDE_MAX_WORDS,
             "LEDE_RATIO": LEDE_RATIO,
@@ -418,6 +425,9 @@ def finish_decoding(
             lambda: drop_comment_threads(labels, words, markup.in_comments, article=markup.article),
         )
     steps.run("lede-articles", lambda: join_lede_articles(labels, words))
+    if d.markup is not None:
+        content_markup = d.markup
+        steps.run("main-content", lambda: main_content(labels, words, content_markup))
     if why is not None:
         why[:] = steps.why
     return labels, _confidences(proba, labels, classes)
