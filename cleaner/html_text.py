@@ -456,8 +456,16 @@ _MAX_ANCESTORS = 256
 
 
 def _walk(
-    root: etree._Element, keep_noscript: bool = False, show_hidden: bool = False, show_root: bool = False
+    root: etree._Element,
+    keep_noscript: bool = False,
+    show_hidden: bool = False,
+    show_root: bool = False,
+    skipped: list[etree._Element] | None = None,
 ) -> RenderedPage:
+    """The rendering of ``root``: ``keep_noscript`` renders ``<noscript>`` content,
+    ``show_hidden`` hidden elements, ``show_root`` the root even if it is hidden;
+    ``skipped``, when given, gets the hidden elements left out (the outermost ones,
+    outside dropped elements)."""
     b = _Builder()
     # Stacks describing where we are; each entry is pushed on "start", popped on "end".
     block_stack: list[tuple[str, int, tuple[int, ...]]] = []  # (tag, id, ancestors: ids up to it)
@@ -494,6 +502,8 @@ def _walk(
             if (tag in _DROP and not (keep_noscript and tag == "noscript")) or (
                 hidden and not show_hidden and not (show_root and el is root)
             ):
+                if hidden and skipped is not None and tag not in _DROP:
+                    skipped.append(el)
                 walker.skip_subtree()
                 pushed.append(-1)
                 continue
@@ -677,10 +687,6 @@ def _hidden_sources(root: etree._Element) -> list[etree._Element]:
 # HTML pages wcxb-dev/0583 0 -> 0.99, wcxb-dev/0631 0 -> 0.83, fundus/es/ABC_2026_04_25
 # 0.20 -> 0.98, no page lost; validation unchanged, where aria-hidden counted as well
 # took readability/yahoo-2 from 0.83 to 0.45).
-# Elements that may be out of sight: libxml2 finds them, Python keeps those that are.
-_MAYBE_HIDDEN_XPATH = etree.XPath("//*[@hidden or @style]")
-
-
 def _out_of_sight(el: etree._Element) -> bool:
     """Whether ``el`` is kept out of sight (``hidden``, ``display: none``, ``visibility:
     hidden``). ``aria-hidden="true"``, which rendering hides too, is not counted: it
@@ -689,29 +695,19 @@ def _out_of_sight(el: etree._Element) -> bool:
     return el.get("hidden") is not None or _DISPLAY_NONE.search(el.get("style") or "") is not None
 
 
-def _hidden_containers(root: etree._Element) -> list[etree._Element]:
-    """The outermost elements of ``root`` kept out of sight (:func:`_out_of_sight`)
-    outside dropped elements, with text enough to matter: a shop's age gate, a paywall
-    or a "loading" wrapper may hide a page's whole content until a script shows it."""
-    found: list[etree._Element] = []
-    kept: set[etree._Element] = set()
-    candidates = _MAYBE_HIDDEN_XPATH(root)
-    assert isinstance(candidates, list)
-    for el in candidates:
-        if not isinstance(el, etree._Element) or not isinstance(el.tag, str) or not _out_of_sight(el):
-            continue
-        if el.get("aria-hidden") == "true":  # shown, it would still be hidden from rendering
-            kept.add(el)
-            continue
-        if el.tag.lower() in _DROP or any(
-            a in kept or a.get("aria-hidden") == "true" or (isinstance(a.tag, str) and a.tag.lower() in _DROP)
-            for a in el.iterancestors()
-        ):
-            continue
-        kept.add(el)
-        if len(etree.tostring(el, method="text", encoding="unicode", with_tail=False)) >= _HIDDEN_MIN_CHARS:
-            found.append(el)
-    return found
+def _hidden_containers(skipped: list[etree._Element]) -> list[etree._Element]:
+    """Of the hidden elements a rendering left out (``_walk``'s ``skipped``: the
+    outermost ones, outside dropped elements), those kept out of sight
+    (:func:`_out_of_sight`; not also ``aria-hidden``, which would still hide them)
+    with text enough to matter: a shop's age gate, a paywall or a "loading" wrapper may
+    hide a page's whole content until a script shows it."""
+    return [
+        el
+        for el in skipped
+        if _out_of_sight(el)
+        and el.get("aria-hidden") != "true"
+        and len(etree.tostring(el, method="text", encoding="unicode", with_tail=False)) >= _HIDDEN_MIN_CHARS
+    ]
 
 
 def _show(el: etree._Element) -> None:
@@ -740,12 +736,14 @@ def _adds_prose(rendered: str, shown: set[str], shown_prose: int) -> bool:
     return novel >= max(_HIDDEN_MIN_CHARS, shown_prose) and novel >= _HIDDEN_MIN_NOVEL * sum(map(len, prose))
 
 
-def _with_hidden_text(root: etree._Element, page: RenderedPage) -> RenderedPage:
-    """``page`` rendered again with the ``<noscript>`` and template text that adds
-    prose it lacks (see ``_HIDDEN_MIN_CHARS``), where that text stands; ``page`` itself
-    when there is none. ``root`` is not changed (a copy is)."""
+def _with_hidden_text(root: etree._Element, page: RenderedPage, skipped: list[etree._Element]) -> RenderedPage:
+    """``page`` rendered again with the ``<noscript>`` and template text, and the
+    elements kept out of sight among those the rendering ``skipped``
+    (:func:`_hidden_containers`), that add prose it lacks (see ``_HIDDEN_MIN_CHARS``),
+    where they stand; ``page`` itself when there are none. ``root`` is not changed (a
+    copy is)."""
     sources = _hidden_sources(root)
-    containers = _hidden_containers(root)
+    containers = _hidden_containers(skipped)
     if not sources and not containers:
         return page
     shown = set(page.text.split("\n"))
@@ -783,7 +781,7 @@ def _with_hidden_text(root: etree._Element, page: RenderedPage) -> RenderedPage:
             body = sub.find("body")
             for child in list(body if body is not None else sub):
                 el.append(child)
-    logger.debug("rendered %d <noscript> or template element(s) that add prose", len(chosen))
+    logger.debug("rendered %d <noscript>, template or hidden element(s) that add prose", len(chosen) + len(shown_paths))
     return _walk(copy)
 
 
@@ -858,7 +856,8 @@ def render_tree(root: etree._Element | None, *, mode: str = "browser", seed: int
     if root is None:
         return RenderedPage("", [], mode)
     root = _place_streamed_segments(root)
-    page = _walk(root)
+    skipped: list[etree._Element] = []
+    page = _walk(root, skipped=skipped)
     if len(page.text) < _NOSCRIPT_FALLBACK_CHARS:
         # a page built by JavaScript (Discourse forums, some shops) may carry its only
         # text in <noscript>: what a scraper without JavaScript gets
@@ -872,7 +871,7 @@ def render_tree(root: etree._Element | None, *, mode: str = "browser", seed: int
             if len(shown.text) >= len(page.text) + _NOSCRIPT_FALLBACK_CHARS:
                 page = shown
     else:
-        page = _with_hidden_text(root, page)
+        page = _with_hidden_text(root, page, skipped)
     if mode == "collapsed":
         page = _collapse(page, seed)
     return page
