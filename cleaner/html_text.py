@@ -164,11 +164,43 @@ def _decoded(data: bytes) -> str | bytes:
         return data  # with its byte-order mark, which libxml2 heeds
 
 
+# Text that is UTF-8 read as Latin-1 or Windows-1252 ("Investorâ\x80\x99s",
+# "â€œquotedâ€\x9d"): a UTF-8 lead byte's character followed by a continuation byte's.
+# Windows-1252 gives 27 of the bytes 0x80-0x9F characters of their own.
+_CP1252_OWN = {
+    bytes([b]).decode("cp1252"): chr(b) for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+_TO_BYTES = str.maketrans(_CP1252_OWN)
+_MOJIBAKE = re.compile("[\xc2-\xf4][\x80-\xbf" + re.escape("".join(_CP1252_OWN)) + "]")
+
+
+def repair_mojibake(text: str) -> str:
+    """``text`` decoded again, when it is UTF-8 that was read as Latin-1 or
+    Windows-1252 ("Investorâ\x80\x99s Guide" -> "Investor’s Guide"): when it holds such a
+    pair of characters, every character maps back to one byte and the bytes are valid
+    UTF-8 (text written in Latin-1 almost never is: an accented letter stands before a
+    plain one); ``text`` itself otherwise.
+
+    >>> repair_mojibake("â€œGrÃ¼ÃŸeâ€\x9d")
+    '“Grüße”'
+    >>> repair_mojibake("Café Ã  la carte")  # Latin-1 text, not UTF-8 misread
+    'Café Ã  la carte'
+    """
+    if _MOJIBAKE.search(text) is None:
+        return text
+    try:
+        return text.translate(_TO_BYTES).encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
 def parse_html(html: str | bytes) -> etree._Element | None:
     """Parse HTML leniently; return the root element, or None for an empty document.
 
     Bytes are read as UTF-8 when they are valid UTF-8, else in the charset the page
-    declares (libxml2's detection; Latin-1 without a declaration).
+    declares (libxml2's detection; Latin-1 without a declaration). Text that is UTF-8
+    misread as Latin-1 or Windows-1252 by whoever decoded the page is read again
+    (:func:`repair_mojibake`).
 
     Shapes that libxml2 parses in more than linear time, or not to their end, are made
     harmless first: a tag with more than :data:`MAX_ATTRIBUTES` attributes keeps its
@@ -198,6 +230,7 @@ def parse_html(html: str | bytes) -> etree._Element | None:
     if isinstance(html, bytes):
         html = _decoded(html)
     if isinstance(html, str):
+        html = repair_mojibake(html)
         if html.lstrip().startswith("<?"):
             html = _XML_DECL.sub("", html, count=1)
             if not html.strip():

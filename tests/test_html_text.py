@@ -188,6 +188,28 @@ def test_content_hidden_until_a_script_shows_it_is_rendered() -> None:
     assert text.count("bold dark roast") == 5 and "size guide" not in text
 
 
+def test_utf8_misread_as_latin1_or_windows_1252_is_read_again() -> None:
+    # wcxb-dev/4656: a page stored as text decoded in the wrong charset, "Investorâ\x80\x99s"
+    title = "A DIY Investor’s Guide — Grüße"
+    page = f"<html><head><title>{title}</title></head><body><h1>{title}</h1><p>Café au lait</p></body></html>"
+    for charset in ("latin-1", "cp1252"):
+        misread = page.encode("utf-8").decode(charset)
+        assert "Investor’s" not in misread
+        assert html_to_text(misread) == f"{title}\nCafé au lait"
+    # text in Latin-1 that is no misread UTF-8 stays as it is, and so does text with
+    # characters beyond Windows-1252 (it was not misread byte by byte)
+    assert html_to_text("<p>Ã la carte: Café</p>") == "Ã la carte: Café"
+    assert html_to_text("<p>日本語 Ã© 2</p>") == "日本語 Ã© 2"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_utf8_misread_as_latin1_is_repaired(text: str) -> None:
+    from cleaner.html_text import repair_mojibake
+
+    assert repair_mojibake(text.encode("utf-8").decode("latin-1")) == text
+
+
 ATTRIBUTE_PAGE = """<html><body>
 <div CLASS="comment-list" class="sidebar" id="main-Content" role="navigation">A</div>
 <p hidden>hidden</p><p aria-hidden="true">aria</p><p aria-hidden="false">shown</p>
