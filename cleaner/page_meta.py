@@ -313,7 +313,59 @@ def _elsewhere(el: etree._Element) -> bool:
     return False
 
 
-def _class_marked_author(root: etree._Element, site_name: str | None) -> tuple[str, ...]:
+def _author_marked(root: etree._Element) -> list[etree._Element]:
+    """The elements whose class or id marks an author's name, in document order, but
+    those in a figure or a quotation."""
+    return [el for el in _author_class_elements(root) if _author_class(el) and not _elsewhere(el)]
+
+
+# A user name: one token of letters, digits, dots, dashes and underscores, with a letter
+# ("chunix64", "Fitzg", "archuser38013")
+_HANDLE = re.compile(r"(?=[\w.-]*[^\W\d_])[\w.-]{3,30}")
+_MAX_HANDLE_MARKED = 3
+
+
+_COMMENT_PARTS = frozenset({"comment", "comments", "review", "reviews"})
+
+
+def _in_comments(el: etree._Element) -> bool:
+    """Whether an element stands in comment or review markup (a reader's name there is
+    not the page's author: a shop's reviews, a blog's comments)."""
+    for a in el.iterancestors():
+        cls = _markers(a)
+        if cls and any(_class_parts(token) & _COMMENT_PARTS for token in cls.split()):
+            return True
+    return False
+
+
+def _marked_handle(marked: list[etree._Element]) -> tuple[str, ...]:
+    """The user name that the first of (at most ``_MAX_HANDLE_MARKED``) author-marked
+    elements with text holds alone: a forum post's poster (``<a class="author">Fitzg</a>``,
+    Reddit's ``author-name``), where the page names no person. Not an everyday word
+    ("Admin", "Anonymous" are no one's name here), nor a name in comments or reviews."""
+    seen = 0
+    for i, el in enumerate(marked):
+        if i + 1 < len(marked) and any(a is el for a in marked[i + 1].iterancestors()):
+            continue  # the inner marked element is read
+        text = _text_of(el)
+        if not text:
+            continue
+        if (
+            _HANDLE.fullmatch(text)
+            and not everyday_phrase(text)
+            and text.casefold() not in NOT_PERSON_WORDS
+            and not _in_comments(el)
+        ):
+            return (text,)
+        seen += 1
+        if seen >= _MAX_HANDLE_MARKED:
+            break
+    return ()
+
+
+def _class_marked_author(
+    root: etree._Element, site_name: str | None, marked: list[etree._Element] | None = None
+) -> tuple[str, ...]:
     """The name in the first of (at most ``_MAX_CLASS_MARKED``) elements whose class
     marks an author's name (``class="author-name"``, ``class="byline"``), where no
     ``rel``, ``itemprop`` or author link names one: "Liz Kenny" of
@@ -322,7 +374,8 @@ def _class_marked_author(root: etree._Element, site_name: str | None) -> tuple[s
     (:func:`cleaner.bylines.parse_bylines`: "By Jane Doe | March 3" and "Jane
     DoeDecember 17" give "Jane Doe"); its names must look like people's.
     """
-    marked = [el for el in _author_class_elements(root) if _author_class(el) and not _elsewhere(el)]
+    if marked is None:
+        marked = _author_marked(root)
     seen = 0
     for i, el in enumerate(marked):
         # in document order, a marked element inside this one is the next marked one
@@ -687,13 +740,16 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
             authors = _declared_names(ld_people)
         if not authors and not marked:
             authors = _clean_names(_linked_author(root), site_name)
+        class_marked = _author_marked(root) if not authors else []
         if not authors:
-            authors = _class_marked_author(root, site_name)
+            authors = _class_marked_author(root, site_name, class_marked)
         if not authors:  # no person's name anywhere: what the page declares as its author
             for source in (ld_declared, *tagged, card, marked):
                 authors = _declared_names(source)
                 if authors:
                     break
+        if not authors:  # nor declared: a forum's poster, by the user name the markup marks
+            authors = _marked_handle(class_marked)
     title_el = root.find(".//title")
     h1_elements = [h for h in root.iter("h1") if _text_of(h)]
     h1s = [_text_of(h) for h in h1_elements]

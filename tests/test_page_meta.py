@@ -679,3 +679,29 @@ def test_the_declared_url_is_read() -> None:
     assert page_meta_from_tree(parse_html("<html><head><title>T</title></head></html>")).url is None
     meta = PageMeta(title="T", url="https://x.example/b")
     assert PageMeta.from_dict(meta.to_dict()) == meta
+
+
+def test_a_forum_posts_user_name_is_its_author() -> None:
+    """Issue 14: a forum thread names its poster by a user name ("Fitzg", Reddit's
+    ``author-name``), which is no person's name by its shape; where the page names no
+    one else, the first author-marked user name is the author."""
+    post = "<p>I'm interested to know how people get into woodworking as a hobby.</p>"
+
+    def page(body: str) -> str:
+        return f"<html><head><title>Beginning woodworking</title></head><body>{body}</body></html>"
+
+    thread = page(
+        f"<div class='question__info'><a class='author' href='/u/1'>Fitzg</a> posted</div>{post}"
+        "<ol class='comments__list'><li><a class='author'>BMilton</a><p>Start small.</p></li></ol>"
+    )
+    assert page_meta_from_tree(parse_html(thread)).authors == ("Fitzg",)
+    # a person's name declared elsewhere wins
+    named = thread.replace("<title>", "<meta name='author' content='Jane Doe'><title>")
+    assert page_meta_from_tree(parse_html(named)).authors == ("Jane Doe",)
+    # a reader's name in comments or reviews, or a word, is no author
+    reviews = page(
+        f"{post}<ol><li class='review'><p class='meta'><strong class='review__author'>Claudio</strong></p></li></ol>"
+    )
+    assert page_meta_from_tree(parse_html(reviews)).authors == ()
+    assert page_meta_from_tree(parse_html(page(f"<a class='author'>Admin</a>{post}"))).authors == ()
+    assert page_meta_from_tree(parse_html(page(f"<span class='author'>2024</span>{post}"))).authors == ()
