@@ -332,6 +332,8 @@ def _in_comments(el: etree._Element) -> bool:
     """Whether an element stands in comment or review markup (a reader's name there is
     not the page's author: a shop's reviews, a blog's comments)."""
     for a in el.iterancestors():
+        if a.tag in ("body", "html"):  # a class of the whole page ("comments-page") says nothing
+            return False
         cls = _markers(a)
         if cls and any(_class_parts(token) & _COMMENT_PARTS for token in cls.split()):
             return True
