@@ -231,7 +231,10 @@ def _linked_author(root: etree._Element) -> list[str]:
 # "elementor-author-box__name", "authorName"), split at "-", "_" and camel case; the
 # parts of a class that marks something else about an author (a comment's, a picture,
 # a biography, a date).
-_AUTHOR_CLASS_PARTS = frozenset({"author", "byline", "writer"})
+_AUTHOR_CLASS_PARTS = frozenset({"author", "byline", "writer", "username", "bigusername"})
+# Parts that mark a user name (a forum's poster): read as a user name only, not as a
+# person's (a site's "BBC Account" menu is marked so)
+_USER_NAME_CLASS_PARTS = frozenset({"username", "bigusername"})
 _NOT_AUTHOR_CLASS_PARTS = frozenset(
     "comment comments reply avatar bio biography description desc img image photo pic picture date time "
     "meta social follow email link links url quote".split()
@@ -257,12 +260,12 @@ def _markers(el: etree._Element) -> str:
 # Every id of a page, as strings (an XPath gathers them faster than a look at every
 # element's id in Python)
 _IDS = etree.XPath("//@id", smart_strings=False)
-_AUTHOR_ID = re.compile(r"(?i)author|byline|writer")
+_AUTHOR_ID = re.compile(r"(?i)author|byline|writer|username")
 
 
 def _author_class_elements(root: etree._Element) -> list[etree._Element]:
-    """The elements whose class or id holds "author", "byline" or "writer" in any case,
-    in document order (a pass in Python over the elements' classes: a sixth of the
+    """The elements whose class or id holds "author", "byline", "writer" or "username"
+    in any case, in document order (a pass in Python over the elements' classes: a sixth of the
     time of an XPath that lowercases every class with ``translate``; ids are read in
     it only on a page where one of them holds such a word)."""
     out = []
@@ -274,7 +277,7 @@ def _author_class_elements(root: etree._Element) -> list[etree._Element]:
             cls = f"{cls} {eid}" if cls else eid
         if cls:
             cls = cls.lower()
-            if "author" in cls or "byline" in cls or "writer" in cls:
+            if "author" in cls or "byline" in cls or "writer" in cls or "username" in cls:
                 out.append(el)
     return out
 
@@ -285,15 +288,17 @@ def _class_parts(token: str) -> set[str]:
     return {p.lower() for p in _CLASS_PARTS.split(_CAMEL_CASE.sub("_", token))}
 
 
-def _author_class(el: etree._Element) -> bool:
+def _author_class(el: etree._Element, *, user_names: bool = True) -> bool:
     """Whether an element's class or id marks an author's name (see
-    ``_AUTHOR_CLASS_PARTS``)."""
+    ``_AUTHOR_CLASS_PARTS``); ``user_names`` False: a person's name, not only a user
+    name (``_USER_NAME_CLASS_PARTS``)."""
     cls = _markers(el) if isinstance(el.tag, str) else None
     if not cls:
         return False
+    marks = _AUTHOR_CLASS_PARTS if user_names else _AUTHOR_CLASS_PARTS - _USER_NAME_CLASS_PARTS
     for token in cls.split():
         parts = _class_parts(token)
-        if parts & _AUTHOR_CLASS_PARTS and not parts & _NOT_AUTHOR_CLASS_PARTS:
+        if parts & marks and not parts & _NOT_AUTHOR_CLASS_PARTS:
             return True
     return False
 
@@ -378,6 +383,7 @@ def _class_marked_author(
     """
     if marked is None:
         marked = _author_marked(root)
+    marked = [el for el in marked if _author_class(el, user_names=False)]
     seen = 0
     for i, el in enumerate(marked):
         # in document order, a marked element inside this one is the next marked one

@@ -705,3 +705,9 @@ def test_a_forum_posts_user_name_is_its_author() -> None:
     assert page_meta_from_tree(parse_html(reviews)).authors == ()
     assert page_meta_from_tree(parse_html(page(f"<a class='author'>Admin</a>{post}"))).authors == ()
     assert page_meta_from_tree(parse_html(page(f"<span class='author'>2024</span>{post}"))).authors == ()
+    # a forum's user-name markup marks a user name (vBulletin's "bigusername")...
+    vbulletin = page(f"<div id='postmenu_1'><a class='bigusername' href='/u/7'>microfast</a></div>{post}")
+    assert page_meta_from_tree(parse_html(vbulletin)).authors == ("microfast",)
+    # ... and no person's name: a site's account menu is marked so
+    menu = page(f"<span class='username'>BBC Account</span>{post}")
+    assert page_meta_from_tree(parse_html(menu)).authors == ()
