@@ -28,6 +28,7 @@ import random
 import re
 from copy import deepcopy
 from dataclasses import dataclass, field
+from itertools import islice
 
 from lxml import etree
 
@@ -172,21 +173,29 @@ _CP1252_OWN = {
 }
 _TO_BYTES = str.maketrans(_CP1252_OWN)
 _MOJIBAKE = re.compile("[\xc2-\xf4][\x80-\xbf" + re.escape("".join(_CP1252_OWN)) + "]")
+_MIN_MOJIBAKE_PAIRS = 3
+_C1_CONTROL = re.compile("[\x80-\x9f]")
 
 
 def repair_mojibake(text: str) -> str:
     """``text`` decoded again, when it is UTF-8 that was read as Latin-1 or
     Windows-1252 ("Investorâ\x80\x99s Guide" -> "Investor’s Guide"): when it holds such a
-    pair of characters, every character maps back to one byte and the bytes are valid
-    UTF-8 (text written in Latin-1 almost never is: an accented letter stands before a
-    plain one); ``text`` itself otherwise.
+    pair of characters (three of them, or one in text with a C1 control character,
+    which no text holds as written: "CAFÉ’S" may be written so), every character maps
+    back to one byte and the bytes are valid UTF-8 (text written in Latin-1 almost
+    never is: an accented letter stands before a plain one); ``text`` itself otherwise.
 
     >>> repair_mojibake("â€œGrÃ¼ÃŸeâ€\x9d")
     '“Grüße”'
     >>> repair_mojibake("Café Ã  la carte")  # Latin-1 text, not UTF-8 misread
     'Café Ã  la carte'
+    >>> repair_mojibake("THE CAFÉ’S MENU")  # one pair of Windows-1252 characters, written so
+    'THE CAFÉ’S MENU'
     """
-    if _MOJIBAKE.search(text) is None:
+    pairs = sum(1 for _ in islice(_MOJIBAKE.finditer(text), _MIN_MOJIBAKE_PAIRS))
+    # a C1 control character (Latin-1's reading of 0x80-0x9F) is never written; a
+    # pair of Windows-1252 characters may be ("CAFÉ’S", "2×½"): three of them, then
+    if not pairs or (pairs < _MIN_MOJIBAKE_PAIRS and _C1_CONTROL.search(text) is None):
         return text
     try:
         return text.translate(_TO_BYTES).encode("latin-1").decode("utf-8")
@@ -728,17 +737,30 @@ def _out_of_sight(el: etree._Element) -> bool:
     return el.get("hidden") is not None or _DISPLAY_NONE.search(el.get("style") or "") is not None
 
 
+# A hidden element that a click or a visit opens, and that stays hidden until then: a
+# dialog, a cookie or consent notice, a pop-up, an overlay (by its tag, role, class or id)
+_OPENED = re.compile(r"(?i)modal|dialog|popup|pop-up|overlay|cookie|consent|gdpr|newsletter|lightbox|drawer")
+
+
+def _opened_on_demand(el: etree._Element) -> bool:
+    if str(el.tag).lower() == "dialog" or (el.get("role") or "").lower() in ("dialog", "alertdialog"):
+        return True
+    return _OPENED.search(f"{el.get('class') or ''} {el.get('id') or ''}") is not None
+
+
 def _hidden_containers(skipped: list[etree._Element]) -> list[etree._Element]:
     """Of the hidden elements a rendering left out (``_walk``'s ``skipped``: the
     outermost ones, outside dropped elements), those kept out of sight
     (:func:`_out_of_sight`; not also ``aria-hidden``, which would still hide them)
-    with text enough to matter: a shop's age gate, a paywall or a "loading" wrapper may
-    hide a page's whole content until a script shows it."""
+    with text enough to matter, but dialogs, cookie notices and the like, which stay
+    hidden until opened: a shop's age gate, a paywall or a "loading" wrapper may hide a
+    page's whole content until a script shows it."""
     return [
         el
         for el in skipped
         if _out_of_sight(el)
         and el.get("aria-hidden") != "true"
+        and not _opened_on_demand(el)
         and len(etree.tostring(el, method="text", encoding="unicode", with_tail=False)) >= _HIDDEN_MIN_CHARS
     ]
 
@@ -781,32 +803,31 @@ def _with_hidden_text(root: etree._Element, page: RenderedPage, skipped: list[et
         return page
     shown = set(page.text.split("\n"))
     shown_prose = sum(map(len, _prose_lines(page.text)))
-    chosen: list[tuple[str, etree._Element | None]] = []
-    tree = root.getroottree()
-    shown_paths = [
-        tree.getpath(el) for el in containers if _adds_prose(_walk(el, show_root=True).text, shown, shown_prose)
-    ]
+    chosen: dict[etree._Element, etree._Element | None] = {}  # what to render: its template's tree
+    shown_elements = [el for el in containers if _adds_prose(_walk(el, show_root=True).text, shown, shown_prose)]
     for el in sources:
         if el.tag.lower() == "noscript":
             if _adds_prose(_walk(el, keep_noscript=True).text, shown, shown_prose):
-                chosen.append((tree.getpath(el), None))
+                chosen[el] = None
             continue
         sub = _template_root(el)
         if sub is not None and _adds_prose(_walk(sub).text, shown, shown_prose):
-            chosen.append((tree.getpath(el), sub))
-    if not chosen and not shown_paths:
+            chosen[el] = sub
+    if not chosen and not shown_elements:
         return page
+    # the copy's elements, found by their places in document order (an XPath of the
+    # elements' paths fails on prefixed tags, "<o:p>", and takes time for each)
+    to_show = set(shown_elements)
+    places = {el: n for n, el in enumerate(root.iter()) if el in chosen or el in to_show}
+    wanted = set(places.values())
     copy = deepcopy(root)
-    copy_tree = copy.getroottree()
-    for path in shown_paths:
-        found = copy_tree.xpath(path)
-        if isinstance(found, list) and found and isinstance(found[0], etree._Element):
-            _show(found[0])
-    for path, sub in chosen:
-        found = copy_tree.xpath(path)
-        if not isinstance(found, list) or not found or not isinstance(found[0], etree._Element):
+    copied = {n: el for n, el in enumerate(copy.iter()) if n in wanted}
+    for original, n in places.items():
+        el = copied[n]
+        if original in to_show:
+            _show(el)
             continue
-        el = found[0]
+        sub = chosen[original]
         el.tag = "div"
         el.attrib.clear()
         if sub is not None:
@@ -814,7 +835,7 @@ def _with_hidden_text(root: etree._Element, page: RenderedPage, skipped: list[et
             body = sub.find("body")
             for child in list(body if body is not None else sub):
                 el.append(child)
-    logger.debug("rendered %d <noscript>, template or hidden element(s) that add prose", len(chosen) + len(shown_paths))
+    logger.debug("rendered %d <noscript>, template or hidden element(s) that add prose", len(places))
     return _walk(copy)
 
 

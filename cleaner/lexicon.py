@@ -281,6 +281,11 @@ DESK_WORDS: dict[str, tuple[str, ...]] = {
         "agency agencies associated reuters news contributor contributors admin administrator webmaster "
         "moderator guest anonymous user university customer customers".split()
     ),
+    "de": ("redaktion", "gast", "unbekannt"),
+    "fr": ("rédaction", "invité", "inconnu"),
+    "es": ("redacción", "invitado", "anónimo"),
+    "it": ("redazione", "ospite", "anonimo"),
+    "ru": ("редакция", "гость"),
 }
 """Words of a credit that names a desk or an agency, not a person ("Reuters Staff",
 "AP National Security Writer", "Our Foreign Staff")."""
@@ -297,15 +302,28 @@ INTERFACE_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "de": tuple(
         "teilen twittern senden drucken suchen anmelden abmelden abonnieren kommentare kommentieren "
-        "merken gutscheine kleinanzeigen werbung newsletter".split()
+        "merken gutscheine kleinanzeigen werbung newsletter folgen weiterlesen".split()
     ),
-    "fr": ("partager", "commentaires", "imprimer", "abonnez-vous", "publié", "publiée", "modifié", "modifiée"),
+    "fr": (
+        "partager",
+        "commentaires",
+        "imprimer",
+        "abonnez-vous",
+        "publié",
+        "publiée",
+        "modifié",
+        "modifiée",
+        "suivre",
+        "connexion",
+    ),
     "es": ("compartir", "comentarios", "imprimir", "suscríbete", "publicado", "actualizado"),
     "it": ("condividi", "commenti", "stampa", "pubblicato", "aggiornato"),
     "pt": ("partilhar", "compartilhar", "comentários", "publicado", "atualizado"),
     "nl": ("delen", "reacties"),
     "tr": ("paylaş", "görüntüle", "yorumlar"),
     "id": ("bagikan", "lainnya", "komentar"),
+    "ru": ("поделиться", "войти", "подписаться", "комментарии"),
+    "ja": ("ログイン", "シェア", "コメント"),
 }
 """Words of buttons, menus and sharing bars, and of the "published" or "updated" a
 byline runs on with, by language (lower case): a phrase holding one is not a person's

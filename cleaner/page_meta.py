@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from .bylines import NOT_PERSON_WORDS, everyday_phrase, iso_date, parse_bylines, plausible_person
-from .lexicon import credit_prefix, strip_invisible, tidy_name
+from .lexicon import credit_prefix, not_name_word, strip_invisible, tidy_name
 
 if TYPE_CHECKING:
     from .html_text import RenderedPage
@@ -324,9 +324,10 @@ def _author_marked(root: etree._Element) -> list[etree._Element]:
     return [el for el in _author_class_elements(root) if _author_class(el) and not _elsewhere(el)]
 
 
-# A user name: one token of letters, digits, dots, dashes and underscores, with a letter
-# ("chunix64", "Fitzg", "archuser38013")
-_HANDLE = re.compile(r"(?=[\w.-]*[^\W\d_])[\w.-]{3,30}")
+# A user name: one token of 4 to 30 letters, digits, dots, dashes and underscores, with
+# a letter ("chunix64", "Fitzg", "archuser38013"; "TBD", "PhD" and "AFP" are shorter)
+_HANDLE = re.compile(r"(?=[\w.-]*[^\W\d_])[\w.-]{4,30}")
+_DOMAIN = re.compile(r"\.[a-z]{2,6}$")  # "nytimes.com": a site, not its writer
 _MAX_HANDLE_MARKED = 3
 
 
@@ -348,8 +349,10 @@ def _in_comments(el: etree._Element) -> bool:
 def _marked_handle(marked: list[etree._Element]) -> tuple[str, ...]:
     """The user name that the first of (at most ``_MAX_HANDLE_MARKED``) author-marked
     elements with text holds alone: a forum post's poster (``<a class="author">Fitzg</a>``,
-    Reddit's ``author-name``), where the page names no person. Not an everyday word
-    ("Admin", "Anonymous" are no one's name here), nor a name in comments or reviews."""
+    Reddit's ``author-name``), where the page names no person. Not an everyday word, a
+    word of a button, a desk or a role (:func:`cleaner.lexicon.not_name_word`:
+    "Admin", "Anonymous", "Folgen", "Redaktion"), a domain ("nytimes.com") or a
+    placeholder ("AuthorName"), nor a name in comments or reviews."""
     seen = 0
     for i, el in enumerate(marked):
         if i + 1 < len(marked) and any(a is el for a in marked[i + 1].iterancestors()):
@@ -359,8 +362,10 @@ def _marked_handle(marked: list[etree._Element]) -> tuple[str, ...]:
             continue
         if (
             _HANDLE.fullmatch(text)
+            and _DOMAIN.search(text) is None
+            and "author" not in text.casefold()
             and not everyday_phrase(text)
-            and text.casefold() not in NOT_PERSON_WORDS
+            and not not_name_word(text)
             and not _in_comments(el)
         ):
             return (text,)

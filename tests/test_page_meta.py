@@ -711,3 +711,9 @@ def test_a_forum_posts_user_name_is_its_author() -> None:
     # ... and no person's name: a site's account menu is marked so
     menu = page(f"<span class='username'>BBC Account</span>{post}")
     assert page_meta_from_tree(parse_html(menu)).authors == ()
+    # a class of the whole page says nothing of a post (Reddit's body "comments-page")
+    reddit = thread.replace("<body>", "<body class='single-page comments-page'>")
+    assert page_meta_from_tree(parse_html(reddit)).authors == ("Fitzg",)
+    # buttons, desks, sites and placeholders are no user names
+    for word in ("Folgen", "Redaktion", "nytimes.com", "AuthorName", "TBD"):
+        assert page_meta_from_tree(parse_html(page(f"<span class='author'>{word}</span>{post}"))).authors == ()
