@@ -39,7 +39,7 @@ from .pipeline.decode import Decoding, finish_decoding, start_decoding
 from .pipeline.enrich import enrich
 from .pipeline.featurize import featurize
 from .pipeline.headline import rank_headlines
-from .pipeline.read import Page, check_html_size, read_html, read_text, text_view
+from .pipeline.read import Page, check_html_size, read_html, read_rendering, read_text, text_view
 from .pipeline.segment import Unit, split_units
 from .pipeline.structure import ArticleFilter, ArticleSpan, default_article_filter
 
@@ -284,7 +284,7 @@ class Cleaner:
             return segments
         return [replace(s, text=page.source[s.start : s.end]) for s in segments]
 
-    def clean(self, text: str, *, meta: PageMeta | None = None) -> CleanResult:
+    def clean(self, text: str, *, meta: PageMeta | None = None, rendering: RenderedPage | None = None) -> CleanResult:
         """Clean one page of raw text.
 
         ``meta``, when known (a crawl's stored title, authors or date; what
@@ -293,11 +293,25 @@ class Cleaner:
         the article's body, and its authors and date complete the article's. Its URL
         (``PageMeta(url=...)``) routes the page between a scoped retrained model and
         its fallback (:mod:`cleaner.scope`).
+
+        ``rendering``: the HTML rendering ``text`` is the text of
+        (:func:`cleaner.page_meta.read_html_page`), which the page is then cleaned with
+        as :meth:`clean_html` cleans it (its markup re-scores the labels).
+
+        Raises:
+            ValueError: ``rendering``'s text is not ``text``.
         """
         clock = self._clock()
         with running(clock):  # Markdown's view is made in the page's time
-            page = read_text(text, self.config, meta)
+            page = self._read(text, meta, rendering)
         return self._run([page], [clock])[0]
+
+    def _read(self, text: str, meta: PageMeta | None, rendering: RenderedPage | None) -> Page:
+        if rendering is None:
+            return read_text(text, self.config, meta)
+        if getattr(rendering, "text", None) != text:
+            raise ValueError("the rendering given is not that of the text: pass rendering.text as the text")
+        return read_rendering(rendering, self.config, meta)
 
     def clean_many(
         self,
@@ -305,14 +319,17 @@ class Cleaner:
         *,
         batch_size: int = 64,
         meta: Iterable[PageMeta | None] | None = None,
+        renderings: Iterable[RenderedPage | None] | None = None,
     ) -> list[CleanResult]:
         """Clean many pages, classifying them in batches (faster than one by one).
 
         ``meta``, if given, holds each page's :class:`cleaner.page_meta.PageMeta` (or
-        None), in the order of ``texts``, as :meth:`clean` takes it.
+        None), and ``renderings`` each page's HTML rendering (or None for text), in the
+        order of ``texts``, as :meth:`clean` takes them.
 
         Raises:
-            ValueError: ``meta`` and ``texts`` differ in length.
+            ValueError: ``meta`` or ``renderings`` and ``texts`` differ in length, or a
+                rendering is not that of its text.
         """
         if isinstance(texts, str | bytes | bytearray):
             raise InputTypeError(
@@ -323,10 +340,15 @@ class Cleaner:
         batch: list[Page] = []
         clocks: list[PageBudget | None] = []
         pairs = zip(texts, meta, strict=True) if meta is not None else ((t, None) for t in texts)
-        for text, page_meta in pairs:
+        triples = (
+            ((t, m, r) for (t, m), r in zip(pairs, renderings, strict=True))
+            if renderings is not None
+            else ((t, m, None) for t, m in pairs)
+        )
+        for text, page_meta, rendering in triples:
             clock = self._clock()
             with running(clock):
-                batch.append(read_text(text, self.config, page_meta))
+                batch.append(self._read(text, page_meta, rendering))
             clocks.append(clock)
             if len(batch) >= batch_size:
                 out.extend(self._run(batch, clocks))

@@ -40,6 +40,7 @@ from typing import IO, TYPE_CHECKING, BinaryIO, cast
 from .errors import InputReadError, InputTooLargeError
 
 if TYPE_CHECKING:
+    from .html_text import RenderedPage
     from .page_meta import PageMeta
 
 __all__ = [
@@ -266,21 +267,24 @@ def check_html_bytes(data: bytes | str, what: str = "the file") -> None:
 
 def read_html_page(
     data: bytes | str, *, mode: str, metadata: bool, max_chars: int | None, what: str = "the page", advice: str = ""
-) -> tuple[str, PageMeta | None]:
-    """HTML's rendered text and what the page declares (:func:`cleaner.page_meta.read_html`),
+) -> tuple[RenderedPage, PageMeta | None]:
+    """HTML's rendering (its text and the markup of each block, which the HTML stage
+    reads: :func:`cleaner.page_meta.read_html_page`) and what the page declares,
     checked: binary data refused before parsing, the text limited to ``max_chars``.
+    ``Cleaner.clean(rendering.text, meta=meta, rendering=rendering)`` cleans it as
+    ``Cleaner.clean_html`` does.
 
     Raises:
         InputReadError: binary data (:func:`check_html_bytes`).
         InputTooLargeError: the rendered text has more than ``max_chars`` characters.
     """
-    from .page_meta import read_html  # lxml: only for HTML
+    from .page_meta import read_html_page as read_rendering  # lxml: only for HTML
 
     check_html_bytes(data, what)
-    text, meta = read_html(data, mode=mode, metadata=metadata)
-    if max_chars is not None and len(text) > max_chars:
-        raise too_large(f"the rendered page has {len(text):,} characters,", max_chars, advice)
-    return text, meta
+    rendering, meta = read_rendering(data, mode=mode, metadata=metadata)
+    if max_chars is not None and len(rendering.text) > max_chars:
+        raise too_large(f"the rendered page has {len(rendering.text):,} characters,", max_chars, advice)
+    return rendering, meta
 
 
 def read_page_bytes(name: str, max_chars: int | None, *, html: bool, advice: str) -> bytes:

@@ -829,8 +829,10 @@ def read_html(html: str | bytes, *, mode: str = "browser", metadata: bool = True
 
     The HTML is parsed once for its text (:func:`cleaner.html_text.render_tree`) and
     its declared title, authors, date and furniture (:func:`page_meta_from_tree`;
-    None with ``metadata=False``). ``cleaner.clean(text, meta=meta)`` then cleans it
-    as :func:`cleaner.clean_html` does.
+    None with ``metadata=False``). ``cleaner.clean(text, meta=meta)`` then cleans the
+    text with what the page declares; to clean it as :func:`cleaner.clean_html` does,
+    with the markup, pass the rendering too (:func:`read_html_page`:
+    ``Cleaner.clean(rendering.text, meta=meta, rendering=rendering)``).
 
     >>> text, meta = read_html('<html><head><meta name="author" content="Jane Doe"></head>'
     ...                        '<body><p>The storm reached the coast.</p></body></html>')

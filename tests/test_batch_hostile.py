@@ -115,14 +115,14 @@ def test_deeply_nested_json_ld_does_not_stop_the_run(tmp_path: Path) -> None:
 def test_any_exception_reading_a_page_is_one_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import cleaner.page_meta as page_meta
 
-    real = page_meta.read_html
+    real = page_meta.read_html_page
 
     def read_html(data: bytes | str, **kw: Any) -> Any:
         if MARK.encode() in (data if isinstance(data, bytes) else data.encode()):
             raise RecursionError("maximum recursion depth exceeded")
         return real(data, **kw)
 
-    monkeypatch.setattr(page_meta, "read_html", read_html)
+    monkeypatch.setattr(page_meta, "read_html_page", read_html)
     root = tmp_path / "in"
     root.mkdir()
     (root / "a.txt").write_text(page(1))

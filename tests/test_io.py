@@ -66,7 +66,7 @@ def test_utf16_html_is_read_and_binary_html_refused_by_both(tmp_path: Path) -> N
     (root / "binary.html").write_bytes(b"<html>\x00\x01\x02\x00 PNG</html>")
     failed = _batch_failures(root, tmp_path / "out")
     assert list(failed) == ["binary.html"] and failed["binary.html"]["error"] == "InputReadError"
-    text, _ = read_input(str(root / "utf16.html"), html=False, text=False, mode="browser", metadata=True)
+    text, _, _ = read_input(str(root / "utf16.html"), html=False, text=False, mode="browser", metadata=True)
     assert text.startswith("Storm hits the coast")
     with pytest.raises(InputReadError, match="binary data"):
         read_input(str(root / "binary.html"), html=False, text=False, mode="browser", metadata=True)

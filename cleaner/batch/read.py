@@ -22,6 +22,7 @@ from .report import WORKER_CRASH, Failure, Skipped, _stopped_failure, _timeout_f
 from .watchdog import PageClock, PageKey, PageOverrun
 
 if TYPE_CHECKING:
+    from ..html_text import RenderedPage
     from ..page_meta import PageMeta
 
 
@@ -35,6 +36,7 @@ class _Page:
     meta: PageMeta | None = None  # what an HTML page declares (title, authors, date)
     key: PageKey = ("", 0)  # the page in its task, for the time budget
     read_seconds: float = 0.0  # spent reading and rendering it, out of its budget
+    rendering: RenderedPage | None = None  # an HTML page's rendering, for the HTML stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,21 +63,23 @@ _TEXT_RECORD = "a WARC text/plain or conversion record must hold UTF-8 text"
 _WARC_FEATURE = "reading .warc and .wet inputs"
 
 
-def _read_file(root: Path, item: InputFile, config: CleanerConfig) -> tuple[str, PageMeta | None]:
-    """An input file's page text, and what it declares if it is HTML (:mod:`cleaner.io`)."""
+def _read_file(root: Path, item: InputFile, config: CleanerConfig) -> tuple[str, PageMeta | None, RenderedPage | None]:
+    """An input file's page text, and what it declares and its rendering if it is HTML
+    (:mod:`cleaner.io`)."""
     max_chars = config.max_chars
     html = item.kind is InputKind.HTML
     limit = byte_limit(max_chars, html=html)
     try:
         with open_page(root / item.path, limit=limit, max_chars=max_chars, advice=ADVICE) as stream:
             if not html:
-                return decode_text(stream, max_chars, advice=ADVICE, expected=_TEXT_FILE), None
+                return decode_text(stream, max_chars, advice=ADVICE, expected=_TEXT_FILE), None, None
             data = read_bytes(stream, limit, max_chars, what="the HTML page", advice=ADVICE)
     except (OSError, EOFError, zlib.error) as exc:
         raise read_error(exc) from exc
-    return read_html_page(
+    rendering, meta = read_html_page(
         data, mode=config.html_mode, metadata=config.html_metadata, max_chars=max_chars, advice=ADVICE
     )
+    return rendering.text, meta, rendering
 
 
 def _charset(content_type: str) -> str | None:
@@ -99,7 +103,9 @@ def _not_http(url: str | None) -> str | None:
     )
 
 
-def _read_record(record: Any, is_html: bool, ctype: str, config: CleanerConfig) -> tuple[str, PageMeta | None]:
+def _read_record(
+    record: Any, is_html: bool, ctype: str, config: CleanerConfig
+) -> tuple[str, PageMeta | None, RenderedPage | None]:
     stream = record.content_stream()
     max_chars = config.max_chars
     if is_html:
@@ -111,7 +117,8 @@ def _read_record(record: Any, is_html: bool, ctype: str, config: CleanerConfig) 
                 html = data.decode(charset, errors="replace")
             except LookupError:
                 html = data  # unknown charset name: let the parser detect it
-        text, meta = read_html_page(
+        rendering: RenderedPage | None
+        rendering, meta = read_html_page(
             html,
             mode=config.html_mode,
             metadata=config.html_metadata,
@@ -119,17 +126,16 @@ def _read_record(record: Any, is_html: bool, ctype: str, config: CleanerConfig) 
             what="the record",
             advice=ADVICE,
         )
+        text = rendering.text
     else:
-        text, meta = (
-            decode_text(
-                stream, max_chars, what="the record", advice=ADVICE, expected=_TEXT_RECORD, not_utf8=_TEXT_RECORD
-            ),
-            None,
+        text = decode_text(
+            stream, max_chars, what="the record", advice=ADVICE, expected=_TEXT_RECORD, not_utf8=_TEXT_RECORD
         )
+        meta, rendering = None, None
     missing = getattr(record.raw_stream, "limit", 0)
     if missing > 0:  # the file ends inside this record
         raise InputReadError(f"truncated WARC record: {missing:,} bytes of its declared length are missing")
-    return text, meta
+    return text, meta, rendering
 
 
 def _warc_pages(
@@ -182,7 +188,7 @@ def _warc_pages(
                 start = time.monotonic()
                 try:
                     with budget.clock.page((key,), budget.seconds, budget.marker):
-                        text, meta = _read_record(record, is_html, ctype, config)
+                        text, meta, rendering = _read_record(record, is_html, ctype, config)
                 except PageOverrun:
                     yield _timeout_failure(item.path, rid, budget.seconds)
                     continue
@@ -192,7 +198,7 @@ def _warc_pages(
                 except Exception as exc:  # one bad record never stops the file (RecursionError...)
                     yield Failure.of(item.path, rid, exc)
                     continue
-                yield _Page(item_index, item.path, rid, url, text, meta, key, time.monotonic() - start)
+                yield _Page(item_index, item.path, rid, url, text, meta, key, time.monotonic() - start, rendering)
     except Exception as exc:  # warcio raises assorted errors on corrupt or truncated files
         error = InputReadError(f"corrupt or truncated WARC file after {n:,} records ({type(exc).__name__}: {exc})")
         yield Failure.of(item.path, None, error)
@@ -227,11 +233,11 @@ def _pages(
             start = time.monotonic()
             try:
                 with budget.clock.page((key,), budget.seconds, budget.marker):
-                    text, meta = _read_file(root, item, config)
+                    text, meta, rendering = _read_file(root, item, config)
             except PageOverrun:
                 yield _timeout_failure(item.path, None, budget.seconds)
                 continue
             except Exception as exc:  # one bad input never stops the run (RecursionError...)
                 yield Failure.of(item.path, None, exc)
                 continue
-            yield _Page(i, item.path, None, None, text, meta, key, time.monotonic() - start)
+            yield _Page(i, item.path, None, None, text, meta, key, time.monotonic() - start, rendering)

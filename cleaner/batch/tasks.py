@@ -78,7 +78,8 @@ def _clean_group(cleaner: Cleaner, pages: Sequence[_Page], budget: _Budget) -> l
         try:
             with budget.clock.page([p.key for p in pages], seconds, budget.marker):
                 texts, metas = [p.text for p in pages], [p.meta for p in pages]
-                return list(cleaner.clean_many(texts, batch_size=len(pages), meta=metas))
+                renderings = [p.rendering for p in pages]
+                return list(cleaner.clean_many(texts, batch_size=len(pages), meta=metas, renderings=renderings))
         except PageOverrun:
             pass  # a slow page among them: find it, page by page
         except Exception:
@@ -87,7 +88,7 @@ def _clean_group(cleaner: Cleaner, pages: Sequence[_Page], budget: _Budget) -> l
     for p in pages:
         try:
             with budget.clock.page([p.key], budget.left(p), budget.marker):
-                out.append(cleaner.clean(p.text, meta=p.meta))
+                out.append(cleaner.clean(p.text, meta=p.meta, rendering=p.rendering))
         except PageOverrun:
             out.append(_timeout_failure(p.path, p.record, budget.seconds))
         except Exception as exc:  # one bad page must never stop the run

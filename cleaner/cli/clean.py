@@ -15,6 +15,7 @@ from . import EXIT_USAGE, add_model_arguments
 
 if TYPE_CHECKING:
     from ..api import Cleaner
+    from ..html_text import RenderedPage
     from ..page_meta import PageMeta
 
 # looks_like_html: kept importable from here, where it was before cleaner.io
@@ -60,8 +61,9 @@ def read_input(
     mode: str,
     metadata: bool,
     max_chars: int | None = _DEFAULT_MAX_CHARS,
-) -> tuple[str, PageMeta | None]:
-    """A page's text, and what it declares if it is HTML: ``--html``, a ``.html``/``.htm``
+) -> tuple[str, PageMeta | None, RenderedPage | None]:
+    """A page's text, and what it declares and its rendering if it is HTML (cleaned as
+    ``Cleaner.clean_html`` cleans it): ``--html``, a ``.html``/``.htm``
     name (also ``.gz``), or data that starts as HTML does, unless ``--text``. HTML is
     read as bytes, so that its own ``<meta charset>`` counts.
 
@@ -81,8 +83,11 @@ def read_input(
         limit = byte_limit(max_chars, html=True)
         if limit is not None and max_chars is not None and len(data) > limit:
             raise too_large(f"{what} has {len(data):,} bytes of HTML,", max_chars, _ADVICE)
-        return read_html_page(data, mode=mode, metadata=metadata, max_chars=max_chars, what=what, advice=_ADVICE)
-    return _text(data, name, max_chars), None
+        rendering, meta = read_html_page(
+            data, mode=mode, metadata=metadata, max_chars=max_chars, what=what, advice=_ADVICE
+        )
+        return rendering.text, meta, rendering
+    return _text(data, name, max_chars), None, None
 
 
 def _explain_model(cleaner: Cleaner, text: str, name: str | None, url: str | None) -> None:
@@ -125,7 +130,7 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     # what Cleaner.clean_html cleans, with the text kept for --explain; read before the
     # model is loaded, so that a bad input is told at once
-    text, meta = read_input(
+    text, meta, rendering = read_input(
         args.file,
         html=args.html,
         text=args.text,
@@ -141,7 +146,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..api import Cleaner  # numpy and scipy: only once a page is to be cleaned
 
     cleaner = Cleaner(args.model, config=config, trust_pickle=args.trust_pickle)
-    result = cleaner.clean(text, meta=meta)
+    result = cleaner.clean(text, meta=meta, rendering=rendering)
     if args.main_only:
         result = result.with_main_only()
     if args.explain:

@@ -35,6 +35,7 @@ __all__ = [
     "check_text",
     "find_phrases",
     "read_html",
+    "read_rendering",
     "read_text",
     "text_view",
 ]
@@ -243,6 +244,18 @@ def read_html(html: str | bytes, config: CleanerConfig) -> Page:
     (unless ``config.html_metadata`` is false). Call :func:`check_html_size` first."""
     rendered, meta = read_html_page(html, mode=config.html_mode, metadata=config.html_metadata)
     check_budget("rendering HTML")
-    text = check_text(rendered.text, config)
+    return read_rendering(rendered, config, meta)
+
+
+def read_rendering(rendering: object, config: CleanerConfig, meta: object = None) -> Page:
+    """A page of HTML already rendered (:func:`cleaner.page_meta.read_html_page`), with
+    what it declares or the caller knows of it."""
+    if not isinstance(rendering, RenderedPage):
+        raise InputTypeError(
+            f"rendering must be a cleaner.html_text.RenderedPage (cleaner.page_meta.read_html_page), "
+            f"not {type(rendering).__name__}"
+        )
+    text = check_text(rendering.text, config)
     check_meta(meta)
-    return Page(text, meta, _title_spans(text, meta), rendered)
+    known = meta if isinstance(meta, PageMeta) else None
+    return Page(text, known, _title_spans(text, known), rendering)
