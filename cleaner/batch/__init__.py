@@ -6,8 +6,8 @@ order a page meets them:
 
 * **discovery** (:mod:`cleaner.batch.discover`, :func:`discover`): the input tree,
   walked recursively in sorted order, filtered by include and exclude globs. Inputs are recognised by name:
-  ``.txt`` (page text, UTF-8), ``.html``/``.htm`` (rendered with
-  :func:`cleaner.html_text.html_to_text`), gzip-compressed versions of both
+  ``.txt`` (page text, UTF-8), ``.html``/``.htm`` (rendered and cleaned as
+  :meth:`cleaner.Cleaner.clean_html` cleans them), gzip-compressed versions of both
   (``.txt.gz``, ``.html.gz``, ``.htm.gz``), and WARC or Common Crawl WET files
   (``.warc``, ``.warc.gz``, ``.wet``, ``.wet.gz``: every HTML response, text resource
   and conversion record is one page). Other files are ignored. A FIFO, socket or
