@@ -175,7 +175,13 @@ class Cleaner:
             article_filter=self.article_filter,
             observe_articles=self._observe_articles,
             markup=(
-                unit_markup(page.rendered, units, article=page.meta is not None and page.meta.kind == "article")
+                unit_markup(
+                    page.rendered,
+                    units,
+                    article=page.meta is not None and page.meta.kind == "article",
+                    # a user's retrained model's labels stand
+                    fill_empty=not (model.manifest.get("retrained") or model.fallback is not None),
+                )
                 if page.rendered is not None
                 else None
             ),

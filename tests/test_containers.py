@@ -183,6 +183,12 @@ def test_a_page_without_body_gives_its_main_content() -> None:
     post = [J, H, J]
     main_content(post, [4, 39, 3], _markup([NAV, MAIN, (1,)], [True, False, False], [0.0, 0.0, 1.0]))
     assert post == [J, B, J]
+    # under a user's retrained model its labels stand (a site taught to hold no article)
+    taught = [J, H, J]
+    main_content(
+        taught, [4, 39, 3], UnitMarkup([NAV, MAIN, (1,)], [False] * 3, False, [True, False, False], [0.0] * 3, False)
+    )
+    assert taught == [J, H, J]
     # raw text has no markup: nothing to go by
     raw = [J, J]
     main_content(raw, [10, 10], UnitMarkup([(), ()], [False, False]))

@@ -121,6 +121,9 @@ class UnitMarkup:
         in_zones: whether the unit stands in a ``nav``, ``header``, ``footer``,
             ``aside``, ``form`` or ``menu`` (:attr:`cleaner.html_text.Block.zone`).
         link_shares: the share of the unit's block's characters that are link text.
+        fill_empty: whether a page without body gives its main content
+            (:func:`main_content`): not under a user's retrained model, whose labels
+            stand (a model taught that a site's pages hold no article).
     """
 
     ancestors: Sequence[tuple[int, ...]]
@@ -128,6 +131,7 @@ class UnitMarkup:
     article: bool = False
     in_zones: Sequence[bool] = ()
     link_shares: Sequence[float] = ()
+    fill_empty: bool = True
 
 
 def unit_blocks(page: RenderedPage, units: Sequence[Unit]) -> np.ndarray:
@@ -140,13 +144,15 @@ def unit_blocks(page: RenderedPage, units: Sequence[Unit]) -> np.ndarray:
     return np.maximum(found, 0).astype(np.int64)
 
 
-def unit_markup(page: RenderedPage, units: Sequence[Unit], *, article: bool = False) -> UnitMarkup:
+def unit_markup(
+    page: RenderedPage, units: Sequence[Unit], *, article: bool = False, fill_empty: bool = True
+) -> UnitMarkup:
     """What the markup says of each unit (:class:`UnitMarkup`; ``article``: the page
-    declares itself an article); a page without blocks says nothing (no ancestors, no
-    comments)."""
+    declares itself an article; ``fill_empty``: as :class:`UnitMarkup` says); a page
+    without blocks says nothing (no ancestors, no comments)."""
     if not page.blocks:
         n = len(units)
-        return UnitMarkup([()] * n, [False] * n, article, [False] * n, [0.0] * n)
+        return UnitMarkup([()] * n, [False] * n, article, [False] * n, [0.0] * n, fill_empty)
     blocks = [page.blocks[k] for k in unit_blocks(page, units).tolist()]
     return UnitMarkup(
         [b.ancestors for b in blocks],
@@ -154,6 +160,7 @@ def unit_markup(page: RenderedPage, units: Sequence[Unit], *, article: bool = Fa
         article,
         [bool(b.zone) for b in blocks],
         [b.link_chars / max(1, b.end - b.start) for b in blocks],
+        fill_empty,
     )
 
 
@@ -167,7 +174,7 @@ def main_content(labels: list[str], words: Sequence[int], markup: UnitMarkup) ->
     unit's words weighed by the share of its block that is not link text; units in
     those elements stay as they are. Junk and byline units inside it become body, or,
     where they have no words, its headlines (the title that is all of a link post)."""
-    if any(label == Label.BODY for label in labels) or not markup.in_zones:
+    if any(label == Label.BODY for label in labels) or not markup.in_zones or not markup.fill_empty:
         return
     chains: list[tuple[int, ...]] = []
     weights: list[float] = []
