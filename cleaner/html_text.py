@@ -192,6 +192,8 @@ def repair_mojibake(text: str) -> str:
     >>> repair_mojibake("THE CAFÉ’S MENU")  # one pair of Windows-1252 characters, written so
     'THE CAFÉ’S MENU'
     """
+    if text.isascii():  # no pair (a flag of the string: no scan)
+        return text
     pairs = sum(1 for _ in islice(_MOJIBAKE.finditer(text), _MIN_MOJIBAKE_PAIRS))
     # a C1 control character (Latin-1's reading of 0x80-0x9F) is never written; a
     # pair of Windows-1252 characters may be ("CAFÉ’S", "2×½"): three of them, then

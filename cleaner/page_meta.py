@@ -324,6 +324,16 @@ def _author_marked(root: etree._Element) -> list[etree._Element]:
     return [el for el in _author_class_elements(root) if _author_class(el) and not _elsewhere(el)]
 
 
+def _innermost(marked: list[etree._Element]) -> Iterator[etree._Element]:
+    """The author-marked elements (in document order) that hold no other one: of an
+    element and one inside it that are both marked, the inner one is read (in document
+    order, a marked element inside this one is the next marked one)."""
+    for i, el in enumerate(marked):
+        if i + 1 < len(marked) and any(a is el for a in marked[i + 1].iterancestors()):
+            continue
+        yield el
+
+
 # A user name: one token of 4 to 30 letters, digits, dots, dashes and underscores, with
 # a letter ("chunix64", "Fitzg", "archuser38013"; "TBD", "PhD" and "AFP" are shorter)
 _HANDLE = re.compile(r"(?=[\w.-]*[^\W\d_])[\w.-]{4,30}")
@@ -354,9 +364,7 @@ def _marked_handle(marked: list[etree._Element]) -> tuple[str, ...]:
     "Admin", "Anonymous", "Folgen", "Redaktion"), a domain ("nytimes.com") or a
     placeholder ("AuthorName"), nor a name in comments or reviews."""
     seen = 0
-    for i, el in enumerate(marked):
-        if i + 1 < len(marked) and any(a is el for a in marked[i + 1].iterancestors()):
-            continue  # the inner marked element is read
+    for el in _innermost(marked):
         text = _text_of(el)
         if not text:
             continue
@@ -375,9 +383,7 @@ def _marked_handle(marked: list[etree._Element]) -> tuple[str, ...]:
     return ()
 
 
-def _class_marked_author(
-    root: etree._Element, site_name: str | None, marked: list[etree._Element] | None = None
-) -> tuple[str, ...]:
+def _class_marked_author(root: etree._Element, site_name: str | None, marked: list[etree._Element]) -> tuple[str, ...]:
     """The name in the first of (at most ``_MAX_CLASS_MARKED``) elements whose class
     marks an author's name (``class="author-name"``, ``class="byline"``), where no
     ``rel``, ``itemprop`` or author link names one: "Liz Kenny" of
@@ -386,14 +392,8 @@ def _class_marked_author(
     (:func:`cleaner.bylines.parse_bylines`: "By Jane Doe | March 3" and "Jane
     DoeDecember 17" give "Jane Doe"); its names must look like people's.
     """
-    if marked is None:
-        marked = _author_marked(root)
-    marked = [el for el in marked if _author_class(el, user_names=False)]
     seen = 0
-    for i, el in enumerate(marked):
-        # in document order, a marked element inside this one is the next marked one
-        if i + 1 < len(marked) and any(a is el for a in marked[i + 1].iterancestors()):
-            continue
+    for el in _innermost([el for el in marked if _author_class(el, user_names=False)]):
         seen += 1
         line = _text_of(el, spaced=True)
         if credit_prefix(line) is None:  # the markup says "author": read it as credited

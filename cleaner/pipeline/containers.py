@@ -176,17 +176,16 @@ def main_content(labels: list[str], words: Sequence[int], markup: UnitMarkup) ->
     where they have no words, its headlines (the title that is all of a link post)."""
     if any(label == Label.BODY for label in labels) or not markup.in_zones or not markup.fill_empty:
         return
-    chains: list[tuple[int, ...]] = []
-    weights: list[float] = []
-    for chain, n, zone, links in zip(markup.ancestors, words, markup.in_zones, markup.link_shares, strict=True):
-        chains.append(chain)
-        weights.append(0.0 if zone else n * (1.0 - links))
-    container, _ = main_container(chains, weights, CONTENT_SHARE)
+    weights = [
+        0.0 if zone else n * (1.0 - links)
+        for n, zone, links in zip(words, markup.in_zones, markup.link_shares, strict=True)
+    ]
+    container, _ = main_container(markup.ancestors, weights, CONTENT_SHARE)
     if container is None:
         return
     inside = [
         i
-        for i, (chain, zone) in enumerate(zip(chains, markup.in_zones, strict=True))
+        for i, (chain, zone) in enumerate(zip(markup.ancestors, markup.in_zones, strict=True))
         if not zone and container in chain
     ]
     turned = [i for i in inside if labels[i] in (Label.JUNK, Label.BYLINE)]
