@@ -100,6 +100,7 @@ CREDIT_PREFIXES: dict[str, tuple[str, ...]] = {
         "thread starter",
         "started by",
         "post by",
+        "submitted by",
     ),
     "de": ("von", "autor", "autorin", "autorin/autor", "autoren", "text", "ein beitrag von", "verfasst von"),
     "fr": ("par", "auteur", "auteure", "rédigé par", "propos recueillis par"),
@@ -298,11 +299,11 @@ INTERFACE_WORDS: dict[str, tuple[str, ...]] = {
     "en": tuple(
         "share shares save email e-mail sms facebook facebook-f twitter linkedin whatsapp pinterest reddit "
         "telegram instagram youtube tiktok login logout signup subscribe newsletter newsletters comments "
-        "comment feedbacks bookmark tweet retweet".split()
+        "comment feedbacks bookmark tweet retweet account profile".split()
     ),
     "de": tuple(
         "teilen twittern senden drucken suchen anmelden abmelden abonnieren kommentare kommentieren "
-        "merken gutscheine kleinanzeigen werbung newsletter folgen weiterlesen".split()
+        "merken gutscheine kleinanzeigen werbung newsletter folgen weiterlesen konto profil".split()
     ),
     "fr": (
         "partager",

@@ -196,20 +196,26 @@ _AUTHOR_HREF = re.compile(r"/(?:author|authors|profiles?|contributors?)/[^/?#]+"
 
 # The elements whose author mark names the article's author: an ``itemprop="author"``
 # on a forum's <section> marks every poster, on a <small> a picture's credit.
-_MARKED_TAGS = ("a", "span", "div", "p", "address", "li", "h1", "h2", "h3", "h4", "h5", "h6")
+_MARKED_TAGS = ("a", "span", "div", "p", "address", "li", "h1", "h2", "h3", "h4", "h5", "h6", "author")
 
 
 def _marked_authors(root: etree._Element) -> list[str]:
     """Names the markup marks as the article's author: the first ``rel="author"`` or
-    ``itemprop="author"`` element (of :data:`_MARKED_TAGS`) and its siblings marked alike
+    ``itemprop="author"`` element (of :data:`_MARKED_TAGS`), or ``<author>`` element, and its siblings marked alike
     (co-authors; marks in teaser cards and comments further down are not read)."""
     first: etree._Element | None = None
     marked: list[str] = []
     for el in root.iter(*_MARKED_TAGS):
         rel, prop = el.get("rel"), el.get("itemprop")
-        if not (rel and "author" in rel.lower().split()) and not (prop and "author" in prop.lower().split()):
+        if (
+            not (rel and "author" in rel.lower().split())
+            and not (prop and "author" in prop.lower().split())
+            and el.tag != "author"
+        ):
             continue
         if first is not None and el.getparent() is not first.getparent():
+            continue
+        if el.tag == "author" and not _clean_names([_text_of(el)], None):  # a quotation box's <author>xxx</author>
             continue
         first = el if first is None else first
         name_el = el.find('.//*[@itemprop="name"]')
@@ -231,10 +237,7 @@ def _linked_author(root: etree._Element) -> list[str]:
 # "elementor-author-box__name", "authorName"), split at "-", "_" and camel case; the
 # parts of a class that marks something else about an author (a comment's, a picture,
 # a biography, a date).
-_AUTHOR_CLASS_PARTS = frozenset({"author", "byline", "writer", "username", "bigusername"})
-# Parts that mark a user name (a forum's poster): read as a user name only, not as a
-# person's (a site's "BBC Account" menu is marked so)
-_USER_NAME_CLASS_PARTS = frozenset({"username", "bigusername"})
+_AUTHOR_CLASS_PARTS = frozenset({"author", "byline", "writer", "username", "bigusername", "submitted"})
 _NOT_AUTHOR_CLASS_PARTS = frozenset(
     "comment comments reply avatar bio biography description desc img image photo pic picture date time "
     "meta social follow email link links url quote".split()
@@ -250,34 +253,36 @@ _MAX_CLASS_MARKED = 5
 
 
 def _markers(el: etree._Element) -> str:
-    """An element's class and id, space-separated ("" for none): what it holds, by name."""
+    """An element's class and id, and the component name a script framework writes
+    (``data-testid``, ``data-component``), space-separated ("" for none): what it
+    holds, by name."""
     cls, eid = el.get("class"), el.get("id")
-    if eid:
-        return f"{cls} {eid}" if cls else eid
-    return cls or ""
+    named = " ".join(v for v in (cls, eid, el.get("data-testid"), el.get("data-component")) if v)
+    return named
 
 
 # Every id of a page, as strings (an XPath gathers them faster than a look at every
 # element's id in Python)
-_IDS = etree.XPath("//@id", smart_strings=False)
-_AUTHOR_ID = re.compile(r"(?i)author|byline|writer|username")
+_IDS = etree.XPath("//@id | //@data-testid | //@data-component", smart_strings=False)
+_AUTHOR_ID = re.compile(r"(?i)author|byline|writer|username|submitted")
 
 
 def _author_class_elements(root: etree._Element) -> list[etree._Element]:
-    """The elements whose class or id holds "author", "byline", "writer" or "username"
-    in any case, in document order (a pass in Python over the elements' classes: a sixth of the
-    time of an XPath that lowercases every class with ``translate``; ids are read in
-    it only on a page where one of them holds such a word)."""
+    """The elements whose class or id (or ``data-testid``, ``data-component``) holds
+    "author", "byline", "writer", "username" or "submitted" in any case, in document
+    order (a pass in Python over the elements' classes: a sixth of the time of an
+    XPath that lowercases every class with ``translate``; ids and component names are
+    read in it only on a page where one of them holds such a word)."""
     out = []
     found = _IDS(root)
     ids = isinstance(found, list) and any(isinstance(v, str) and _AUTHOR_ID.search(v) for v in found)
     for el in root.iter(etree.Element):
         cls = el.get("class")
-        if ids and (eid := el.get("id")):
-            cls = f"{cls} {eid}" if cls else eid
+        if ids and (el.get("id") or el.get("data-testid") or el.get("data-component")):
+            cls = _markers(el)
         if cls:
             cls = cls.lower()
-            if "author" in cls or "byline" in cls or "writer" in cls or "username" in cls:
+            if "author" in cls or "byline" in cls or "writer" in cls or "username" in cls or "submitted" in cls:
                 out.append(el)
     return out
 
@@ -288,17 +293,16 @@ def _class_parts(token: str) -> set[str]:
     return {p.lower() for p in _CLASS_PARTS.split(_CAMEL_CASE.sub("_", token))}
 
 
-def _author_class(el: etree._Element, *, user_names: bool = True) -> bool:
+def _author_class(el: etree._Element) -> bool:
     """Whether an element's class or id marks an author's name (see
-    ``_AUTHOR_CLASS_PARTS``); ``user_names`` False: a person's name, not only a user
-    name (``_USER_NAME_CLASS_PARTS``)."""
+    ``_AUTHOR_CLASS_PARTS``; a forum's user name too: a site's "BBC Account" menu is
+    marked so, and its words are no name's, :func:`cleaner.lexicon.not_name_word`)."""
     cls = _markers(el) if isinstance(el.tag, str) else None
     if not cls:
         return False
-    marks = _AUTHOR_CLASS_PARTS if user_names else _AUTHOR_CLASS_PARTS - _USER_NAME_CLASS_PARTS
     for token in cls.split():
         parts = _class_parts(token)
-        if parts & marks and not parts & _NOT_AUTHOR_CLASS_PARTS:
+        if parts & _AUTHOR_CLASS_PARTS and not parts & _NOT_AUTHOR_CLASS_PARTS:
             return True
     return False
 
@@ -393,7 +397,7 @@ def _class_marked_author(root: etree._Element, site_name: str | None, marked: li
     DoeDecember 17" give "Jane Doe"); its names must look like people's.
     """
     seen = 0
-    for el in _innermost([el for el in marked if _author_class(el, user_names=False)]):
+    for el in _innermost(marked):
         seen += 1
         line = _text_of(el, spaced=True)
         if credit_prefix(line) is None:  # the markup says "author": read it as credited
@@ -552,8 +556,9 @@ def _separators(title: str) -> list[tuple[int, int]]:
 def _strip_site(title: str, site_name: str | None) -> str:
     """The title without a site name run onto it after a separator ("Storm hits | Daily
     News", "Daily News - Storm hits"). Without a declared site name, only a last part
-    of at most four words, or a first of at most three before "|" or "»", is taken for
-    one ("Covid-19 - what you need to know" stays whole)."""
+    of at most four words (as long as the title before it, after "»": "My Title » My
+    Website"), or a first of at most three before "|" or "»", is taken for one
+    ("Covid-19 - what you need to know" stays whole)."""
     seps = _separators(title)
     if not seps:
         return title
@@ -572,6 +577,8 @@ def _strip_site(title: str, site_name: str | None) -> str:
     if words[-1] <= 4 and sum(words[:-1]) > words[-1]:
         return title[parts[0][0] : parts[-2][1]].strip()
     first_sep = title[seps[0][0] : seps[0][1]].strip()
+    if title[seps[-1][0] : seps[-1][1]].strip() == "»" and words[-1] <= 4 and sum(words[:-1]) >= words[-1]:
+        return title[parts[0][0] : parts[-2][1]].strip()  # "My Title » My Website"
     if first_sep in ("|", "»") and words[0] <= 3 and sum(words[1:]) > words[0]:
         return title[parts[1][0] : parts[-1][1]].strip()
     return title
@@ -594,6 +601,39 @@ def _title_form(value: str | None) -> str | None:
     if len(value.split()) < 2 and not (len(value) >= 4 and _UNSPACED.search(value)):
         return None
     return value
+
+
+def _title_text(value: str | None) -> str | None:
+    """A declared title as it is shown, whatever its length: tags dropped, white space
+    normalised; None if empty or over ``_MAX_TITLE_CHARS`` characters."""
+    if not value:
+        return None
+    value = _norm(_TAG.sub("", value))
+    return value if value and len(value) <= _MAX_TITLE_CHARS else None
+
+
+# A <title> that is only a domain ("example.com") names the site, not the page
+_DOMAIN_TITLE = re.compile(r"(?i)\s*(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/?\s*")
+# Classes of the heading that holds a page's title, where nothing declares it: WordPress'
+# "entry-title", "post-title", "article-title", "post__title", a "headline"
+_TITLE_CLASS = re.compile(r"(?i)(?:post-|entry-|article-|post__)title|headline")
+_TITLED_EXACTLY = frozenset({"entry-title", "post-title"})
+
+
+def _marked_title(root: etree._Element) -> str | None:
+    """The text of the first ``<h1>`` or ``<h2>`` whose class, id or ``itemprop`` marks
+    a title (``_TITLE_CLASS``), else of the first element whose class is exactly
+    "entry-title" or "post-title"; None if there is none."""
+    exact: str | None = None
+    for el in root.iter("h1", "h2", "div", "span", "p", "a", "header"):
+        marks = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
+        if not marks.strip():
+            continue
+        if el.tag in ("h1", "h2") and _TITLE_CLASS.search(marks) and (text := _text_of(el)):
+            return text
+        if exact is None and (el.get("class") or "").strip() in _TITLED_EXACTLY:
+            exact = _text_of(el) or None
+    return exact
 
 
 def _published(root: etree._Element, meta: dict[str, str], declared: str | None) -> str | None:
@@ -676,8 +716,11 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
 
     The title's forms come from JSON-LD's ``headline``, ``og:title`` and
     ``twitter:title``, then a lone ``<h1>`` (the headline a reader sees), ``<title>``
-    and the first of several ``<h1>``; the title is the first form the page has. A
-    form equal to the site name is never a title. Authors come from the first source
+    (unless it is only a domain), where none of these is declared the heading the
+    markup marks as a title (``class="entry-title"``), and the first of several
+    ``<h1>``; the title is the first form of two words or more the page has, else a
+    title of one word ("Impressum"), else the first ``<h2>``. A form equal to the site
+    name is never a title; a form of one word is never looked for in the text. Authors come from the first source
     that yields a person's name: JSON-LD, author meta tags (every tag of a kind:
     ``citation_author`` has one a name, surname first), a Twitter card's "Written by"
     field, then author markup (``rel``, ``itemprop``, class or id) and links; where
@@ -768,14 +811,14 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
     h1s = [_text_of(h) for h in h1_elements]
     if len(h1s) == 1 and _links_home(h1_elements[0]):  # a logo's heading names the site
         h1s = []
-    declared = [
-        headline,
-        meta.get("og:title"),
-        meta.get("twitter:title"),
-        h1s[0] if len(h1s) == 1 else None,
-        _text_of(title_el) if title_el is not None else None,
-        h1s[0] if len(h1s) > 1 else None,
-    ]
+    head_title = _text_of(title_el) if title_el is not None else None
+    if head_title is not None and _DOMAIN_TITLE.fullmatch(head_title):  # "example.com" names the site
+        head_title = None
+    lone_h1 = h1s[0] if len(h1s) == 1 else None
+    declared = [headline, meta.get("og:title"), meta.get("twitter:title"), lone_h1, head_title]
+    if not any(_title_text(v) for v in declared):  # no title declared: the heading the markup marks as one
+        declared.append(_marked_title(root))
+    declared.append(h1s[0] if len(h1s) > 1 else None)
     site = (site_name or "").casefold()
     forms: list[str] = []
     for value in declared:
@@ -786,6 +829,10 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
             if form and form not in forms and form.casefold() != site:
                 forms.append(form)
     title = _strip_site(forms[0], site_name) if forms else None
+    if title is None:  # a title of one word ("Impressum"), else the first <h2>
+        shown = [t for v in declared if (t := _title_text(v)) and t.casefold() != site]
+        shown = shown or [t for h in root.iter("h2") if (t := _text_of(h))][:1]
+        title = _strip_site(shown[0], site_name) if shown else None
     return PageMeta(
         title=title,
         titles=tuple(sorted(forms, key=len, reverse=True)),

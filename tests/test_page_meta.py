@@ -149,6 +149,15 @@ def test_every_author_tag_and_its_forms(head: str, authors: tuple[str, ...]) -> 
         ('<span id="author-name">Jenny Smith</span>', ("Jenny Smith",)),  # an id marks it as a class does
         ('<span class="wrapper--detail__writer">Jenny Smith</span>', ("Jenny Smith",)),
         ('<a class="author">Jenny Smith from Trafilatura</a>', ("Jenny Smith",)),  # "from" an outlet cut off
+        # the names script frameworks give their components, and an <author> element
+        ('<div data-component="Byline">Jenny Smith</div>', ("Jenny Smith",)),
+        ('<div><a data-testid="author-name" href="/by/p5">Jenny Smith</a></div>', ("Jenny Smith",)),
+        ("<author>Jenny Smith</author>", ("Jenny Smith",)),
+        ("<blockquote><p>Words.</p><author>xxx</author></blockquote>", ()),  # a quotation's
+        # Drupal's "submitted" line, and a user-name mark holding a person's name
+        ('<div class="submitted">Submitted by <a href="/u/2">Jenny Smith</a> on 3 May</div>', ("Jenny Smith",)),
+        ('<div class="submitted-by"><a>Jenny Smith</a></div>', ("Jenny Smith",)),
+        ('<a class="username">Jenny Smith</a>', ("Jenny Smith",)),
         # someone else's name: a picture's credit, a quotation's author
         ('<figure><img src="a.jpg"><div class="author">Jenny Smith</div></figure>', ()),
         ('<div class="quote"><p>My quote here</p><p class="quote-author">Jenny Smith</p></div>', ()),
@@ -409,6 +418,20 @@ def test_title_forms_site_names_separators_and_scripts() -> None:
         # the page's own declarations come first
         ('<meta property="og:title" content="Storm hits the coast">', "<h1>Storm hits coast</h1>",
          "Storm hits the coast"),
+        # nothing declared as a title: the heading the markup marks as one
+        ("", '<h2 class="block-title">Menu</h2><h2 class="entry-title">Storm hits</h2><h1>A</h1><h1>B</h1>',
+         "Storm hits"),
+        ("", '<h1> </h1><div class="post-title">Storm hits coast</div>', "Storm hits coast"),
+        # a <title> that is only a domain names the site: the first of several <h1>
+        ("<title>example.com</title>", "<h1>Storm hits</h1><h1>Other story</h1>", "Storm hits"),
+        # a title of one word where no longer one is declared; the first <h2> where nothing is
+        ("<title>Impressum</title>", "", "Impressum"),
+        ("", "<h2>First</h2><h2>Second</h2>", "First"),
+        ("", "<h3 class='title'>T</h3>", None),
+        # a longer title declared wins over a one-word heading (readability's test pages)
+        ("<title>Replace brs test</title>", "<h1>Lorem</h1>", "Replace brs test"),
+        # a site name after "»" as long as the title is cut off
+        ("<title>My Title » My Website</title>", "", "My Title"),
     ],
 )  # fmt: skip
 def test_declared_title_and_headings(head: str, body: str, title: str | None) -> None:
@@ -708,7 +731,7 @@ def test_a_forum_posts_user_name_is_its_author() -> None:
     # a forum's user-name markup marks a user name (vBulletin's "bigusername")...
     vbulletin = page(f"<div id='postmenu_1'><a class='bigusername' href='/u/7'>microfast</a></div>{post}")
     assert page_meta_from_tree(parse_html(vbulletin)).authors == ("microfast",)
-    # ... and no person's name: a site's account menu is marked so
+    # ... and no menu's words: a site's account menu is marked so
     menu = page(f"<span class='username'>BBC Account</span>{post}")
     assert page_meta_from_tree(parse_html(menu)).authors == ()
     # a class of the whole page says nothing of a post (Reddit's body "comments-page")
