@@ -75,7 +75,8 @@ _NAME_END = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(
-    r"^(?:[A-ZÀ-Ý][\w'’.-]*\.?|van|von|de|der|da|di|del|la|le|bin|al-?\w*)"
+    r"^(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx)\.?\s+)?"  # an honorific is no word of the name's four
+    r"(?:[A-ZÀ-Ý][\w'’.-]*\.?|van|von|de|der|da|di|del|la|le|bin|al-?\w*)"
     r"(?:\s+(?:[A-ZÀ-Ý][\w'’.-]*|van|von|de|der|da|di|del|la|le|bin|al-?\w*)){1,3}$"
 )
 _SOURCE_WORDS = re.compile(

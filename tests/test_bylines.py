@@ -36,6 +36,14 @@ from cleaner.bylines import is_date_line, parse_bylines
         (["By Jane Doe Updated March 5, 2025"], ["Jane Doe"], None, "2025-03-05", "March 5, 2025"),
         (["Par Jean Dupont le 3 mars 2025"], ["Jean Dupont"], None, "2025-03-03", "3 mars 2025"),
         (["By Marine Le Pen"], ["Marine Le Pen"], None, None, None),
+        # an honorific is not one of a name's four words
+        (
+            ["Written by Dr Marna van der Merwe, Dr Dieter Veldsman, Erik van Vulpen"],
+            ["Dr Marna van der Merwe", "Dr Dieter Veldsman", "Erik van Vulpen"],
+            None,
+            None,
+            None,
+        ),
         (["ByteDance Staff"], [], "ByteDance Staff", None, None),
         (
             ["Von Birgit Baumann, Anna Giulia Fink und Jan Michael Marchart", "3. Mai 2024, 15:47"],
