@@ -72,6 +72,11 @@ class CleanerConfig:
             of references) without its marks and with its paragraphs' lines joined
             (:mod:`cleaner.dump_text`). Default True; only text that
             :func:`cleaner.dump_text.looks_like_dump` is read so.
+        fragments: whether :func:`cleaner.clean` reads text written a text node a
+            line (BeautifulSoup's ``get_text("\\n")``: a paragraph cut into lines
+            where a link or a word in bold starts or ends) with those lines joined
+            (:mod:`cleaner.fragment_text`). Default True; only text that
+            :func:`cleaner.fragment_text.looks_like_fragments` is read so.
     """
 
     split_titles: bool = True
@@ -86,6 +91,7 @@ class CleanerConfig:
     html_stage: bool = True
     markdown: bool = True
     dumps: bool = True
+    fragments: bool = True
 
     def __post_init__(self) -> None:
         """Raises :class:`cleaner.errors.ConfigError` (a ``ValueError``) for an option of
@@ -98,6 +104,7 @@ class CleanerConfig:
             "html_stage",
             "markdown",
             "dumps",
+            "fragments",
         ):
             value = getattr(self, name)
             # True and False, also as 1 and 0 or NumPy booleans; stored as bool

@@ -22,6 +22,7 @@ from ..budget import check as check_budget
 from ..config import CleanerConfig
 from ..dump_text import dump_view, looks_like_dump
 from ..errors import InputTooLargeError, InputTypeError
+from ..fragment_text import fragment_view, looks_like_fragments
 from ..html_text import RenderedPage
 from ..lexicon import BYLINE_OPENERS
 from ..markdown_text import looks_like_markdown, markdown_title, markdown_view, reader_header
@@ -224,6 +225,8 @@ def _view(text: str, config: CleanerConfig) -> tuple[str, str | None]:
         return markdown_view(text), "Markdown"
     if config.dumps and looks_like_dump(text):
         return dump_view(text), "a dump"
+    if config.fragments and looks_like_fragments(text):
+        return fragment_view(text), "text nodes a line"
     return text, None
 
 
