@@ -12,10 +12,12 @@ of their ids, of ``--page-type`` unless "all"), writes each out with every rende
 installed (cleaner's browser rendering, html2text's Markdown unwrapped and wrapped at
 78 characters as it does by default, markdownify's Markdown, the dumps of the text
 browsers lynx and w3m,
-inscriptis's text, BeautifulSoup's ``get_text("\\n")``), cleans the text with
-:func:`cleaner.clean` with Markdown read as Markdown (``CleanerConfig(markdown=True)``,
-the default, which also reads a text browser's dump as one) and as plain text
-(``markdown=False, dumps=False``), and prints the main article's body word-F1 and
+inscriptis's text, BeautifulSoup's ``get_text("\\n")``, with ``strip=True`` and as one
+line with ``get_text(" ", strip=True)``), cleans the text with
+:func:`cleaner.clean` as it reads them by default (Markdown as Markdown, a text
+browser's dump as one, text nodes a line joined into paragraphs, a text of one line a
+sentence a line) and as plain text (``markdown=False, dumps=False, fragments=False,
+flat=False``), and prints the main article's body word-F1 and
 headline accuracy against the gold (:func:`cleaner.evaluate.main_article`,
 :func:`cleaner.evaluate.headline_matches`), with the word-F1 of keeping the whole text.
 """
@@ -80,6 +82,8 @@ def renderers() -> dict[str, Callable[[str], str]]:
         from bs4 import BeautifulSoup
 
         out["BeautifulSoup get_text"] = lambda h: str(BeautifulSoup(h, "lxml").get_text("\n"))
+        out["BeautifulSoup get_text, stripped"] = lambda h: str(BeautifulSoup(h, "lxml").get_text("\n", strip=True))
+        out["BeautifulSoup get_text, one line"] = lambda h: str(BeautifulSoup(h, "lxml").get_text(" ", strip=True))
     if shutil.which("lynx"):  # Debian: apt install lynx
 
         def lynx(h: str) -> str:
@@ -113,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         for p in select_pages(args.datasets, args.split, None, None)
         if args.page_type == "all" or p.get("page_type") == args.page_type
     ][: args.limit or None]
-    plain = CleanerConfig(markdown=False, dumps=False)
+    plain = CleanerConfig(markdown=False, dumps=False, fragments=False, flat=False)
     cleaners = {"markdown read": Cleaner(), "as plain text": Cleaner(config=plain)}
     rows = []
     for name, render in renderers().items():

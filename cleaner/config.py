@@ -77,6 +77,10 @@ class CleanerConfig:
             where a link or a word in bold starts or ends) with those lines joined
             (:mod:`cleaner.fragment_text`). Default True; only text that
             :func:`cleaner.fragment_text.looks_like_fragments` is read so.
+        flat: whether :func:`cleaner.clean` reads text without line breaks (a page's
+            blocks run together on one line: BeautifulSoup's ``get_text(" ",
+            strip=True)``) a sentence a line (:mod:`cleaner.flat_text`). Default
+            True; only text that :func:`cleaner.flat_text.looks_like_flat` is read so.
     """
 
     split_titles: bool = True
@@ -92,6 +96,7 @@ class CleanerConfig:
     markdown: bool = True
     dumps: bool = True
     fragments: bool = True
+    flat: bool = True
 
     def __post_init__(self) -> None:
         """Raises :class:`cleaner.errors.ConfigError` (a ``ValueError``) for an option of
@@ -105,6 +110,7 @@ class CleanerConfig:
             "markdown",
             "dumps",
             "fragments",
+            "flat",
         ):
             value = getattr(self, name)
             # True and False, also as 1 and 0 or NumPy booleans; stored as bool

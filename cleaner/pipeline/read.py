@@ -22,6 +22,7 @@ from ..budget import check as check_budget
 from ..config import CleanerConfig
 from ..dump_text import dump_view, looks_like_dump
 from ..errors import InputTooLargeError, InputTypeError
+from ..flat_text import flat_view, looks_like_flat
 from ..fragment_text import fragment_view, looks_like_fragments
 from ..html_text import RenderedPage
 from ..lexicon import BYLINE_OPENERS
@@ -227,6 +228,8 @@ def _view(text: str, config: CleanerConfig) -> tuple[str, str | None]:
         return dump_view(text), "a dump"
     if config.fragments and looks_like_fragments(text):
         return fragment_view(text), "text nodes a line"
+    if config.flat and looks_like_flat(text):
+        return flat_view(text), "one line"
     return text, None
 
 
