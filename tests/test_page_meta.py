@@ -526,6 +526,19 @@ def test_declared_title_missing_from_the_text_becomes_the_headline() -> None:
     assert main is not None and main.headline == "Harbour town braces for the storm"
 
 
+def test_a_headline_sharing_no_word_with_the_declared_title_gives_way_to_it() -> None:
+    """Issue 14: the text's headline that shares no word with the title the page
+    declares (a section's name, a slogan, a date line) is not the article's title."""
+    head = '<meta property="og:title" content="Harbour town braces for the storm">'
+    section = _page(head, f"<h1>Weather and climate</h1>{BODY}")
+    main = Cleaner().clean_html(section).main
+    assert main is not None and main.headline == "Harbour town braces for the storm"
+    # a headline worded otherwise but sharing words stays: the page shows it
+    shown = _page(head, f"<h1>Storm hits the harbour town</h1>{BODY}")
+    main = Cleaner().clean_html(shown).main
+    assert main is not None and main.headline == "Storm hits the harbour town"
+
+
 def test_clean_with_meta_on_raw_text_and_clean_many() -> None:
     text, meta = read_html(HTML)
     assert text == html_to_text(HTML) and meta is not None

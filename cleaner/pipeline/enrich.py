@@ -17,12 +17,13 @@ Segments are never changed here: only the articles' fields.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..bylines import credited_author
 from ..document import CleanResult
 from ..labels import Label
-from ..lexicon import strip_invisible
+from ..lexicon import is_cjk, strip_invisible
 from ..page_meta import PageMeta
 
 __all__ = ["CREDIT_AFTER", "CREDIT_BEFORE", "apply_page_meta", "enrich", "with_credited_author"]
@@ -74,12 +75,24 @@ def _with_credited_author(text: str, result: CleanResult, i: int | None) -> Clea
     return CleanResult(articles=articles, segments=result.segments)
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _share_a_word(a: str, b: str) -> bool:
+    """Whether two titles have a word in common (any case); True where either is
+    written without spaces between words (Chinese, Japanese: no words to compare)."""
+    if any(is_cjk(ch) for ch in a + b):
+        return True
+    return not {w.casefold() for w in _WORD.findall(a)}.isdisjoint(w.casefold() for w in _WORD.findall(b))
+
+
 def apply_page_meta(result: CleanResult, meta: PageMeta, *, title_in_text: bool) -> CleanResult:
     """``result`` with its main article completed from what the page declares.
 
-    The declared title becomes its headline where it has none, or where no form of the
+    The declared title becomes its headline where it has none, where no form of the
     title stands in the text (``title_in_text`` False: the text's headline is then a
-    guess, the declaration is the page's word); the declared authors follow the ones
+    guess, the declaration is the page's word), or where the headline shares no word
+    with the title (a section's name, a date line, a slogan over a product page); the declared authors follow the ones
     its bylines give (without repeats); the declared date stands where its bylines give
     none. Segments are not changed.
     """
@@ -94,7 +107,7 @@ def _apply_page_meta(result: CleanResult, meta: PageMeta, i: int | None, *, titl
     have = {_name_key(a) for a in main.authors}
     authors = [*main.authors, *(a for a in meta.authors if _name_key(a) not in have)]
     headline = main.headline
-    if meta.title is not None and (headline is None or not title_in_text):
+    if meta.title is not None and (headline is None or not title_in_text or not _share_a_word(headline, meta.title)):
         headline = meta.title
     updated = replace(
         main,
