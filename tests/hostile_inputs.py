@@ -21,6 +21,7 @@ import cleaner
 from cleaner import CleanerConfig, CleanerError
 from cleaner.errors import PageTimeoutError
 from cleaner.labels import STANDARD_LABELS
+from cleaner.lexicon import strip_invisible
 
 # A budget far above what any of these small inputs needs: a page over it is a failure.
 BUDGET = CleanerConfig(page_timeout=30.0)
@@ -188,18 +189,27 @@ def _typed_only(run: Callable[[], Any]) -> Any:
 
 def check_taken_from(text: str, result: cleaner.CleanResult, declared_title: str | None = None) -> None:
     """Segments cover ``text`` in order with their own text; every piece of every
-    article stands in ``text`` (a headline may be the title the page declares)."""
+    article stands in ``text``, its white space and invisible characters aside (a
+    view of the text joins the lines a scraper cut a paragraph into,
+    :mod:`cleaner.fragment_text`; soft hyphens are dropped from the output,
+    :func:`cleaner.lexicon.strip_invisible`), and a headline may be the title the page
+    declares."""
     pos = 0
     for seg in result.segments:
         assert pos <= seg.start < seg.end <= len(text), (seg, pos)
         assert text[seg.start : seg.end] == seg.text
         assert 0.0 <= seg.confidence <= 1.0
         pos = seg.end
+    words = " ".join(strip_invisible(text).split())
+
+    def taken(piece: str) -> bool:
+        return piece in text or " ".join(strip_invisible(piece).split()) in words
+
     for article in result.articles:
         if article.headline is not None and article.headline != declared_title:
-            assert article.headline in text, article.headline
+            assert taken(article.headline), article.headline
         for piece in [*article.bylines, *article.body, *article.related]:
-            assert piece in text, piece
+            assert taken(piece), piece
 
 
 def check_clean(text: str) -> None:
