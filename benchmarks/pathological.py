@@ -8,7 +8,9 @@ stresses a part of the pipeline (issue 15): runs of sentence marks, title-like l
 against list lines, one tag with very many attributes, an XML declaration that never
 ends, deep nesting, deep JSON-LD, entity floods, text without spaces (CJK), emoji,
 right-to-left text, long lines, many short lines, Markdown (an article, emphasis
-markers that never close, brackets that never close), and an ordinary article for
+markers that never close, brackets that never close), text a text node a line (every
+line cut, :mod:`cleaner.fragment_text`; a line of text is read a sentence a line,
+:mod:`cleaner.flat_text`), and an ordinary article for
 comparison. Every shape is built at sizes doubling from 64 KB to 8 MB (of UTF-8) and
 cleaned with the default configuration (:func:`cleaner.clean` for text,
 :func:`cleaner.clean_html` for HTML) in a fresh process per shape, sizes ascending.
@@ -166,6 +168,10 @@ def _markdown_brackets(size: int) -> str:
     return _MD_LINKS + "[" * size + "\n](x)"
 
 
+def _fragments(size: int) -> str:  # a text node a line (cleaner.fragment_text): every line a cut
+    return _repeat("The storm reached the \ncoast\n on Monday, and \nschools\n closed.\n \n", size)
+
+
 SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
     "prose": ("text", _prose),
     "dots": ("text", _dots),
@@ -184,6 +190,7 @@ SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
     "markdown": ("text", _markdown_article),
     "markdown-emphasis": ("text", _markdown_emphasis),
     "markdown-brackets": ("text", _markdown_brackets),
+    "fragments": ("text", _fragments),
     "html-paragraphs": ("html", _html_paragraphs),
     "attributes": ("html", _attributes),
     "xml-declaration": ("html", _xml_decl),

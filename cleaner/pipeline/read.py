@@ -215,21 +215,24 @@ def text_view(text: str, config: CleanerConfig) -> str:
     """The text the stages read of a page's ``text``: its Markdown view where it is
     written in Markdown and ``config.markdown`` (:mod:`cleaner.markdown_text`), its
     dump view where a text browser wrote it and ``config.dumps``
-    (:mod:`cleaner.dump_text`), else ``text`` itself."""
+    (:mod:`cleaner.dump_text`), its paragraphs joined where a parser wrote a text node
+    a line and ``config.fragments`` (:mod:`cleaner.fragment_text`), a sentence a line
+    where it is written on one line and ``config.flat`` (:mod:`cleaner.flat_text`),
+    else ``text`` itself."""
     return _view(text, config)[0]
 
 
 def _view(text: str, config: CleanerConfig) -> tuple[str, str | None]:
-    """:func:`text_view`, and the form the text is written in ("Markdown", "a dump")
-    or None."""
+    """:func:`text_view`, and the form the text is written in ("Markdown", "a dump",
+    "text written a text node a line", "text on one line") or None."""
     if config.markdown and looks_like_markdown(text):
         return markdown_view(text), "Markdown"
     if config.dumps and looks_like_dump(text):
         return dump_view(text), "a dump"
     if config.fragments and looks_like_fragments(text):
-        return fragment_view(text), "text nodes a line"
+        return fragment_view(text), "text written a text node a line"
     if config.flat and looks_like_flat(text):
-        return flat_view(text), "one line"
+        return flat_view(text), "text on one line"
     return text, None
 
 
