@@ -398,6 +398,8 @@ def _class_marked_author(root: etree._Element, site_name: str | None, marked: li
     """
     seen = 0
     for el in _innermost(marked):
+        if _in_comments(el):  # a commenter's user name ("username" marks a person's too)
+            continue
         seen += 1
         line = _text_of(el, spaced=True)
         if credit_prefix(line) is None:  # the markup says "author": read it as credited
@@ -612,11 +614,13 @@ def _title_text(value: str | None) -> str | None:
     return value if value and len(value) <= _MAX_TITLE_CHARS else None
 
 
-# A <title> that is only a domain ("example.com") names the site, not the page
-_DOMAIN_TITLE = re.compile(r"(?i)\s*(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/?\s*")
-# Classes of the heading that holds a page's title, where nothing declares it: WordPress'
-# "entry-title", "post-title", "article-title", "post__title", a "headline"
-_TITLE_CLASS = re.compile(r"(?i)(?:post-|entry-|article-|post__)title|headline")
+# A <title> that is only a domain ("example.com") names the site, not the page (in
+# lower case: "Node.js" and "ASP.NET" are titles)
+_DOMAIN_TITLE = re.compile(r"\s*(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/?\s*")
+# Class tokens of the heading that holds a page's title, where nothing declares it:
+# WordPress' "entry-title", "post-title", "article-title", "post__title", a "headline"
+# (whole tokens: not "related-post-title", "subheadline")
+_TITLE_CLASS = re.compile(r"(?i)(?:post|entry|article)(?:-|__)(?:title|headline)|headline")
 _TITLED_EXACTLY = frozenset({"entry-title", "post-title"})
 
 
@@ -629,7 +633,7 @@ def _marked_title(root: etree._Element) -> str | None:
         marks = f"{el.get('class') or ''} {el.get('id') or ''} {el.get('itemprop') or ''}"
         if not marks.strip():
             continue
-        if el.tag in ("h1", "h2") and _TITLE_CLASS.search(marks) and (text := _text_of(el)):
+        if el.tag in ("h1", "h2") and any(_TITLE_CLASS.fullmatch(t) for t in marks.split()) and (text := _text_of(el)):
             return text
         if exact is None and (el.get("class") or "").strip() in _TITLED_EXACTLY:
             exact = _text_of(el) or None
@@ -719,8 +723,8 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
     (unless it is only a domain), where none of these is declared the heading the
     markup marks as a title (``class="entry-title"``), and the first of several
     ``<h1>``; the title is the first form of two words or more the page has, else a
-    title of one word ("Impressum"), else the first ``<h2>``. A form equal to the site
-    name is never a title; a form of one word is never looked for in the text. Authors come from the first source
+    title of one word ("Impressum"). A form equal to the site name is never a title; a
+    form of one word is never looked for in the text. Authors come from the first source
     that yields a person's name: JSON-LD, author meta tags (every tag of a kind:
     ``citation_author`` has one a name, surname first), a Twitter card's "Written by"
     field, then author markup (``rel``, ``itemprop``, class or id) and links; where
@@ -829,9 +833,8 @@ def page_meta_from_tree(root: etree._Element | None) -> PageMeta:
             if form and form not in forms and form.casefold() != site:
                 forms.append(form)
     title = _strip_site(forms[0], site_name) if forms else None
-    if title is None:  # a title of one word ("Impressum"), else the first <h2>
+    if title is None:  # a title of one word ("Impressum")
         shown = [t for v in declared if (t := _title_text(v)) and t.casefold() != site]
-        shown = shown or [t for h in root.iter("h2") if (t := _text_of(h))][:1]
         title = _strip_site(shown[0], site_name) if shown else None
     return PageMeta(
         title=title,

@@ -50,10 +50,15 @@ def test_what_is_not_one_line() -> None:
     lines = "Home\nWorld\nStorm hits coast\n" + ARTICLE.replace(". ", ".\n") * 3
     assert not looks_like_flat(lines)
     assert not looks_like_flat(ARTICLE)  # a short text of one line: a paragraph
+    assert not looks_like_flat("Storm hits the coast\n" + ARTICLE * 3)  # a headline over a paragraph
+    # a line break for each 5,000 characters (the breaks inside a <pre> or a text node)
+    assert looks_like_flat((PAGE * 7).replace("Subscribe ", "Subscribe\n", 1))
+    assert not looks_like_flat((PAGE * 7).replace("Subscribe ", "Subscribe\n", 2))
     # a lowercase word after a full stop starts no sentence; an abbreviation before a
     # capital is cut as a sentence's end would be (nothing tells them apart)
     view = flat_view("Dr. Jane Doe met e.g. the mayor. 3 more came.")
     assert view == "Dr.\nJane Doe met e.g. the mayor.\n3 more came."
+    assert flat_view("Он пришёл. в дом.  Она ушла.") == "Он пришёл. в дом.\n Она ушла."  # any script's case
 
 
 @settings(max_examples=200, deadline=None)

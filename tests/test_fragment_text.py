@@ -56,6 +56,9 @@ def test_what_is_not_cut_by_its_markup() -> None:
     bullets = "".join("      * \n" for _ in range(20)) + "      * News\n"
     assert not looks_like_fragments(table + bullets)
     assert fragment_view(table + bullets) == table + bullets
+    # lines that all end in a space (an editor's, a PDF's) but never start with one
+    spaced = "".join(line + " \n" for line in plain.split("\n")) * 3
+    assert not looks_like_fragments(spaced)
     # a paragraph ending in a no-break space ("&nbsp;") ends there
     assert fragment_view("First paragraph.\u00a0\nSecond paragraph.") == "First paragraph.\u00a0\nSecond paragraph."
     seed = Path(__file__).resolve().parent.parent / "corpus" / "seed"
@@ -75,4 +78,3 @@ def test_the_view_keeps_length_and_changes_only_line_breaks(text: str) -> None:
     assert len(view) == len(text)
     for a, b in zip(text, view, strict=True):
         assert a == b or (a == "\n" and b == " ")
-    assert fragment_view(view) == view  # nothing left to join

@@ -158,6 +158,8 @@ def test_every_author_tag_and_its_forms(head: str, authors: tuple[str, ...]) -> 
         ('<div class="submitted">Submitted by <a href="/u/2">Jenny Smith</a> on 3 May</div>', ("Jenny Smith",)),
         ('<div class="submitted-by"><a>Jenny Smith</a></div>', ("Jenny Smith",)),
         ('<a class="username">Jenny Smith</a>', ("Jenny Smith",)),
+        # ... not a commenter's
+        ("<section class='comments'><div><a class='username'>Jenny Smith</a></div></section>", ()),
         # someone else's name: a picture's credit, a quotation's author
         ('<figure><img src="a.jpg"><div class="author">Jenny Smith</div></figure>', ()),
         ('<div class="quote"><p>My quote here</p><p class="quote-author">Jenny Smith</p></div>', ()),
@@ -424,10 +426,13 @@ def test_title_forms_site_names_separators_and_scripts() -> None:
         ("", '<h1> </h1><div class="post-title">Storm hits coast</div>', "Storm hits coast"),
         # a <title> that is only a domain names the site: the first of several <h1>
         ("<title>example.com</title>", "<h1>Storm hits</h1><h1>Other story</h1>", "Storm hits"),
-        # a title of one word where no longer one is declared; the first <h2> where nothing is
+        # a title of one word where no longer one is declared; no <h2> ("Main menu")
         ("<title>Impressum</title>", "", "Impressum"),
-        ("", "<h2>First</h2><h2>Second</h2>", "First"),
+        ("", "<h2>First</h2><h2>Second</h2>", None),
         ("", "<h3 class='title'>T</h3>", None),
+        # a class that names another title ("related-post-title"); a title that is a name
+        ("", '<h2 class="related-post-title">Ten tips</h2><h1>A</h1><h1>B</h1>', "A"),
+        ("<title>Node.js</title>", "", "Node.js"),
         # a longer title declared wins over a one-word heading (readability's test pages)
         ("<title>Replace brs test</title>", "<h1>Lorem</h1>", "Replace brs test"),
         # a site name after "»" as long as the title is cut off
@@ -537,6 +542,26 @@ def test_a_headline_sharing_no_word_with_the_declared_title_gives_way_to_it() ->
     shown = _page(head, f"<h1>Storm hits the harbour town</h1>{BODY}")
     main = Cleaner().clean_html(shown).main
     assert main is not None and main.headline == "Storm hits the harbour town"
+
+
+def test_the_declared_title_is_not_put_on_a_second_article() -> None:
+    """The declared title replaces the main article's headline only where no article of
+    the page has a headline sharing a word with it, and only a title of two words or more."""
+    from cleaner.document import Article, CleanResult
+    from cleaner.pipeline.enrich import apply_page_meta
+
+    def art(headline: str, words: int) -> Article:
+        return Article(headline, [], [], None, None, None, ["word " * words], [])
+
+    meta = PageMeta(title="The history of coffee")
+    own = CleanResult(articles=[art("History of coffee", 50), art("Espresso machines", 500)], segments=[])
+    assert apply_page_meta(own, meta, title_in_text=True).articles[1].headline == "Espresso machines"
+    lone = CleanResult(articles=[art("Shop now", 500)], segments=[])
+    assert apply_page_meta(lone, meta, title_in_text=True).articles[0].headline == "The history of coffee"
+    home = CleanResult(articles=[art("Storm hits the coast", 500)], segments=[])
+    assert apply_page_meta(home, PageMeta(title="Home"), title_in_text=True).articles[0].headline == (
+        "Storm hits the coast"
+    )
 
 
 def test_clean_with_meta_on_raw_text_and_clean_many() -> None:

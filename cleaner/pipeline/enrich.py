@@ -23,7 +23,7 @@ from dataclasses import replace
 from ..bylines import credited_author
 from ..document import CleanResult
 from ..labels import Label
-from ..lexicon import is_cjk, strip_invisible
+from ..lexicon import strip_invisible
 from ..page_meta import PageMeta
 
 __all__ = ["CREDIT_AFTER", "CREDIT_BEFORE", "apply_page_meta", "enrich", "with_credited_author"]
@@ -76,14 +76,29 @@ def _with_credited_author(text: str, result: CleanResult, i: int | None) -> Clea
 
 
 _WORD = re.compile(r"\w+")
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
+# Burmese): no words to compare
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _share_a_word(a: str, b: str) -> bool:
-    """Whether two titles have a word in common (any case); True where either is
-    written without spaces between words (Chinese, Japanese: no words to compare)."""
-    if any(is_cjk(ch) for ch in a + b):
+    """Whether two titles have a word in common (any case; "the" counts: a headline
+    worded otherwise stays); True where either is written without spaces between words.
+    A headline of no word at all (".") shares none."""
+    if _UNSPACED.search(a) or _UNSPACED.search(b):
         return True
     return not {w.casefold() for w in _WORD.findall(a)}.isdisjoint(w.casefold() for w in _WORD.findall(b))
+
+
+def _no_headline_is_the_title(result: CleanResult, i: int, title: str) -> bool:
+    """Whether the page declares a title of two words or more that neither the main
+    article's headline (``result.articles[i]``, which it has) nor any other headline of
+    the page shares a word with (:func:`_share_a_word`): the main article's headline is
+    then not its title (where another article's headline is, that article is the
+    title's, and the main article keeps its own)."""
+    if len(title.split()) < 2 or result.articles[i].headline is None:
+        return False
+    return not any(a.headline is not None and _share_a_word(a.headline, title) for a in result.articles)
 
 
 def apply_page_meta(result: CleanResult, meta: PageMeta, *, title_in_text: bool) -> CleanResult:
@@ -92,7 +107,8 @@ def apply_page_meta(result: CleanResult, meta: PageMeta, *, title_in_text: bool)
     The declared title becomes its headline where it has none, where no form of the
     title stands in the text (``title_in_text`` False: the text's headline is then a
     guess, the declaration is the page's word), or where the headline shares no word
-    with the title (a section's name, a date line, a slogan over a product page); the declared authors follow the ones
+    with a title of two words or more (a section's name, a date line, a slogan over a
+    product page; a title of one word, "Home", may name the page's kind); the declared authors follow the ones
     its bylines give (without repeats); the declared date stands where its bylines give
     none. Segments are not changed.
     """
@@ -107,7 +123,9 @@ def _apply_page_meta(result: CleanResult, meta: PageMeta, i: int | None, *, titl
     have = {_name_key(a) for a in main.authors}
     authors = [*main.authors, *(a for a in meta.authors if _name_key(a) not in have)]
     headline = main.headline
-    if meta.title is not None and (headline is None or not title_in_text or not _share_a_word(headline, meta.title)):
+    if meta.title is not None and (
+        headline is None or not title_in_text or _no_headline_is_the_title(result, i, meta.title)
+    ):
         headline = meta.title
     updated = replace(
         main,

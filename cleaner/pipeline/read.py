@@ -23,7 +23,7 @@ from ..config import CleanerConfig
 from ..dump_text import dump_view, looks_like_dump
 from ..errors import InputTooLargeError, InputTypeError
 from ..flat_text import flat_view, looks_like_flat
-from ..fragment_text import fragment_view, looks_like_fragments
+from ..fragment_text import fragment_cuts, fragment_view
 from ..html_text import RenderedPage
 from ..lexicon import BYLINE_OPENERS
 from ..markdown_text import looks_like_markdown, markdown_title, markdown_view, reader_header
@@ -229,8 +229,8 @@ def _view(text: str, config: CleanerConfig) -> tuple[str, str | None]:
         return markdown_view(text), "Markdown"
     if config.dumps and looks_like_dump(text):
         return dump_view(text), "a dump"
-    if config.fragments and looks_like_fragments(text):
-        return fragment_view(text), "text written a text node a line"
+    if config.fragments and (cuts := fragment_cuts(text)) is not None:
+        return fragment_view(text, cuts), "text written a text node a line"
     if config.flat and looks_like_flat(text):
         return flat_view(text), "text on one line"
     return text, None
