@@ -223,7 +223,14 @@ def test_credits_in_headlines_and_past_the_article_are_not_read() -> None:
     ],
 )
 def test_split_title(line: str, title: str, byline: str | None) -> None:
-    assert split_title(line) == (title, byline)
+    assert split_title(line) == (title, () if byline is None else (byline,))
+
+
+def test_a_date_before_a_title_and_a_credit_after_it_are_two_bylines() -> None:
+    """Each byline is text of the page: the date and the credit around a title are not
+    joined into one (hostile-input fuzzing found 'Dec. 6, 2024 Dec. 7, 2024 ... By ...')."""
+    line = "Dec 18 2025 Preparing a transition in Debusine By Colin Watson"
+    assert split_title(line) == ("Preparing a transition in Debusine", ("Dec 18 2025", "By Colin Watson"))
 
 
 def test_byline_cut_from_a_title_line_joins_the_article() -> None:

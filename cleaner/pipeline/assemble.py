@@ -163,9 +163,10 @@ def _byline_tail(tail: str) -> bool:
     return 2 <= len(name) <= 4 and all(w[:1].isupper() for w in name) and plausible_person(rest)
 
 
-def split_title(text: str) -> tuple[str, str | None]:
+def split_title(text: str) -> tuple[str, tuple[str, ...]]:
     """A title line split into the title and what a collapsed rendering ran onto it that
-    is its byline (a credit, a date, a reading time; see ``_byline_tail``), or None.
+    is its byline (a credit, a date, a reading time; see ``_byline_tail``): the pieces
+    of the line, in its order (a date before the title and a credit after it are two).
 
     A date that opens the line within its first ``_LEAD_DATE_MAX_WORDS`` words, with
     three or more words after it, is cut off too ("Dec 18 2025 Preparing a transition
@@ -173,11 +174,11 @@ def split_title(text: str) -> tuple[str, str | None]:
     ``_MIN_TITLE_WORDS`` words, or the line is left whole.
 
     >>> split_title("Code Kata: Formatting Strings In ColdFusion By Ben Nadel Published 2025-12-20")
-    ('Code Kata: Formatting Strings In ColdFusion', 'By Ben Nadel Published 2025-12-20')
+    ('Code Kata: Formatting Strings In ColdFusion', ('By Ben Nadel Published 2025-12-20',))
     >>> split_title("Dec 18 2025 Preparing a transition in Debusine")
-    ('Preparing a transition in Debusine', 'Dec 18 2025')
+    ('Preparing a transition in Debusine', ('Dec 18 2025',))
     >>> split_title("Stabbed By Man In Subway Station"), split_title("Sales in May 2025 rose")
-    (('Stabbed By Man In Subway Station', None), ('Sales in May 2025 rose', None))
+    (('Stabbed By Man In Subway Station', ()), ('Sales in May 2025 rose', ()))
     """
     title, lead_text = text, None
     lead = DATE_START.match(title)
@@ -207,9 +208,7 @@ def split_title(text: str) -> tuple[str, str | None]:
         if _byline_tail(title[w.start() :]):
             title, byline = title[: w.start()].rstrip(" |–-·"), title[w.start() :].strip()
             break
-    if lead_text is not None:
-        byline = lead_text if byline is None else f"{lead_text} {byline}"
-    return title, byline
+    return title, tuple(x for x in (lead_text, byline) if x is not None)
 
 
 def _trim_title(text: str) -> str:
@@ -325,8 +324,7 @@ def assemble_articles(
             if current.headline is None:
                 title, tail = split_title(_without_breadcrumb(seg.text))
                 current.headline = _trim_title(title)
-                if tail is not None:
-                    current.bylines.append(tail)
+                current.bylines.extend(tail)
             current.end = seg.end
         elif label == Label.BYLINE:
             if current is not None and not current.has_content():
