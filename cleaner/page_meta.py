@@ -257,8 +257,7 @@ def _markers(el: etree._Element) -> str:
     (``data-testid``, ``data-component``), space-separated ("" for none): what it
     holds, by name."""
     cls, eid = el.get("class"), el.get("id")
-    named = " ".join(v for v in (cls, eid, el.get("data-testid"), el.get("data-component")) if v)
-    return named
+    return " ".join(v for v in (cls, eid, el.get("data-testid"), el.get("data-component")) if v)
 
 
 # Every id of a page, as strings (an XPath gathers them faster than a look at every
@@ -281,7 +280,7 @@ def _author_class_elements(root: etree._Element) -> list[etree._Element]:
         if ids and (el.get("id") or el.get("data-testid") or el.get("data-component")):
             cls = _markers(el)
         if cls:
-            cls = cls.lower()
+            cls = cls.lower()  # five substring tests: twice as fast as _AUTHOR_ID on every class
             if "author" in cls or "byline" in cls or "writer" in cls or "username" in cls or "submitted" in cls:
                 out.append(el)
     return out
@@ -595,12 +594,8 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]"
 def _title_form(value: str | None) -> str | None:
     """A declared title as text to look for: tags dropped, at least two words (or a
     title in a script without spaces), at most ``_MAX_TITLE_CHARS`` characters."""
-    if not value:
-        return None
-    value = _norm(_TAG.sub("", value))
-    if not value or len(value) > _MAX_TITLE_CHARS:
-        return None
-    if len(value.split()) < 2 and not (len(value) >= 4 and _UNSPACED.search(value)):
+    value = _title_text(value)
+    if value is None or (len(value.split()) < 2 and not (len(value) >= 4 and _UNSPACED.search(value))):
         return None
     return value
 

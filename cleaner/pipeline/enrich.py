@@ -106,9 +106,10 @@ def apply_page_meta(result: CleanResult, meta: PageMeta, *, title_in_text: bool)
 
     The declared title becomes its headline where it has none, where no form of the
     title stands in the text (``title_in_text`` False: the text's headline is then a
-    guess, the declaration is the page's word), or where the headline shares no word
-    with a title of two words or more (a section's name, a date line, a slogan over a
-    product page; a title of one word, "Home", may name the page's kind); the declared authors follow the ones
+    guess, the declaration is the page's word), or where neither it nor any other
+    headline of the page shares a word with a title of two words or more
+    (:func:`_no_headline_is_the_title`: a section's name, a date line, a slogan over a
+    product page); the declared authors follow the ones
     its bylines give (without repeats); the declared date stands where its bylines give
     none. Segments are not changed.
     """
