@@ -167,12 +167,23 @@ def _decoded(data: bytes) -> str | bytes:
 
 # Text that is UTF-8 read as Latin-1 or Windows-1252 ("Investorâ\x80\x99s",
 # "â€œquotedâ€\x9d"): a UTF-8 lead byte's character followed by a continuation byte's.
-# Windows-1252 gives 27 of the bytes 0x80-0x9F characters of their own.
+# Windows-1252 gives 27 of the bytes 0x80-0x9F characters of their own. _MOJIBAKE
+# defines the pairs; repair_mojibake searches for them with _MOJIBAKE_UTF8 (the tests
+# check that the two find the same).
 _CP1252_OWN = {
     bytes([b]).decode("cp1252"): chr(b) for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }
 _TO_BYTES = str.maketrans(_CP1252_OWN)
 _MOJIBAKE = re.compile("[\xc2-\xf4][\x80-\xbf" + re.escape("".join(_CP1252_OWN)) + "]")
+# The same pairs in the text's UTF-8 bytes: every lead character (U+00C2-U+00F4) is
+# 0xC3 and a byte, so the search jumps from one 0xC3 to the next instead of testing a
+# class at every character (0.2 ms for a page of 270 KB in place of 0.9; a throw-away
+# timing over the datasets' first 400 pages).
+_MOJIBAKE_UTF8 = re.compile(
+    b"\xc3[\x82-\xb4](?:"
+    + b"|".join(re.escape(c.encode("utf-8")) for c in [*map(chr, range(0x80, 0xC0)), *_CP1252_OWN])
+    + b")"
+)
 _MIN_MOJIBAKE_PAIRS = 3
 _C1_CONTROL = re.compile("[\x80-\x9f]")
 
@@ -194,7 +205,8 @@ def repair_mojibake(text: str) -> str:
     """
     if text.isascii():  # no pair (a flag of the string: no scan)
         return text
-    pairs = sum(1 for _ in islice(_MOJIBAKE.finditer(text), _MIN_MOJIBAKE_PAIRS))
+    data = text.encode("utf-8", "surrogatepass")
+    pairs = sum(1 for _ in islice(_MOJIBAKE_UTF8.finditer(data), _MIN_MOJIBAKE_PAIRS))
     # a C1 control character (Latin-1's reading of 0x80-0x9F) is never written; a
     # pair of Windows-1252 characters may be ("CAFÉ’S", "2×½"): three of them, then
     if not pairs or (pairs < _MIN_MOJIBAKE_PAIRS and _C1_CONTROL.search(text) is None):

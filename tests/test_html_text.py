@@ -227,6 +227,19 @@ def test_any_utf8_misread_as_latin1_is_repaired(text: str) -> None:
     assert repair_mojibake(text) == text or written_c1 or sum(not c.isascii() for c in text) >= 3
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aé Ã©â€™\x80\x9d\xad\xc2\xf4\xf5€ƒ˜œ日\ud800"), max_size=40))
+def test_the_utf8_search_finds_the_pairs_the_characters_define(text: str) -> None:
+    # repair_mojibake searches the text's UTF-8 bytes; _MOJIBAKE defines the pairs
+    from cleaner.html_text import _MOJIBAKE, _MOJIBAKE_UTF8
+
+    found = [
+        m.group().decode("utf-8", "surrogatepass")
+        for m in _MOJIBAKE_UTF8.finditer(text.encode("utf-8", "surrogatepass"))
+    ]
+    assert found == _MOJIBAKE.findall(text)
+
+
 ATTRIBUTE_PAGE = """<html><body>
 <div CLASS="comment-list" class="sidebar" id="main-Content" role="navigation">A</div>
 <p hidden>hidden</p><p aria-hidden="true">aria</p><p aria-hidden="false">shown</p>
