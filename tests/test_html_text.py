@@ -270,13 +270,39 @@ def test_attributes_read_in_one_pass_as_el_get_reads_them() -> None:
             or (style is not None and _DISPLAY_NONE.search(style) is not None)
         )
         groups = attribute_groups(el.get("class"), el.get("id"), el.get("itemprop"), el.get("role"), el.get("rel"))
-        assert _read_attributes(items) == (groups, hidden, el.get("href")), el.tag
+        pane = "tab-pane" in (el.get("class") or "")
+        assert _read_attributes(items) == (groups, hidden, el.get("href"), pane), el.tag
         seen += 1
     assert seen == 10
     page = render_blocks(ATTRIBUTE_PAGE)
     assert page.text.split("\n") == ["A", "shown", "block", "Btop next", "C"]
     names = [g for i, g in enumerate(ATTRIBUTE_GROUPS) if page.blocks[0].near >> i & 1]
     assert names == ["comment", "nav", "content", "card"]  # the first class ("comment-list"), not "sidebar"
+
+
+ARTICLE = "The court heard a final day of arguments on the obligations of an occupying power to allow aid."
+# (over 200 characters shown: a page of fewer is rendered with its hidden parts shown)
+TABS = (
+    "<html><body><h1>Court hearings end</h1><div class='tab-content'>"
+    f"<div class='tab-pane active' id='full'><p>{ARTICLE}</p><p>Officials said more talks follow.</p>"
+    f"<p>{'The ruling is expected in the coming months, and both sides said they would study it. ' * 2}</p></div>"
+    f"<div class='tab-pane' id='summary'><p>{ARTICLE}</p></div>"
+    f"<div class='tab-pane fade' id='speed'><p>{ARTICLE} Officials said more talks follow.</p></div>"
+    "<div class='tab-pane fade' id='specs'><p>Weight 0.9 lbs, height 6.6 inches, steel body.</p></div>"
+    "</div></body></html>"
+)
+
+
+def test_tab_panels_not_shown_that_repeat_the_shown_one_are_left_out() -> None:
+    # Bootstrap shows the .active panel of a .tab-content; another view of the same
+    # article (summary, speed reading) is left out, a panel of other text kept
+    text = html_to_text(TABS)
+    assert text.count("The court heard") == 1
+    assert "Weight 0.9 lbs" in text
+    # with no panel marked active, a script may open any: all are shown
+    assert html_to_text(TABS.replace("tab-pane active", "tab-pane")).count("The court heard") == 3
+    # the parsed tree is not changed, and a panel alone is no tab set
+    assert html_to_text(f"<div class='tab-pane'><p>{ARTICLE}</p></div>") == ARTICLE
 
 
 # React's streamed rendering: the content comes in hidden segments after the shell,
