@@ -22,7 +22,8 @@ Chinese.
 * :data:`MONTHS`: month names and abbreviations to their numbers, in the languages of
   the training data;
 * :func:`count_words`: words as a reader counts them, where each character of a
-  script written without spaces (Chinese, Japanese) counts as a word;
+  script written without spaces (Chinese, Japanese) counts as a word, and
+  :data:`UNSPACED`, the scripts written without spaces between words;
 * :data:`NAME_PARTICLES`: lower-case words inside a person's name ("van", "de", "bin");
 * :data:`ROLE_WORDS`, :data:`DESK_WORDS`, :data:`INTERFACE_WORDS` and :data:`WEEKDAYS`,
   by language: words that stand next to a name in a byline but are never part of a
@@ -63,6 +64,7 @@ __all__ = [
     "SEGMENT_RELATED_HEADERS",
     "SENTENCE_END_MARKS",
     "TOKEN_RE",
+    "UNSPACED",
     "WEEKDAYS",
     "WORD_RE",
     "count_words",
@@ -482,6 +484,10 @@ _WORD_OR_CJK = re.compile(rf"[{_CJK_CLASS}]|[^\s{_CJK_CLASS}]+")
 WORD_RE = _WORD_OR_CJK
 """A word as a reader counts it (:func:`count_words`): a run of characters between
 spaces, or one character of Chinese or Japanese script."""
+UNSPACED = re.compile(f"[{_CJK_CLASS}\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+"""A character of a script written without spaces between words: Chinese and
+Japanese (:func:`is_cjk`), Thai and Lao, Burmese, Khmer. A title in one has no words
+to count or compare (Korean is written with spaces)."""
 TOKEN_RE = re.compile(rf"[{_CJK_CLASS}]|[^\W{_CJK_CLASS}]+")
 """A word without its punctuation (a run of word characters, or one character of
 Chinese or Japanese script), as body word-F1 compares texts."""

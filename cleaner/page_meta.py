@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from .bylines import NOT_PERSON_WORDS, everyday_phrase, iso_date, parse_bylines, plausible_person
-from .lexicon import credit_prefix, not_name_word, strip_invisible, tidy_name
+from .lexicon import UNSPACED, credit_prefix, not_name_word, strip_invisible, tidy_name
 
 if TYPE_CHECKING:
     from .html_text import RenderedPage
@@ -587,15 +587,13 @@ def _strip_site(title: str, site_name: str | None) -> str:
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _MAX_TITLE_CHARS = 300
-# Scripts written without spaces between words: one "word" may be a whole title
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 
 
 def _title_form(value: str | None) -> str | None:
     """A declared title as text to look for: tags dropped, at least two words (or a
     title in a script without spaces), at most ``_MAX_TITLE_CHARS`` characters."""
     value = _title_text(value)
-    if value is None or (len(value.split()) < 2 and not (len(value) >= 4 and _UNSPACED.search(value))):
+    if value is None or (len(value.split()) < 2 and not (len(value) >= 4 and UNSPACED.search(value))):
         return None
     return value
 

@@ -288,3 +288,26 @@ def test_a_credited_news_agency_is_the_author() -> None:
 )
 def test_tidy_name(name: str, tidy: str) -> None:
     assert tidy_name(name) == tidy
+
+
+@pytest.mark.parametrize(
+    ("title", "unspaced"),
+    [
+        ("東京で会議", True),  # Japanese
+        ("习近平主席致贺信", True),  # Chinese
+        ("ประเทศไทย", True),  # Thai
+        ("မြန်မာ", True),  # Burmese
+        ("ព័ត៌មាន", True),  # Khmer
+        ("대한민국 정부", False),  # Korean is written with spaces
+        ("Storm hits coast", False),
+    ],
+)
+def test_scripts_written_without_spaces(title: str, unspaced: bool) -> None:
+    # one definition, which page_meta (a declared title of one "word") and enrich
+    # (titles that share no word) both read
+    from cleaner import page_meta
+    from cleaner.lexicon import UNSPACED
+    from cleaner.pipeline import enrich
+
+    assert (UNSPACED.search(title) is not None) is unspaced
+    assert page_meta.UNSPACED is UNSPACED and enrich.UNSPACED is UNSPACED

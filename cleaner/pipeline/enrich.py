@@ -23,7 +23,7 @@ from dataclasses import replace
 from ..bylines import credited_author
 from ..document import CleanResult
 from ..labels import Label
-from ..lexicon import strip_invisible
+from ..lexicon import UNSPACED, strip_invisible
 from ..page_meta import PageMeta
 
 __all__ = ["CREDIT_AFTER", "CREDIT_BEFORE", "apply_page_meta", "enrich", "with_credited_author"]
@@ -76,16 +76,13 @@ def _with_credited_author(text: str, result: CleanResult, i: int | None) -> Clea
 
 
 _WORD = re.compile(r"\w+")
-# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
-# Burmese): no words to compare
-_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _share_a_word(a: str, b: str) -> bool:
     """Whether two titles have a word in common (any case; "the" counts: a headline
     worded otherwise stays); True where either is written without spaces between words.
     A headline of no word at all (".") shares none."""
-    if _UNSPACED.search(a) or _UNSPACED.search(b):
+    if UNSPACED.search(a) or UNSPACED.search(b):
         return True
     return not {w.casefold() for w in _WORD.findall(a)}.isdisjoint(w.casefold() for w in _WORD.findall(b))
 
