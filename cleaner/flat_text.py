@@ -8,7 +8,9 @@ only be kept or dropped whole.
 
 :func:`flat_view` gives the text with a line break after every sentence: the white
 space after a sentence's end (".", "!", "?", a closing quote or bracket after them)
-before a word that does not start in lower case becomes a line break, so the
+before a word that does not start in lower case becomes a line break (but after an
+abbreviation or an initial, "U.S. Treasury", "Mr. Smith", as the segmenter reads
+them), so the
 model sees the prose a sentence a line and the menus and footers between them as
 lines of their own. The view has the text's length, so every offset into it is the
 caller's. :func:`looks_like_flat` says when a text is written so
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 import re
 from itertools import islice
+
+from .pipeline.segment import is_abbreviation
 
 __all__ = ["flat_view", "looks_like_flat"]
 
@@ -60,9 +64,11 @@ def flat_view(text: str) -> str:
 
     >>> flat_view("Home News Storm hits. The storm came on Monday. 3 died. Contact us")
     'Home News Storm hits.\\nThe storm came on Monday.\\n3 died.\\nContact us'
+    >>> flat_view("U.S. Treasury Secretary Scott Bessent met Mr. He Lifeng. Talks went on.")
+    'U.S. Treasury Secretary Scott Bessent met Mr. He Lifeng.\\nTalks went on.'
     """
     out = list(text)
     for m in _SENTENCE_END.finditer(text):
-        if not m.group(2).islower():
+        if not m.group(2).islower() and not (text[m.start() - 1] == "." and is_abbreviation(text, m.start() - 1)):
             out[m.start(1)] = "\n"
     return "".join(out)

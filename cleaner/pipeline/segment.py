@@ -53,7 +53,7 @@ from ..budget import check as check_budget
 from ..errors import InputTooLargeError
 from ..lexicon import DATE_CUES, FEATURE_MONTHS, SEGMENT_BYLINE_CUES, SEGMENT_RELATED_HEADERS, credit_alternation
 
-__all__ = ["LINE_RE", "Unit", "split_units"]
+__all__ = ["LINE_RE", "Unit", "is_abbreviation", "split_units"]
 
 LINE_RE = re.compile(r"[^\n\r]+")
 # A line of the page without the white space around it: LINE_RE's match stripped
@@ -186,7 +186,7 @@ def _make_units(*columns: Sequence[Any]) -> list[Unit]:
     return units
 
 
-def _is_abbreviation(text: str, dot: int, start: int = 0) -> bool:
+def is_abbreviation(text: str, dot: int, start: int = 0) -> bool:
     """Whether the full stop at ``text[dot]`` closes an abbreviation or initial (the
     token before it read back to white space or to ``start``, its line's start)."""
     j = dot
@@ -229,7 +229,7 @@ def _page_cues(lines: Sequence[str], which: Sequence[int]) -> _PageCues:
     for m in _SENTENCE_END.finditer(joined):
         dot = m.start()
         k = bisect.bisect_right(starts, dot) - 1
-        if joined[dot] == "." and _is_abbreviation(joined, dot, starts[k]):
+        if joined[dot] == "." and is_abbreviation(joined, dot, starts[k]):
             continue
         ends.setdefault(which[k], []).append(m.end() - starts[k])
     if any(key in joined for key in _RELATED_HEADER_KEYS):
