@@ -86,7 +86,7 @@ def _round(cleaner: Cleaner, pages: list[str], now: Callable[[], float]) -> Stag
             block, container = unit_places(rendered, units)
             x = assemble_features(proba, block, container, dom)
             t8 = now()
-            proba = stage.forest.predict_proba(x)
+            proba = stage.stage_proba(x, proba)
             t9 = now()
             add("dom features", t7 - t6)
             add("stage input", t8 - t7)

@@ -152,8 +152,9 @@ def test_stage_leaves_pages_smaller_than_its_training_pages_alone() -> None:
 
 def test_stage_scores_as_scikit_learn_does() -> None:
     # rescore walks the trees with numpy (cleaner.model.trees.Forest); the
-    # probabilities are scikit-learn's predict_proba's, bit for bit
-    from cleaner.html_stage import stage_features
+    # probabilities are scikit-learn's predict_proba's, bit for bit, but for units the
+    # text model calls junk for sure
+    from cleaner.html_stage import SURE_JUNK, stage_features
     from cleaner.model.state import _hgb_of
 
     c = cleaner.Cleaner()
@@ -162,5 +163,17 @@ def test_stage_scores_as_scikit_learn_does() -> None:
     page = render_blocks(PAGE)
     units = split_units(page.text)
     proba = np.random.default_rng(1).dirichlet(np.ones(len(c._classes)), size=len(units))
+    junk = c._classes.index("junk")
+    assert (proba[:, junk] < SURE_JUNK).all()
     expected = _hgb_of(stage.forest).predict_proba(stage_features(page, units, proba))
     assert np.array_equal(stage.rescore(page, units, proba, c._classes), expected)
+    # units the text model calls junk for sure keep its probabilities; the others' are
+    # the stage's, as before (their neighbours' and blocks' probabilities changed)
+    sure = np.zeros(len(units), dtype=bool)
+    sure[::3] = True
+    proba[sure] = 0.0025
+    proba[sure, junk] = 0.99
+    expected = _hgb_of(stage.forest).predict_proba(stage_features(page, units, proba))
+    again = stage.rescore(page, units, proba, c._classes)
+    assert np.array_equal(again[sure], proba[sure])
+    assert np.array_equal(again[~sure], expected[~sure])
