@@ -225,6 +225,15 @@ DESIGNS: dict[str, dict[str, Any]] = {
             "weight": "words"},
     "hgb-sqrt": {"params": {"max_iter": 100, "learning_rate": 0.1, "max_leaf_nodes": 31, "min_samples_leaf": 40},
                  "weight": "sqrt"},
+    # fewer or smaller trees, cheaper to walk on every page (issues 14 and 17): tried in
+    # the fifteenth session and not chosen, 0.005 to 0.011 lower body word-F1 in the CV
+    # table (training/CHANGELOG.md, "fifteenth session")
+    "hgb-50": {"params": {"max_iter": 50, "learning_rate": 0.2, "max_leaf_nodes": 31, "min_samples_leaf": 40},
+               "weight": "words"},
+    "hgb-30": {"params": {"max_iter": 30, "learning_rate": 0.3, "max_leaf_nodes": 31, "min_samples_leaf": 40},
+               "weight": "words"},
+    "hgb-50x15": {"params": {"max_iter": 50, "learning_rate": 0.2, "max_leaf_nodes": 15, "min_samples_leaf": 40},
+                  "weight": "words"},
 }  # fmt: skip
 DEFAULT_DESIGN = "hgb"
 
@@ -239,7 +248,13 @@ def _fit(x: np.ndarray, y: np.ndarray, words: np.ndarray, design: str, cols: np.
 
 
 def fit_stage(
-    data: Path, out: Path | None, design: str, compare: bool, folds: int, fit_splits: Sequence[str] = ("train",)
+    data: Path,
+    out: Path | None,
+    design: str,
+    compare: bool,
+    folds: int,
+    fit_splits: Sequence[str] = ("train",),
+    designs: Sequence[str] = (),
 ) -> int:
     from sklearn.model_selection import GroupKFold
 
@@ -259,7 +274,7 @@ def fit_stage(
         variants: list[tuple[str, str, np.ndarray | None]] = [
             ("text model alone", "", None),
             (f"{design}, probabilities only", design, np.arange(n_text)),
-            *((f"{d}, probabilities + markup", d, None) for d in DESIGNS),
+            *((f"{d}, probabilities + markup", d, None) for d in (designs or DESIGNS)),
         ]
         rows = []
         gkf = GroupKFold(n_splits=folds)
@@ -323,6 +338,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     f.add_argument("--no-compare", action="store_true", help="skip the cross-validation table")
     f.add_argument("--folds", type=int, default=5)
     f.add_argument(
+        "--designs",
+        default="hgb,hgb-sqrt",
+        help="comma-separated designs the CV table compares (default: hgb,hgb-sqrt)",
+    )
+    f.add_argument(
         "--fit-splits",
         default="train",
         help="splits whose rows fit the saved stage (default train: the validation split stays held out)",
@@ -331,7 +351,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "rows":
         return build_rows(args.datasets, args.out, args.limit)
     fit_splits = tuple(args.fit_splits.split(","))
-    return fit_stage(args.data, args.out, args.design, not args.no_compare, args.folds, fit_splits)
+    designs = tuple(d for d in args.designs.split(",") if d)
+    unknown = sorted(set(designs) - set(DESIGNS))
+    if unknown:
+        ap.error(f"unknown designs {unknown}; known: {sorted(DESIGNS)}")
+    return fit_stage(args.data, args.out, args.design, not args.no_compare, args.folds, fit_splits, designs)
 
 
 if __name__ == "__main__":
