@@ -301,11 +301,13 @@ INTERFACE_WORDS: dict[str, tuple[str, ...]] = {
     "en": tuple(
         "share shares save email e-mail sms facebook facebook-f twitter linkedin whatsapp pinterest reddit "
         "telegram instagram youtube tiktok login logout signup subscribe newsletter newsletters comments "
-        "comment feedbacks bookmark tweet retweet account profile".split()
+        "comment feedbacks bookmark tweet retweet account profile back category categories blog update updates "
+        "members info session".split()
     ),
     "de": tuple(
         "teilen twittern senden drucken suchen anmelden abmelden abonnieren kommentare kommentieren "
-        "merken gutscheine kleinanzeigen werbung newsletter folgen weiterlesen konto profil".split()
+        "merken gutscheine kleinanzeigen werbung newsletter folgen weiterlesen konto profil lesen hören artikel "
+        "nachrichten aktuelle neueste vergleich schwerpunkt".split()
     ),
     "fr": (
         "partager",

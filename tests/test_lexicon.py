@@ -176,6 +176,10 @@ def test_read_time(text: str, found: str | None) -> None:
         "Donnerstag",  # de, a day
         "vendredi",  # fr
         "Editor,",  # marks around a word are ignored
+        "Category",  # a menu's word
+        "Blog",
+        "Nachrichten",  # de: "Aktuelle Nachrichten" was read as an author
+        "Lesen",  # de: "Lesen Hören", a player's buttons
     ],
 )
 def test_words_that_are_never_a_name(word: str) -> None:
@@ -197,6 +201,7 @@ def test_names_are_not_name_words(word: str) -> None:
         ("Teilen Twittern Senden", []),  # de
         ("APA Donnerstag", []),  # de
         ("Compartir Imprimir Comentarios", []),  # es
+        ("Aktuelle Nachrichten", []),  # de: a section's header over the byline
         ("By Jenny Smith from Trafilatura", ["Jenny Smith"]),  # the outlet after "from"
         ("By Jenny Smith ❤️ | May 3", ["Jenny Smith"]),  # a profile's pictograph
     ],
