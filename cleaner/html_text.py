@@ -530,23 +530,30 @@ def _tab_classes(el: etree._Element) -> set[str]:
     return set(value.split()) if value and "tab-pane" in value else set()
 
 
-def _repeated_tab(el: etree._Element) -> bool:
+def _repeated_tab(el: etree._Element, shown: dict[etree._Element, set[str] | None]) -> bool:
     """Whether ``el`` is a tab panel not shown (:func:`_tab_classes`) that repeats the
-    words of its shown sibling panel."""
+    words of its shown sibling panel. ``shown`` keeps the words of each parent's shown
+    panel (None: it has none) for the walk: each parent's children are read once,
+    however many panels it holds."""
     classes = _tab_classes(el)
     if "tab-pane" not in classes or classes & _ACTIVE_TAB:
         return False
     parent = el.getparent()
     if parent is None:
         return False
-    for sibling in parent.iterchildren():
-        if sibling is not el and isinstance(sibling.tag, str):
-            other = _tab_classes(sibling)
-            if "tab-pane" in other and other & _ACTIVE_TAB:
-                words = _WORD.findall(" ".join(el.itertext()).lower())
-                shown = set(_WORD.findall(" ".join(sibling.itertext()).lower()))
-                return bool(words) and sum(w in shown for w in words) >= _TAB_REPEAT * len(words)
-    return False
+    if parent not in shown:
+        shown[parent] = None
+        for sibling in parent.iterchildren():
+            if isinstance(sibling.tag, str):
+                other = _tab_classes(sibling)
+                if "tab-pane" in other and other & _ACTIVE_TAB:
+                    shown[parent] = set(_WORD.findall(" ".join(sibling.itertext()).lower()))
+                    break
+    active = shown[parent]
+    if active is None:
+        return False
+    words = _WORD.findall(" ".join(el.itertext()).lower())
+    return bool(words) and sum(w in active for w in words) >= _TAB_REPEAT * len(words)
 
 
 _NO_ATTRIBUTES: tuple[int, bool, str | None, bool] = (0, False, None, False)
@@ -577,6 +584,7 @@ def _walk(
     next_id = 0
     pushed: list[int] = []  # bit flags of what each open element pushed
     marks: list[tuple[int, int, int, int]] = [(0, 0, 0, 0)]  # Builder.marks of each open element
+    tab_words: dict[etree._Element, set[str] | None] = {}  # _repeated_tab's shown panels, by parent
 
     def ctx() -> tuple[str, int, str, int, tuple[int, ...]]:
         return (
@@ -601,7 +609,7 @@ def _walk(
             items = el.items()
             own, hidden, href, pane = _read_attributes(items) if items else _NO_ATTRIBUTES
             if pane and not hidden and not show_hidden:
-                hidden = _repeated_tab(el)
+                hidden = _repeated_tab(el, tab_words)
             if (tag in _DROP and not (keep_noscript and tag == "noscript")) or (
                 hidden and not show_hidden and not (show_root and el is root)
             ):
