@@ -6,7 +6,8 @@
 Each shape is a kind of page that once took more than linear time or memory, or that
 stresses a part of the pipeline (issue 15): runs of sentence marks, title-like lines
 against list lines, one tag with very many attributes, an XML declaration that never
-ends, deep nesting, deep JSON-LD, entity floods, text without spaces (CJK), emoji,
+ends, deep nesting, deep JSON-LD, entity floods, sibling tab panels each compared with
+the shown one, text without spaces (CJK), emoji,
 right-to-left text, long lines, many short lines, Markdown (an article, emphasis
 markers that never close, brackets that never close), text a text node a line (every
 line cut, :mod:`cleaner.fragment_text`; a line of text is read a sentence a line,
@@ -147,6 +148,13 @@ def _html_paragraphs(size: int) -> str:
     return _html(_repeat(f"<p>{_PROSE}</p>\n", size))
 
 
+def _tab_panes(size: int) -> str:  # sibling tab panels, the shown one last (html_text._repeated_tab)
+    pane = f"<div class='tab-pane'><p>{_PROSE}</p></div>"
+    return _html(
+        "<div class='tab-content'>" + _repeat(pane, size) + pane.replace("tab-pane", "tab-pane active") + "</div>"
+    )
+
+
 def _unclosed_quotes(size: int) -> str:
     return _repeat('<a b="', size)
 
@@ -199,6 +207,7 @@ SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
     "deep-json-ld": ("html", _deep_json_ld),
     "entities": ("html", _entities),
     "unclosed-quotes": ("html", _unclosed_quotes),
+    "tab-panes": ("html", _tab_panes),
 }
 
 _NOISE_SECONDS = 0.02
