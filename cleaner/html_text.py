@@ -547,12 +547,12 @@ def _repeated_tab(el: etree._Element, shown: dict[etree._Element, set[str] | Non
             if isinstance(sibling.tag, str):
                 other = _tab_classes(sibling)
                 if "tab-pane" in other and other & _ACTIVE_TAB:
-                    shown[parent] = set(_WORD.findall(" ".join(sibling.itertext()).lower()))
+                    shown[parent] = set(_WORD.findall(" ".join(map(str, sibling.itertext())).lower()))
                     break
     active = shown[parent]
     if active is None:
         return False
-    words = _WORD.findall(" ".join(el.itertext()).lower())
+    words = _WORD.findall(" ".join(map(str, el.itertext())).lower())
     return bool(words) and sum(w in active for w in words) >= _TAB_REPEAT * len(words)
 
 
