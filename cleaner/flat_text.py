@@ -10,10 +10,11 @@ only be kept or dropped whole.
 space after a sentence's end (".", "!", "?", a closing quote or bracket after them)
 before a word that does not start in lower case becomes a line break (but after an
 abbreviation or an initial, "U.S. Treasury", "Mr. Smith", as the segmenter reads
-them), so the
-model sees the prose a sentence a line and the menus and footers between them as
-lines of their own. The view has the text's length, so every offset into it is the
-caller's. :func:`looks_like_flat` says when a text is written so
+them: "no." and "etc." are among them, so "The answer was no. Then ..." stays one
+line, as the segmenter keeps it one unit), so the model sees the prose a sentence a
+line and the menus and footers between them as lines of their own. The view has the
+text's length, so every offset into it is the caller's. :func:`looks_like_flat` says
+when a text is written so
 (``CleanerConfig(flat=False)`` switches this reading off).
 """
 

@@ -175,14 +175,30 @@ _CP1252_OWN = {
 }
 _TO_BYTES = str.maketrans(_CP1252_OWN)
 _MOJIBAKE = re.compile("[\xc2-\xf4][\x80-\xbf" + re.escape("".join(_CP1252_OWN)) + "]")
+
+
+def _byte_alternation(chars: list[str]) -> bytes:
+    """A regular expression of the UTF-8 encodings of ``chars``, grouped by all but
+    their last byte ("\\xc2[\\x80-\\xbf]|\\xe2\\x80[...]|..."): one test a group, not one a
+    character."""
+    groups: dict[bytes, list[int]] = {}
+    for c in chars:
+        b = c.encode("utf-8")
+        groups.setdefault(b[:-1], []).append(b[-1])
+    return b"|".join(
+        re.escape(head) + b"[" + b"".join(re.escape(bytes([x])) for x in sorted(last)) + b"]"
+        for head, last in sorted(groups.items())
+    )
+
+
 # The same pairs in the text's UTF-8 bytes: every lead character (U+00C2-U+00F4) is
 # 0xC3 and a byte, so the search jumps from one 0xC3 to the next instead of testing a
 # class at every character (0.2 ms for a page of 270 KB in place of 0.9; a throw-away
-# timing over the datasets' first 400 pages).
+# timing over the datasets' first 400 pages), and the second character's encodings
+# are grouped by their first bytes (text dense with accented letters, "é" after "é",
+# took ten times as long with one alternative a character).
 _MOJIBAKE_UTF8 = re.compile(
-    b"\xc3[\x82-\xb4](?:"
-    + b"|".join(re.escape(c.encode("utf-8")) for c in [*map(chr, range(0x80, 0xC0)), *_CP1252_OWN])
-    + b")"
+    b"\xc3[\x82-\xb4](?:" + _byte_alternation([*map(chr, range(0x80, 0xC0)), *_CP1252_OWN]) + b")"
 )
 _MIN_MOJIBAKE_PAIRS = 3
 _C1_CONTROL = re.compile("[\x80-\x9f]")
@@ -479,23 +495,25 @@ def _is_link(href: str | None) -> bool:
     return bool(href) and not href.startswith("#") and not href.lower().startswith("javascript:")
 
 
-def _read_attributes(items: list[tuple[str, str]]) -> tuple[int, bool, str | None, bool]:
+def _read_attributes(items: list[tuple[str, str]]) -> tuple[int, bool, str | None, int]:
     """What rendering reads of an element's attributes (``el.items()``: libxml2's HTML
     parser keeps one attribute of a name, the first): the :mod:`cleaner.markup` groups
     of its ``class``, ``id``, ``itemprop``, ``role`` and ``rel``, whether it is hidden
     (``hidden``, ``aria-hidden="true"``, ``display: none`` or ``visibility: hidden``),
-    its ``href``, and whether its class may make it a tab panel (:func:`_repeated_tab`).
+    its ``href``, and whether its class may make it a tab panel (:data:`_TAB_PANE`,
+    :func:`_repeated_tab`), which a page's style sheet and scripts show or hide.
     One pass over the attributes: each ``el.get`` is a look-up of its own in libxml2."""
     groups = 0
     hidden = False
     href = None
-    pane = False
+    shown_by_script = 0
     for key, value in items:
         if key in GROUP_ATTRIBUTES:
             if value:
                 groups |= value_groups(value)
-                if key == "class" and "tab-pane" in value:
-                    pane = True
+                if key == "class":
+                    if "tab-pane" in value:
+                        shown_by_script |= _TAB_PANE
         elif key == "hidden":
             hidden = True
         elif key == "aria-hidden":
@@ -504,12 +522,15 @@ def _read_attributes(items: list[tuple[str, str]]) -> tuple[int, bool, str | Non
             hidden = hidden or _DISPLAY_NONE.search(value) is not None
         elif key == "href":
             href = value
-    return groups, hidden, href, pane
+    return groups, hidden, href, shown_by_script
 
+
+_TAB_PANE = 1
 
 # Bootstrap's tabs (and the frameworks that copy them) show one panel of a
-# ".tab-content" at a time: its CSS hides every ".tab-pane" but the ".active" one (".show"
-# when it fades in). A panel not shown that repeats the shown one, at least
+# ".tab-content" at a time: its CSS hides every ".tab-pane" but the ".active" one
+# (".show" alone, as it fades, does not show it). A panel not shown that repeats the
+# shown one, at least
 # _TAB_REPEAT of its words in it, is another view of the same text (an article's
 # summary or speed-reading view beside the full text: fundus/za/DailyMaverick_2025_05_22,
 # validation, gave the article twice) and is left out. Panels of other text stay: a
@@ -520,8 +541,12 @@ def _read_attributes(items: list[tuple[str, str]]) -> tuple[int, bool, str | Non
 # throw-away script): hiding every such panel gained on 3 of 17 pages and lost on 3
 # (wcxb-dev/1142 0.89 -> 0.77); hiding the repeats gains on the one and changes no other
 # page's body F1 by more than 0.005.
-_ACTIVE_TAB = frozenset({"active", "show"})
+_ACTIVE_TAB = frozenset({"active"})
 _TAB_REPEAT = 0.8
+# The words of a panel compared are those of its first _TAB_READ_CHARS characters: a
+# repeat shows in its start, and a page of panels nested in panels is read in linear
+# time (each panel's text holds the panels inside it).
+_TAB_READ_CHARS = 2000
 _WORD = re.compile(r"\w+")
 
 
@@ -530,11 +555,24 @@ def _tab_classes(el: etree._Element) -> set[str]:
     return set(value.split()) if value and "tab-pane" in value else set()
 
 
+def _tab_words(el: etree._Element) -> list[str]:
+    """The words (lower case) of the first :data:`_TAB_READ_CHARS` characters of
+    ``el``'s text."""
+    parts: list[str] = []
+    size = 0
+    for text in el.itertext():
+        parts.append(str(text))
+        size += len(text)
+        if size >= _TAB_READ_CHARS:
+            break
+    return _WORD.findall(" ".join(parts)[:_TAB_READ_CHARS].lower())
+
+
 def _repeated_tab(el: etree._Element, shown: dict[etree._Element, set[str] | None]) -> bool:
     """Whether ``el`` is a tab panel not shown (:func:`_tab_classes`) that repeats the
     words of its shown sibling panel. ``shown`` keeps the words of each parent's shown
-    panel (None: it has none) for the walk: each parent's children are read once,
-    however many panels it holds."""
+    panel (None: it has none, or it is hidden itself) for the walk: each parent's
+    children are read once, however many panels it holds."""
     classes = _tab_classes(el)
     if "tab-pane" not in classes or classes & _ACTIVE_TAB:
         return False
@@ -547,16 +585,17 @@ def _repeated_tab(el: etree._Element, shown: dict[etree._Element, set[str] | Non
             if isinstance(sibling.tag, str):
                 other = _tab_classes(sibling)
                 if "tab-pane" in other and other & _ACTIVE_TAB:
-                    shown[parent] = set(_WORD.findall(" ".join(map(str, sibling.itertext())).lower()))
+                    if not _out_of_sight(sibling) and sibling.get("aria-hidden") != "true":
+                        shown[parent] = set(_tab_words(sibling))
                     break
     active = shown[parent]
     if active is None:
         return False
-    words = _WORD.findall(" ".join(map(str, el.itertext())).lower())
+    words = _tab_words(el)
     return bool(words) and sum(w in active for w in words) >= _TAB_REPEAT * len(words)
 
 
-_NO_ATTRIBUTES: tuple[int, bool, str | None, bool] = (0, False, None, False)
+_NO_ATTRIBUTES: tuple[int, bool, str | None, int] = (0, False, None, 0)
 
 # The most enclosing block elements a Block lists (Block.ancestors): the time to list
 # them grows with the nesting, which a hostile page takes to libxml2's limit of 2,048.
@@ -607,9 +646,9 @@ def _walk(
         if event == "start":
             tag = tag.lower()
             items = el.items()
-            own, hidden, href, pane = _read_attributes(items) if items else _NO_ATTRIBUTES
-            if pane and not hidden and not show_hidden:
-                hidden = _repeated_tab(el, tab_words)
+            own, hidden, href, shown_by_script = _read_attributes(items) if items else _NO_ATTRIBUTES
+            if shown_by_script and not hidden and not show_hidden:
+                hidden = bool(shown_by_script & _TAB_PANE) and _repeated_tab(el, tab_words)
             if (tag in _DROP and not (keep_noscript and tag == "noscript")) or (
                 hidden and not show_hidden and not (show_root and el is root)
             ):

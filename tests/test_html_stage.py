@@ -150,6 +150,22 @@ def test_stage_leaves_pages_smaller_than_its_training_pages_alone() -> None:
     assert again.shape == proba.shape and not np.allclose(again, proba)
 
 
+def test_a_stage_without_a_junk_label_walks_every_unit() -> None:
+    # a stage of other labels (a user's) has no sure junk to skip
+    from cleaner.model.trees import Forest
+
+    stage = default_html_stage()
+    assert stage is not None
+    f = stage.forest
+    other = Forest(np.asarray(["a", "b", "c", "d", "e"]), f.n_features, f.nodes, f.tree_sizes, f.baseline, f.params)
+    renamed = HtmlStage(other, {})
+    x = np.random.default_rng(0).random((12, f.n_features))
+    proba = np.zeros((12, 5))
+    proba[:, 3] = 1.0  # "junk"'s column of the shipped labels, sure
+    assert np.array_equal(renamed.stage_proba(x, proba), f.predict_proba(x))
+    assert np.array_equal(stage.stage_proba(x, proba), proba)
+
+
 def test_stage_scores_as_scikit_learn_does() -> None:
     # rescore walks the trees with numpy (cleaner.model.trees.Forest); the
     # probabilities are scikit-learn's predict_proba's, bit for bit, but for units the

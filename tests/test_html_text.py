@@ -270,8 +270,9 @@ def test_attributes_read_in_one_pass_as_el_get_reads_them() -> None:
             or (style is not None and _DISPLAY_NONE.search(style) is not None)
         )
         groups = attribute_groups(el.get("class"), el.get("id"), el.get("itemprop"), el.get("role"), el.get("rel"))
-        pane = "tab-pane" in (el.get("class") or "")
-        assert _read_attributes(items) == (groups, hidden, el.get("href"), pane), el.tag
+        classes = el.get("class") or ""
+        scripted = int("tab-pane" in classes)
+        assert _read_attributes(items) == (groups, hidden, el.get("href"), scripted), el.tag
         seen += 1
     assert seen == 10
     page = render_blocks(ATTRIBUTE_PAGE)
@@ -299,10 +300,28 @@ def test_tab_panels_not_shown_that_repeat_the_shown_one_are_left_out() -> None:
     text = html_to_text(TABS)
     assert text.count("The court heard") == 1
     assert "Weight 0.9 lbs" in text
-    # with no panel marked active, a script may open any: all are shown
+    # with no panel marked active, a script may open any: all are shown; ".show" alone
+    # (a panel fading) does not show one
     assert html_to_text(TABS.replace("tab-pane active", "tab-pane")).count("The court heard") == 3
-    # the parsed tree is not changed, and a panel alone is no tab set
+    assert html_to_text(TABS.replace("tab-pane active", "tab-pane show")).count("The court heard") == 3
+    # a shown panel that is hidden itself shows nothing: its repeats stay
+    hidden_active = TABS.replace("class='tab-pane active'", "class='tab-pane active' style='display:none'")
+    assert "The court heard" in html_to_text(hidden_active)
+    # a panel alone is no tab set
     assert html_to_text(f"<div class='tab-pane'><p>{ARTICLE}</p></div>") == ARTICLE
+
+
+def test_a_tab_panel_repeats_the_shown_one_with_four_fifths_of_its_words() -> None:
+    # 7 of a panel's 10 words in the shown one: other text, kept; 8 of 10: a repeat
+    shown = "alpha bravo charlie delta echo foxtrot golf hotel india juliet " * 30
+    for new_words, kept in ((3, True), (2, False)):
+        words = shown.split()[: 10 - new_words] + ["xray", "yankee", "zulu"][:new_words]
+        panel = " ".join(words)
+        page = (
+            f"<html><body><div class='tab-content'><div class='tab-pane active'><p>{shown}</p></div>"
+            f"<div class='tab-pane'><p>{panel}</p></div></div></body></html>"
+        )
+        assert ("xray" in html_to_text(page)) is kept, new_words
 
 
 # React's streamed rendering: the content comes in hidden segments after the shell,

@@ -301,6 +301,7 @@ def test_tidy_name(name: str, tidy: str) -> None:
         ("東京で会議", True),  # Japanese
         ("习近平主席致贺信", True),  # Chinese
         ("ประเทศไทย", True),  # Thai
+        ("ປະເທດລາວ", True),  # Lao
         ("မြန်မာ", True),  # Burmese
         ("ព័ត៌មាន", True),  # Khmer
         ("대한민국 정부", False),  # Korean is written with spaces

@@ -254,7 +254,7 @@ def fit_stage(
     compare: bool,
     folds: int,
     fit_splits: Sequence[str] = ("train",),
-    designs: Sequence[str] = (),
+    designs: Sequence[str] = ("hgb", "hgb-sqrt"),
 ) -> int:
     from sklearn.model_selection import GroupKFold
 
@@ -274,7 +274,7 @@ def fit_stage(
         variants: list[tuple[str, str, np.ndarray | None]] = [
             ("text model alone", "", None),
             (f"{design}, probabilities only", design, np.arange(n_text)),
-            *((f"{d}, probabilities + markup", d, None) for d in (designs or DESIGNS)),
+            *((f"{d}, probabilities + markup", d, None) for d in designs),
         ]
         rows = []
         gkf = GroupKFold(n_splits=folds)
@@ -353,8 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     fit_splits = tuple(args.fit_splits.split(","))
     designs = tuple(d for d in args.designs.split(",") if d)
     unknown = sorted(set(designs) - set(DESIGNS))
-    if unknown:
-        ap.error(f"unknown designs {unknown}; known: {sorted(DESIGNS)}")
+    if unknown or not designs:
+        ap.error(f"unknown or no designs {unknown}; known: {sorted(DESIGNS)}")
     return fit_stage(args.data, args.out, args.design, not args.no_compare, args.folds, fit_splits, designs)
 
 
