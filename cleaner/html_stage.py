@@ -47,7 +47,8 @@ __all__ = [
 
 SURE_JUNK = 0.98
 """Units the text model calls junk with at least this probability keep its
-probabilities: the stage's trees are not walked for them. A quarter of the units of
+probabilities, but for those in a heading element: the stage's trees are not walked
+for them. A quarter of the units of
 the validation split's HTML pages are such, and the stage called 99.8% of them junk
 too; the stage's trees took 8.1 -> 6.2 ms a page (fifteenth session,
 ``training/CHANGELOG.md``)."""
@@ -158,10 +159,14 @@ class HtmlStage:
     def stage_proba(self, features: np.ndarray, proba: np.ndarray) -> np.ndarray:
         """The stage's probabilities of units of :func:`stage_features` ``features``
         whose text model's probabilities (``proba``, columns :attr:`classes`) are not
-        sure junk (:data:`SURE_JUNK`); those of the others are ``proba``'s."""
+        sure junk (:data:`SURE_JUNK`) or that stand in a heading element; those of the
+        others are ``proba``'s."""
         if "junk" not in self.classes:
             return self.forest.predict_proba(features)
         walk = proba[:, self.classes.index("junk")] < SURE_JUNK
+        # a heading (<h1>-<h6>) the text model calls junk may be the page's title
+        # ("Impressum", a one-word <h1>), which the markup tells: always walked
+        walk |= features[:, stage_feature_names(self.classes).index("heading")] > 0
         out = proba.copy()
         if walk.any():
             out[walk] = self.forest.predict_proba(features[walk])

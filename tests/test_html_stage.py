@@ -160,10 +160,16 @@ def test_a_stage_without_a_junk_label_walks_every_unit() -> None:
     other = Forest(np.asarray(["a", "b", "c", "d", "e"]), f.n_features, f.nodes, f.tree_sizes, f.baseline, f.params)
     renamed = HtmlStage(other, {})
     x = np.random.default_rng(0).random((12, f.n_features))
+    heading = stage_feature_names(stage.classes).index("heading")
+    x[:, heading] = 0.0
+    x[::4, heading] = 1.0  # units in an <h1>
     proba = np.zeros((12, 5))
     proba[:, 3] = 1.0  # "junk"'s column of the shipped labels, sure
     assert np.array_equal(renamed.stage_proba(x, proba), f.predict_proba(x))
-    assert np.array_equal(stage.stage_proba(x, proba), proba)
+    # the shipped stage skips sure junk, but for units in a heading element
+    skipped = stage.stage_proba(x, proba)
+    assert np.array_equal(skipped[1::4], proba[1::4])
+    assert np.array_equal(skipped[::4], f.predict_proba(x[::4]))
 
 
 def test_stage_scores_as_scikit_learn_does() -> None:
