@@ -495,25 +495,23 @@ def _is_link(href: str | None) -> bool:
     return bool(href) and not href.startswith("#") and not href.lower().startswith("javascript:")
 
 
-def _read_attributes(items: list[tuple[str, str]]) -> tuple[int, bool, str | None, int]:
+def _read_attributes(items: list[tuple[str, str]]) -> tuple[int, bool, str | None, bool]:
     """What rendering reads of an element's attributes (``el.items()``: libxml2's HTML
     parser keeps one attribute of a name, the first): the :mod:`cleaner.markup` groups
     of its ``class``, ``id``, ``itemprop``, ``role`` and ``rel``, whether it is hidden
     (``hidden``, ``aria-hidden="true"``, ``display: none`` or ``visibility: hidden``),
-    its ``href``, and whether its class may make it a tab panel (:data:`_TAB_PANE`,
-    :func:`_repeated_tab`), which a page's style sheet and scripts show or hide.
+    its ``href``, and whether its class may make it a tab panel, which a page's style
+    sheet shows or hides (:func:`_repeated_tab`).
     One pass over the attributes: each ``el.get`` is a look-up of its own in libxml2."""
     groups = 0
     hidden = False
     href = None
-    shown_by_script = 0
+    pane = False
     for key, value in items:
         if key in GROUP_ATTRIBUTES:
             if value:
                 groups |= value_groups(value)
-                if key == "class":
-                    if "tab-pane" in value:
-                        shown_by_script |= _TAB_PANE
+                pane = pane or (key == "class" and "tab-pane" in value)
         elif key == "hidden":
             hidden = True
         elif key == "aria-hidden":
@@ -522,18 +520,16 @@ def _read_attributes(items: list[tuple[str, str]]) -> tuple[int, bool, str | Non
             hidden = hidden or _DISPLAY_NONE.search(value) is not None
         elif key == "href":
             href = value
-    return groups, hidden, href, shown_by_script
+    return groups, hidden, href, pane
 
-
-_TAB_PANE = 1
 
 # Bootstrap's tabs (and the frameworks that copy them) show one panel of a
 # ".tab-content" at a time: its CSS hides every ".tab-pane" but the ".active" one
 # (".show" alone, as it fades, does not show it). A panel not shown that repeats the
-# shown one, at least
-# _TAB_REPEAT of its words in it, is another view of the same text (an article's
-# summary or speed-reading view beside the full text: fundus/za/DailyMaverick_2025_05_22,
-# validation, gave the article twice) and is left out. Panels of other text stay: a
+# shown one, at least _TAB_REPEAT of its words in it, is another view of the same text
+# (an article's summary or speed-reading view beside the full text:
+# fundus/za/DailyMaverick_2025_05_22, validation, gave the article twice) and is left
+# out. Panels of other text stay: a
 # product's or a documentation page's tabs hold text its readers (and the datasets'
 # gold bodies) count (wcxb-dev/1142, wcxb-dev/2866: at most 0.6 of a panel's words in
 # the shown one); so do panels none of which is marked active, as a script may open any.
@@ -595,7 +591,7 @@ def _repeated_tab(el: etree._Element, shown: dict[etree._Element, set[str] | Non
     return bool(words) and sum(w in active for w in words) >= _TAB_REPEAT * len(words)
 
 
-_NO_ATTRIBUTES: tuple[int, bool, str | None, int] = (0, False, None, 0)
+_NO_ATTRIBUTES: tuple[int, bool, str | None, bool] = (0, False, None, False)
 
 # The most enclosing block elements a Block lists (Block.ancestors): the time to list
 # them grows with the nesting, which a hostile page takes to libxml2's limit of 2,048.
@@ -646,9 +642,9 @@ def _walk(
         if event == "start":
             tag = tag.lower()
             items = el.items()
-            own, hidden, href, shown_by_script = _read_attributes(items) if items else _NO_ATTRIBUTES
-            if shown_by_script and not hidden and not show_hidden:
-                hidden = bool(shown_by_script & _TAB_PANE) and _repeated_tab(el, tab_words)
+            own, hidden, href, pane = _read_attributes(items) if items else _NO_ATTRIBUTES
+            if pane and not hidden and not show_hidden:
+                hidden = _repeated_tab(el, tab_words)
             if (tag in _DROP and not (keep_noscript and tag == "noscript")) or (
                 hidden and not show_hidden and not (show_root and el is root)
             ):

@@ -270,9 +270,8 @@ def test_attributes_read_in_one_pass_as_el_get_reads_them() -> None:
             or (style is not None and _DISPLAY_NONE.search(style) is not None)
         )
         groups = attribute_groups(el.get("class"), el.get("id"), el.get("itemprop"), el.get("role"), el.get("rel"))
-        classes = el.get("class") or ""
-        scripted = int("tab-pane" in classes)
-        assert _read_attributes(items) == (groups, hidden, el.get("href"), scripted), el.tag
+        pane = "tab-pane" in (el.get("class") or "")
+        assert _read_attributes(items) == (groups, hidden, el.get("href"), pane), el.tag
         seen += 1
     assert seen == 10
     page = render_blocks(ATTRIBUTE_PAGE)

@@ -17,13 +17,12 @@ Segments are never changed here: only the articles' fields.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from ..bylines import credited_author
 from ..document import CleanResult
 from ..labels import Label
-from ..lexicon import UNSPACED, strip_invisible
+from ..lexicon import TOKEN_RE, UNSPACED, strip_invisible
 from ..page_meta import PageMeta
 
 __all__ = ["CREDIT_AFTER", "CREDIT_BEFORE", "apply_page_meta", "enrich", "with_credited_author"]
@@ -75,16 +74,13 @@ def _with_credited_author(text: str, result: CleanResult, i: int | None) -> Clea
     return CleanResult(articles=articles, segments=result.segments)
 
 
-_WORD = re.compile(r"\w+")
-
-
 def _share_a_word(a: str, b: str) -> bool:
     """Whether two titles have a word in common (any case; "the" counts: a headline
     worded otherwise stays); True where either is written without spaces between words.
     A headline of no word at all (".") shares none."""
     if UNSPACED.search(a) or UNSPACED.search(b):
         return True
-    return not {w.casefold() for w in _WORD.findall(a)}.isdisjoint(w.casefold() for w in _WORD.findall(b))
+    return not {w.casefold() for w in TOKEN_RE.findall(a)}.isdisjoint(w.casefold() for w in TOKEN_RE.findall(b))
 
 
 def _no_headline_is_the_title(result: CleanResult, i: int, title: str) -> bool:
